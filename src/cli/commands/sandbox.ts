@@ -1,0 +1,57 @@
+import { startSandbox } from '../../sandbox/server.js';
+import type { CommandGroup, CommandSpec } from '../framework.js';
+import { UsageError } from '../framework.js';
+
+const run: CommandSpec = {
+  name: 'sandbox',
+  summary: 'Start the sandbox and print its URLs and credentials.',
+  description:
+    'Serves a Moodle REST site, a Totara GraphQL API and an LTI 1.3 platform on 127.0.0.1 until interrupted (Ctrl+C).\n' +
+    "The credentials printed are the sandbox's own, not a real site's.",
+  options: {
+    port: { type: 'string', description: 'Port to listen on (default: a free one)', valueName: 'N' },
+  },
+  examples: ['mts sandbox --port 8080', 'mts sandbox --json'],
+  async run(ctx, input) {
+    const portText = input.options.port as string | undefined;
+    const port = portText === undefined ? 0 : Number(portText);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`--port takes a port number, not "${portText}".`);
+    const sandbox = await startSandbox({ port });
+    const info = { url: sandbox.url, moodle: sandbox.moodle, totara: sandbox.totara, lti: sandbox.lti };
+    ctx.print(info, (_value, style) =>
+      [
+        style.bold(`Sandbox listening on ${sandbox.url}`),
+        '',
+        `Moodle  ${sandbox.moodle.url}   token ${sandbox.moodle.token}   user ${sandbox.moodle.username} / ${sandbox.moodle.password}`,
+        `Totara  ${sandbox.totara.url}/api/graphql.php   client ${sandbox.totara.clientId} / ${sandbox.totara.clientSecret}`,
+        `LTI     issuer ${sandbox.lti.issuer}   JWKS ${sandbox.lti.jwksUrl}`,
+        '',
+        'Use it from another shell:',
+        `  export MTS_MOODLE_URL=${sandbox.moodle.url} MTS_MOODLE_TOKEN=${sandbox.moodle.token}`,
+        `  export MTS_TOTARA_URL=${sandbox.totara.url} MTS_TOTARA_CLIENT_ID=${sandbox.totara.clientId} MTS_TOTARA_CLIENT_SECRET=${sandbox.totara.clientSecret}`,
+        '',
+        style.dim('Ctrl+C stops it.'),
+      ].join('\n'),
+    );
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      ctx.io.stdin.once?.('end', () => {
+        if (!ctx.io.stdin.isTTY && ctx.env.MTS_SANDBOX_EXIT_ON_EOF) stop();
+      });
+    });
+    await sandbox.close();
+    return 0;
+  },
+};
+
+const group: CommandGroup = {
+  name: 'sandbox',
+  summary: 'Run the local Moodle + Totara + LTI sandbox on 127.0.0.1',
+  commands: [],
+  default: run,
+};
+
+export default group;

@@ -1,0 +1,4 @@
+import type { CommandSpec } from '../framework.js';
+
+/** `mts totara schema pull|diff`: owned by the Totara codegen. */
+export const totaraSchemaCommands: CommandSpec[] = [];

@@ -1,0 +1,4 @@
+/**
+ * @module hrimport
+ */
+export const CAPABILITY = 'hrimport';

@@ -1,0 +1,4 @@
+/**
+ * @module lti
+ */
+export const CAPABILITY = 'lti';

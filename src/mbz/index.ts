@@ -1,0 +1,4 @@
+/**
+ * @module mbz
+ */
+export const CAPABILITY = 'mbz';

@@ -1,0 +1,4 @@
+/**
+ * @module moodle
+ */
+export const CAPABILITY = 'moodle';

@@ -1,0 +1,4 @@
+/**
+ * @module totara
+ */
+export const CAPABILITY = 'totara';

@@ -1,0 +1,50 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+describe('mts command line', () => {
+  it('exits 2 with a hint for an unknown area, and 0 for --help at every level', async () => {
+    const bad = await runCli(['nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Unknown area "nope"');
+    for (const args of [
+      ['--help'],
+      ['config', '--help'],
+      ['config', 'set', '--help'],
+      ['sandbox', '--help'],
+    ]) {
+      const run = await runCli(args);
+      expect(run.code, args.join(' ')).toBe(0);
+      expect(run.stdout).toMatch(/^Usage: mts/);
+    }
+  });
+
+  it('prints usage errors as JSON with --json and exits 2', async () => {
+    const run = await runCli(['config', 'set', 'notakey=1', '--json']);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toEqual({ error: expect.objectContaining({ code: 'cli.usage' }) });
+  });
+
+  it('saves a profile and never shows its secret', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mts-cli-'));
+    try {
+      const env = { MTS_CONFIG_DIR: dir };
+      const set = await runCli(
+        ['config', 'set', '--profile', 'lab', 'moodleUrl=https://lab.example', 'moodleToken=-', '--default'],
+        env,
+        'lab-token-1234567\n',
+      );
+      expect(set.code).toBe(0);
+      const show = await runCli(['config', 'show', '--json'], env);
+      expect(show.code).toBe(0);
+      const shown = JSON.parse(show.stdout);
+      expect(shown.profile).toBe('lab');
+      expect(shown.settings).toEqual({ moodleUrl: 'https://lab.example', moodleToken: '***' });
+      expect(show.stdout + show.stderr).not.toContain('lab-token-1234567');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
