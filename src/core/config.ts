@@ -30,8 +30,10 @@ export interface ProfileSettings {
 /** The keys of {@link ProfileSettings}. */
 export type ProfileKey = keyof ProfileSettings;
 
-type Kind = 'string' | 'boolean' | 'number';
-interface KeySpec {
+/** The value type of a setting. */
+export type Kind = 'string' | 'boolean' | 'number';
+/** How one setting is read and stored. */
+export interface KeySpec {
   kind: Kind;
   env: string;
   secret: boolean;

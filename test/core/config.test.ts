@@ -59,13 +59,12 @@ describe('configuration', () => {
     expect(resolveConfig({ env: { ...env, MTS_PROFILE: 'staging' } }).settings.moodleUrl).toBe(
       'https://staging.example',
     );
-    const error = (() => {
-      try {
-        resolveConfig({ env, profile: 'nope' });
-      } catch (e) {
-        return e as ConfigError;
-      }
-    })();
+    let error: ConfigError | undefined;
+    try {
+      resolveConfig({ env, profile: 'nope' });
+    } catch (e) {
+      error = e as ConfigError;
+    }
     expect(error?.code).toBe('config.unknown_profile');
     expect(error?.hint).toContain('staging');
   });

@@ -1,0 +1,3 @@
+export default async function bench(): Promise<void> {
+  process.stdout.write('not written yet\n');
+}
