@@ -1,0 +1,38 @@
+/**
+ * Totara's own rules for its external GraphQL API, in one place so that the client and the codegen check the same
+ * things.
+ */
+
+/** An `operationName` must be lower snake_case, or Totara refuses the request. */
+export const OPERATION_NAME_PATTERN: RegExp = /^[a-z][a-z0-9_]+$/;
+
+/** Most complexity points one request may cost on a default site. */
+export const MAX_QUERY_COMPLEXITY = 6_000;
+
+/** Deepest nesting one request may have on a default site. */
+export const MAX_QUERY_DEPTH = 15;
+
+/** Complexity points one client may spend in a sliding 60 s window by default. */
+export const CLIENT_RATE_LIMIT_POINTS = 250_000;
+
+/** Complexity points the whole site may spend in a sliding 60 s window by default. */
+export const SITE_RATE_LIMIT_POINTS = 500_000;
+
+/** Length of the rate limit's sliding window, in milliseconds. */
+export const RATE_LIMIT_WINDOW_MS = 60_000;
+
+/** Why an operation name breaks Totara's rule, or undefined when it is fine. */
+export function operationNameProblem(name: string | undefined | null): string | undefined {
+  if (name === undefined || name === null || name === '') {
+    return 'The operation has no name; Totara requires a lower snake_case operation name (e.g. query my_users { ... }).';
+  }
+  if (!OPERATION_NAME_PATTERN.test(name)) {
+    const suggestion = name
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .replace(/[^A-Za-z0-9_]/g, '_')
+      .toLowerCase()
+      .replace(/^[^a-z]+/, '');
+    return `Operation name "${name}" is not lower snake_case (^[a-z][a-z0-9_]+$); Totara refuses it. Try "${suggestion || 'my_query'}".`;
+  }
+  return undefined;
+}
