@@ -1,0 +1,113 @@
+/**
+ * Imports point down only: core uses nothing of ours; capability modules use core (hrimport may also read a site
+ * through the moodle and totara clients); sandbox may use modules; cli and repl sit on top. No import cycles.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from './helpers/fixtures.js';
+
+type Layer = 'core' | 'module' | 'sandbox' | 'cli' | 'repl' | 'codegen';
+const MODULES = ['moodle', 'totara', 'lti', 'hrimport', 'mbz'];
+
+function listTs(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...listTs(path));
+    else if (name.endsWith('.ts')) out.push(path);
+  }
+  return out;
+}
+
+function areaOf(file: string): { layer: Layer; name: string } | undefined {
+  const rel = relative(projectRoot, file).split('/');
+  if (rel[0] === 'repl') return { layer: 'repl', name: 'repl' };
+  if (rel[0] === 'codegen') return { layer: 'codegen', name: `codegen/${rel[1]}` };
+  if (rel[0] !== 'src') return undefined;
+  const top = rel[1] ?? '';
+  if (top === 'core') return { layer: 'core', name: 'core' };
+  if (top === 'cli') return { layer: 'cli', name: 'cli' };
+  if (top === 'sandbox') return { layer: 'sandbox', name: 'sandbox' };
+  if (MODULES.includes(top)) return { layer: 'module', name: top };
+  return undefined;
+}
+
+const files = [
+  ...listTs(`${projectRoot}src`),
+  ...listTs(`${projectRoot}repl`),
+  ...listTs(`${projectRoot}codegen`),
+];
+const importRe =
+  /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const out: string[] = [];
+  for (const match of text.matchAll(importRe)) {
+    const spec = match[1] ?? match[2];
+    if (spec) out.push(resolve(dirname(file), spec).replace(/\.js$/, '.ts'));
+  }
+  return out;
+}
+
+function allowed(from: { layer: Layer; name: string }, to: { layer: Layer; name: string }): boolean {
+  if (from.name === to.name) return true;
+  switch (from.layer) {
+    case 'core':
+      return false;
+    case 'module':
+      return (
+        to.layer === 'core' || (from.name === 'hrimport' && (to.name === 'moodle' || to.name === 'totara'))
+      );
+    case 'codegen':
+      return to.layer === 'core' || to.layer === 'module';
+    case 'sandbox':
+      return to.layer === 'core' || to.layer === 'module';
+    case 'cli':
+      return to.layer !== 'cli' || to.name === 'cli';
+    case 'repl':
+      return to.layer !== 'cli' || to.name === 'cli';
+  }
+}
+
+describe('architecture', () => {
+  it('has imports that point down only', () => {
+    const violations: string[] = [];
+    for (const file of files) {
+      const from = areaOf(file);
+      if (!from) continue;
+      for (const target of importsOf(file)) {
+        const to = areaOf(target);
+        if (to && !allowed(from, to))
+          violations.push(`${relative(projectRoot, file)} -> ${relative(projectRoot, target)}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('has no import cycles between areas', () => {
+    const edges = new Map<string, Set<string>>();
+    for (const file of files) {
+      const from = areaOf(file);
+      if (!from) continue;
+      for (const target of importsOf(file)) {
+        const to = areaOf(target);
+        if (!to || to.name === from.name) continue;
+        if (!edges.has(from.name)) edges.set(from.name, new Set());
+        edges.get(from.name)?.add(to.name);
+      }
+    }
+    const cycles: string[] = [];
+    const visit = (node: string, path: string[]) => {
+      if (path.includes(node)) {
+        cycles.push([...path.slice(path.indexOf(node)), node].join(' -> '));
+        return;
+      }
+      for (const next of edges.get(node) ?? []) visit(next, [...path, node]);
+    };
+    for (const node of edges.keys()) visit(node, []);
+    // cli -> repl -> cli is the one allowed loop: `mts repl` loads the REPL lazily, and the REPL reuses the CLI's IO types.
+    expect(cycles.filter((c) => !/^(cli -> repl -> cli|repl -> cli -> repl)$/.test(c))).toEqual([]);
+  });
+});
