@@ -1,4 +1,19 @@
 /**
+ * LTI 1.3 for tools: registrations (including Moodle's "Tool configuration details"), OIDC login initiation, launch
+ * validation that explains every failure, deep linking, LTI Advantage services and tool keys.
+ *
  * @module lti
  */
-export const CAPABILITY = 'lti';
+export * from './claims.js';
+export type { DiagnosisVars } from './diagnose.js';
+export { explain, hintFor, looksLikeMoodle } from './diagnose.js';
+export * from './errors.js';
+export * from './http.js';
+export * from './jwks.js';
+export * from './jwt.js';
+export * from './keys.js';
+export * from './launch.js';
+export * from './login.js';
+export * from './registrations.js';
+export * from './stores.js';
+export * from './validate-launch.js';

@@ -1,0 +1,140 @@
+import { MtsError, type MtsErrorOptions } from '../core/errors.js';
+
+/**
+ * Every stable code an LTI error can carry. Each names one broken check, so a program (or a test) can tell a
+ * wrong `deployment_id` from a rotated key without reading the message.
+ */
+export const LTI_ERROR_CODES = [
+  // The id_token as a string
+  'lti.token_missing',
+  'lti.token_too_large',
+  'lti.token_malformed',
+  'lti.token_header_invalid',
+  'lti.token_payload_invalid',
+  'lti.alg_not_allowed',
+  'lti.kid_missing',
+  'lti.kid_unknown',
+  'lti.key_unusable',
+  'lti.signature_invalid',
+  // The platform's key set
+  'lti.jwks_unreachable',
+  'lti.jwks_timeout',
+  'lti.jwks_http_error',
+  'lti.jwks_invalid',
+  'lti.jwks_missing',
+  // Registered claims
+  'lti.iss_missing',
+  'lti.issuer_unknown',
+  'lti.issuer_mismatch',
+  'lti.aud_missing',
+  'lti.audience_mismatch',
+  'lti.azp_missing',
+  'lti.azp_mismatch',
+  'lti.exp_missing',
+  'lti.iat_missing',
+  'lti.token_expired',
+  'lti.token_issued_in_future',
+  'lti.token_not_yet_valid',
+  'lti.sub_invalid',
+  // Nonce and state
+  'lti.nonce_missing',
+  'lti.nonce_replayed',
+  'lti.nonce_mismatch',
+  'lti.state_missing',
+  'lti.state_unknown',
+  'lti.state_mismatch',
+  'lti.state_cookie_missing',
+  // LTI claims
+  'lti.deployment_id_missing',
+  'lti.deployment_id_unknown',
+  'lti.version_missing',
+  'lti.version_unsupported',
+  'lti.message_type_missing',
+  'lti.message_type_unknown',
+  'lti.target_link_uri_missing',
+  'lti.target_link_uri_mismatch',
+  'lti.resource_link_missing',
+  'lti.roles_missing',
+  'lti.deep_linking_settings_missing',
+  'lti.claim_invalid',
+  // Login initiation
+  'lti.login_param_missing',
+  'lti.login_target_invalid',
+  'lti.client_id_unknown',
+  // Registrations and keys
+  'lti.registration_invalid',
+  'lti.tool_details_unparsable',
+  'lti.key_invalid',
+  // Deep linking
+  'lti.deep_linking_item_invalid',
+  'lti.deep_linking_type_not_accepted',
+  'lti.deep_linking_multiple_not_accepted',
+  // Services
+  'lti.service_token_failed',
+  'lti.scope_not_granted',
+  'lti.service_unavailable',
+  'lti.service_http_error',
+  'lti.service_response_invalid',
+  'lti.score_timestamp_not_increasing',
+] as const;
+
+/** One of {@link LTI_ERROR_CODES}. */
+export type LtiErrorCode = (typeof LTI_ERROR_CODES)[number];
+
+/** Options of every LTI error. */
+export interface LtiErrorOptions extends MtsErrorOptions {
+  /** True when the platform is (or looks like) Moodle, so the hint used Moodle's own setting names. */
+  moodle?: boolean | undefined;
+}
+
+/**
+ * Base class of every LTI failure. `code` is one of {@link LTI_ERROR_CODES}; `hint` says, in plain words, which
+ * setting to change on the platform (in Moodle's words when the platform is Moodle).
+ *
+ * @example
+ * ```ts
+ * try { await tool.launch(request); }
+ * catch (e) { if (e instanceof LtiError) console.error(e.code, e.message, e.hint); }
+ * ```
+ */
+export class LtiError extends MtsError {
+  declare readonly code: LtiErrorCode;
+  /** True when the hint was written for a Moodle platform. */
+  readonly moodle: boolean;
+  constructor(code: LtiErrorCode, message: string, options: LtiErrorOptions = {}) {
+    super(code, message, options);
+    this.moodle = options.moodle ?? false;
+  }
+}
+
+/** The id_token of a launch (or a deep linking request) failed a check. */
+export class LtiLaunchError extends LtiError {}
+
+/** The platform's key set could not be fetched or read. */
+export class LtiKeySetError extends LtiError {}
+
+/** The OIDC login initiation request is unusable. */
+export class LtiLoginError extends LtiError {}
+
+/** A registration, a pasted configuration or a key is unusable. */
+export class LtiConfigError extends LtiError {}
+
+/** A deep linking response cannot be built as asked. */
+export class LtiDeepLinkingError extends LtiError {}
+
+/** An LTI Advantage service call (token, AGS, NRPS) failed. */
+export class LtiServiceError extends LtiError {
+  /** HTTP status of the platform's answer, when there was one. */
+  readonly status: number | undefined;
+  /** The OAuth2 `error` field or similar code the platform sent. */
+  readonly upstreamCode: string | undefined;
+  constructor(
+    code: LtiErrorCode,
+    message: string,
+    options: LtiErrorOptions & { status?: number | undefined; upstreamCode?: string | undefined } = {},
+  ) {
+    super(code, message, options);
+    this.status = options.status;
+    this.upstreamCode = options.upstreamCode;
+  }
+}

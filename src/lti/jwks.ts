@@ -1,0 +1,365 @@
+import { importJWK, type JSONWebKeySet, type JWK } from 'jose';
+import { assertKnownOptions, TransportError } from '../core/errors.js';
+import { readText, Transport } from '../core/transport.js';
+import { ltiError } from './diagnose.js';
+
+/** Signature algorithms accepted on LTI messages: RSA, RSA-PSS and ECDSA. Never `none`, never HMAC. */
+export const ALLOWED_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+] as const;
+/** One of {@link ALLOWED_ALGORITHMS}. */
+export type LtiAlgorithm = (typeof ALLOWED_ALGORITHMS)[number];
+
+/** A verification key as jose takes it. */
+export type VerifyKey = Awaited<ReturnType<typeof importJWK>>;
+
+/** Options of a {@link JwksCache}. Durations are milliseconds. */
+export interface JwksCacheOptions {
+  /** The HTTP client (its dispatcher, proxy and user agent). Default: a new {@link Transport}. */
+  transport?: Transport | undefined;
+  /** Deadline of one key set fetch. Default 5,000. */
+  timeoutMs?: number | undefined;
+  /** Least time between two fetches of one URL caused by an unknown `kid`. Default 30,000. */
+  cooldownMs?: number | undefined;
+  /** Lifetime when the response has no usable `Cache-Control: max-age`. Default 600,000 (10 min). */
+  defaultMaxAgeMs?: number | undefined;
+  /** Lower bound of a cache lifetime taken from `max-age` (and of `no-cache`). Default 60,000. */
+  minMaxAgeMs?: number | undefined;
+  /** Upper bound of a cache lifetime taken from `max-age`. Default 86,400,000 (1 day). */
+  maxMaxAgeMs?: number | undefined;
+  /** Largest key set accepted, in bytes. Default 1 MiB. */
+  maxBytes?: number | undefined;
+  /** Clock in ms. Default `Date.now`. */
+  now?: (() => number) | undefined;
+}
+
+const OPTION_KEYS = [
+  'transport',
+  'timeoutMs',
+  'cooldownMs',
+  'defaultMaxAgeMs',
+  'minMaxAgeMs',
+  'maxMaxAgeMs',
+  'maxBytes',
+  'now',
+] as const;
+
+interface Entry {
+  jwks: JSONWebKeySet;
+  expiresAt: number;
+  fetchedAt: number;
+  imported: Map<string, VerifyKey>;
+}
+
+/** The key a token asks for. */
+export interface KeyRequest {
+  kid: string | undefined;
+  alg: LtiAlgorithm;
+}
+
+/** Context of a lookup, for diagnoses. */
+export interface KeyLookupContext {
+  moodle?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** A key found for a token, and what the key set held (for diagnoses). */
+export interface KeySelection {
+  key: VerifyKey;
+  kid: string | undefined;
+  kids: string[];
+}
+
+function kidsOf(jwks: JSONWebKeySet): string[] {
+  return jwks.keys.map((k) => k.kid ?? '(no kid)');
+}
+
+function ktyFor(alg: LtiAlgorithm): string {
+  return alg.startsWith('ES') ? 'EC' : 'RSA';
+}
+
+/** Parses a `Cache-Control` header's max-age into ms (undefined when absent), 0 for no-store/no-cache. */
+export function cacheLifetimeMs(header: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(header) ? header.join(',') : header;
+  if (!text) return undefined;
+  if (/(^|,)\s*(no-store|no-cache)\s*(,|$)/i.test(text)) return 0;
+  const match = /(^|,)\s*(?:s-)?max-age\s*=\s*"?(\d+)"?/i.exec(text);
+  return match ? Number(match[2]) * 1000 : undefined;
+}
+
+/** Checks that a parsed document is a JWKS. */
+export function assertJwks(value: unknown, source: string, moodle?: boolean): JSONWebKeySet {
+  const keys = (value as { keys?: unknown } | null)?.keys;
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    !Array.isArray(keys) ||
+    keys.some((k) => typeof k !== 'object' || k === null || typeof (k as JWK).kty !== 'string')
+  )
+    throw ltiError('keyset', 'lti.jwks_invalid', `${source} is not a JSON Web Key Set.`, {
+      moodle,
+      vars: { jwksUrl: source },
+    });
+  return value as JSONWebKeySet;
+}
+
+/**
+ * Picks and imports the key for a token from a key set: by `kid`, or the only key of the right type when the token
+ * has no `kid`. Returns undefined when the `kid` is not there (the caller may refetch).
+ */
+async function pick(
+  jwks: JSONWebKeySet,
+  imported: Map<string, VerifyKey>,
+  want: KeyRequest,
+  source: string,
+  moodle: boolean | undefined,
+): Promise<KeySelection | undefined> {
+  const cacheKey = `${want.kid ?? ''}\u0000${want.alg}`;
+  const cached = imported.get(cacheKey);
+  if (cached) return { key: cached, kid: want.kid, kids: kidsOf(jwks) };
+  let jwk: JWK | undefined;
+  if (want.kid !== undefined) {
+    jwk = jwks.keys.find((k) => k.kid === want.kid);
+    if (!jwk) return undefined;
+  } else {
+    const usable = jwks.keys.filter(
+      (k) => k.kty === ktyFor(want.alg) && (k.use === undefined || k.use === 'sig'),
+    );
+    if (usable.length !== 1)
+      throw ltiError(
+        'launch',
+        'lti.kid_missing',
+        `The token has no "kid" and ${source} holds ${usable.length} usable keys.`,
+        {
+          moodle,
+          details: { kids: kidsOf(jwks) },
+        },
+      );
+    jwk = usable[0] as JWK;
+  }
+  const vars = { kid: want.kid, alg: want.alg };
+  if (
+    jwk.kty !== ktyFor(want.alg) ||
+    (jwk.alg !== undefined && jwk.alg !== want.alg) ||
+    (jwk.use !== undefined && jwk.use !== 'sig')
+  )
+    throw ltiError(
+      'launch',
+      'lti.key_unusable',
+      `Key ${want.kid ?? '(no kid)'} (${jwk.kty}${jwk.alg ? ` ${jwk.alg}` : ''}) cannot verify ${want.alg}.`,
+      {
+        moodle,
+        vars,
+      },
+    );
+  let key: VerifyKey;
+  try {
+    key = await importJWK(jwk, want.alg);
+  } catch (error) {
+    throw ltiError(
+      'launch',
+      'lti.key_unusable',
+      `Key ${want.kid ?? '(no kid)'} in ${source} cannot be imported.`,
+      {
+        moodle,
+        vars,
+        cause: error,
+      },
+    );
+  }
+  imported.set(cacheKey, key);
+  return { key, kid: want.kid, kids: kidsOf(jwks) };
+}
+
+/**
+ * Selects the verification key from a static key set (a registration's `keys`, a JWKS file).
+ *
+ * @example
+ * ```ts
+ * const { key } = await selectStaticKey(jwks, { kid: header.kid, alg: 'RS256' });
+ * ```
+ */
+export async function selectStaticKey(
+  jwks: JSONWebKeySet,
+  want: KeyRequest,
+  context: KeyLookupContext & { source?: string | undefined; imported?: Map<string, VerifyKey> } = {},
+): Promise<KeySelection> {
+  const source = context.source ?? 'the configured key set';
+  const found = await pick(jwks, context.imported ?? new Map(), want, source, context.moodle);
+  if (found) return found;
+  throw ltiError(
+    'launch',
+    'lti.kid_unknown',
+    `Key "${want.kid}" is not in ${source} (it holds ${kidsOf(jwks).join(', ') || 'no keys'}).`,
+    {
+      moodle: context.moodle,
+      vars: { kid: want.kid, kids: kidsOf(jwks).join(', '), jwksUrl: source },
+      details: { kid: want.kid, kids: kidsOf(jwks) },
+    },
+  );
+}
+
+/**
+ * A cache of platforms' key sets, fetched through the SDK's {@link Transport}: entries live as long as the
+ * response's `Cache-Control: max-age` (within bounds), an unknown `kid` triggers one refetch (at most once per
+ * cooldown, so a flood of forged kids cannot hammer the platform), concurrent fetches of one URL are shared, and a
+ * stale key set is kept when a refresh fails.
+ *
+ * @example
+ * ```ts
+ * const cache = new JwksCache({ timeoutMs: 3_000 });
+ * const { key } = await cache.getKey('https://lms.example.org/mod/lti/certs.php', { kid, alg: 'RS256' });
+ * ```
+ */
+export class JwksCache {
+  readonly #transport: Transport;
+  readonly #timeoutMs: number;
+  readonly #cooldownMs: number;
+  readonly #defaultMaxAgeMs: number;
+  readonly #minMaxAgeMs: number;
+  readonly #maxMaxAgeMs: number;
+  readonly #maxBytes: number;
+  readonly #now: () => number;
+  readonly #entries = new Map<string, Entry>();
+  readonly #inflight = new Map<string, Promise<Entry>>();
+  readonly #lastFetch = new Map<string, number>();
+  /** Fetches made so far (for tests and diagnostics). */
+  fetchCount = 0;
+
+  constructor(options: JwksCacheOptions = {}) {
+    assertKnownOptions('JwksCache', options, OPTION_KEYS);
+    this.#transport = options.transport ?? new Transport();
+    this.#timeoutMs = options.timeoutMs ?? 5_000;
+    this.#cooldownMs = options.cooldownMs ?? 30_000;
+    this.#defaultMaxAgeMs = options.defaultMaxAgeMs ?? 600_000;
+    this.#minMaxAgeMs = options.minMaxAgeMs ?? 60_000;
+    this.#maxMaxAgeMs = options.maxMaxAgeMs ?? 86_400_000;
+    this.#maxBytes = options.maxBytes ?? 1024 * 1024;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The verification key for `want` from the key set at `url`. */
+  async getKey(url: string, want: KeyRequest, context: KeyLookupContext = {}): Promise<KeySelection> {
+    let entry = this.#entries.get(url);
+    const now = this.#now();
+    if (!entry || entry.expiresAt <= now) entry = await this.#refresh(url, entry, context);
+    let found = await pick(entry.jwks, entry.imported, want, url, context.moodle);
+    if (!found && this.#now() - (this.#lastFetch.get(url) ?? 0) >= this.#cooldownMs) {
+      entry = await this.#refresh(url, undefined, context);
+      found = await pick(entry.jwks, entry.imported, want, url, context.moodle);
+    }
+    if (found) return found;
+    const kids = kidsOf(entry.jwks);
+    throw ltiError(
+      'launch',
+      'lti.kid_unknown',
+      `Key "${want.kid}" is not in the key set at ${url} (it holds ${kids.join(', ') || 'no keys'}).`,
+      {
+        moodle: context.moodle,
+        vars: { kid: want.kid, kids: kids.join(', '), jwksUrl: url },
+        details: { kid: want.kid, kids, jwksUrl: url },
+      },
+    );
+  }
+
+  /** The key set at `url`, from the cache when fresh. */
+  async getKeySet(url: string, context: KeyLookupContext = {}): Promise<JSONWebKeySet> {
+    const entry = this.#entries.get(url);
+    if (entry && entry.expiresAt > this.#now()) return entry.jwks;
+    return (await this.#refresh(url, entry, context)).jwks;
+  }
+
+  /** Forgets every cached key set. */
+  clear(): void {
+    this.#entries.clear();
+    this.#lastFetch.clear();
+  }
+
+  async #refresh(url: string, stale: Entry | undefined, context: KeyLookupContext): Promise<Entry> {
+    let pending = this.#inflight.get(url);
+    if (!pending) {
+      pending = this.#fetch(url, context).finally(() => this.#inflight.delete(url));
+      this.#inflight.set(url, pending);
+    }
+    try {
+      return await pending;
+    } catch (error) {
+      if (stale) return stale;
+      throw error;
+    }
+  }
+
+  async #fetch(url: string, context: KeyLookupContext): Promise<Entry> {
+    this.#lastFetch.set(url, this.#now());
+    this.fetchCount++;
+    const vars = { jwksUrl: url };
+    let text: string;
+    let status: number;
+    let cacheControl: string | string[] | undefined;
+    try {
+      const response = await this.#transport.request({
+        url,
+        headers: { accept: 'application/jwk-set+json, application/json' },
+        timeoutMs: this.#timeoutMs,
+        idempotent: true,
+        retry: { retries: 1 },
+        signal: context.signal,
+      });
+      status = response.status;
+      cacheControl = response.headers['cache-control'];
+      if (status !== 200) {
+        await response.body.dump().catch(() => undefined);
+        throw ltiError('keyset', 'lti.jwks_http_error', `The key set at ${url} answered HTTP ${status}.`, {
+          moodle: context.moodle,
+          vars: { ...vars, status },
+          details: { status, jwksUrl: url },
+        });
+      }
+      text = await readText(response, this.#maxBytes);
+    } catch (error) {
+      if (!(error instanceof TransportError)) throw error;
+      if (error.code === 'transport.body_too_large')
+        throw ltiError(
+          'keyset',
+          'lti.jwks_invalid',
+          `The key set at ${url} is larger than ${this.#maxBytes} bytes.`,
+          {
+            moodle: context.moodle,
+            vars,
+            cause: error,
+          },
+        );
+      const code = error.code === 'transport.timeout' ? 'lti.jwks_timeout' : 'lti.jwks_unreachable';
+      throw ltiError('keyset', code, `Could not fetch the key set at ${url}: ${error.message}`, {
+        moodle: context.moodle,
+        vars,
+        cause: error,
+        details: { jwksUrl: url },
+      });
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    const jwks = assertJwks(parsed, url, context.moodle);
+    const lifetime = cacheLifetimeMs(cacheControl);
+    const maxAge =
+      lifetime === undefined
+        ? this.#defaultMaxAgeMs
+        : Math.min(this.#maxMaxAgeMs, Math.max(this.#minMaxAgeMs, lifetime));
+    const now = this.#now();
+    const entry: Entry = { jwks, fetchedAt: now, expiresAt: now + maxAge, imported: new Map() };
+    this.#entries.set(url, entry);
+    return entry;
+  }
+}
