@@ -1,4 +1,82 @@
 /**
+ * Moodle backups (.mbz): inspect, inventory, verify, diff and extract, for zip and tar.gz packings, streaming and
+ * in bounded memory, with typed errors on hostile or damaged archives.
+ *
+ * @example
+ * ```ts
+ * import { inspectBackup, verifyBackup } from 'moodle-totara-sdk/mbz';
+ * const summary = await inspectBackup('backup.mbz');
+ * const report = await verifyBackup('backup.mbz');
+ * console.log(summary.moodleRelease, report.ok);
+ * ```
+ *
  * @module mbz
  */
 export const CAPABILITY = 'mbz';
+
+export type {
+  ArchiveEntry,
+  ArchiveReader,
+  BackupFormat,
+  BackupSource,
+  EntryVisitor,
+  EntryWant,
+  WalkOptions,
+} from './archive.js';
+export {
+  ARCHIVE_INDEX_PATH,
+  type ArchiveIndex,
+  type ArchiveIndexEntry,
+  parseArchiveIndex,
+} from './archive-index.js';
+export { normaliseEntryName } from './entry-path.js';
+export {
+  MbzAbortError,
+  MbzEntryNotFoundError,
+  MbzError,
+  MbzFormatError,
+  MbzLimitError,
+  MbzNotBackupError,
+  MbzUnsafeEntryError,
+  MbzXmlError,
+} from './errors.js';
+export {
+  type BackupFileRecord,
+  blobPath,
+  FILES_XML_PATH,
+  type FilesSummary,
+  type FileTally,
+  isDirectoryRecord,
+  originalName,
+  parseFilesXml,
+  summariseFiles,
+} from './files-xml.js';
+export type { IndexCheck } from './index-check.js';
+export {
+  type BackupInventory,
+  type BackupSummary,
+  type InspectOptions,
+  inspectArchive,
+  inspectBackup,
+  type UsersSummary,
+} from './inspect.js';
+export type {
+  EnrolmentMethod,
+  GradeTally,
+  GroupsSummary,
+  QuestionsSummary,
+  SectionInfo,
+} from './inventory-parsers.js';
+export { DEFAULT_LIMITS, type MbzLimits } from './limits.js';
+export {
+  type BackupManifest,
+  type BackupSetting,
+  type BackupType,
+  MANIFEST_PATH,
+  type ManifestActivity,
+  type ManifestCourse,
+  type ManifestSection,
+  type OriginalSite,
+  parseManifest,
+} from './manifest.js';
+export { type OpenArchiveOptions, openArchive } from './open.js';

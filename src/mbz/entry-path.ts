@@ -1,0 +1,40 @@
+import { at, MbzUnsafeEntryError } from './errors.js';
+
+/**
+ * Normalises an archive entry name to the form Moodle writes (`activities/forum_5/forum.xml`, directories with a
+ * trailing slash) and refuses names that could escape a folder: absolute paths, drive letters, `..` segments,
+ * backslashes and NUL bytes.
+ */
+export function normaliseEntryName(raw: string): string {
+  if (raw.includes('\0')) {
+    throw new MbzUnsafeEntryError(
+      'mbz.unsafe_path',
+      'An entry name contains a NUL byte.',
+      at(raw.replace(/\0/g, '\\0')),
+    );
+  }
+  if (raw.startsWith('/') || /^[A-Za-z]:/.test(raw) || raw.startsWith('\\')) {
+    throw new MbzUnsafeEntryError('mbz.unsafe_path', `Entry "${raw}" has an absolute path.`, {
+      ...at(raw),
+      hint: 'A Moodle backup only holds relative paths; this archive was crafted or repacked wrongly. Do not extract it.',
+    });
+  }
+  if (raw.includes('\\')) {
+    throw new MbzUnsafeEntryError('mbz.unsafe_path', `Entry "${raw}" uses backslashes in its path.`, {
+      ...at(raw),
+      hint: 'Zip entries must use "/" separators; this archive was not written by Moodle.',
+    });
+  }
+  let name = raw;
+  while (name.startsWith('./')) name = name.slice(2);
+  const segments = name.split('/');
+  if (segments.some((segment) => segment === '..')) {
+    throw new MbzUnsafeEntryError('mbz.unsafe_path', `Entry "${raw}" climbs out of the archive with "..".`, {
+      ...at(raw),
+      hint: 'This is a zip-slip attempt or a damaged archive. Do not extract it.',
+    });
+  }
+  return segments
+    .filter((segment, i) => segment !== '.' && (segment !== '' || i === segments.length - 1))
+    .join('/');
+}

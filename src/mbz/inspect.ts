@@ -1,0 +1,166 @@
+import { assertKnownOptions } from '../core/errors.js';
+import type { ProgressListener } from '../core/progress.js';
+import type { ArchiveReader, BackupFormat, BackupSource } from './archive.js';
+import { type FilesSummary, summariseFiles } from './files-xml.js';
+import { compareIndex, type IndexCheck } from './index-check.js';
+import type {
+  EnrolmentMethod,
+  GradeTally,
+  GroupsSummary,
+  QuestionsSummary,
+  SectionInfo,
+} from './inventory-parsers.js';
+import type { MbzLimits } from './limits.js';
+import type { BackupManifest, BackupType } from './manifest.js';
+import { openArchive } from './open.js';
+import { type ScanResult, scanBackup } from './scan.js';
+
+/** Options of {@link inspectBackup} and the other whole-backup operations. */
+export interface InspectOptions {
+  /** Also read sections, groups, roles, grades, questions, enrolments and blocks (a little slower). */
+  inventory?: boolean | undefined;
+  limits?: MbzLimits | undefined;
+  onProgress?: ProgressListener | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** Users of the backup. */
+export interface UsersSummary {
+  count: number;
+  /** True when the backup was made with the anonymise setting. */
+  anonymised: boolean;
+}
+
+/** The inventory read from the XML files beyond the manifest. */
+export interface BackupInventory {
+  sections: SectionInfo[];
+  /** Activities by module name (from the manifest). */
+  activitiesByModule: Record<string, number>;
+  /** `qbank` activities: the shared question banks of Moodle 5.0+. */
+  qbankActivities: number;
+  groups: GroupsSummary | null;
+  /** Role shortnames defined in `roles.xml`. */
+  roles: string[] | null;
+  grades: GradeTally;
+  questions: QuestionsSummary | null;
+  enrolmentMethods: EnrolmentMethod[] | null;
+  /** Blocks by block name. */
+  blocks: Record<string, number>;
+}
+
+/** What is in a backup: the answer of `mts mbz inspect`. */
+export interface BackupSummary {
+  format: BackupFormat;
+  type: BackupType;
+  moodleRelease: string;
+  moodleVersion: string;
+  backupRelease: string;
+  backupDate: Date;
+  original: { wwwroot: string; courseId: string; fullname: string; shortname: string };
+  /** Root-level settings by name. */
+  settings: Record<string, string | null>;
+  sections: { id: string; title: string }[];
+  activities: { moduleId: string; modulename: string; title: string; sectionId: string }[];
+  files: FilesSummary;
+  /** Null when the backup carries no user data. */
+  users: UsersSummary | null;
+  /** Moodle's `.ARCHIVE_INDEX` compared with the entries actually found (null when absent, as in zips). */
+  archiveIndex: IndexCheck | null;
+  /** Entries in the archive. */
+  entryCount: number;
+  /** The full manifest. */
+  manifest: BackupManifest;
+  /** Present when `inventory: true` was asked. */
+  inventory?: BackupInventory | undefined;
+}
+
+/**
+ * Tells what a backup holds without unpacking it: one streaming pass for tar.gz, a few reads through the central
+ * directory for zip.
+ *
+ * @example
+ * ```ts
+ * import { inspectBackup } from 'moodle-totara-sdk/mbz';
+ * const summary = await inspectBackup('backup.mbz');
+ * console.log(summary.moodleRelease, summary.activities.length, summary.users?.count ?? 'no user data');
+ * ```
+ */
+export async function inspectBackup(
+  source: BackupSource,
+  options: InspectOptions = {},
+): Promise<BackupSummary> {
+  assertKnownOptions('inspectBackup', options, ['inventory', 'limits', 'onProgress', 'signal']);
+  const reader = await openArchive(source, { limits: options.limits });
+  try {
+    return await inspectArchive(reader, options);
+  } finally {
+    await reader.close();
+  }
+}
+
+/** {@link inspectBackup} on an archive already open. */
+export async function inspectArchive(
+  reader: ArchiveReader,
+  options: InspectOptions = {},
+): Promise<BackupSummary> {
+  const scan = await scanBackup(
+    reader,
+    { inventory: options.inventory === true },
+    { onProgress: options.onProgress, signal: options.signal },
+  );
+  return summarise(reader.format, scan, options.inventory === true);
+}
+
+/** Builds the summary from a scan. */
+export function summarise(format: BackupFormat, scan: ScanResult, withInventory: boolean): BackupSummary {
+  const manifest = scan.manifest;
+  const hasUserData = manifest.rootSettings.users === '1';
+  const summary: BackupSummary = {
+    format,
+    type: manifest.type,
+    moodleRelease: manifest.moodleRelease,
+    moodleVersion: manifest.moodleVersion,
+    backupRelease: manifest.backupRelease,
+    backupDate: manifest.backupDate,
+    original: {
+      wwwroot: manifest.original.wwwroot,
+      courseId: manifest.original.courseId,
+      fullname: manifest.original.fullname,
+      shortname: manifest.original.shortname,
+    },
+    settings: { ...manifest.rootSettings },
+    sections: manifest.contents.sections.map((s) => ({ id: s.sectionId, title: s.title })),
+    activities: manifest.contents.activities.map((a) => ({
+      moduleId: a.moduleId,
+      modulename: a.modulename,
+      title: a.title,
+      sectionId: a.sectionId,
+    })),
+    files: summariseFiles(scan.files ?? []),
+    users:
+      hasUserData && scan.userCount !== null
+        ? { count: scan.userCount, anonymised: manifest.rootSettings.anonymize === '1' }
+        : null,
+    archiveIndex: scan.archiveIndex ? compareIndex(scan.archiveIndex, scan.entries) : null,
+    entryCount: scan.entries.length,
+    manifest,
+  };
+  if (withInventory) {
+    const byModule: Record<string, number> = {};
+    for (const activity of manifest.contents.activities) {
+      byModule[activity.modulename] = (byModule[activity.modulename] ?? 0) + 1;
+    }
+    summary.inventory = {
+      sections: scan.sections,
+      activitiesByModule: byModule,
+      qbankActivities: byModule.qbank ?? 0,
+      groups: scan.groups,
+      roles: scan.roles,
+      grades: scan.grades,
+      questions: scan.questions,
+      enrolmentMethods: scan.enrolments,
+      blocks: scan.blocks,
+    };
+  }
+  return summary;
+}
