@@ -1,4 +1,122 @@
-import type { CommandSpec } from '../framework.js';
+import { readFile } from 'node:fs/promises';
+import { ConfigError, InputError } from '../../core/errors.js';
+import { TotaraClient } from '../../totara/client.js';
+import type { CliContext, CommandSpec } from '../framework.js';
+import { UsageError } from '../framework.js';
+
+/** A client from flags > MTS_TOTARA_* > profile. */
+function clientFrom(ctx: CliContext): TotaraClient {
+  const { settings } = ctx.config();
+  const missing = [
+    ['totaraUrl', 'MTS_TOTARA_URL'],
+    ['totaraClientId', 'MTS_TOTARA_CLIENT_ID'],
+    ['totaraClientSecret', 'MTS_TOTARA_CLIENT_SECRET'],
+  ].filter(([key]) => !settings[key as keyof typeof settings]);
+  if (missing.length > 0) {
+    throw new ConfigError('config.missing', `No ${missing.map(([key]) => key).join(', ')} configured.`, {
+      hint: `Set ${missing.map(([, env]) => env).join(', ')}, or save them with \`mts config set totaraUrl=... totaraClientId=... totaraClientSecret=-\`.`,
+      details: { missing: missing.map(([key]) => key) },
+    });
+  }
+  return new TotaraClient({
+    url: settings.totaraUrl as string,
+    clientId: settings.totaraClientId as string,
+    clientSecret: settings.totaraClientSecret as string,
+    timeoutMs: settings.timeoutMs,
+  });
+}
+
+async function documentFrom(arg: string): Promise<string> {
+  if (!arg.startsWith('@')) return arg;
+  const path = arg.slice(1);
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputError('cli.unreadable_file', `Cannot read ${path}.`, {
+      hint: 'Give @FILE with a path to a .graphql document, or the document text itself.',
+      cause: error,
+      details: { path },
+    });
+  }
+}
+
+function variablesFrom(text: string | undefined): Record<string, unknown> {
+  if (text === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UsageError(
+      '--variables takes a JSON object.',
+      `Example: --variables '{"query":{"pagination":{"limit":5}}}'`,
+    );
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new UsageError('--variables takes a JSON object, not an array or a scalar.');
+  return parsed as Record<string, unknown>;
+}
+
+const token: CommandSpec = {
+  name: 'token',
+  summary:
+    'Fetch an OAuth2 access token and print when it expires (the token itself only with --show-token).',
+  options: {
+    'show-token': { type: 'boolean', description: 'Print the access token too (it is a secret)' },
+  },
+  examples: ['mts totara token', 'mts totara token --show-token --json'],
+  async run(ctx, input) {
+    const client = clientFrom(ctx);
+    const result = await client.token();
+    const show = input.options['show-token'] === true;
+    const value: Record<string, unknown> = {
+      url: client.url,
+      clientId: client.clientId,
+      tokenType: result.tokenType,
+      expiresAt: result.expiresAt.toISOString(),
+      expiresInSeconds: Math.max(0, Math.round((result.expiresAt.getTime() - Date.now()) / 1000)),
+    };
+    if (show) value.accessToken = result.accessToken;
+    // Printed on purpose: ctx.print does not mask, ctx.info would.
+    ctx.print(value, () =>
+      [
+        `Token for ${client.clientId} at ${client.url}: ${result.tokenType}, expires ${value.expiresAt as string} (in ${value.expiresInSeconds as number} s).`,
+        ...(show ? [result.accessToken] : []),
+      ].join('\n'),
+    );
+    return 0;
+  },
+};
+
+const query: CommandSpec = {
+  name: 'query',
+  summary: 'Run a GraphQL query or mutation against the external API and print its data.',
+  usage: 'DOC|@FILE',
+  description:
+    'The operation must be named in lower snake_case (Totara refuses others); it is checked before anything is sent.',
+  positionals: { min: 1, max: 1 },
+  options: {
+    variables: { type: 'string', description: 'Variables as a JSON object', valueName: 'JSON' },
+    'operation-name': {
+      type: 'string',
+      description: 'Operation to run when the document has several',
+      valueName: 'NAME',
+    },
+  },
+  examples: [
+    "mts totara query 'query status_check { totara_webapi_status { status } }'",
+    `mts totara query @users.graphql --variables '{"query":{"pagination":{"limit":5}}}' --json`,
+  ],
+  async run(ctx, input) {
+    const document = await documentFrom(input.positionals[0] as string);
+    const variables = variablesFrom(input.options.variables as string | undefined);
+    const client = clientFrom(ctx);
+    const data = await client.request(document, variables, {
+      operationName: input.options['operation-name'] as string | undefined,
+    });
+    ctx.print(data, () => JSON.stringify(data, null, 2));
+    return 0;
+  },
+};
 
 /** `mts totara token|query`: owned by the Totara client. */
-export const totaraClientCommands: CommandSpec[] = [];
+export const totaraClientCommands: CommandSpec[] = [token, query];

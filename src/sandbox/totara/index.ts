@@ -1,28 +1,131 @@
+import { assertKnownOptions } from '../../core/errors.js';
+import {
+  CLIENT_RATE_LIMIT_POINTS,
+  MAX_QUERY_COMPLEXITY,
+  MAX_QUERY_DEPTH,
+  RATE_LIMIT_WINDOW_MS,
+} from '../../totara/rules.js';
 import type { Router } from '../http.js';
 import type { SandboxModule, SandboxStartContext } from '../types.js';
+import { generateSite, type SandboxSite } from './data.js';
+import { type EndpointStats, type ResponseDebug, SandboxGraphQLEndpoint } from './endpoint.js';
+import { SandboxTokenStore } from './oauth.js';
+import { loadSandboxSchema } from './schema.js';
+
+export type { EndpointStats, ResponseDebug } from './endpoint.js';
 
 /** URLs and credentials of the sandbox Totara. */
 export interface TotaraSandboxInfo {
+  /** The site's wwwroot (the token endpoint is `/totara/oauth2/token.php`, the API `/api/graphql.php`). */
   url: string;
   clientId: string;
   clientSecret: string;
 }
 
-/** Options of the sandbox Totara. */
+/** Options of the sandbox Totara. Durations are milliseconds unless named otherwise. */
 export interface TotaraSandboxOptions {
-  clientId?: string;
-  clientSecret?: string;
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
+  /** Lifetime of issued tokens in seconds (`expires_in`). Default 3600. */
+  tokenLifetimeSec?: number | undefined;
+  /**
+   * SDL file to serve, or false for the built-in schema. Default: `MTS_TOTARA_SCHEMA`, else ../shared's 17.3
+   * external schema, else the built-in one.
+   */
+  schemaFile?: string | false | undefined;
+  /** Users to generate (besides the API service account). Default 250. */
+  users?: number | undefined;
+  /** Courses to generate. Default 30. */
+  courses?: number | undefined;
+  /** Seed of the generated data. Default 17. */
+  seed?: number | undefined;
+  /** Allow `__schema` / `__type` queries. Default false, as on a Totara site. */
+  introspection?: boolean | undefined;
+  /** The API client's response debug level. Default `normal` (debug messages, no traces). */
+  responseDebug?: ResponseDebug | undefined;
+  /** Complexity points one request may cost. Default 6,000. */
+  maxComplexity?: number | undefined;
+  /** Deepest nesting allowed. Default 15. */
+  maxDepth?: number | undefined;
+  /** Points the client may spend per window before getting 429. Default 250,000. */
+  rateLimitPoints?: number | undefined;
+  /** Length of the sliding window. Default 60,000. */
+  rateLimitWindowMs?: number | undefined;
 }
 
-/** The sandbox Totara: OAuth2 token endpoint and the external GraphQL API over in-memory data. */
-export function createTotaraSandbox(options: TotaraSandboxOptions = {}): SandboxModule<TotaraSandboxInfo> {
+const OPTION_KEYS = [
+  'clientId',
+  'clientSecret',
+  'tokenLifetimeSec',
+  'schemaFile',
+  'users',
+  'courses',
+  'seed',
+  'introspection',
+  'responseDebug',
+  'maxComplexity',
+  'maxDepth',
+  'rateLimitPoints',
+  'rateLimitWindowMs',
+] as const;
+
+/** The sandbox Totara module, with controls for tests. */
+export interface TotaraSandboxModule extends SandboxModule<TotaraSandboxInfo> {
+  /** The in-memory site (users, courses, job assignments...). */
+  readonly site: SandboxSite;
+  /** `file` when serving a schema file (the real 17.3 external schema when ../shared is present), else `fallback`. */
+  readonly schemaSource: 'file' | 'fallback';
+  /** Invalidates every issued token, as an expiry would. */
+  revokeTokens(): void;
+  /** Tokens issued so far. */
+  tokensIssued(): number;
+  /** Request, operation and points counters of the GraphQL endpoint. */
+  stats(): EndpointStats;
+}
+
+/**
+ * The sandbox Totara: OAuth2 token endpoint and the external GraphQL API executing the real 17.3 schema (or a
+ * built-in subset) over in-memory data, with Totara's rules and error shapes.
+ *
+ * @example
+ * ```ts
+ * const sandbox = await startSandbox({ totara: { users: 5000, introspection: true } });
+ * const { url, clientId, clientSecret } = sandbox.totara;
+ * const totara = new TotaraClient({ url, clientId, clientSecret });
+ * ```
+ */
+export function createTotaraSandbox(options: TotaraSandboxOptions = {}): TotaraSandboxModule {
+  assertKnownOptions('createTotaraSandbox', options, OPTION_KEYS);
   const clientId = options.clientId ?? 'sandbox-client';
   const clientSecret = options.clientSecret ?? 'sandbox-secret-0000000000000000';
+  const loaded = loadSandboxSchema(options.schemaFile);
+  const site = generateSite({
+    users: options.users ?? 250,
+    courses: options.courses ?? 30,
+    seed: options.seed ?? 17,
+  });
+  const tokens = new SandboxTokenStore(clientId, clientSecret, options.tokenLifetimeSec ?? 3600);
+  const endpoint = new SandboxGraphQLEndpoint(loaded.schema, site, tokens, {
+    introspection: options.introspection ?? false,
+    responseDebug: options.responseDebug ?? 'normal',
+    maxComplexity: options.maxComplexity ?? MAX_QUERY_COMPLEXITY,
+    maxDepth: options.maxDepth ?? MAX_QUERY_DEPTH,
+    rateLimitPoints: options.rateLimitPoints ?? CLIENT_RATE_LIMIT_POINTS,
+    rateLimitWindowMs: options.rateLimitWindowMs ?? RATE_LIMIT_WINDOW_MS,
+  });
   return {
     name: 'totara',
-    routes(_router: Router) {},
+    site,
+    schemaSource: loaded.source,
+    routes(router: Router) {
+      router.on('/totara/oauth2/token.php', (req, res, url) => tokens.handle(req, res, url));
+      router.on('/api/graphql.php', (req, res) => endpoint.handle(req, res));
+    },
     info(context: SandboxStartContext) {
       return { url: context.baseUrl, clientId, clientSecret };
     },
+    revokeTokens: () => tokens.revokeAll(),
+    tokensIssued: () => tokens.issued,
+    stats: () => endpoint.stats(),
   };
 }

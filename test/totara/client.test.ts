@@ -1,0 +1,261 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/core/errors.js';
+import {
+  TotaraAuthError,
+  TotaraComplexityError,
+  TotaraInternalError,
+  TotaraPermissionError,
+  TotaraValidationError,
+} from '../../src/totara/index.js';
+import { type RunningTotara, STATUS_QUERY, startTotara, USERS_QUERY } from './sandbox.js';
+
+let totara: RunningTotara;
+beforeAll(async () => {
+  totara = await startTotara({ users: 40 });
+});
+afterAll(async () => totara?.close());
+
+describe('TotaraClient against the sandbox', () => {
+  it('runs a query and reuses its cached token for later calls', async () => {
+    const before = totara.module.tokensIssued();
+    const client = totara.client();
+    const data = await client.request<{ totara_webapi_status: { status: string } }>(STATUS_QUERY);
+    expect(data.totara_webapi_status.status).toBe('ok');
+    await client.request(STATUS_QUERY);
+    expect(totara.module.tokensIssued() - before).toBe(1);
+  });
+
+  it('fetches one token however many calls wait for it (single flight)', async () => {
+    const before = totara.module.tokensIssued();
+    const client = totara.client();
+    const results = await Promise.all(Array.from({ length: 25 }, () => client.request(STATUS_QUERY)));
+    expect(results).toHaveLength(25);
+    expect(totara.module.tokensIssued() - before).toBe(1);
+    expect(client.tokenRequests).toBe(1);
+  });
+
+  it('fetches a new token once when the server rejects the cached one', async () => {
+    const client = totara.client();
+    await client.request(STATUS_QUERY);
+    totara.module.revokeTokens();
+    const data = await client.request<{ totara_webapi_status: { status: string } }>(STATUS_QUERY);
+    expect(data.totara_webapi_status.status).toBe('ok');
+    expect(client.tokenRequests).toBe(2);
+  });
+
+  it('refuses a name that is not lower snake_case before sending anything', async () => {
+    const before = totara.module.stats().requests;
+    const issued = totara.module.tokensIssued();
+    const client = totara.client();
+    const error = await client
+      .request('query listUsers { totara_webapi_status { status } }')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).code).toBe('totara.operation_name');
+    expect((error as InputError).message).toContain('list_users');
+    const anonymous = await client.request('{ totara_webapi_status { status } }').catch((e: unknown) => e);
+    expect((anonymous as InputError).code).toBe('totara.operation_name');
+    expect(totara.module.stats().requests).toBe(before);
+    expect(totara.module.tokensIssued()).toBe(issued);
+  });
+
+  it('runs the named operation of a document holding several', async () => {
+    const doc = `${STATUS_QUERY}\n${USERS_QUERY}`;
+    const data = await totara.client().request<{ core_user_users: { total: number } }>(
+      doc,
+      {},
+      {
+        operationName: 'list_users',
+      },
+    );
+    expect(data.core_user_users.total).toBeGreaterThan(30);
+  });
+
+  it('sends a batch in one request and returns one result per operation', async () => {
+    const client = totara.client();
+    await client.token();
+    const before = totara.module.stats().requests;
+    const results = await client.batch([
+      { document: STATUS_QUERY },
+      { document: USERS_QUERY, variables: { query: { pagination: { limit: 3 } } } },
+      { document: 'query broken_one { totara_webapi_status { no_such_field } }' },
+    ]);
+    expect(totara.module.stats().requests - before).toBe(1);
+    expect(results.map((r) => r.ok)).toEqual([true, true, false]);
+    const users = results[1];
+    expect(
+      users?.ok && (users.data as { core_user_users: { items: unknown[] } }).core_user_users.items,
+    ).toHaveLength(3);
+    const broken = results[2];
+    expect(!broken?.ok && broken?.error).toBeInstanceOf(TotaraValidationError);
+  });
+
+  it('reports bad client credentials as TotaraAuthError without the secret', async () => {
+    const client = totara.client({ clientSecret: 'wrong-secret-value-123456' });
+    const error = await client.request(STATUS_QUERY).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TotaraAuthError);
+    expect((error as TotaraAuthError).code).toBe('totara.auth.token');
+    expect(
+      JSON.stringify({ ...(error as TotaraAuthError).toJSON(), m: (error as Error).message }),
+    ).not.toContain('wrong-secret-value-123456');
+  });
+
+  it('maps an unknown field to TotaraValidationError', async () => {
+    const error = await totara
+      .client()
+      .request('query bad_field { totara_webapi_status { nope } }')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TotaraValidationError);
+    expect((error as TotaraValidationError).category).toBe('graphql');
+  });
+
+  it('maps a request over the complexity limit to TotaraComplexityError', async () => {
+    const error = await totara
+      .client()
+      .request(USERS_QUERY, { query: { pagination: { limit: 5000 } } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TotaraComplexityError);
+    expect((error as TotaraComplexityError).code).toBe('totara.complexity');
+    expect((error as TotaraComplexityError).details).toMatchObject({ max: 6000 });
+  });
+
+  it('maps nesting deeper than 15 to TotaraComplexityError (totara.depth)', async () => {
+    let inner = 'id';
+    for (let i = 0; i < 15; i++) inner = `managerja { ${inner} }`;
+    const doc = `query too_deep { totara_job_job_assignments { items { ${inner} } } }`;
+    const error = await totara
+      .client()
+      .request(doc)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TotaraComplexityError);
+    expect((error as TotaraComplexityError).code).toBe('totara.depth');
+  });
+
+  it('says introspection is off, and works when the site enables it', async () => {
+    const error = await totara
+      .client()
+      .request('query schema_types { __schema { types { name } } }')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TotaraValidationError);
+    expect((error as TotaraValidationError).code).toBe('totara.introspection_disabled');
+    const open = await startTotara({ users: 1, introspection: true });
+    try {
+      const data = await open
+        .client()
+        .request<{ __schema: { types: unknown[] } }>('query schema_types { __schema { types { name } } }');
+      expect(data.__schema.types.length).toBeGreaterThan(10);
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('maps a refused action to TotaraPermissionError', async () => {
+    const error = await totara
+      .client()
+      .request(
+        'mutation remove_user($u: core_user_user_reference!) { core_user_delete_user(target_user: $u) { user_id } }',
+        {
+          u: { username: 'api_service' },
+        },
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TotaraPermissionError);
+    expect((error as TotaraPermissionError).code).toBe('totara.permission');
+  });
+
+  it('creates users and job assignments through mutations', async () => {
+    const client = totara.client();
+    const created = await client.request<{
+      core_user_create_user: { user: { id: string; username: string } };
+    }>(
+      `mutation add_user($input: core_user_create_user_input!) { core_user_create_user(input: $input) { user { id username } } }`,
+      {
+        input: {
+          username: 'newbie',
+          email: 'newbie@example.invalid',
+          firstname: 'New',
+          lastname: 'Bie',
+          generate_password: true,
+        },
+      },
+    );
+    expect(created.core_user_create_user.user.username).toBe('newbie');
+    expect(created.core_user_create_user.user.id).toMatch(/^\d+$/);
+    const job = await client.request<{
+      totara_job_create_job_assignment: { job_assignment: { idnumber: string; user: { username: string } } };
+    }>(
+      `mutation add_job($input: totara_job_create_job_assignment_input!) { totara_job_create_job_assignment(input: $input) { job_assignment { idnumber user { username } } } }`,
+      { input: { idnumber: 'NEWJOB', user: { username: 'newbie' }, position: { idnumber: 'POS2' } } },
+    );
+    expect(job.totara_job_create_job_assignment.job_assignment).toEqual({
+      idnumber: 'NEWJOB',
+      user: { username: 'newbie' },
+    });
+  });
+
+  it('never puts variables or the token into errors', async () => {
+    const client = totara.client();
+    const { accessToken } = await client.token();
+    const password = 'Sup3r-Secret-Passw0rd!';
+    const mutation = `mutation add_user($input: core_user_create_user_input!) { core_user_create_user(input: $input) { user { id } } }`;
+    const duplicate = await client
+      .request(mutation, {
+        input: {
+          username: 'api_service',
+          email: 'x@example.invalid',
+          firstname: 'A',
+          lastname: 'B',
+          password,
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(duplicate).toBeInstanceOf(TotaraInternalError);
+    // graphql-js echoes invalid variable values in its messages: they must be masked too.
+    const invalid = await client
+      .request(mutation, {
+        input: {
+          username: 'someone',
+          email: 'y@example.invalid',
+          firstname: 'A',
+          lastname: 'B',
+          password,
+          bogus: 'Cl13nt-Value-XYZ',
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(TotaraValidationError);
+    for (const error of [duplicate, invalid]) {
+      const e = error as TotaraInternalError;
+      const text = JSON.stringify({
+        message: e.message,
+        hint: e.hint,
+        json: e.toJSON(),
+        errors: e.errors,
+        request: e.request,
+        stack: e.stack,
+      });
+      expect(text).not.toContain(password);
+      expect(text).not.toContain('Cl13nt-Value-XYZ');
+      expect(text).not.toContain(accessToken);
+    }
+  });
+
+  it('hides nothing it was not given: at debug level NONE the hint says why there is no detail', async () => {
+    const quiet = await startTotara({ users: 1, responseDebug: 'none' });
+    try {
+      const error = await quiet
+        .client()
+        .request(
+          'mutation remove_user($u: core_user_user_reference!) { core_user_delete_user(target_user: $u) { user_id } }',
+          {
+            u: { username: 'nobody-here' },
+          },
+        )
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TotaraInternalError);
+      expect((error as TotaraInternalError).hint).toMatch(/debug level is NONE/);
+    } finally {
+      await quiet.close();
+    }
+  });
+});
