@@ -1,4 +1,50 @@
-import type { CommandSpec } from '../framework.js';
+import { runMoodleCodegen } from '../../../codegen/moodle/run.js';
+import { type CommandSpec, UsageError } from '../framework.js';
 
-/** `mts codegen moodle`: owned by the Moodle codegen. */
-export const moodleCodegenCommand: CommandSpec | undefined = undefined;
+/** `mts codegen moodle --definitions FILE --out DIR`: typed functions for your own site. */
+export const moodleCodegenCommand: CommandSpec = {
+  name: 'moodle',
+  summary: 'Generate the function table and TypeScript types of your own Moodle site (plugins included).',
+  description: [
+    'FILE is the JSON that codegen/moodle/export-definitions.php writes on the Moodle server:',
+    '  sudo -u www-data php export-definitions.php --out=ws-definitions.json',
+    'DIR receives functions.ts (a compact table: FunctionTable.fromCompact(MOODLE_FUNCTION_TABLE)) and types.ts',
+    '(the MoodleFunctions interface). Each file is replaced atomically; nothing is written if FILE is bad.',
+  ].join('\n'),
+  options: {
+    definitions: {
+      type: 'string',
+      description: 'Definitions JSON from export-definitions.php',
+      valueName: 'FILE',
+    },
+    out: { type: 'string', description: 'Output directory (created if missing)', valueName: 'DIR' },
+    descriptions: {
+      type: 'boolean',
+      description: "Keep the site's function and parameter descriptions as TSDoc",
+    },
+  },
+  examples: [
+    'mts codegen moodle --definitions ws-definitions.json --out src/moodle-site',
+    'mts codegen moodle --definitions ws-definitions.json --out gen --descriptions --json',
+  ],
+  async run(ctx, input) {
+    const definitions = input.options.definitions;
+    const out = input.options.out;
+    if (typeof definitions !== 'string' || typeof out !== 'string') {
+      throw new UsageError('Both --definitions FILE and --out DIR are required.');
+    }
+    const result = await runMoodleCodegen({
+      definitions,
+      out,
+      descriptions: input.options.descriptions === true,
+      command: `mts codegen moodle --definitions ${definitions} --out ${out}${input.options.descriptions ? ' --descriptions' : ''}`,
+    });
+    ctx.print(result, () =>
+      [
+        ...result.files.map((file) => `wrote ${file.path} (${file.bytes} bytes)`),
+        `${result.functions} functions`,
+      ].join('\n'),
+    );
+    return 0;
+  },
+};
