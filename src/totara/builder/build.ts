@@ -1,0 +1,180 @@
+import { parse } from 'graphql';
+import { InputError } from '../../core/errors.js';
+import { operationNameProblem } from '../rules.js';
+import type { TypedDocument } from '../typed-document.js';
+import type {
+  BuilderSchema,
+  BuilderTable,
+  FieldSpec,
+  ResultOfSelection,
+  RootOf,
+  Selection,
+} from './types.js';
+
+/** An operation made by the builder: the typed document, the variables that go with it, and its text. */
+export interface BuiltOperation<Result> {
+  /** Pass it to `client.request(op.document, op.variables)`; the result is typed. */
+  document: TypedDocument<Result, Record<string, unknown>>;
+  /** The argument values, sent as variables (never inlined into the text). */
+  variables: Record<string, unknown>;
+  /** The GraphQL text, for logs and `mts totara query`. */
+  text: string;
+  operationName: string;
+}
+
+/** The `query` and `mutation` functions of one schema. */
+export interface Builder<S extends BuilderSchema> {
+  /**
+   * Builds a named query from a selection object; the result type follows the selection.
+   * @example
+   * ```ts
+   * const op = query('my_users', { core_user_users: { items: { id: true, fullname: true }, next_cursor: true } });
+   * ```
+   */
+  query<Sel extends Selection<S, RootOf<S, 'query'>>>(
+    name: string,
+    selection: Sel,
+  ): BuiltOperation<ResultOfSelection<S, RootOf<S, 'query'>, Sel>>;
+  /**
+   * Builds a named mutation from a selection object; the result type follows the selection.
+   * @example
+   * ```ts
+   * const op = mutation('delete_user', { core_user_delete_user: { __args: { target_user: { id: '42' } }, user_id: true } });
+   * ```
+   */
+  mutation<Sel extends Selection<S, RootOf<S, 'mutation'>>>(
+    name: string,
+    selection: Sel,
+  ): BuiltOperation<ResultOfSelection<S, RootOf<S, 'mutation'>, Sel>>;
+}
+
+/**
+ * Makes the typed `query` and `mutation` functions of a schema from the table `mts codegen totara` emits.
+ * The SDK exports them ready-made for the Totara 17.3 external API; generated code for a site binds its own.
+ *
+ * @example
+ * ```ts
+ * import { schemaTable, type SchemaTypes } from './generated/table.js';
+ * const { query } = createBuilder<SchemaTypes>(schemaTable);
+ * ```
+ */
+export function createBuilder<S extends BuilderSchema>(table: S['table']): Builder<S> {
+  return {
+    query: (name, selection) => build(table, 'query', name, selection) as never,
+    mutation: (name, selection) => build(table, 'mutation', name, selection) as never,
+  };
+}
+
+interface Variable {
+  name: string;
+  type: string;
+}
+
+function build(
+  table: BuilderTable,
+  kind: 'query' | 'mutation',
+  name: string,
+  selection: object,
+): BuiltOperation<unknown> {
+  const problem = operationNameProblem(name);
+  if (problem)
+    throw new InputError('totara.builder.operation_name', problem, {
+      hint: 'Totara refuses other names; pick a lower snake_case name such as my_users.',
+      details: { path: name },
+    });
+  const root = table[kind];
+  if (!root)
+    throw new InputError('totara.builder.no_root', `The schema has no ${kind} type.`, {
+      details: { path: kind },
+    });
+  const declared: Variable[] = [];
+  const variables: Record<string, unknown> = {};
+  const body = selectionText(table, root, selection, root, declared, variables);
+  const head = declared.length ? `(${declared.map((v) => `$${v.name}: ${v.type}`).join(', ')})` : '';
+  const text = `${kind} ${name}${head} ${body}`;
+  return { document: parse(text, { noLocation: true }) as never, variables, text, operationName: name };
+}
+
+function selectionText(
+  table: BuilderTable,
+  typeName: string,
+  selection: unknown,
+  path: string,
+  declared: Variable[],
+  variables: Record<string, unknown>,
+): string {
+  if (!selection || typeof selection !== 'object')
+    throw new InputError('totara.builder.selection', `${path} is an object type: select fields of it.`, {
+      hint: 'Give an object such as { id: true }.',
+      details: { path },
+    });
+  const fields = table.types[typeName];
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(selection)) {
+    if (key === '__args' || value === false || value === undefined) continue;
+    if (key === '__typename') {
+      parts.push('__typename');
+      continue;
+    }
+    if (key.startsWith('on_')) {
+      const member = key.slice(3);
+      if (!table.possible[typeName]?.includes(member)) throw unknown(path, key, typeName, table);
+      parts.push(
+        `... on ${member} ${selectionText(table, member, value, `${path}.${key}`, declared, variables)}`,
+      );
+      continue;
+    }
+    const spec: FieldSpec | undefined = fields?.[key];
+    if (spec === undefined) throw unknown(path, key, typeName, table);
+    const [type, argTypes] = typeof spec === 'string' ? [spec, {}] : [spec[0], spec[1]];
+    const fieldPath = `${path}.${key}`;
+    const args = (value as { __args?: Record<string, unknown> }).__args;
+    let argText = '';
+    if (args && typeof args === 'object') {
+      const pieces: string[] = [];
+      for (const [arg, argValue] of Object.entries(args)) {
+        if (argValue === undefined) continue;
+        const argType = (argTypes as Record<string, string>)[arg];
+        if (argType === undefined)
+          throw new InputError('totara.builder.unknown_argument', `${fieldPath} has no argument "${arg}".`, {
+            hint: `Arguments: ${Object.keys(argTypes).join(', ') || '(none)'}.`,
+            details: { path: `${fieldPath}.__args.${arg}` },
+          });
+        const variable = uniqueName(`${key}_${arg}`, declared);
+        declared.push({ name: variable, type: argType.replace(/=$/, '') });
+        variables[variable] = argValue;
+        pieces.push(`${arg}: $${variable}`);
+      }
+      if (pieces.length) argText = `(${pieces.join(', ')})`;
+    }
+    const named = type.replace(/[[\]!]/g, '');
+    if (table.types[named] !== undefined || table.possible[named] !== undefined) {
+      parts.push(`${key}${argText} ${selectionText(table, named, value, fieldPath, declared, variables)}`);
+    } else {
+      parts.push(`${key}${argText}`);
+    }
+  }
+  if (parts.length === 0)
+    throw new InputError('totara.builder.empty_selection', `Nothing is selected on ${path} (${typeName}).`, {
+      hint: 'Select at least one field, e.g. { __typename: true }.',
+      details: { path },
+    });
+  return `{ ${parts.join(' ')} }`;
+}
+
+function uniqueName(base: string, declared: Variable[]): string {
+  let name = base;
+  for (let i = 2; declared.some((v) => v.name === name); i++) name = `${base}_${i}`;
+  return name;
+}
+
+function unknown(path: string, key: string, typeName: string, table: BuilderTable): InputError {
+  const known = Object.keys(table.types[typeName] ?? {});
+  const near = known.filter((k) => k.includes(key) || key.includes(k)).slice(0, 5);
+  return new InputError('totara.builder.unknown_field', `${typeName} has no field "${key}" (at ${path}).`, {
+    hint: near.length
+      ? `Did you mean ${near.join(', ')}?`
+      : `Fields of ${typeName}: ${known.slice(0, 20).join(', ')}.`,
+    details: { path: `${path}.${key}` },
+  });
+}

@@ -1,0 +1,48 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import { mutation, query, type ResultOf } from '../../src/totara/index.js';
+
+describe('typed builder over the Totara 17.3 external API', () => {
+  it('types the result after the selection, with lists, nullability and arguments', () => {
+    const op = query('my_users', {
+      core_user_users: {
+        __args: { query: { pagination: { limit: 10 } } },
+        items: { id: true, fullname: true, email: true },
+        next_cursor: true,
+      },
+    });
+    type R = ResultOf<typeof op.document>;
+    expectTypeOf<R>().toEqualTypeOf<{
+      core_user_users: {
+        items: Array<{ id: string; fullname: string; email: string | null }>;
+        next_cursor: string;
+      };
+    }>();
+  });
+
+  it('follows the format argument of core_date fields, defaulting to the schema default', () => {
+    const op = query('access_times', {
+      core_user_users: {
+        items: { firstaccess: { __args: { format: 'ISO8601' } }, lastaccess: true, __typename: true },
+      },
+    });
+    type Item = ResultOf<typeof op.document>['core_user_users']['items'][number];
+    expectTypeOf<Item['firstaccess']>().toEqualTypeOf<string | null>();
+    expectTypeOf<Item['lastaccess']>().toEqualTypeOf<number | null>();
+    expectTypeOf<Item['__typename']>().toEqualTypeOf<'core_user'>();
+  });
+
+  it('maps enums to string unions and requires required arguments', () => {
+    const op = mutation('delete_user', {
+      core_user_delete_user: { __args: { target_user: { id: '42' } }, user_id: true },
+    });
+    expectTypeOf<ResultOf<typeof op.document>>().toEqualTypeOf<{
+      core_user_delete_user: { user_id: string };
+    }>();
+    // @ts-expect-error target_user is a required argument
+    mutation('delete_user', { core_user_delete_user: { user_id: true } });
+    // @ts-expect-error not a field of core_user
+    query('bad_field', { core_user_users: { items: { no_such_field: true } } });
+    // @ts-expect-error an enum argument takes one of its values
+    query('bad_enum', { core_user_users: { items: { url: { __args: { format: 'NOPE' } } } } });
+  });
+});
