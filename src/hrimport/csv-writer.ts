@@ -1,0 +1,100 @@
+import type { Writable } from 'node:stream';
+import type { Delimiter } from './settings.js';
+
+/** How rows are written: delimiter and record separator. */
+export interface CsvFormat {
+  delimiter: Delimiter;
+  lineEnding: '\r\n' | '\n';
+}
+
+/** Cells a spreadsheet would run as a formula when the file is opened (OWASP "CSV injection"). */
+export const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?\d+(?:[.,]\d+)?$/;
+
+/** True when a spreadsheet could evaluate the cell as a formula; plain signed numbers (`-5`, `+64`) are not. */
+export function isFormulaLike(cell: string): boolean {
+  return FORMULA_START.test(cell) && !PLAIN_NUMBER.test(cell);
+}
+
+/** Prefixes a formula-like cell with `'` so spreadsheets show it as text (changes the data Totara imports). */
+export function neutraliseFormula(cell: string): string {
+  return isFormulaLike(cell) ? `'${cell}` : cell;
+}
+
+/**
+ * Returns a function that turns one row of cells into one RFC 4180 record (with its line ending): a cell is quoted
+ * when it holds the delimiter, a double quote, CR or LF, and quotes inside are doubled. A row that would be an
+ * empty line (one empty cell) is written as `""`, because Totara skips empty lines.
+ *
+ * @example
+ * ```ts
+ * const encode = createRowEncoder({ delimiter: ',', lineEnding: '\r\n' });
+ * encode(['a', 'b,c', 'say "hi"']); // 'a,"b,c","say ""hi"""\r\n'
+ * ```
+ */
+export function createRowEncoder(format: CsvFormat): (cells: readonly string[]) => string {
+  const { delimiter, lineEnding } = format;
+  const special = new RegExp(
+    `["\\r\\n${delimiter === '|' ? '\\|' : delimiter === '\t' ? '\\t' : delimiter}]`,
+  );
+  const quote = (cell: string): string =>
+    special.test(cell) ? `"${cell.includes('"') ? cell.replace(/"/g, '""') : cell}"` : cell;
+  return (cells) => {
+    const n = cells.length;
+    if (n === 1 && cells[0] === '') return `""${lineEnding}`;
+    let line = n > 0 ? quote(cells[0] as string) : '';
+    for (let i = 1; i < n; i++) line += delimiter + quote(cells[i] as string);
+    return line + lineEnding;
+  };
+}
+
+/**
+ * Collects encoded rows into large chunks and writes them to a stream, waiting for `drain` when the stream asks
+ * for it, so memory stays flat however many rows go through.
+ */
+export class ChunkedSink {
+  readonly #stream: Writable;
+  readonly #encoding: BufferEncoding;
+  readonly #chunkChars: number;
+  #pending = '';
+  #bytes = 0;
+
+  constructor(stream: Writable, options: { encoding?: 'utf8' | 'latin1'; chunkChars?: number } = {}) {
+    this.#stream = stream;
+    this.#encoding = options.encoding ?? 'utf8';
+    this.#chunkChars = options.chunkChars ?? 64 * 1024;
+  }
+
+  /** Bytes handed to the stream so far. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Adds text; returns a promise only when the stream needs time to drain (await it before adding more). */
+  add(text: string): Promise<void> | undefined {
+    this.#pending += text;
+    if (this.#pending.length < this.#chunkChars) return undefined;
+    return this.flush();
+  }
+
+  /** Writes what is pending; resolves once the stream can take more. */
+  flush(): Promise<void> | undefined {
+    if (this.#pending === '') return undefined;
+    const chunk = Buffer.from(this.#pending, this.#encoding);
+    this.#pending = '';
+    this.#bytes += chunk.length;
+    if (this.#stream.write(chunk)) return undefined;
+    return new Promise<void>((resolve, reject) => {
+      const onDrain = () => {
+        this.#stream.off('error', onError);
+        resolve();
+      };
+      const onError = (error: Error) => {
+        this.#stream.off('drain', onDrain);
+        reject(error);
+      };
+      this.#stream.once('drain', onDrain);
+      this.#stream.once('error', onError);
+    });
+  }
+}

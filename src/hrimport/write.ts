@@ -1,0 +1,322 @@
+import { join } from 'node:path';
+import { type AtomicFile, openAtomic } from '../core/atomic.js';
+import { assertKnownOptions } from '../core/errors.js';
+import type { ProgressListener } from '../core/progress.js';
+import { ChunkedSink, createRowEncoder, neutraliseFormula } from './csv-writer.js';
+import { ELEMENTS, type ElementName, isElementName } from './elements.js';
+import { HrImportError, HrImportValidationError, type MassRemovalCounts } from './errors.js';
+import type { ValidationIssue } from './issues.js';
+import { cellText, type ElementRecords } from './records.js';
+import { assertRemovalAllowed, countRemovals, type RemovalGuardOptions } from './removal-guard.js';
+import { orderColumns } from './required-columns.js';
+import {
+  fileFormat,
+  type HrImportSettings,
+  type HrImportSettingsInput,
+  resolveSettings,
+} from './settings.js';
+import { ElementValidator, type KnownIds } from './validate.js';
+
+/** Options of {@link openElementWriter} and {@link writeElementFile}. */
+export interface WriteElementOptions {
+  /** The site's HR Import settings (delimiter, encoding, date format, required columns). Default: Totara's defaults. */
+  settings?: HrImportSettings | HrImportSettingsInput | undefined;
+  /** The header, in order. Default: the required columns plus the columns of the first record. */
+  columns?: readonly string[] | undefined;
+  /** Prefix formula-like cells with `'` (changes the data Totara imports; off by default). */
+  neutraliseFormulas?: boolean | undefined;
+  /** idnumbers of other elements in the same import, for reference checks. */
+  known?: KnownIds | undefined;
+  /** Refuse a complete-source import that would remove too many of the site's records. */
+  removalGuard?: RemovalGuardOptions | undefined;
+  /** Keep at most this many issues in the result or error. Default 1000. */
+  maxIssues?: number | undefined;
+  /** Progress in rows. */
+  onProgress?: ProgressListener | undefined;
+  /** Aborts the write; nothing is left behind. */
+  signal?: AbortSignal | undefined;
+}
+
+const OPTION_KEYS = [
+  'settings',
+  'columns',
+  'neutraliseFormulas',
+  'known',
+  'removalGuard',
+  'maxIssues',
+  'onProgress',
+  'signal',
+] as const;
+
+/** The outcome of a successful write. */
+export interface WriteElementResult {
+  element: ElementName;
+  /** Where the file now is: `<dir>/csv/ready/<element>.csv`. */
+  path: string;
+  columns: string[];
+  rows: number;
+  bytes: number;
+  /** Warnings found (errors stop the write). */
+  issues: ValidationIssue[];
+  warnings: number;
+  /** What the removal guard counted, when one was given. */
+  removal?: MassRemovalCounts | undefined;
+}
+
+/** Where HR Import picks up an element's file: `<dir>/csv/ready/<element>.csv`. */
+export function readyPath(dir: string, element: ElementName): string {
+  return join(dir, 'csv', 'ready', ELEMENTS[element].file);
+}
+
+/**
+ * A file being written: rows are validated and streamed to a temporary name; `close()` checks what needs every
+ * row, then renames the file into `csv/ready/` only when there are no errors. Totara never sees half a file.
+ */
+export class ElementWriter<E extends ElementName = ElementName> {
+  readonly element: E;
+  readonly path: string;
+  readonly #settings: HrImportSettings;
+  readonly #options: WriteElementOptions;
+  readonly #encode: (cells: readonly string[]) => string;
+  readonly #latin1: boolean;
+  #file: AtomicFile | undefined;
+  #sink: ChunkedSink | undefined;
+  #columns: string[] | undefined;
+  #validator: ElementValidator | undefined;
+  #rows = 0;
+  #done = false;
+
+  /** Use {@link openElementWriter}. */
+  constructor(dir: string, element: E, settings: HrImportSettings, options: WriteElementOptions) {
+    this.element = element;
+    this.path = readyPath(dir, element);
+    this.#settings = settings;
+    this.#options = options;
+    const format = fileFormat(settings, element);
+    this.#encode = createRowEncoder({ delimiter: format.delimiter, lineEnding: settings.lineEnding });
+    this.#latin1 = format.encoding === 'ISO-8859-1';
+    if (options.columns) this.#start([...options.columns]);
+  }
+
+  #start(columns: string[]): void {
+    this.#columns = columns;
+    this.#validator = new ElementValidator({
+      element: this.element,
+      settings: this.#settings,
+      file: ELEMENTS[this.element].file,
+      known: this.#options.known,
+      maxIssues: this.#options.maxIssues,
+    });
+    this.#validator.header(columns);
+    this.#pendingHeader = this.#encode(columns);
+  }
+
+  #pendingHeader: string | undefined;
+
+  /** Opens the temporary file (called by {@link openElementWriter}). */
+  async open(): Promise<void> {
+    this.#file = await openAtomic(this.path);
+    this.#sink = new ChunkedSink(this.#file.stream, { encoding: this.#latin1 ? 'latin1' : 'utf8' });
+  }
+
+  /** Validates and writes one record; resolves when the file can take more (backpressure). */
+  async write(record: ElementRecords[E]): Promise<void> {
+    if (this.#done) throw new HrImportError('hrimport.writer_closed', 'This writer is closed.');
+    if (this.#options.signal?.aborted) {
+      await this.abort();
+      throw this.#options.signal.reason ?? new Error('aborted');
+    }
+    if (!this.#columns) this.#start(orderColumns(this.element, this.#settings, Object.keys(record)));
+    const columns = this.#columns as string[];
+    const validator = this.#validator as ElementValidator;
+    const row = ++this.#rows + 1;
+    const source = record as unknown as Record<string, unknown>;
+    let present = 0;
+    const cells = new Array<string>(columns.length);
+    for (let i = 0; i < columns.length; i++) {
+      const value = source[columns[i] as string];
+      if (value !== undefined) present++;
+      let text = cellText(value as never);
+      if (this.#options.neutraliseFormulas) text = neutraliseFormula(text);
+      cells[i] = text;
+    }
+    if (present !== Object.keys(source).length) this.#unknownKeys(source, row);
+    if (this.#latin1) this.#checkLatin1(cells, row);
+    validator.row(cells, row);
+    let text = this.#encode(cells);
+    if (this.#pendingHeader !== undefined) {
+      text = this.#pendingHeader + text;
+      this.#pendingHeader = undefined;
+    }
+    if (this.#rows % 10000 === 0)
+      this.#options.onProgress?.({
+        phase: `writing ${ELEMENTS[this.element].file}`,
+        done: this.#rows,
+        unit: 'rows',
+      });
+    const wait = (this.#sink as ChunkedSink).add(text);
+    if (wait) await wait;
+  }
+
+  #unknownKeys(source: Record<string, unknown>, row: number): void {
+    const columns = this.#columns as string[];
+    for (const key of Object.keys(source)) {
+      if (source[key] !== undefined && !columns.includes(key))
+        this.#validator?.report(
+          'error',
+          'record.unknown_column',
+          row,
+          `The record has "${key}", which is not a column of this file.`,
+          {
+            column: key,
+            hint: `Columns: ${columns.join(', ')}. Pass them all in \`columns\`, or give every record the same keys.`,
+          },
+        );
+    }
+  }
+
+  #checkLatin1(cells: string[], row: number): void {
+    cells.forEach((cell, i) => {
+      if (/[^\u0000-\u00ff]/.test(cell))
+        this.#validator?.report(
+          'error',
+          'value.not_encodable',
+          row,
+          `${this.#columns?.[i]} has characters ISO-8859-1 cannot hold.`,
+          {
+            column: this.#columns?.[i],
+            hint: 'Use UTF-8 (the encoding setting of the source) or remove those characters.',
+          },
+        );
+    });
+  }
+
+  /**
+   * Finishes: cross-row checks, then the removal guard, then the rename into `csv/ready/`. On errors the temporary
+   * file is removed and {@link HrImportValidationError} (or {@link HrImportMassRemovalError}) is thrown.
+   */
+  async close(): Promise<WriteElementResult> {
+    if (this.#done) throw new HrImportError('hrimport.writer_closed', 'This writer is closed.');
+    try {
+      if (!this.#columns) this.#start(orderColumns(this.element, this.#settings, []));
+      const validator = this.#validator as ElementValidator;
+      const sink = this.#sink as ChunkedSink;
+      if (this.#pendingHeader !== undefined) {
+        sink.add(this.#pendingHeader);
+        this.#pendingHeader = undefined;
+      }
+      const flushed = sink.flush();
+      if (flushed) await flushed;
+      validator.finish();
+      if (validator.errorCount > 0)
+        throw new HrImportValidationError(
+          `${ELEMENTS[this.element].file}: ${validator.errorCount} error(s) in ${this.#rows} row(s); nothing was written.`,
+          validator.issues,
+        );
+      let removal: MassRemovalCounts | undefined;
+      const guard = this.#options.removalGuard;
+      if (guard) {
+        removal = await countRemovals(
+          this.element,
+          this.#settings.elements[this.element],
+          (key) => validator.keeps(key),
+          guard,
+        );
+        assertRemovalAllowed(removal, guard.allowMassRemoval);
+      }
+      await (this.#file as AtomicFile).commit();
+      this.#done = true;
+      this.#options.onProgress?.({
+        phase: `writing ${ELEMENTS[this.element].file}`,
+        done: this.#rows,
+        total: this.#rows,
+        unit: 'rows',
+      });
+      return {
+        element: this.element,
+        path: this.path,
+        columns: this.#columns as string[],
+        rows: this.#rows,
+        bytes: sink.bytes,
+        issues: validator.issues,
+        warnings: validator.warningCount,
+        removal,
+      };
+    } catch (error) {
+      await this.abort();
+      throw error;
+    }
+  }
+
+  /** Drops the temporary file; nothing appears in `csv/ready/`. */
+  async abort(): Promise<void> {
+    this.#done = true;
+    await this.#file?.abort();
+  }
+}
+
+/**
+ * Opens a streaming writer for `<dir>/csv/ready/<element>.csv`.
+ *
+ * @example
+ * ```ts
+ * const writer = await openElementWriter('/var/hrimport', 'user', { settings });
+ * for await (const person of people) await writer.write({ idnumber: person.id, username: person.login, ... });
+ * const result = await writer.close(); // renamed into csv/ready/user.csv only if valid
+ * ```
+ */
+export async function openElementWriter<E extends ElementName>(
+  dir: string,
+  element: E,
+  options: WriteElementOptions = {},
+): Promise<ElementWriter<E>> {
+  assertKnownOptions('openElementWriter', options, OPTION_KEYS);
+  if (!isElementName(element))
+    throw new HrImportError('hrimport.unknown_element', `Unknown element "${String(element)}".`, {
+      hint: `Elements: ${Object.keys(ELEMENTS).join(', ')}.`,
+      details: { element },
+    });
+  const settings = isResolved(options.settings) ? options.settings : resolveSettings(options.settings ?? {});
+  const writer = new ElementWriter(dir, element, settings, options);
+  await writer.open();
+  return writer;
+}
+
+/**
+ * Validates and writes a whole element file from records (an array, an iterable or an async iterable).
+ *
+ * @example
+ * ```ts
+ * const result = await writeElementFile('/var/hrimport', 'user', [
+ *   { idnumber: 'E1', username: 'jsmith', timemodified: 0, deleted: 0, firstname: 'Jane', lastname: 'Smith', email: 'jane@example.org' },
+ * ]);
+ * console.log(result.path); // /var/hrimport/csv/ready/user.csv
+ * ```
+ */
+export async function writeElementFile<E extends ElementName>(
+  dir: string,
+  element: E,
+  records: Iterable<ElementRecords[E]> | AsyncIterable<ElementRecords[E]>,
+  options: WriteElementOptions = {},
+): Promise<WriteElementResult> {
+  const writer = await openElementWriter(dir, element, options);
+  try {
+    for await (const record of records) await writer.write(record);
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+  return writer.close();
+}
+
+/** True for settings already resolved (every top-level field present). */
+export function isResolved(settings: unknown): settings is HrImportSettings {
+  const s = settings as HrImportSettings | undefined;
+  return (
+    !!s &&
+    typeof s.delimiter === 'string' &&
+    typeof s.dateFormat === 'string' &&
+    !!s.elements?.user &&
+    typeof s.lineEnding === 'string'
+  );
+}
