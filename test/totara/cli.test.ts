@@ -10,7 +10,11 @@ let env: Record<string, string>;
 beforeAll(async () => {
   totara = await startTotara({ users: 12 });
   const info = totara.module.info({ baseUrl: totara.url });
-  env = { MTS_TOTARA_URL: totara.url, MTS_TOTARA_CLIENT_ID: info.clientId, MTS_TOTARA_CLIENT_SECRET: info.clientSecret };
+  env = {
+    MTS_TOTARA_URL: totara.url,
+    MTS_TOTARA_CLIENT_ID: info.clientId,
+    MTS_TOTARA_CLIENT_SECRET: info.clientSecret,
+  };
 });
 afterAll(async () => totara?.close());
 
@@ -28,18 +32,30 @@ describe('mts totara token|query', () => {
   });
 
   it('runs a query from text and from @FILE with --variables', async () => {
-    const text = await runCli(['totara', 'query', 'query status_check { totara_webapi_status { status } }', '--json'], env);
+    const text = await runCli(
+      ['totara', 'query', 'query status_check { totara_webapi_status { status } }', '--json'],
+      env,
+    );
     expect(text.code).toBe(0);
     expect(JSON.parse(text.stdout)).toEqual({ totara_webapi_status: { status: 'ok' } });
     const file = join(tmpdir(), `mts-totara-${process.pid}.graphql`);
-    await writeFile(file, 'query list_users($query: core_user_users_query) { core_user_users(query: $query) { items { username } total } }');
-    const fromFile = await runCli(['totara', 'query', `@${file}`, '--variables', '{"query":{"pagination":{"limit":2}}}', '--json'], env);
+    await writeFile(
+      file,
+      'query list_users($query: core_user_users_query) { core_user_users(query: $query) { items { username } total } }',
+    );
+    const fromFile = await runCli(
+      ['totara', 'query', `@${file}`, '--variables', '{"query":{"pagination":{"limit":2}}}', '--json'],
+      env,
+    );
     expect(fromFile.code).toBe(0);
     expect(JSON.parse(fromFile.stdout).core_user_users.items).toHaveLength(2);
   });
 
   it('refuses a camelCase operation with exit 1 and a coded JSON error', async () => {
-    const run = await runCli(['totara', 'query', 'query getStatus { totara_webapi_status { status } }', '--json'], env);
+    const run = await runCli(
+      ['totara', 'query', 'query getStatus { totara_webapi_status { status } }', '--json'],
+      env,
+    );
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).error.code).toBe('totara.operation_name');
   });
@@ -47,13 +63,31 @@ describe('mts totara token|query', () => {
   it('keeps secrets and variables out of --json errors', async () => {
     const secret = 'Cli-Variable-Secret-42';
     const run = await runCli(
-      ['totara', 'query', 'mutation add_user($input: core_user_create_user_input!) { core_user_create_user(input: $input) { user { id } } }', '--variables', JSON.stringify({ input: { username: 'api_service', email: 'a@example.invalid', firstname: 'A', lastname: 'B', password: secret } }), '--json'],
+      [
+        'totara',
+        'query',
+        'mutation add_user($input: core_user_create_user_input!) { core_user_create_user(input: $input) { user { id } } }',
+        '--variables',
+        JSON.stringify({
+          input: {
+            username: 'api_service',
+            email: 'a@example.invalid',
+            firstname: 'A',
+            lastname: 'B',
+            password: secret,
+          },
+        }),
+        '--json',
+      ],
       env,
     );
     expect(run.code).toBe(1);
     expect(run.stdout + run.stderr).not.toContain(secret);
     expect(run.stdout + run.stderr).not.toContain(env.MTS_TOTARA_CLIENT_SECRET);
-    const bad = await runCli(['totara', 'token', '--json'], { ...env, MTS_TOTARA_CLIENT_SECRET: 'Wrong-Secret-Value-99' });
+    const bad = await runCli(['totara', 'token', '--json'], {
+      ...env,
+      MTS_TOTARA_CLIENT_SECRET: 'Wrong-Secret-Value-99',
+    });
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout).error.code).toBe('totara.auth.token');
     expect(bad.stdout + bad.stderr).not.toContain('Wrong-Secret-Value-99');

@@ -18,10 +18,15 @@ const json = (res: import('node:http').ServerResponse, status: number, body: unk
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 };
-const tokenBody = (n: number) => ({ token_type: 'Bearer', expires_in: 3600, access_token: `tok-${n}-abcdefghijkl` });
+const tokenBody = (n: number) => ({
+  token_type: 'Bearer',
+  expires_in: 3600,
+  access_token: `tok-${n}-abcdefghijkl`,
+});
 const fast = { minDelayMs: 1, maxDelayMs: 5 };
 const STATUS = 'query status_check { totara_webapi_status { status } }';
-const MUTATION = 'mutation touch_user($u: core_user_user_reference!) { core_user_update_user(target_user: $u, input: {}) { user { id } } }';
+const MUTATION =
+  'mutation touch_user($u: core_user_user_reference!) { core_user_update_user(target_user: $u, input: {}) { user { id } } }';
 
 function client(url: string): TotaraClient {
   return new TotaraClient({ url, clientId: 'cid', clientSecret: 'client-secret-fault-123', retry: fast });
@@ -29,8 +34,12 @@ function client(url: string): TotaraClient {
 
 describe('TotaraClient against fault-injecting servers', () => {
   it('reads a token error sent as HTTP 200 {error, error_description}', async () => {
-    server = await startTestServer((_req, res) => json(res, 200, { error: 'invalid_client', error_description: 'Client authentication failed' }));
-    const error = await client(server.url).token().catch((e: unknown) => e);
+    server = await startTestServer((_req, res) =>
+      json(res, 200, { error: 'invalid_client', error_description: 'Client authentication failed' }),
+    );
+    const error = await client(server.url)
+      .token()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TotaraAuthError);
     expect((error as TotaraAuthError).code).toBe('totara.auth.token');
     expect((error as TotaraAuthError).message).toContain('invalid_client');
@@ -61,9 +70,14 @@ describe('TotaraClient against fault-injecting servers', () => {
     server = await startTestServer((req, res, i) => {
       if (req.url?.startsWith('/totara/oauth2')) return json(res, 200, tokenBody(i));
       graphqlCalls++;
-      json(res, 200, { errors: [{ message: 'Internal server error', extensions: { category: 'internal' } }], error: 'Internal server error' });
+      json(res, 200, {
+        errors: [{ message: 'Internal server error', extensions: { category: 'internal' } }],
+        error: 'Internal server error',
+      });
     });
-    const error = await client(server.url).request(STATUS).catch((e: unknown) => e);
+    const error = await client(server.url)
+      .request(STATUS)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TotaraInternalError);
     expect(graphqlCalls).toBe(2);
     expect(server.requests.filter((r) => r.url.startsWith('/totara/oauth2'))).toHaveLength(2);
@@ -74,7 +88,12 @@ describe('TotaraClient against fault-injecting servers', () => {
       if (req.url?.startsWith('/totara/oauth2')) return json(res, 200, tokenBody(i));
       if (req.headers.authorization === 'Bearer tok-0-abcdefghijkl') {
         return json(res, 200, {
-          errors: [{ message: 'Internal server error', extensions: { category: 'internal', debugMessage: 'Missing, expired or invalid access token.' } }],
+          errors: [
+            {
+              message: 'Internal server error',
+              extensions: { category: 'internal', debugMessage: 'Missing, expired or invalid access token.' },
+            },
+          ],
         });
       }
       json(res, 200, { data: { totara_webapi_status: { status: 'ok' } } });
@@ -102,7 +121,9 @@ describe('TotaraClient against fault-injecting servers', () => {
       graphqlCalls++;
       json(res, 429, { errors: [{ message: 'Too many requests' }] });
     });
-    const error = await client(server.url).request(MUTATION, { u: { id: '5' } }).catch((e: unknown) => e);
+    const error = await client(server.url)
+      .request(MUTATION, { u: { id: '5' } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TotaraRateLimitError);
     expect((error as TotaraRateLimitError).hint).toMatch(/60 s/);
     expect(graphqlCalls).toBe(1);
@@ -119,7 +140,11 @@ describe('TotaraClient against fault-injecting servers', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TotaraInternalError);
     expect((error as TotaraInternalError).code).toBe('totara.http_status');
-    const text = JSON.stringify({ m: (error as Error).message, j: (error as TotaraInternalError).toJSON(), s: (error as Error).stack });
+    const text = JSON.stringify({
+      m: (error as Error).message,
+      j: (error as TotaraInternalError).toJSON(),
+      s: (error as Error).stack,
+    });
     expect(text).not.toContain('Priv4te-Username-Value');
     expect(text).not.toContain('tok-0-abcdefghijkl');
   });

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/core/errors.js';
+import { operationCost } from '../../src/totara/complexity.js';
+import { prepareOperation, TotaraRateLimitError } from '../../src/totara/index.js';
+import { type RunningTotara, startTotara, USERS_QUERY } from './sandbox.js';
+
+let totara: RunningTotara;
+let activeIds: string[];
+beforeAll(async () => {
+  totara = await startTotara({ users: 3000 });
+  activeIds = [...totara.module.site.users.values()].filter((u) => !u.deleted).map((u) => String(u.id));
+});
+afterAll(async () => totara?.close());
+
+describe('paginate()', () => {
+  it('iterates every active user exactly once, with pages sized under the complexity limit', async () => {
+    const client = totara.client();
+    const paginator = client.paginate<{ id: string }>(USERS_QUERY);
+    const op = prepareOperation(USERS_QUERY);
+    const cost = operationCost(op.definition, op.document, {
+      query: { pagination: { limit: paginator.pageSize } },
+    });
+    expect(cost).toBeLessThanOrEqual(6000);
+    const before = totara.module.stats().requests;
+    const ids: string[] = [];
+    for await (const user of paginator) ids.push(user.id);
+    expect(ids).toEqual(activeIds);
+    expect(totara.module.stats().requests - before).toBe(Math.ceil(activeIds.length / paginator.pageSize));
+  });
+
+  it('picks smaller pages for heavier selections and keeps other query input', async () => {
+    const heavy = `query heavy_users($query: core_user_users_query) { core_user_users(query: $query) {
+      items { id username firstname lastname email city country lang timezone suspended
+        job_assignments { id idnumber fullname position { id fullname } organisation { id fullname } } } } }`;
+    const client = totara.client();
+    const paginator = client.paginate<{ username: string }>(heavy, {
+      query: { sort: [{ column: 'username', direction: 'DESC' }] },
+    });
+    expect(paginator.pageSize).toBeLessThan(client.paginate(USERS_QUERY).pageSize);
+    const users = await paginator.toArray();
+    expect(users).toHaveLength(activeIds.length);
+    expect(users[0]?.username.localeCompare(users[1]?.username ?? '')).toBeGreaterThan(0);
+  });
+
+  it('toArray({ limit }) stops fetching once it has enough', async () => {
+    const before = totara.module.stats().requests;
+    const users = await totara.client().paginate(USERS_QUERY, {}, { pageSize: 10 }).toArray({ limit: 25 });
+    expect(users).toHaveLength(25);
+    expect(totara.module.stats().requests - before).toBe(3);
+  });
+
+  it('accepts a pagination variable of its own and pages job assignments', async () => {
+    const doc = `query jobs($p: core_pagination_input) { totara_job_job_assignments(query: { pagination: $p }) { items { id } } }`;
+    const jobs = await totara.client().paginate<{ id: string }>(doc, {}, { pageSize: 400 }).toArray();
+    expect(jobs).toHaveLength(totara.module.site.jobAssignments.size);
+    expect(new Set(jobs.map((j) => j.id)).size).toBe(jobs.length);
+  });
+
+  it('refuses documents it cannot page, before sending', async () => {
+    const client = totara.client();
+    expect(() => client.paginate('query no_items { totara_webapi_status { status } }')).toThrow(InputError);
+    expect(() => client.paginate('query fixed { core_user_users { items { id } } }')).toThrow(/no variable/);
+  });
+});
+
+describe('the sandbox points budget', () => {
+  it('answers 429 once the window is spent; the client retries queries, then reports TotaraRateLimitError', async () => {
+    const small = await startTotara({ users: 50, rateLimitPoints: 100 });
+    try {
+      const client = small.client({ retry: { minDelayMs: 1, maxDelayMs: 2 } });
+      const error = await client
+        .paginate(USERS_QUERY, {}, { pageSize: 10 })
+        .toArray()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TotaraRateLimitError);
+      expect(small.module.stats().pointsInWindow).toBeLessThanOrEqual(100);
+      expect(small.module.stats().requests).toBeGreaterThan(small.module.stats().operations + 1);
+    } finally {
+      await small.close();
+    }
+  });
+});

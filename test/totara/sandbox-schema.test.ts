@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/core/errors.js';
+import { createTotaraSandbox } from '../../src/sandbox/totara/index.js';
+import { FIXTURES_SKIP_REASON, fixture, hasFixtures } from '../helpers/fixtures.js';
+import { startTotara, USERS_QUERY } from './sandbox.js';
+
+describe('the sandbox on its built-in schema (a fresh clone without ../shared)', () => {
+  it('serves users, courses, job assignments and the mutations', async () => {
+    const totara = await startTotara({ users: 30, courses: 45, schemaFile: false });
+    try {
+      expect(totara.module.schemaSource).toBe('fallback');
+      const client = totara.client();
+      const users = await client.paginate(USERS_QUERY, {}, { pageSize: 7 }).toArray();
+      expect(users.length).toBe([...totara.module.site.users.values()].filter((u) => !u.deleted).length);
+      const courses = await client
+        .paginate<{ shortname: string; summary: string }>(
+          'query courses($query: core_course_courses_query) { core_course_courses(query: $query) { items { shortname summary(format: PLAIN) } } }',
+        )
+        .toArray();
+      expect(courses).toHaveLength(45);
+      expect(courses[0]?.summary).not.toContain('<p>');
+      const updated = await client.request<{ core_user_update_user: { user: { suspended: boolean } } }>(
+        'mutation suspend_user($u: core_user_user_reference!) { core_user_update_user(target_user: $u, input: { suspended: true }) { user { suspended } } }',
+        { u: { username: 'user3' } },
+      );
+      expect(updated.core_user_update_user.user.suspended).toBe(true);
+    } finally {
+      await totara.close();
+    }
+  });
+
+  it('refuses an explicit schema file that is missing instead of falling back', () => {
+    expect(() => createTotaraSandbox({ schemaFile: '/nonexistent/schema.graphql' })).toThrow(ConfigError);
+  });
+});
+
+describe.skipIf(!hasFixtures)(`the sandbox on the real 17.3 external schema ${FIXTURES_SKIP_REASON}`, () => {
+  it('loads ../shared by default and serves its queries', async () => {
+    const totara = await startTotara({ users: 5, introspection: true });
+    try {
+      expect(totara.module.schemaSource).toBe('file');
+      const client = totara.client();
+      const data = await client.request<{ __schema: { queryType: { fields: Array<{ name: string }> } } }>(
+        'query query_fields { __schema { queryType { fields { name } } } }',
+      );
+      const names = data.__schema.queryType.fields.map((f) => f.name);
+      expect(names).toContain('core_user_users');
+      expect(names).toContain('totara_job_job_assignments');
+      expect(names).toHaveLength(9);
+      const explicit = createTotaraSandbox({
+        schemaFile: fixture('totara-17.3/combined/external-schema-17.3.graphql'),
+      });
+      expect(explicit.schemaSource).toBe('file');
+    } finally {
+      await totara.close();
+    }
+  });
+});
