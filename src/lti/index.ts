@@ -5,6 +5,7 @@
  * @module lti
  */
 export * from './claims.js';
+export * from './deep-linking.js';
 export type { DiagnosisVars } from './diagnose.js';
 export { explain, hintFor, looksLikeMoodle } from './diagnose.js';
 export * from './errors.js';
@@ -14,6 +15,13 @@ export * from './jwt.js';
 export * from './keys.js';
 export * from './launch.js';
 export * from './login.js';
+export * from './node-http.js';
 export * from './registrations.js';
+export * from './services/ags.js';
+export * from './services/nrps.js';
+export * from './services/paging.js';
+export type { ServiceAnswer, ServiceCall, ServiceContext } from './services/request.js';
+export * from './services/token.js';
 export * from './stores.js';
+export * from './tool.js';
 export * from './validate-launch.js';

@@ -124,7 +124,12 @@ describe.skipIf(!hasFixtures)(`Moodle 4.5 captured launches ${FIXTURES_SKIP_REAS
         platform: 'moodle',
       },
       now: () => captured.payload.iat * 1000,
-    }).catch((e: unknown) => e as LtiError);
+    }).then(
+      () => undefined,
+      (e: unknown) => e as LtiError,
+    );
+    expect(error).toBeInstanceOf(LtiError);
+    if (!error) return;
     expect(error.code).toBe('lti.deployment_id_unknown');
     expect(error.hint).toContain('"Deployment ID"');
     expect(error.hint).toContain('"1"');
