@@ -1,0 +1,35 @@
+/**
+ * Check a Totara site and list its users page by page, with page sizes chosen to stay under Totara's complexity
+ * limit. Run: MTS_TOTARA_URL=... MTS_TOTARA_CLIENT_ID=... MTS_TOTARA_CLIENT_SECRET=... npx tsx examples/totara-users.ts
+ */
+import { TotaraClient } from 'moodle-totara-sdk/totara';
+
+const totara = new TotaraClient({
+  url: process.env.MTS_TOTARA_URL ?? 'http://127.0.0.1:8080',
+  clientId: process.env.MTS_TOTARA_CLIENT_ID ?? '',
+  clientSecret: process.env.MTS_TOTARA_CLIENT_SECRET ?? '',
+});
+
+const { expiresAt } = await totara.token();
+console.log(`Token valid until ${expiresAt.toISOString()}`);
+
+const status = await totara.request<{ totara_webapi_status: { status: string } }>(
+  'query status_check { totara_webapi_status { status } }',
+);
+console.log(`API status: ${status.totara_webapi_status.status}`);
+
+// Operation names must be lower snake_case: Totara refuses others, so the client checks before sending.
+const USERS = `query all_users($query: core_user_users_query) {
+  core_user_users(query: $query) { items { id username suspended } }
+}`;
+
+let active = 0;
+let suspended = 0;
+for await (const user of totara.paginate<{ id: string; username: string; suspended: boolean }>(USERS)) {
+  if (user.suspended) suspended++;
+  else active++;
+}
+console.log(`${active} active and ${suspended} suspended users`);
+
+const firstFive = await totara.paginate<{ username: string }>(USERS).toArray({ limit: 5 });
+console.log(`First five: ${firstFive.map((u) => u.username).join(', ')}`);
