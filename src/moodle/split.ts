@@ -1,0 +1,97 @@
+/**
+ * Splitting of large arrays across requests. PHP drops form pairs beyond `max_input_vars` without an error, so
+ * Moodle would quietly act on part of a large call. A call whose parameters hold one list (users, enrolments,
+ * members...) and whose result can be joined back (nothing, a list, or an object of lists such as `warnings`)
+ * is sent in pieces that each fit; any other call that does not fit is refused before sending.
+ */
+import type { WsDesc, WsFunctionInfo } from './definitions.js';
+import { type FormPair, flattenParams } from './encode.js';
+
+/** One planned request: its parameters and their pairs. */
+export interface SplitChunk {
+  params: Record<string, unknown>;
+  pairs: FormPair[];
+  /** How many list items it carries. */
+  items: number;
+}
+
+/** How a too-large call is sent. */
+export interface SplitPlan {
+  /** The list parameter that is split. */
+  key: string;
+  chunks: SplitChunk[];
+}
+
+/** Why a call cannot be split. */
+export type SplitRefusal = { reason: string };
+
+function isMultiple(desc: WsDesc | undefined): boolean {
+  return desc?.kind === 'multiple';
+}
+
+/** True when results of pieces of a call to `info` can be joined into the result of the whole. */
+export function resultsJoinable(info: WsFunctionInfo): boolean {
+  const returns = info.returns;
+  if (returns === null || returns.kind === 'multiple') return true;
+  if (returns.kind !== 'single') return false;
+  return Object.values(returns.keys).every(isMultiple);
+}
+
+/**
+ * Plans pieces of at most `budget` pairs each (the site's `max_input_vars` minus the control fields), or says
+ * why the call cannot be split.
+ */
+export function planSplit(
+  info: WsFunctionInfo | undefined,
+  params: Record<string, unknown>,
+  budget: number,
+): SplitPlan | SplitRefusal {
+  if (!info) return { reason: 'the function is not in the table, so how to split it is unknown' };
+  if (!resultsJoinable(info)) return { reason: `the results of ${info.name} cannot be joined back` };
+  const lists = Object.keys(params).filter(
+    (key) =>
+      isMultiple(info.parameters.keys[key]) &&
+      Array.isArray(params[key]) &&
+      (params[key] as unknown[]).length > 1,
+  );
+  if (lists.length !== 1) return { reason: 'it does not have exactly one list parameter to split' };
+  const key = lists[0] as string;
+  const items = params[key] as unknown[];
+  const rest = { ...params };
+  delete rest[key];
+  const base = flattenParams(rest).length;
+  const chunks: SplitChunk[] = [];
+  let current: unknown[] = [];
+  let size = base;
+  const flush = () => {
+    if (current.length === 0) return;
+    const chunkParams = { ...rest, [key]: current };
+    chunks.push({ params: chunkParams, pairs: flattenParams(chunkParams), items: current.length });
+    current = [];
+    size = base;
+  };
+  for (const item of items) {
+    const cost = flattenParams({ [key]: [item] }).length;
+    if (base + cost > budget) return { reason: `one item of ${key} alone needs ${cost} fields` };
+    if (size + cost > budget) flush();
+    current.push(item);
+    size += cost;
+  }
+  flush();
+  return { key, chunks };
+}
+
+/** Joins the results of the pieces of a split call, in order. */
+export function joinResults(info: WsFunctionInfo, results: unknown[]): unknown {
+  const returns = info.returns;
+  if (returns === null) return null;
+  if (returns.kind === 'multiple') return results.flatMap((r) => (Array.isArray(r) ? r : []));
+  const out: Record<string, unknown[]> = {};
+  for (const result of results) {
+    if (!result || typeof result !== 'object') continue;
+    for (const [k, v] of Object.entries(result)) {
+      if (Array.isArray(v)) out[k] = [...(out[k] ?? []), ...v];
+    }
+  }
+  return out;
+}

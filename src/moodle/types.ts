@@ -1,0 +1,95 @@
+/**
+ * Types of calls: how a function name selects its parameters and result from the generated table, and the
+ * options every call takes.
+ */
+import type { RetryPolicy } from '../core/retry.js';
+import type { MoodleFunctions } from './generated/types.js';
+
+/** Names of the Moodle 4.5 core functions the SDK knows the types of. */
+export type KnownFunction = keyof MoodleFunctions & string;
+
+/** Any function name: a known core function (typed) or a site's own (loosely typed). */
+// `string & {}` keeps editor completion for known names while accepting any other.
+export type FunctionName = KnownFunction | (string & {});
+
+/** Loose parameters of a function the SDK has no types for. */
+export type LooseParams = Record<string, unknown>;
+
+/** The parameters of function `F`. */
+export type ParamsOf<F extends string> = F extends KnownFunction ? MoodleFunctions[F]['params'] : LooseParams;
+
+/** The result of function `F`. */
+export type ResultOf<F extends string> = F extends KnownFunction ? MoodleFunctions[F]['returns'] : unknown;
+
+/** Moodle's per-request settings (`moodlewssetting*`): how text, file URLs, language and time zone come back. */
+export interface MoodleSettings {
+  /** Apply text filters to formatted text (`moodlewssettingfilter`). Moodle's default: false. */
+  filter?: boolean | undefined;
+  /** Rewrite file URLs to webservice/pluginfile.php (`moodlewssettingfileurl`). Moodle's default: true. */
+  fileurl?: boolean | undefined;
+  /** Language of the answer's strings (`moodlewssettinglang`), e.g. `fr`. */
+  lang?: string | undefined;
+  /** Time zone for dates formatted by the server (`moodlewssettingtimezone`), e.g. `Europe/Paris`. */
+  timezone?: string | undefined;
+  /** Return text raw, without formatting (`moodlewssettingraw`). Moodle's default: false. */
+  raw?: boolean | undefined;
+}
+
+/** One entry of a `warnings` array in a Moodle result. */
+export interface MoodleWarning {
+  item?: string | undefined;
+  itemid?: number | undefined;
+  warningcode: string;
+  message: string;
+}
+
+/** Called for each warning a result carries; `fn` is the function that returned it. */
+export type WarningListener = (warning: MoodleWarning, fn: string) => void;
+
+/** Options of one {@link MoodleClient.call}. Durations are milliseconds. */
+export interface MoodleCallOptions extends MoodleSettings {
+  /** Aborts the call (and any wait between retries). */
+  signal?: AbortSignal | undefined;
+  /** Deadline of one attempt; overrides the client's. 0 disables it. */
+  timeoutMs?: number | undefined;
+  /** Retry pacing for this call, or false. Only `read` functions are ever retried. */
+  retry?: Partial<RetryPolicy> | false | undefined;
+  /** Check parameters against the function table before sending (default: the client's setting, true). */
+  validate?: boolean | undefined;
+  /** Split a too-large array across requests when the function allows it (default true). */
+  split?: boolean | undefined;
+  /** PHP's `max_input_vars` on the site; overrides the client's (default 1000). */
+  maxInputVars?: number | undefined;
+  /** Receives the result's warnings; overrides the client's listener. */
+  onWarning?: WarningListener | undefined;
+}
+
+/** Keys of {@link MoodleCallOptions}, for runtime checks. */
+export const CALL_OPTION_KEYS: readonly string[] = [
+  'signal',
+  'timeoutMs',
+  'retry',
+  'validate',
+  'split',
+  'maxInputVars',
+  'onWarning',
+  'filter',
+  'fileurl',
+  'lang',
+  'timezone',
+  'raw',
+];
+
+/** True when every key of `T` is optional, so the parameters argument may be left out. */
+type AllOptional<T> = object extends T ? true : false;
+
+/** The arguments after the function name: parameters (optional when nothing is required) and options. */
+export type CallArgs<F extends string> =
+  AllOptional<ParamsOf<F>> extends true
+    ? [params?: ParamsOf<F>, options?: MoodleCallOptions]
+    : [params: ParamsOf<F>, options?: MoodleCallOptions];
+
+/** Anything that can call a Moodle function: the client, or a test double of it. */
+export interface MoodleCaller {
+  call<F extends FunctionName>(fn: F, ...args: CallArgs<F>): Promise<ResultOf<F>>;
+}
