@@ -30,7 +30,7 @@ export class HrImportValidationError extends HrImportError {
     super('hrimport.validation_failed', message, {
       hint: 'Fix the rows listed in `issues` (file, row, column, code) and try again.',
       ...options,
-      details: { errors, warnings: issues.length - errors, ...options.details },
+      details: { errors, warnings: issues.length - errors, issues: issues.slice(0, 100), ...options.details },
     });
     this.issues = issues;
   }

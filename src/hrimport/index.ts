@@ -55,6 +55,14 @@ export {
 export { FingerprintSet, fingerprint } from './fingerprint-set.js';
 export { findCycles } from './graph.js';
 export { type IssueSeverity, makeReport, type ValidationIssue, type ValidationReport } from './issues.js';
+export {
+  type ElementPlan,
+  type HrImportPlan,
+  type PlannedUpdate,
+  type PlanOptions,
+  planImport,
+} from './plan.js';
+export { diffRecord, type FieldChange } from './plan-diff.js';
 export { findElementFiles, type ReadElementOptions, type ReadRecord, readElementFile } from './read.js';
 export {
   type CellValue,
@@ -67,6 +75,7 @@ export {
   type RawRecord,
   type UserRecord,
 } from './records.js';
+export { readRecordsFile } from './records-file.js';
 export {
   assertRemovalAllowed,
   countRemovals,
@@ -89,6 +98,7 @@ export {
   parseDelimiter,
   resolveSettings,
 } from './settings.js';
+export { type CsvSiteStateOptions, csvSiteState, siteRecordFromRow } from './site-csv.js';
 export { displayKey, recordKey, type SiteRecord, type SiteState } from './site-state.js';
 export { type ElementTemplate, elementTemplate, type TemplateColumn } from './template.js';
 export { ElementValidator, type ElementValidatorOptions, type KnownIds } from './validate.js';

@@ -1,9 +1,282 @@
-import type { CommandGroup } from '../framework.js';
+import type { Style } from '../../core/format.js';
+import {
+  csvSiteState,
+  ELEMENTS,
+  type ElementName,
+  elementTemplate,
+  type HrImportPlan,
+  type HrImportSettings,
+  HrImportValidationError,
+  isElementName,
+  loadSettingsFile,
+  openElementWriter,
+  planImport,
+  readRecordsFile,
+  resolveSettings,
+  type SiteState,
+  type ValidationReport,
+  validateFiles,
+} from '../../hrimport/index.js';
+import type { CliContext, CommandGroup, CommandInput, CommandSpec } from '../framework.js';
+import { UsageError } from '../framework.js';
+
+/** `--site`: a CSV export (file or folder), or `totara` / `moodle` for the configured profile's site. */
+async function resolveSite(_ctx: CliContext, value: string): Promise<SiteState> {
+  if (value === 'totara' || value === 'moodle')
+    throw new UsageError(
+      `--site ${value} is not available yet in this build.`,
+      'Give a CSV export of current users instead.',
+    );
+  return csvSiteState(value);
+}
+
+async function settingsFrom(path: unknown): Promise<HrImportSettings> {
+  return typeof path === 'string' ? loadSettingsFile(path) : resolveSettings();
+}
+
+function elementArg(value: unknown): ElementName {
+  if (typeof value !== 'string' || !isElementName(value))
+    throw new UsageError(
+      `Unknown element "${String(value)}".`,
+      `Elements: ${Object.keys(ELEMENTS).join(', ')}.`,
+    );
+  return value;
+}
+
+function thresholdArg(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  const n = text.endsWith('%') ? Number(text.slice(0, -1)) / 100 : Number(text);
+  if (!Number.isFinite(n) || n < 0 || n > 1)
+    throw new UsageError(`--threshold takes a share such as 0.1 or 10%, not "${text}".`);
+  return n;
+}
+
+function renderReport(report: ValidationReport, style: Style): string {
+  const lines = report.issues.map((i) => {
+    const where = `${i.file}:${i.row}${i.column ? ` ${i.column}` : ''}`;
+    const tag = i.severity === 'error' ? style.red('error') : style.yellow('warning');
+    return `${where}  ${tag} ${i.code}  ${i.message}${i.hint ? style.dim(`\n    hint: ${i.hint}`) : ''}`;
+  });
+  const rows = Object.entries(report.rows).map(([file, n]) => `${file}: ${n} row(s)`);
+  const summary = `${report.errors} error(s), ${report.warnings} warning(s) in ${report.files.length} file(s)`;
+  return [...rows, ...lines, report.ok ? style.green(summary) : style.red(summary)].join('\n');
+}
+
+function renderPlan(plan: HrImportPlan, style: Style): string {
+  const out = [`Site: ${plan.site}`];
+  for (const e of plan.elements) {
+    const c = e.counts;
+    out.push(
+      '',
+      style.bold(`${ELEMENTS[e.element].file}  (${c.rows} rows)`),
+      `  created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, suspended ${c.suspended}, deleted ${c.deleted}, skipped ${c.skipped}`,
+    );
+    for (const key of e.created.slice(0, 20)) out.push(style.green(`  + ${key}`));
+    for (const u of e.updated.slice(0, 20))
+      out.push(
+        style.cyan(
+          `  ~ ${u.key}: ${u.changes.map((ch) => `${ch.column} "${ch.from}" → "${ch.to}"`).join(', ')}`,
+        ),
+      );
+    for (const key of e.suspended.slice(0, 20)) out.push(style.yellow(`  ‖ ${key} (suspend)`));
+    for (const key of e.deleted.slice(0, 20)) out.push(style.red(`  - ${key} (delete)`));
+    for (const s of e.skipped.slice(0, 20)) out.push(style.dim(`  · ${s.key}: ${s.reason}`));
+    if (e.notCompared.length)
+      out.push(style.dim(`  not compared (the site source lacks them): ${e.notCompared.join(', ')}`));
+    if (e.refused)
+      out.push(
+        style.red(
+          `  REFUSED: would remove ${e.removal.removing} of ${e.removal.existing} (${(e.removal.ratio * 100).toFixed(1)}%), above ${(e.removal.threshold * 100).toFixed(1)}%`,
+        ),
+      );
+  }
+  if (!plan.validation.ok)
+    out.push('', style.red(`Validation: ${plan.validation.errors} error(s); run \`mts hrimport validate\`.`));
+  return out.join('\n');
+}
+
+const template: CommandSpec = {
+  name: 'template',
+  summary: 'Print a sample file: header plus a documented example row.',
+  usage: 'ELEMENT',
+  description:
+    'ELEMENT is user, jobassignment, org, pos or comp. The CSV goes to stdout; what each column means goes to stderr\n' +
+    '(or everything as JSON with --json). Required columns come first and follow the settings profile.',
+  positionals: { min: 1, max: 1 },
+  options: {
+    'profile-file': { type: 'string', description: 'HR Import settings profile (JSON)', valueName: 'FILE' },
+  },
+  examples: [
+    'mts hrimport template user > user.csv',
+    'mts hrimport template jobassignment --profile-file hr.json',
+  ],
+  async run(ctx, input) {
+    const element = elementArg(input.positionals[0]);
+    const result = elementTemplate(element, await settingsFrom(input.options['profile-file']));
+    if (ctx.json) {
+      ctx.print(result);
+      return 0;
+    }
+    ctx.io.stdout.write(result.csv);
+    for (const col of result.columns)
+      ctx.info(`${col.required ? '*' : ' '} ${col.name.padEnd(34)} ${col.description}`);
+    ctx.info('(* = required under this profile)');
+    return 0;
+  },
+};
+
+const validate: CommandSpec = {
+  name: 'validate',
+  summary: 'Check HR Import files as Totara would, with file, row and column for every problem.',
+  usage: 'DIR|FILE',
+  description:
+    'DIR is the HR Import files directory (its csv/ready/ is read) or a folder of element files. Exit 1 on errors.',
+  positionals: { min: 1, max: 1 },
+  options: {
+    settings: { type: 'string', description: 'HR Import settings profile (JSON)', valueName: 'FILE' },
+  },
+  examples: [
+    'mts hrimport validate /var/totara/hrimport',
+    'mts hrimport validate user.csv --settings hr.json --json',
+  ],
+  async run(ctx, input) {
+    const report = await validateFiles(input.positionals[0] as string, {
+      settings: await settingsFrom(input.options.settings),
+      onProgress: ctx.progress(),
+    });
+    ctx.print(report, (value, style) => renderReport(value as ValidationReport, style));
+    return report.ok ? 0 : 1;
+  },
+};
+
+const write: CommandSpec = {
+  name: 'write',
+  summary: 'Write <out>/csv/ready/<element>.csv from JSON or NDJSON records, validated, atomically.',
+  description:
+    'Records are objects keyed by CSV column names, as a JSON array or one per line (.ndjson). Nothing is written when\n' +
+    'validation finds errors. With --site, a complete-source import that would remove more than --threshold of the\n' +
+    "site's records is refused unless --allow-mass-removal is given.",
+  options: {
+    from: { type: 'string', description: 'Records file (.json array or .ndjson)', valueName: 'FILE' },
+    element: { type: 'string', description: 'user, jobassignment, org, pos or comp', valueName: 'ELEMENT' },
+    out: { type: 'string', description: 'HR Import files directory', valueName: 'DIR' },
+    settings: { type: 'string', description: 'HR Import settings profile (JSON)', valueName: 'FILE' },
+    'neutralise-formulas': {
+      type: 'boolean',
+      description: "Prefix formula-like cells with ' (changes the data)",
+    },
+    site: {
+      type: 'string',
+      description: 'Site state for the removal guard: CSV export, totara or moodle',
+      valueName: 'SITE',
+    },
+    threshold: {
+      type: 'string',
+      description: 'Largest share removed without --allow-mass-removal (default 10%)',
+      valueName: 'N',
+    },
+    'allow-mass-removal': { type: 'boolean', description: 'Write even when many records would be removed' },
+  },
+  examples: [
+    'mts hrimport write --from people.ndjson --element user --out /var/totara/hrimport --settings hr.json',
+  ],
+  async run(ctx, input) {
+    const { from, out } = input.options;
+    if (typeof from !== 'string' || typeof out !== 'string' || input.options.element === undefined)
+      throw new UsageError('write needs --from FILE, --element ELEMENT and --out DIR.');
+    const element = elementArg(input.options.element);
+    const settings = await settingsFrom(input.options.settings);
+    const site =
+      typeof input.options.site === 'string' ? await resolveSite(ctx, input.options.site) : undefined;
+    const writer = await openElementWriter(out, element, {
+      settings,
+      neutraliseFormulas: input.options['neutralise-formulas'] === true,
+      onProgress: ctx.progress(),
+      removalGuard: site
+        ? {
+            site,
+            threshold: thresholdArg(input.options.threshold),
+            allowMassRemoval: input.options['allow-mass-removal'] === true,
+          }
+        : undefined,
+    });
+    try {
+      for await (const record of readRecordsFile(from)) await writer.write(record as never);
+    } catch (error) {
+      await writer.abort();
+      throw error;
+    }
+    let result: Awaited<ReturnType<typeof writer.close>>;
+    try {
+      result = await writer.close();
+    } catch (error) {
+      if (error instanceof HrImportValidationError && !ctx.json)
+        for (const i of error.issues)
+          ctx.info(
+            `${i.file}:${i.row}${i.column ? ` ${i.column}` : ''}  ${i.severity} ${i.code}  ${i.message}`,
+          );
+      throw error;
+    }
+    ctx.print(result, (_v, style) =>
+      [
+        style.green(`Wrote ${result.rows} row(s) to ${result.path} (${result.bytes} bytes).`),
+        ...result.issues.map(
+          (i) =>
+            `${i.file}:${i.row}${i.column ? ` ${i.column}` : ''}  ${style.yellow('warning')} ${i.code}  ${i.message}`,
+        ),
+      ].join('\n'),
+    );
+    return 0;
+  },
+};
+
+const plan: CommandSpec = {
+  name: 'plan',
+  summary: 'Dry run: what an import of DIR would create, update, suspend or delete on the site.',
+  usage: 'DIR',
+  description:
+    '--site is a CSV export of current users (or a folder of element exports), or "totara" / "moodle" for the site of\n' +
+    'the configured profile. Exit 1 when a complete-source import would remove more than --threshold of the records.',
+  positionals: { min: 1, max: 1 },
+  options: {
+    site: {
+      type: 'string',
+      description: 'CSV export, folder of exports, totara or moodle',
+      valueName: 'SITE',
+    },
+    settings: { type: 'string', description: 'HR Import settings profile (JSON)', valueName: 'FILE' },
+    threshold: {
+      type: 'string',
+      description: 'Largest share removed without --allow-mass-removal (default 10%)',
+      valueName: 'N',
+    },
+    'allow-mass-removal': { type: 'boolean', description: 'Do not refuse large removals' },
+  },
+  examples: [
+    'mts hrimport plan /var/totara/hrimport --site users-export.csv',
+    'mts hrimport plan ./out --site totara --json',
+  ],
+  async run(ctx: CliContext, input: CommandInput) {
+    if (typeof input.options.site !== 'string')
+      throw new UsageError('plan needs --site (a CSV export, totara or moodle).');
+    const site: SiteState = await resolveSite(ctx, input.options.site);
+    const result = await planImport(input.positionals[0] as string, {
+      site,
+      settings: await settingsFrom(input.options.settings),
+      threshold: thresholdArg(input.options.threshold),
+      allowMassRemoval: input.options['allow-mass-removal'] === true,
+      onProgress: ctx.progress(),
+    });
+    ctx.print(result, (value, style) => renderPlan(value as HrImportPlan, style));
+    return result.refused ? 1 : 0;
+  },
+};
 
 const group: CommandGroup = {
   name: 'hrimport',
   summary: 'Totara HR Import CSV: template, validate, write, plan',
-  commands: [],
+  commands: [template, validate, write, plan],
 };
 
 export default group;
