@@ -29,6 +29,7 @@ export {
   type ArchiveIndexEntry,
   parseArchiveIndex,
 } from './archive-index.js';
+export { type BackupDiff, type DiffActivity, type DiffFile, type DiffSet, diffBackups } from './diff.js';
 export { normaliseEntryName } from './entry-path.js';
 export {
   MbzAbortError,
@@ -40,6 +41,7 @@ export {
   MbzUnsafeEntryError,
   MbzXmlError,
 } from './errors.js';
+export { findRecord, type OriginalFile, openEntry, openOriginalFile } from './extract.js';
 export {
   type BackupFileRecord,
   blobPath,
@@ -61,6 +63,7 @@ export {
   type UsersSummary,
 } from './inspect.js';
 export type {
+  BackupUser,
   EnrolmentMethod,
   GradeTally,
   GroupsSummary,
@@ -68,6 +71,7 @@ export type {
   SectionInfo,
 } from './inventory-parsers.js';
 export { DEFAULT_LIMITS, type MbzLimits } from './limits.js';
+export { type ListOptions, listEntries } from './list.js';
 export {
   type BackupManifest,
   type BackupSetting,
@@ -80,3 +84,4 @@ export {
   parseManifest,
 } from './manifest.js';
 export { type OpenArchiveOptions, openArchive } from './open.js';
+export { type VerifyProblem, type VerifyReport, verifyBackup } from './verify.js';

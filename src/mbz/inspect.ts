@@ -138,8 +138,8 @@ export function summarise(format: BackupFormat, scan: ScanResult, withInventory:
     })),
     files: summariseFiles(scan.files ?? []),
     users:
-      hasUserData && scan.userCount !== null
-        ? { count: scan.userCount, anonymised: manifest.rootSettings.anonymize === '1' }
+      hasUserData && scan.users !== null
+        ? { count: scan.users.length, anonymised: manifest.rootSettings.anonymize === '1' }
         : null,
     archiveIndex: scan.archiveIndex ? compareIndex(scan.archiveIndex, scan.entries) : null,
     entryCount: scan.entries.length,

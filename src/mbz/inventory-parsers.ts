@@ -28,9 +28,18 @@ export function parseSectionXml(content: Buffer, path: string): SectionInfo {
   };
 }
 
+/** A user of `users.xml`, reduced to who it is. */
+export interface BackupUser {
+  id: string;
+  username: string;
+}
+
 /** Users in `users.xml`. */
-export function countUsers(content: Buffer, path: string): number {
-  return children(parseXml(content, path).users, 'user').length;
+export function parseUsersXml(content: Buffer, path: string): BackupUser[] {
+  return children(parseXml(content, path).users, 'user').map((user) => ({
+    id: attr(user, 'id') ?? '',
+    username: str(user, 'username'),
+  }));
 }
 
 /** Groups, groupings and memberships in `groups.xml`. */

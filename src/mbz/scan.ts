@@ -4,7 +4,7 @@ import { ARCHIVE_INDEX_PATH, type ArchiveIndex, parseArchiveIndex } from './arch
 import { MbzError, MbzNotBackupError } from './errors.js';
 import { type BackupFileRecord, FILES_XML_PATH, parseFilesXml } from './files-xml.js';
 import {
-  countUsers,
+  type BackupUser,
   type EnrolmentMethod,
   type GradeTally,
   type GroupsSummary,
@@ -15,6 +15,7 @@ import {
   parseQuestionsXml,
   parseRolesXml,
   parseSectionXml,
+  parseUsersXml,
   type QuestionsSummary,
   type SectionInfo,
 } from './inventory-parsers.js';
@@ -42,7 +43,7 @@ export interface ScanResult {
   /** Every entry in archive order (names, kinds and sizes only). */
   entries: ArchiveEntry[];
   files: BackupFileRecord[] | null;
-  userCount: number | null;
+  users: BackupUser[] | null;
   archiveIndex: ArchiveIndex | null;
   sections: SectionInfo[];
   groups: GroupsSummary | null;
@@ -68,7 +69,7 @@ export async function scanBackup(
     manifest: undefined as unknown as BackupManifest,
     entries: [],
     files: null,
-    userCount: null,
+    users: null,
     archiveIndex: null,
     sections: [],
     groups: null,
@@ -106,7 +107,7 @@ export async function scanBackup(
         result.files = parseFilesXml(content);
         return;
       case 'users.xml':
-        result.userCount = countUsers(content, name);
+        result.users = parseUsersXml(content, name);
         return;
       case ARCHIVE_INDEX_PATH:
         result.archiveIndex = parseArchiveIndex(content);
