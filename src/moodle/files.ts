@@ -6,6 +6,7 @@
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
+import { FormData } from 'undici';
 import { assertKnownOptions, InputError } from '../core/errors.js';
 import { registerSecret } from '../core/redact.js';
 import { readBytes } from '../core/transport.js';

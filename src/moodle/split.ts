@@ -22,6 +22,12 @@ export interface SplitPlan {
   chunks: SplitChunk[];
 }
 
+/**
+ * List parameters whose items act together (search criteria are ANDed, options configure the whole call, batch
+ * requests stop at the first error): sending them in pieces would change the call's meaning.
+ */
+const NOT_SPLITTABLE = new Set(['criteria', 'options', 'requests', 'conditions', 'filters']);
+
 /** Why a call cannot be split. */
 export type SplitRefusal = { reason: string };
 
@@ -56,6 +62,8 @@ export function planSplit(
   );
   if (lists.length !== 1) return { reason: 'it does not have exactly one list parameter to split' };
   const key = lists[0] as string;
+  if (NOT_SPLITTABLE.has(key))
+    return { reason: `the items of ${key} act together, so they cannot be sent apart` };
   const items = params[key] as unknown[];
   const rest = { ...params };
   delete rest[key];

@@ -230,9 +230,10 @@ const getContents: SandboxFunction = (params, ctx) => {
         sortorder: index === 0 ? 1 : 0,
         mimetype: file.mimetype,
         isexternalfile: false,
-        userid: file.userid,
-        author: file.author,
-        license: 'unknown',
+        // Moodle 4.5 leaves these null for module files (only user-owned files name them).
+        userid: null,
+        author: null,
+        license: null,
       })),
       contentsinfo: {
         filescount: module.files.length,
