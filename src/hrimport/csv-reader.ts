@@ -67,9 +67,25 @@ export class CsvParser {
     this.#recordLine = this.#line;
   }
 
-  /** Parses a chunk; returns the records it completed. */
+  #error: CsvSyntaxError | undefined;
+
+  /**
+   * Parses a chunk; returns the records it completed. A syntax error is thrown by the next call to `push()` or
+   * `end()`, so the records before it are delivered first.
+   */
   push(text: string): CsvRecord[] {
+    if (this.#error) throw this.#error;
     const out: CsvRecord[] = [];
+    try {
+      this.#parse(text, out);
+    } catch (error) {
+      if (!(error instanceof CsvSyntaxError)) throw error;
+      this.#error = error;
+    }
+    return out;
+  }
+
+  #parse(text: string, out: CsvRecord[]): void {
     const delimiter = this.#delimiter;
     let start = 0;
     const n = text.length;
@@ -97,7 +113,7 @@ export class CsvParser {
             if (ch === CR) {
               if (i + 1 === n) {
                 this.#pendingCR = true;
-                return out;
+                return;
               }
               if (text.charCodeAt(i + 1) !== LF)
                 this.#fail('hrimport.csv_bare_cr', 'a carriage return not followed by a line feed.');
@@ -137,7 +153,7 @@ export class CsvParser {
             if (ch === CR) {
               if (i + 1 === n) {
                 this.#pendingCR = true;
-                return out;
+                return;
               }
               if (text.charCodeAt(i + 1) !== LF)
                 this.#fail('hrimport.csv_bare_cr', 'a carriage return not followed by a line feed.');
@@ -151,11 +167,12 @@ export class CsvParser {
       }
     }
     if (this.#state !== 3) this.#field += text.slice(start, n);
-    return out;
+    return;
   }
 
   /** Ends the input; returns the last record when the file does not end with a line break. */
   end(): CsvRecord[] {
+    if (this.#error) throw this.#error;
     const out: CsvRecord[] = [];
     if (this.#pendingCR) {
       this.#pendingCR = false;
