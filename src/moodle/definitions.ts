@@ -74,7 +74,15 @@ export interface WsFunctionInfo {
   description?: string;
 }
 
-/** A definitions file (or table) that cannot be used; `details.path` says where in it. */
+/**
+ * A definitions file (or table) that cannot be used; `details.path` says where in it.
+ *
+ * @example
+ * ```ts
+ * try { FunctionTable.fromDefinitions(json); }
+ * catch (e) { if (e instanceof DefinitionsError) console.error(e.details?.path, e.hint); }
+ * ```
+ */
 export class DefinitionsError extends InputError {
   constructor(message: string, path: string, hint?: string) {
     super('moodle.definitions_invalid', message, {
@@ -285,7 +293,10 @@ function readDesc(node: unknown, path: string): WsDesc {
 // ---------------------------------------------------------------------------------------------------------
 // The compact table (see codegen/moodle/generate.ts for the writer).
 
-/** Version of the compact encoding; bumped when the layout changes. */
+/**
+ * Version of the compact encoding; bumped when the layout changes.
+ * @internal
+ */
 export const COMPACT_TABLE_FORMAT = 1;
 
 /** Bits of a node's flag number: required in bits 0-1, then these. */
@@ -298,7 +309,10 @@ const FN_LOGINREQUIRED = 4;
 const FN_READONLYSESSION = 8;
 const FN_AJAX = 16;
 
-/** Layout of the compact table, shared with the writer in codegen/moodle. */
+/**
+ * Layout of the compact table, shared with the writer in codegen/moodle.
+ * @internal
+ */
 export interface CompactTable {
   format: number;
   /** PARAM_ type names, indexed by value nodes. */
@@ -315,12 +329,18 @@ export interface CompactTable {
   functions: unknown[][];
 }
 
-/** Flag numbers of a description node, as the compact table stores them. */
+/**
+ * Flag numbers of a description node, as the compact table stores them.
+ * @internal
+ */
 export function nodeFlags(desc: WsDesc): number {
   return desc.required | (desc.allownull ? NODE_ALLOWNULL : 0) | ('default' in desc ? NODE_HAS_DEFAULT : 0);
 }
 
-/** Flag number of a function, as the compact table stores it. */
+/**
+ * Flag number of a function, as the compact table stores it.
+ * @internal
+ */
 export function functionFlags(info: WsFunctionInfo): number {
   return (
     (info.type === 'write' ? FN_WRITE : 0) |

@@ -178,7 +178,15 @@ function toPhp(value: unknown): PhpValue {
   return String(value);
 }
 
-/** PHP's `(string)` and `"{$x}"` of a scalar. */
+/**
+ * PHP's `(string)` and `"{$x}"` of a scalar, as Moodle's messages print values.
+ *
+ * @example
+ * ```ts
+ * phpString(true); // '1'
+ * phpString(1e25); // '1.0E+25'
+ * ```
+ */
 export function phpString(value: PhpScalar): string {
   if (value === null || value === false) return '';
   if (value === true) return '1';
@@ -359,6 +367,11 @@ function isPairs(value: unknown): value is Iterable<[string, string]> {
 /**
  * Decodes form pairs the way PHP fills `$_POST`: `a[0][b]=v` nests, `a[]=v` appends, a later plain `a=v`
  * replaces, and `.` or space in a top-level name becomes `_`. Returns PHP arrays as ordered maps.
+ *
+ * @example
+ * ```ts
+ * decodePhpForm(new URLSearchParams('users[0][email]=a@b.cd')).get('users'); // Map { '0' => Map { 'email' => 'a@b.cd' } }
+ * ```
  */
 export function decodePhpForm(pairs: Iterable<[string, string]>): Map<string, PhpValue> {
   const root = new Map<string, PhpValue>();
@@ -501,14 +514,30 @@ const CLIENT_CHECKED_TYPES = new Set([
   'tag',
 ]);
 
-/** PHP's `(string)(int)$s === $s`: a canonical decimal integer within 64 bits. */
+/**
+ * PHP's `(string)(int)$s === $s`: a canonical decimal integer within 64 bits (what PARAM_INT accepts as text).
+ *
+ * @example
+ * ```ts
+ * isPhpIntString('42'); // true
+ * isPhpIntString('042'); // false
+ * ```
+ */
 export function isPhpIntString(s: string): boolean {
   if (!/^-?(0|[1-9]\d{0,18})$/.test(s)) return false;
   const n = BigInt(s);
   return n <= 9223372036854775807n && n >= -9223372036854775808n;
 }
 
-/** What validate_param accepts for PARAM_FLOAT from text: is_numeric and Moodle's pattern (no spaces, no hex). */
+/**
+ * What validate_param accepts for PARAM_FLOAT from text: is_numeric and Moodle's pattern (no spaces, no hex).
+ *
+ * @example
+ * ```ts
+ * isPhpFloatString('1.5e3'); // true
+ * isPhpFloatString(' 1.5'); // false
+ * ```
+ */
 export function isPhpFloatString(s: string): boolean {
   return /^[+-]?[0-9]*\.?[0-9]*(e[-+]?[0-9]+)?$/i.test(s) && /^[+-]?(\d+\.?\d*|\.\d+)/.test(s);
 }
@@ -694,7 +723,16 @@ function cleanHtmlish(s: string): string {
     .replace(/javascript:/gi, '');
 }
 
-/** core\param::clean() of one scalar for a PARAM_ type (unknown types are left as they are, like raw). */
+/**
+ * core\param::clean() of one scalar for a PARAM_ type (unknown types are left as they are, like raw). Moodle refuses
+ * a parameter whose cleaned text differs from what was sent.
+ *
+ * @example
+ * ```ts
+ * cleanScalar('alphanum', 'ab-1'); // 'ab1'
+ * cleanScalar('int', '7'); // 7
+ * ```
+ */
 export function cleanScalar(type: string, value: PhpScalar): PhpScalar {
   const cleaner = CLEANERS[type] ?? CLEANERS.raw;
   return (cleaner as (s: string, raw: PhpScalar) => PhpScalar)(phpString(value), value);
