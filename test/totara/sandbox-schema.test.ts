@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
-import { createTotaraSandbox } from '../../src/sandbox/totara/index.js';
+import { createControlledTotaraSandbox } from '../../src/sandbox/totara/index.js';
 import { FIXTURES_SKIP_REASON, fixture, hasFixtures } from '../helpers/fixtures.js';
 import { startTotara, USERS_QUERY } from './sandbox.js';
 
@@ -30,7 +30,9 @@ describe('the sandbox on its built-in schema (a fresh clone without ../shared)',
   });
 
   it('refuses an explicit schema file that is missing instead of falling back', () => {
-    expect(() => createTotaraSandbox({ schemaFile: '/nonexistent/schema.graphql' })).toThrow(ConfigError);
+    expect(() => createControlledTotaraSandbox({ schemaFile: '/nonexistent/schema.graphql' })).toThrow(
+      ConfigError,
+    );
   });
 });
 
@@ -47,7 +49,7 @@ describe.skipIf(!hasFixtures)(`the sandbox on the real 17.3 external schema ${FI
       expect(names).toContain('core_user_users');
       expect(names).toContain('totara_job_job_assignments');
       expect(names).toHaveLength(9);
-      const explicit = createTotaraSandbox({
+      const explicit = createControlledTotaraSandbox({
         schemaFile: fixture('totara-17.3/combined/external-schema-17.3.graphql'),
       });
       expect(explicit.schemaSource).toBe('file');

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Router, sendJson } from '../../src/sandbox/http.js';
 import {
-  createTotaraSandbox,
+  createControlledTotaraSandbox,
   type TotaraSandboxModule,
   type TotaraSandboxOptions,
 } from '../../src/sandbox/totara/index.js';
@@ -17,7 +17,7 @@ export interface RunningTotara {
 }
 
 export async function startTotara(options: TotaraSandboxOptions = {}): Promise<RunningTotara> {
-  const module = createTotaraSandbox(options);
+  const module = createControlledTotaraSandbox(options);
   const router = new Router();
   module.routes(router);
   const server = createServer((req, res) => {

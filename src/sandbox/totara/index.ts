@@ -8,7 +8,7 @@ import {
 import type { Router } from '../http.js';
 import type { SandboxModule, SandboxStartContext } from '../types.js';
 import { generateSite, type SandboxSite } from './data.js';
-import { type EndpointStats, type ResponseDebug, SandboxGraphQLEndpoint } from './endpoint.js';
+import { type EndpointStats, SandboxGraphQLEndpoint } from './endpoint.js';
 import { SandboxTokenStore } from './oauth.js';
 import { loadSandboxSchema } from './schema.js';
 
@@ -42,7 +42,7 @@ export interface TotaraSandboxOptions {
   /** Allow `__schema` / `__type` queries. Default false, as on a Totara site. */
   introspection?: boolean | undefined;
   /** The API client's response debug level. Default `normal` (debug messages, no traces). */
-  responseDebug?: ResponseDebug | undefined;
+  responseDebug?: 'none' | 'normal' | 'developer' | undefined;
   /** Complexity points one request may cost. Default 6,000. */
   maxComplexity?: number | undefined;
   /** Deepest nesting allowed. Default 15. */
@@ -94,7 +94,12 @@ export interface TotaraSandboxModule extends SandboxModule<TotaraSandboxInfo> {
  * const totara = new TotaraClient({ url, clientId, clientSecret });
  * ```
  */
-export function createTotaraSandbox(options: TotaraSandboxOptions = {}): TotaraSandboxModule {
+export function createTotaraSandbox(options: TotaraSandboxOptions = {}): SandboxModule<TotaraSandboxInfo> {
+  return createControlledTotaraSandbox(options);
+}
+
+/** {@link createTotaraSandbox} with the controls tests and benches use (site data, token revocation, counters). */
+export function createControlledTotaraSandbox(options: TotaraSandboxOptions = {}): TotaraSandboxModule {
   assertKnownOptions('createTotaraSandbox', options, OPTION_KEYS);
   const clientId = options.clientId ?? 'sandbox-client';
   const clientSecret = options.clientSecret ?? 'sandbox-secret-0000000000000000';
