@@ -27,7 +27,7 @@ export interface JwksCacheOptions {
   transport?: Transport | undefined;
   /** Deadline of one key set fetch. Default 5,000. */
   timeoutMs?: number | undefined;
-  /** Least time between two fetches of one URL caused by an unknown `kid`. Default 30,000. */
+  /** Least time between two refetches of one URL forced by an unknown `kid` (a flood of forged kids costs one fetch). Default 30,000. */
   cooldownMs?: number | undefined;
   /** Lifetime when the response has no usable `Cache-Control: max-age`. Default 600,000 (10 min). */
   defaultMaxAgeMs?: number | undefined;
@@ -230,7 +230,7 @@ export class JwksCache {
   readonly #now: () => number;
   readonly #entries = new Map<string, Entry>();
   readonly #inflight = new Map<string, Promise<Entry>>();
-  readonly #lastFetch = new Map<string, number>();
+  readonly #lastForcedFetch = new Map<string, number>();
   /** Fetches made so far (for tests and diagnostics). */
   fetchCount = 0;
 
@@ -252,7 +252,11 @@ export class JwksCache {
     const now = this.#now();
     if (!entry || entry.expiresAt <= now) entry = await this.#refresh(url, entry, context);
     let found = await pick(entry.jwks, entry.imported, want, url, context.moodle);
-    if (!found && this.#now() - (this.#lastFetch.get(url) ?? 0) >= this.#cooldownMs) {
+    if (
+      !found &&
+      this.#now() - (this.#lastForcedFetch.get(url) ?? Number.NEGATIVE_INFINITY) >= this.#cooldownMs
+    ) {
+      this.#lastForcedFetch.set(url, this.#now());
       entry = await this.#refresh(url, undefined, context);
       found = await pick(entry.jwks, entry.imported, want, url, context.moodle);
     }
@@ -280,7 +284,7 @@ export class JwksCache {
   /** Forgets every cached key set. */
   clear(): void {
     this.#entries.clear();
-    this.#lastFetch.clear();
+    this.#lastForcedFetch.clear();
   }
 
   async #refresh(url: string, stale: Entry | undefined, context: KeyLookupContext): Promise<Entry> {
@@ -298,7 +302,6 @@ export class JwksCache {
   }
 
   async #fetch(url: string, context: KeyLookupContext): Promise<Entry> {
-    this.#lastFetch.set(url, this.#now());
     this.fetchCount++;
     const vars = { jwksUrl: url };
     let text: string;

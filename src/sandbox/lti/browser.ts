@@ -1,0 +1,158 @@
+/**
+ * A scripted browser for LTI launches: asks the simulated platform for a launch, then walks it over real HTTP as a
+ * browser would (login initiation to the tool, redirect to the auth endpoint, form_post back to the tool), with a
+ * cookie jar, and reports every step.
+ */
+import { readText, Transport } from '../../core/transport.js';
+import type { LaunchRequestSpec, LoginInitiation } from './types.js';
+
+/** One HTTP exchange of a launch. */
+export interface LaunchTraceStep {
+  name: 'start' | 'login' | 'auth' | 'launch' | 'replay';
+  method: string;
+  url: string;
+  status: number;
+  /** Redirect target, for a 3xx. */
+  location?: string | undefined;
+}
+
+/** What happened during a simulated launch. */
+export interface LaunchTrace {
+  initiation: LoginInitiation;
+  steps: LaunchTraceStep[];
+  /** The tool's final answer (or the platform's error page when the auth step failed). */
+  final: { status: number; headers: Record<string, string | string[] | undefined>; body: string };
+  /** The id_token the platform posted, when it got that far. */
+  idToken?: string | undefined;
+}
+
+/** Options of {@link simulateLaunch}. */
+export interface SimulatedLaunchOptions {
+  /** The sandbox's base URL. */
+  platformUrl: string;
+  /** What to launch. */
+  launch?: LaunchRequestSpec | undefined;
+  /** Behave like a browser that blocks third-party cookies (the tool's cookies are never sent back). */
+  blockCookies?: boolean | undefined;
+  /** Post the final form a second time (a reload or a replay); the trace's final answer is the second one. */
+  replay?: boolean | undefined;
+  transport?: Transport | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+function unescapeHtml(text: string): string {
+  return text.replace(/&(#\d+|#x[0-9a-f]+|[a-z]+);/gi, (whole, name: string) => {
+    if (name.startsWith('#x') || name.startsWith('#X'))
+      return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
+    if (name.startsWith('#')) return String.fromCodePoint(Number(name.slice(1)));
+    return ENTITY[name.toLowerCase()] ?? whole;
+  });
+}
+
+/** The action and hidden fields of the first form of an auto-submitting page. */
+export function parseAutoSubmitForm(
+  html: string,
+): { action: string; fields: Record<string, string> } | undefined {
+  const form = /<form\b[^>]*\baction="([^"]*)"[^>]*>([\s\S]*?)<\/form>/i.exec(html);
+  if (!form) return undefined;
+  const fields: Record<string, string> = {};
+  for (const input of (form[2] as string).matchAll(/<input\b[^>]*>/gi)) {
+    const name = /\bname="([^"]*)"/i.exec(input[0])?.[1];
+    const value = /\bvalue="([^"]*)"/i.exec(input[0])?.[1] ?? '';
+    if (name !== undefined) fields[unescapeHtml(name)] = unescapeHtml(value);
+  }
+  return { action: unescapeHtml(form[1] as string), fields };
+}
+
+class CookieJar {
+  readonly #byOrigin = new Map<string, Map<string, string>>();
+  store(url: string, header: string | string[] | undefined): void {
+    if (!header) return;
+    const origin = new URL(url).origin;
+    const jar = this.#byOrigin.get(origin) ?? new Map<string, string>();
+    this.#byOrigin.set(origin, jar);
+    for (const line of Array.isArray(header) ? header : [header]) {
+      const [pair, ...attributes] = line.split(';');
+      const eq = (pair ?? '').indexOf('=');
+      if (eq <= 0) continue;
+      const name = (pair as string).slice(0, eq).trim();
+      const expired = attributes.some((a) => /^\s*max-age\s*=\s*0\s*$/i.test(a));
+      if (expired) jar.delete(name);
+      else jar.set(name, (pair as string).slice(eq + 1).trim());
+    }
+  }
+  header(url: string): string | undefined {
+    const jar = this.#byOrigin.get(new URL(url).origin);
+    if (!jar || jar.size === 0) return undefined;
+    return [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+}
+
+/**
+ * Runs one launch from the sandbox platform into a registered tool, over HTTP, as a browser would.
+ *
+ * @example
+ * ```ts
+ * const trace = await simulateLaunch({ platformUrl: sandbox.url, launch: { messageType: 'LtiResourceLinkRequest' } });
+ * console.log(trace.steps.map((s) => `${s.name} ${s.status}`), trace.final.body);
+ * ```
+ */
+export async function simulateLaunch(options: SimulatedLaunchOptions): Promise<LaunchTrace> {
+  const transport = options.transport ?? new Transport({ retry: false });
+  const jar = new CookieJar();
+  const steps: LaunchTraceStep[] = [];
+  const signal = options.signal;
+  const send = async (
+    name: LaunchTraceStep['name'],
+    method: 'GET' | 'POST',
+    url: string,
+    body?: string,
+    contentType?: string,
+  ) => {
+    const headers: Record<string, string> = {};
+    if (contentType) headers['content-type'] = contentType;
+    const cookie = options.blockCookies ? undefined : jar.header(url);
+    if (cookie) headers.cookie = cookie;
+    const response = await transport.request({ method, url, headers, body, signal });
+    const text = await readText(response, 8 * 1024 * 1024);
+    jar.store(url, response.headers['set-cookie']);
+    const location = response.headers.location;
+    steps.push({
+      name,
+      method,
+      url,
+      status: response.status,
+      location: typeof location === 'string' ? location : undefined,
+    });
+    return { status: response.status, headers: response.headers, body: text };
+  };
+
+  const start = await send(
+    'start',
+    'POST',
+    `${options.platformUrl.replace(/\/$/, '')}/mod/lti/sandbox/launch`,
+    JSON.stringify(options.launch ?? {}),
+    'application/json',
+  );
+  if (start.status !== 200)
+    return { initiation: { url: '', method: 'POST', params: {} }, steps, final: start };
+  const initiation = JSON.parse(start.body) as LoginInitiation;
+  const form = 'application/x-www-form-urlencoded';
+  const login = await send(
+    'login',
+    'POST',
+    initiation.url,
+    new URLSearchParams(initiation.params).toString(),
+    form,
+  );
+  const location = steps.at(-1)?.location;
+  if (login.status < 300 || login.status >= 400 || !location) return { initiation, steps, final: login };
+  const auth = await send('auth', 'GET', new URL(location, initiation.url).toString());
+  const post = auth.status === 200 ? parseAutoSubmitForm(auth.body) : undefined;
+  if (!post) return { initiation, steps, final: auth };
+  const body = new URLSearchParams(post.fields).toString();
+  let final = await send('launch', 'POST', post.action, body, form);
+  if (options.replay) final = await send('replay', 'POST', post.action, body, form);
+  return { initiation, steps, final, idToken: post.fields.id_token };
+}

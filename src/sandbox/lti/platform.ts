@@ -1,0 +1,289 @@
+/**
+ * The simulated LTI 1.3 platform's state and rules (no HTTP here): its keys, registered tools, users and courses,
+ * pending launches, and the id_tokens it signs, following Moodle's behaviour.
+ */
+import { randomBytes } from 'node:crypto';
+import type { JSONWebKeySet } from 'jose';
+import { CLAIM, membershipRole } from '../../lti/claims.js';
+import { generateToolKey, type ToolKey } from '../../lti/keys.js';
+import type {
+  LaunchRequestSpec,
+  LoginInitiation,
+  SimContext,
+  SimTool,
+  SimToolConfig,
+  SimUser,
+} from './types.js';
+
+const SHORT_CLAIMS: Record<string, string> = {
+  deployment_id: CLAIM.deploymentId,
+  message_type: CLAIM.messageType,
+  version: CLAIM.version,
+  target_link_uri: CLAIM.targetLinkUri,
+  resource_link: CLAIM.resourceLink,
+  roles: CLAIM.roles,
+  context: CLAIM.context,
+  deep_linking_settings: CLAIM.deepLinkingSettings,
+};
+
+/** Default users: Moodle-like ids and names. */
+export const DEFAULT_USERS: SimUser[] = [
+  {
+    id: '2',
+    name: 'Admin User',
+    givenName: 'Admin',
+    familyName: 'User',
+    email: 'admin@example.com',
+    username: 'admin',
+    roles: ['Instructor', 'http://purl.imsglobal.org/vocab/lis/v2/person#Administrator'],
+  },
+  {
+    id: '3',
+    name: 'Stu Dent',
+    givenName: 'Stu',
+    familyName: 'Dent',
+    email: 'student1@example.com',
+    username: 'student1',
+    roles: ['Learner'],
+  },
+  {
+    id: '4',
+    name: 'Tea Cher',
+    givenName: 'Tea',
+    familyName: 'Cher',
+    email: 'teacher1@example.com',
+    username: 'teacher1',
+    roles: ['Instructor'],
+  },
+  {
+    id: '5',
+    name: 'Paul Fischer',
+    givenName: 'Paul',
+    familyName: 'Fischer',
+    email: 'paul@example.com',
+    username: 'paul',
+    roles: ['Learner'],
+  },
+];
+
+/** Default course. */
+export const DEFAULT_CONTEXT: SimContext = { id: '2', label: 'SANDBOX', title: 'Sandbox course' };
+
+interface PendingLaunch {
+  spec: LaunchRequestSpec;
+  tool: SimTool;
+  user: SimUser | undefined;
+  loginHint: string;
+  createdAt: number;
+}
+
+const rand = (bytes: number) => randomBytes(bytes).toString('hex');
+
+/** The platform's state and rules. */
+export class SimPlatform {
+  issuer = '';
+  baseUrl = '';
+  readonly tools = new Map<string, SimTool>();
+  readonly users: SimUser[];
+  readonly context: SimContext;
+  readonly tokenLifetimeMs: number;
+  readonly now: () => number;
+  #keys: ToolKey[] = [];
+  #unpublished: ToolKey | undefined;
+  readonly #pending = new Map<string, PendingLaunch>();
+  readonly #usedNonces = new Map<string, string>();
+  #nextDeployment = 1;
+  /** Returns the URL of the line item of a resource link (created on first use), for the AGS claim. */
+  lineItemFor: ((resourceLinkId: string, label: string) => string) | undefined;
+
+  constructor(options: {
+    users?: SimUser[] | undefined;
+    context?: SimContext | undefined;
+    tokenLifetimeMs?: number | undefined;
+    now?: (() => number) | undefined;
+  }) {
+    this.users = options.users ?? DEFAULT_USERS;
+    this.context = options.context ?? DEFAULT_CONTEXT;
+    this.tokenLifetimeMs = options.tokenLifetimeMs ?? 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Generates the first signing key (once). */
+  async ready(): Promise<void> {
+    if (this.#keys.length === 0) this.#keys.push(await generateToolKey({ kid: rand(10) }));
+  }
+
+  /** The published key set. */
+  jwks(): JSONWebKeySet {
+    return { keys: this.#keys.map((key) => ({ ...key.publicJwk })) };
+  }
+
+  /** Replaces the signing key (the old one leaves the JWKS, as after a key rotation). */
+  async rotateKey(): Promise<string> {
+    const key = await generateToolKey({ kid: rand(10) });
+    this.#keys = [key];
+    return key.kid;
+  }
+
+  /** Registers a tool and returns it with its client id and deployment id. */
+  registerTool(config: SimToolConfig): SimTool {
+    const tool: SimTool = {
+      ...config,
+      clientId: config.clientId ?? randomBytes(11).toString('base64url').slice(0, 15),
+      deploymentId: config.deploymentId ?? String(this.#nextDeployment++),
+      redirectUris: config.redirectUris ?? [config.targetLinkUri],
+    };
+    this.tools.set(tool.clientId, tool);
+    return tool;
+  }
+
+  /** What Moodle shows in "Tool configuration details" for a tool. */
+  toolDetails(tool: SimTool): Record<string, string> {
+    return {
+      platformId: this.issuer,
+      clientId: tool.clientId,
+      deploymentId: tool.deploymentId,
+      publicKeysetUrl: `${this.baseUrl}/mod/lti/certs.php`,
+      accessTokenUrl: `${this.baseUrl}/mod/lti/token.php`,
+      authenticationRequestUrl: `${this.baseUrl}/mod/lti/auth.php`,
+    };
+  }
+
+  /** Finds the tool of a launch: by client id, or the only one. */
+  toolFor(clientId: string | undefined): SimTool | undefined {
+    if (clientId !== undefined) return this.tools.get(clientId);
+    return this.tools.size === 1 ? [...this.tools.values()][0] : undefined;
+  }
+
+  /** Starts a launch: returns the login initiation the browser sends to the tool. */
+  startLaunch(spec: LaunchRequestSpec, tool: SimTool): LoginInitiation {
+    const deepLinking = spec.messageType === 'LtiDeepLinkingRequest';
+    const wantedRole = deepLinking ? 'Instructor' : 'Learner';
+    const user = spec.anonymous
+      ? undefined
+      : spec.userId !== undefined
+        ? this.users.find((u) => u.id === spec.userId)
+        : this.users.find((u) => u.roles.includes(wantedRole));
+    const loginHint = user?.id ?? `anon-${rand(4)}`;
+    const messageHint = JSON.stringify({ launchid: `ltilaunch_${rand(6)}` });
+    this.#pending.set(messageHint, { spec, tool, user, loginHint, createdAt: this.now() });
+    const target =
+      spec.targetLinkUri ?? (deepLinking ? (tool.deepLinkingUrl ?? tool.targetLinkUri) : tool.targetLinkUri);
+    return {
+      url: tool.loginUrl,
+      method: 'POST',
+      params: {
+        iss: this.issuer,
+        target_link_uri: target,
+        login_hint: loginHint,
+        lti_message_hint: messageHint,
+        client_id: tool.clientId,
+        lti_deployment_id: tool.deploymentId,
+      },
+    };
+  }
+
+  /** The pending launch of an `lti_message_hint` (single use). */
+  takePending(messageHint: string): PendingLaunch | undefined {
+    const pending = this.#pending.get(messageHint);
+    this.#pending.delete(messageHint);
+    if (pending && this.now() - pending.createdAt > 600_000) return undefined;
+    return pending;
+  }
+
+  /** Builds and signs the id_token of a pending launch. */
+  async idToken(pending: PendingLaunch, nonce: string): Promise<string> {
+    const { spec, tool, user } = pending;
+    const faults = spec.faults ?? {};
+    const skew = faults.clockSkewMs ?? 0;
+    let iat = Math.floor((this.now() + skew) / 1000);
+    if (faults.expired) iat -= Math.ceil(this.tokenLifetimeMs / 1000) + 120;
+    const deepLinking = spec.messageType === 'LtiDeepLinkingRequest';
+    const target =
+      spec.targetLinkUri ?? (deepLinking ? (tool.deepLinkingUrl ?? tool.targetLinkUri) : tool.targetLinkUri);
+    let usedNonce = nonce;
+    if (faults.replayedNonce) usedNonce = this.#usedNonces.get(tool.clientId) ?? nonce;
+    this.#usedNonces.set(tool.clientId, usedNonce);
+    const roles = (spec.roles ?? user?.roles ?? []).map(membershipRole);
+    const base = this.baseUrl;
+    const payload: Record<string, unknown> = {
+      nonce: usedNonce,
+      iat,
+      exp: iat + Math.ceil(this.tokenLifetimeMs / 1000),
+      iss: this.issuer,
+      aud: faults.wrongAudience ? `not-${tool.clientId}` : tool.clientId,
+      [CLAIM.deploymentId]: faults.deploymentId ?? tool.deploymentId,
+      [CLAIM.targetLinkUri]: target,
+      ...(user
+        ? {
+            sub: user.id,
+            name: user.name,
+            given_name: user.givenName,
+            family_name: user.familyName,
+            email: user.email,
+          }
+        : {}),
+      [CLAIM.roles]: roles,
+      [CLAIM.context]: { ...(spec.context ?? this.context), type: ['CourseSection'] },
+      [CLAIM.messageType]: deepLinking ? 'LtiDeepLinkingRequest' : 'LtiResourceLinkRequest',
+      [CLAIM.version]: '1.3.0',
+      [CLAIM.launchPresentation]: {
+        locale: 'en',
+        document_target: 'iframe',
+        return_url: `${base}/mod/lti/return.php`,
+      },
+      [CLAIM.toolPlatform]: {
+        product_family_code: 'moodle',
+        version: '2024100706',
+        guid: 'sandbox',
+        name: 'sandbox',
+        description: 'moodle-totara-sdk sandbox platform',
+      },
+      [CLAIM.custom]: { ...tool.custom, ...spec.custom },
+      [CLAIM.ext]: { user_username: user?.username ?? '', lms: 'moodle-2' },
+      [CLAIM.ags]: {
+        scope: [
+          'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem',
+          'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly',
+          'https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly',
+          'https://purl.imsglobal.org/spec/lti-ags/scope/score',
+        ],
+        lineitems: `${base}/mod/lti/services.php/${this.context.id}/lineitems?type_id=${tool.deploymentId}`,
+      },
+      [CLAIM.nrps]: {
+        context_memberships_url: `${base}/mod/lti/services.php/CourseSection/${this.context.id}/bindings/${tool.deploymentId}/memberships`,
+        service_versions: ['1.0', '2.0'],
+      },
+    };
+    if (deepLinking) {
+      payload[CLAIM.deepLinkingSettings] = {
+        accept_types: ['ltiResourceLink', 'link', 'file', 'html', 'image'],
+        accept_presentation_document_targets: ['frame', 'iframe', 'window'],
+        accept_copy_advice: false,
+        accept_multiple: true,
+        accept_unsigned: false,
+        auto_create: false,
+        can_confirm: false,
+        deep_link_return_url: `${base}/mod/lti/contentitem_return.php?course=${this.context.id}&id=${tool.deploymentId}`,
+        title: tool.name ?? 'Sandbox tool',
+        ...(spec.deepLinkingData !== undefined ? { data: spec.deepLinkingData } : {}),
+      };
+    } else {
+      const resourceLinkId = spec.resourceLinkId ?? '1';
+      payload[CLAIM.resourceLink] = { id: resourceLinkId, title: 'Sandbox activity' };
+      const lineItem = this.lineItemFor?.(resourceLinkId, 'Sandbox activity');
+      if (lineItem) (payload[CLAIM.ags] as Record<string, unknown>).lineitem = lineItem;
+    }
+    for (const name of faults.missingClaims ?? []) delete payload[SHORT_CLAIMS[name] ?? name];
+    let signer = this.#keys[0] as ToolKey;
+    if (faults.rotateKey) {
+      await this.rotateKey();
+      signer = this.#keys[0] as ToolKey;
+    }
+    if (faults.unpublishedKey) {
+      this.#unpublished ??= await generateToolKey({ kid: `unpublished-${rand(4)}` });
+      signer = this.#unpublished;
+    }
+    return signer.sign(payload);
+  }
+}
