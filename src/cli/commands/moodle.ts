@@ -1,9 +1,276 @@
-import type { CommandGroup } from '../framework.js';
+import { streamToFileAtomic } from '../../core/atomic.js';
+import { type ResolvedConfig, resolveConfig, saveProfile } from '../../core/config.js';
+import { ConfigError } from '../../core/errors.js';
+import { type FunctionName, MoodleClient, type WsDesc } from '../../moodle/index.js';
+import type { CliContext, CommandGroup, CommandSpec } from '../framework.js';
+import { formatBytes, UsageError } from '../framework.js';
+
+function client(ctx: CliContext, needToken = true): MoodleClient {
+  const { settings } = ctx.config();
+  if (!settings.moodleUrl) {
+    throw new ConfigError('config.missing_moodle_url', 'No Moodle URL is configured.', {
+      hint: 'Set MTS_MOODLE_URL, pass --url, or `mts config set moodleUrl=https://your.site`.',
+    });
+  }
+  if (needToken && !settings.moodleToken) {
+    throw new ConfigError('config.missing_moodle_token', 'No Moodle token is configured.', {
+      hint: 'Set MTS_MOODLE_TOKEN or run `mts moodle login`.',
+    });
+  }
+  return new MoodleClient({
+    url: settings.moodleUrl,
+    token: needToken ? settings.moodleToken : undefined,
+    timeoutMs: settings.timeoutMs,
+    onWarning: (warning, fn) => ctx.warn(`${fn}: ${warning.warningcode}: ${warning.message}`),
+  });
+}
+
+/** Sets `value` at a PHP-style path (`users[0][email]`) or a dotted one (`users.0.email`). */
+export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.replace(/\]/g, '').split(/[[.]/);
+  if (keys.some((k) => k === ''))
+    throw new UsageError(
+      `Bad parameter name "${path}".`,
+      'Use key=value, users[0][email]=x or users.0.email=x.',
+    );
+  let node: Record<string, unknown> = target;
+  for (const [i, key] of keys.entries()) {
+    if (i === keys.length - 1) {
+      node[key] = value;
+      return;
+    }
+    const nextIsIndex = /^\d+$/.test(keys[i + 1] as string);
+    node[key] ??= nextIsIndex ? [] : {};
+    node = node[key] as Record<string, unknown>;
+  }
+}
+
+function scalar(text: string): unknown {
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  return text;
+}
+
+const call: CommandSpec = {
+  name: 'call',
+  summary: 'Call a web service function and print its result.',
+  usage: 'FN [key=value ...]',
+  description:
+    'Parameters are key=value pairs (users[0][email]=a@b.c or users.0.email=a@b.c) and/or --params-json.\n' +
+    'They are checked against the function table before anything is sent.',
+  positionals: { min: 1, max: 500 },
+  options: {
+    'params-json': { type: 'string', description: 'Parameters as a JSON object', valueName: 'JSON' },
+    lang: { type: 'string', description: 'moodlewssettinglang', valueName: 'LANG' },
+    raw: { type: 'boolean', description: 'moodlewssettingraw: unformatted text' },
+    filter: { type: 'boolean', description: 'moodlewssettingfilter: apply text filters' },
+  },
+  examples: [
+    'mts moodle call core_webservice_get_site_info',
+    "mts moodle call core_user_get_users_by_field field=username 'values[0]=admin'",
+    'mts moodle call core_course_get_courses --params-json \'{"options":{"ids":[2]}}\' --json',
+  ],
+  async run(ctx, input) {
+    const [fn, ...pairs] = input.positionals as [string, ...string[]];
+    let params: Record<string, unknown> = {};
+    const json = input.options['params-json'];
+    if (typeof json === 'string') {
+      try {
+        params = JSON.parse(json) as Record<string, unknown>;
+      } catch (error) {
+        throw new UsageError(`--params-json is not valid JSON: ${(error as Error).message}`);
+      }
+      if (!params || typeof params !== 'object' || Array.isArray(params))
+        throw new UsageError('--params-json must be a JSON object.');
+    }
+    for (const pair of pairs) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new UsageError(`Expected key=value, got "${pair}".`);
+      setPath(params, pair.slice(0, eq), scalar(pair.slice(eq + 1)));
+    }
+    const options = {
+      ...(typeof input.options.lang === 'string' ? { lang: input.options.lang } : {}),
+      ...(input.options.raw ? { raw: true } : {}),
+      ...(input.options.filter ? { filter: true } : {}),
+    };
+    const result = await client(ctx).call(fn as FunctionName, params as never, options as never);
+    ctx.print(result ?? null);
+    return 0;
+  },
+};
+
+function describeDesc(desc: WsDesc, indent: string, name: string): string[] {
+  const flag = desc.required === 1 ? '' : desc.required === 0 ? ` = ${JSON.stringify(desc.default)}` : '?';
+  if (desc.kind === 'value')
+    return [
+      `${indent}${name}${desc.required === 2 ? '?' : ''}: ${desc.type}${desc.required === 0 ? ` = ${JSON.stringify(desc.default)}` : ''}`,
+    ];
+  if (desc.kind === 'multiple')
+    return [`${indent}${name}${flag}: list of`, ...describeDesc(desc.content, `${indent}  `, '-')];
+  return [
+    `${indent}${name}${flag}: {`,
+    ...Object.entries(desc.keys).flatMap(([k, v]) => describeDesc(v, `${indent}  `, k)),
+    `${indent}}`,
+  ];
+}
+
+const functions: CommandSpec = {
+  name: 'functions',
+  summary: 'List known functions (filtered by a pattern), or describe one.',
+  usage: '[PATTERN|NAME]',
+  positionals: { max: 1 },
+  examples: ['mts moodle functions core_user', 'mts moodle functions core_user_create_users'],
+  run(ctx, input) {
+    const table = new MoodleClient({ url: 'http://localhost' }).functions;
+    const pattern = input.positionals[0] ?? '';
+    const exact = table?.get(pattern);
+    if (exact) {
+      ctx.print(exact, () =>
+        [
+          `${exact.name} (${exact.type}${exact.deprecated ? ', deprecated' : ''}) — ${exact.component}`,
+          `services: ${exact.services.join(', ') || '(none built in)'}`,
+          ...describeDesc(exact.parameters, '', 'params'),
+          ...(exact.returns ? describeDesc(exact.returns, '', 'returns') : ['returns: null']),
+        ].join('\n'),
+      );
+      return 0;
+    }
+    const rows = (table?.names() ?? [])
+      .filter((name) => name.includes(pattern))
+      .map((name) => ({ name, type: table?.get(name)?.type }));
+    ctx.print(
+      rows,
+      () => rows.map((r) => `${r.type === 'read' ? 'read ' : 'write'}  ${r.name}`).join('\n') || '(no match)',
+    );
+    return rows.length ? 0 : 1;
+  },
+};
+
+async function readStdin(ctx: CliContext): Promise<string> {
+  let text = '';
+  for await (const chunk of ctx.io.stdin) text += String(chunk);
+  return text.replace(/\r?\n$/, '');
+}
+
+const login: CommandSpec = {
+  name: 'login',
+  summary: "Get a token with a username and password and save it in the profile's credentials.",
+  description:
+    'The password is read from stdin (pipe it in; it never goes on the command line). The token is not printed unless --show-token.',
+  options: {
+    url: {
+      type: 'string',
+      description: 'Site wwwroot (else MTS_MOODLE_URL or the profile)',
+      valueName: 'URL',
+    },
+    username: { type: 'string', short: 'u', description: 'Username', valueName: 'NAME' },
+    service: {
+      type: 'string',
+      description: 'External service (default moodle_mobile_app)',
+      valueName: 'NAME',
+    },
+    'show-token': { type: 'boolean', description: 'Also print the token on stdout' },
+  },
+  examples: [
+    'printf \'%s\' "$PASSWORD" | mts moodle login --url https://lms.example.org -u admin --profile prod',
+  ],
+  async run(ctx, input) {
+    const username = input.options.username;
+    if (typeof username !== 'string') throw new UsageError('--username is required.');
+    const url = typeof input.options.url === 'string' ? input.options.url : undefined;
+    const flags = url ? { moodleUrl: url } : {};
+    let config: ResolvedConfig;
+    try {
+      config = ctx.config(flags);
+    } catch (error) {
+      // Logging in is how a new profile comes to exist: resolve without it, then save into it.
+      if (!(error instanceof ConfigError) || error.code !== 'config.unknown_profile') throw error;
+      const named = ctx.profileName ?? ctx.env.MTS_PROFILE ?? 'default';
+      config = { ...resolveConfig({ flags, env: { ...ctx.env, MTS_PROFILE: undefined } }), profile: named };
+    }
+    const service =
+      (input.options.service as string | undefined) ?? config.settings.moodleService ?? 'moodle_mobile_app';
+    if (ctx.io.stdin.isTTY)
+      throw new UsageError(
+        'Pipe the password on stdin.',
+        'e.g. printf \'%s\' "$PASSWORD" | mts moodle login -u NAME',
+      );
+    const password = await readStdin(ctx);
+    if (!password) throw new UsageError('No password on stdin.');
+    if (!config.settings.moodleUrl) throw new UsageError('No site URL: pass --url or set MTS_MOODLE_URL.');
+    const moodle = new MoodleClient({ url: config.settings.moodleUrl, timeoutMs: config.settings.timeoutMs });
+    const { token } = await moodle.login({ username, password, service });
+    await saveProfile(
+      config.profile,
+      { moodleUrl: moodle.url, moodleToken: token, moodleService: service },
+      { env: ctx.env },
+    );
+    const out: Record<string, unknown> = {
+      profile: config.profile,
+      url: moodle.url,
+      username,
+      service,
+      saved: true,
+    };
+    if (input.options['show-token']) out.token = token;
+    ctx.print(
+      out,
+      () =>
+        `Logged in as ${username}; token saved in profile ${config.profile}.${input.options['show-token'] ? `\n${token}` : ''}`,
+    );
+    return 0;
+  },
+};
+
+const upload: CommandSpec = {
+  name: 'upload',
+  summary: 'Upload files to your draft area and print the draft item id.',
+  usage: 'FILE [FILE ...]',
+  positionals: { min: 1, max: 100 },
+  options: { itemid: { type: 'string', description: 'Add to an existing draft item', valueName: 'N' } },
+  async run(ctx, input) {
+    const itemid = input.options.itemid === undefined ? undefined : Number(input.options.itemid);
+    if (itemid !== undefined && !Number.isInteger(itemid)) throw new UsageError('--itemid takes an integer.');
+    const result = await client(ctx).upload(
+      input.positionals.map((path) => ({ path })),
+      itemid === undefined ? {} : { itemid },
+    );
+    ctx.print(
+      { itemid: result.itemid, files: result.files, errors: result.errors.map((e) => e.toJSON()) },
+      () =>
+        [
+          `draft itemid ${result.itemid}`,
+          ...result.files.map((f) => `  stored ${f.filename}`),
+          ...result.errors.map((e) => `  refused ${e.message}`),
+        ].join('\n'),
+    );
+    return result.errors.length ? 1 : 0;
+  },
+};
+
+const download: CommandSpec = {
+  name: 'download',
+  summary: 'Download a pluginfile URL of the site to a file (written atomically).',
+  usage: 'URL',
+  positionals: { min: 1, max: 1 },
+  options: { output: { type: 'string', short: 'o', description: 'Where to write', valueName: 'FILE' } },
+  async run(ctx, input) {
+    const output = input.options.output;
+    if (typeof output !== 'string') throw new UsageError('-o FILE is required.');
+    const file = await client(ctx).download(input.positionals[0] as string);
+    await streamToFileAtomic(file.stream, output);
+    ctx.print(
+      { path: output, filename: file.filename, size: file.size },
+      () => `Saved ${output}${file.size !== undefined ? ` (${formatBytes(file.size)})` : ''}`,
+    );
+    return 0;
+  },
+};
 
 const group: CommandGroup = {
   name: 'moodle',
   summary: 'Moodle Web Services: login, call, functions, upload, download',
-  commands: [],
+  commands: [login, call, functions, upload, download],
 };
 
 export default group;
