@@ -114,7 +114,15 @@ export function selectionCost(
   return total;
 }
 
-/** The cost of an operation with its variables, under the shared model. */
+/**
+ * The cost of an operation with its variables, under the shared model.
+ *
+ * @example
+ * ```ts
+ * const op = prepareOperation(USERS_QUERY);
+ * operationCost(op.definition, op.document, { query: { pagination: { limit: 100 } } }); // 304: 1 + 1 + 100 × 3 + total + next_cursor
+ * ```
+ */
 export function operationCost(
   operation: OperationDefinitionNode,
   document: DocumentNode,
@@ -127,7 +135,15 @@ export function operationCost(
   return selectionCost(operation.selectionSet, model);
 }
 
-/** The deepest nesting of fields in a selection set (a top-level field is depth 1). */
+/**
+ * The deepest nesting of fields in a selection set (a top-level field is depth 1); Totara allows 15.
+ *
+ * @example
+ * ```ts
+ * const op = prepareOperation(doc);
+ * if (selectionDepth(op.definition.selectionSet, new Map()) > MAX_QUERY_DEPTH) split(doc);
+ * ```
+ */
 export function selectionDepth(
   set: SelectionSetNode,
   fragments: Map<string, FragmentDefinitionNode>,

@@ -61,6 +61,12 @@ function toDocument(document: TotaraDocument<unknown, unknown>): DocumentNode {
 /**
  * Picks the operation to run and checks it against Totara's rules: the name (given, or the document's only
  * operation's) must be lower snake_case. Throws an {@link InputError} before any request is made.
+ *
+ * @example
+ * ```ts
+ * prepareOperation('query listUsers { totara_webapi_status { status } }');
+ * // throws InputError totara.operation_name: ... Try "list_users".
+ * ```
  */
 export function prepareOperation(
   document: TotaraDocument<unknown, unknown>,

@@ -1,3 +1,5 @@
+import { inspect } from 'node:util';
+import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import {
@@ -6,6 +8,7 @@ import {
   TotaraInternalError,
   TotaraPermissionError,
   TotaraValidationError,
+  type TypedDocument,
 } from '../../src/totara/index.js';
 import { type RunningTotara, STATUS_QUERY, startTotara, USERS_QUERY } from './sandbox.js';
 
@@ -257,5 +260,39 @@ describe('TotaraClient against the sandbox', () => {
     } finally {
       await quiet.close();
     }
+  });
+
+  it('accepts a typed document node and keeps secrets out of console.log(client)', async () => {
+    const doc = parse('query typed_status { totara_webapi_status { status } }') as TypedDocument<{
+      totara_webapi_status: { status: string };
+    }>;
+    const client = totara.client();
+    const data = await client.request(doc);
+    expect(data.totara_webapi_status.status).toBe('ok');
+    const { accessToken } = await client.token();
+    const shown = inspect(client, { depth: 10, showHidden: true });
+    expect(shown).not.toContain(accessToken);
+    expect(shown).not.toContain(totara.module.info({ baseUrl: totara.url }).clientSecret);
+  });
+
+  it('answers a request without query text (a persisted query) with a Totara-shaped error', async () => {
+    const client = totara.client();
+    const { accessToken } = await client.token();
+    const response = await fetch(`${totara.url}/api/graphql.php`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({
+        operationName: 'saved_op',
+        extensions: { persistedQuery: { sha256Hash: 'abc' } },
+      }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      errors: Array<{ message: string; extensions: { category: string } }>;
+      error: string;
+    };
+    expect(body.errors[0]?.extensions.category).toBe('graphql');
+    expect(body.errors[0]?.message).toMatch(/Persisted queries are not supported/);
+    expect(body.error).toBe(body.errors[0]?.message);
   });
 });
