@@ -14,6 +14,7 @@ import {
   isNonNullType,
   isObjectType,
   isScalarType,
+  isSpecifiedScalarType,
   isUnionType,
 } from 'graphql';
 import { docComment, type ScalarOverride, scalarRef, scalarTypes, tsName, wrapType } from './render.js';
@@ -48,7 +49,8 @@ export function emitSchemaTypes(schema: GraphQLSchema, options: EmitSchemaOption
   );
   for (const [name, t] of scalars) {
     const scalar = schema.getType(name);
-    out.push(doc('  ', scalar?.description));
+    // graphql-js's own words on its built-in scalars are not the schema's: leave them out.
+    out.push(doc('  ', scalar && !isSpecifiedScalarType(scalar) ? scalar.description : undefined));
     out.push(`  ${name}: { input: ${t.input}; output: ${t.output} };\n`);
   }
   out.push('}\n');
@@ -109,11 +111,12 @@ function deprecationText(
 function emitEnum(type: GraphQLEnumType, descriptions: boolean): string {
   const values = type.getValues();
   if (values.length === 0) return `export type ${tsName(type.name)} = never;\n`;
-  const documented = descriptions && values.some((v) => v.description || v.deprecationReason);
+  const documented = values.some((v) => (descriptions && v.description) || v.deprecationReason);
   if (!documented)
     return `export type ${tsName(type.name)} = ${values.map((v) => `'${v.name}'`).join(' | ')};\n`;
   const lines = values.map(
-    (v) => `${docComment('  ', v.description, v.deprecationReason ?? undefined)}  | '${v.name}'`,
+    (v) =>
+      `${docComment('  ', descriptions ? v.description : undefined, deprecationText(v.deprecationReason, descriptions))}  | '${v.name}'`,
   );
   return `export type ${tsName(type.name)} =\n${lines.join('\n')};\n`;
 }

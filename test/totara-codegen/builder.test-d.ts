@@ -46,3 +46,25 @@ describe('typed builder over the Totara 17.3 external API', () => {
     query('bad_enum', { core_user_users: { items: { url: { __args: { format: 'NOPE' } } } } });
   });
 });
+
+describe('typed builder over a generated schema of our own', () => {
+  it('types interfaces and unions per member with on_<type>, and __typename as the member name', async () => {
+    const { query: shopQuery } = await import('./golden/generated/builder.js');
+    const op = shopQuery('shop_find', {
+      shop_search: {
+        __args: { term: 'x' },
+        __typename: true,
+        on_shop_song: { seconds: true },
+        on_shop_book: { published: { __args: { format: 'DATE' } } },
+      },
+      shop_items: { __args: { query: { search: 'a', ids: ['1', 2] } }, items: { id: true, name: true } },
+    });
+    type R = ResultOf<typeof op.document>;
+    expectTypeOf<R['shop_search']>().toEqualTypeOf<Array<
+      { __typename: 'shop_book'; published: string | null } | { __typename: 'shop_song'; seconds: number }
+    > | null>();
+    expectTypeOf<R['shop_items']['items'][number]>().toEqualTypeOf<{ id: string; name: string }>();
+    // @ts-expect-error search is required in shop_items_query
+    shopQuery('shop_missing', { shop_items: { __args: { query: {} }, total: true } });
+  });
+});

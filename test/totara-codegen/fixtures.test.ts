@@ -1,0 +1,149 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getIntrospectionQuery, parse, validate } from 'graphql';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { generateTotara, writeGeneratedFiles } from '../../codegen/totara/generate.js';
+import { mutation, query } from '../../src/totara/builder/index.js';
+import { INTROSPECTION_QUERY, loadSchemaFile } from '../../src/totara/schema/index.js';
+import { FIXTURES_SKIP_REASON, fixture, hasFixtures, projectRoot } from '../helpers/fixtures.js';
+
+const external = fixture('totara-17.3/combined/external-schema-17.3.graphql');
+const dev = fixture('totara-17.3/combined/dev-full-schema-17.3.graphqls');
+
+/** Type-checks files with the compiler API; `moodle-totara-sdk/totara` points at our builder runtime. */
+function typeCheck(files: string[]): string[] {
+  const program = ts.createProgram(files, {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    lib: ['lib.es2023.d.ts'],
+    types: ['node'],
+    typeRoots: [join(projectRoot, 'node_modules/@types')],
+    skipLibCheck: true,
+    // No baseUrl: it would resolve @types/node's bare `repl`/`module` imports into the project's own folders.
+    paths: { 'moodle-totara-sdk/totara': [join(projectRoot, 'src/totara/builder/build.ts')] },
+  });
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+}
+
+describe.skipIf(!hasFixtures)(`Totara 17.3 schemas ${FIXTURES_SKIP_REASON}`, () => {
+  it('src/totara/generated matches the generator (run `npm run generate:totara` after changing it)', async () => {
+    const schema = await loadSchemaFile(external);
+    const files = generateTotara({
+      schema,
+      descriptions: false,
+      runtimeImport: '../typed-document.js',
+      builder: false,
+      inputName: 'external-schema-17.3.graphql',
+      regenerate: 'npm run generate:totara',
+    });
+    for (const file of files) {
+      const committed = await readFile(join(projectRoot, 'src/totara/generated', file.name), 'utf8');
+      expect(committed, `src/totara/generated/${file.name} drifted`).toBe(file.content);
+    }
+  });
+
+  it('ships names and types but none of the fixture prose', async () => {
+    const { schema } = await loadSchemaFile(external);
+    const shipped = (
+      await Promise.all(
+        ['types.ts', 'table.ts'].map((f) => readFile(join(projectRoot, 'src/totara/generated', f), 'utf8')),
+      )
+    ).join('\n');
+    const prose = new Set<string>();
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith('__')) continue;
+      if (type.description) prose.add(type.description);
+      if ('getFields' in type)
+        for (const field of Object.values(type.getFields())) {
+          if (field.description) prose.add(field.description);
+          for (const arg of 'args' in field ? field.args : [])
+            if (arg.description) prose.add(arg.description);
+        }
+      if ('getValues' in type)
+        for (const value of type.getValues()) if (value.description) prose.add(value.description);
+    }
+    expect(prose.size).toBeGreaterThan(100);
+    const leaked = [...prose].filter(
+      (text) => text.length > 12 && shipped.includes(text.split('\n')[0] as string),
+    );
+    expect(leaked).toEqual([]);
+    expect(shipped).toContain("export type core_date_format = 'TIMESTAMP' | 'ISO8601'");
+  });
+
+  it('generates the full 741-type dev schema, and the output (builder included) type-checks', async () => {
+    const loaded = await loadSchemaFile(dev);
+    const types = Object.keys(loaded.schema.getTypeMap()).filter((n) => !n.startsWith('__'));
+    expect(types.length).toBeGreaterThanOrEqual(741);
+    const dir = await mkdtemp(join(tmpdir(), 'mts-totara-dev-'));
+    try {
+      const files = generateTotara({ schema: loaded, inputName: 'dev-full-schema-17.3.graphqls' });
+      await writeGeneratedFiles(files, dir);
+      await writeFile(
+        join(dir, 'use.ts'),
+        [
+          "import { query } from './builder.js';",
+          "const op = query('status_check', { totara_webapi_status: { status: true } });",
+          'export const status: string = null as unknown as NonNullable<typeof op.document.__apiType> extends (v: never) => infer R ? R extends { totara_webapi_status: { status: infer S } } ? S : never : never;',
+        ].join('\n'),
+      );
+      expect(typeCheck(files.map((f) => join(dir, f.name)).concat(join(dir, 'use.ts')))).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('builds documents that validate against the 17.3 schema, with arguments sent as variables', async () => {
+    const { schema } = await loadSchemaFile(external);
+    const op = query('my_users', {
+      core_user_users: {
+        __args: { query: { pagination: { limit: 10 } } },
+        items: { id: true, fullname: true, lastaccess: { __args: { format: 'ISO8601' } } },
+        next_cursor: true,
+      },
+    });
+    expect(op.text).toBe(
+      'query my_users($core_user_users_query: core_user_users_query, $lastaccess_format: core_date_format) { core_user_users(query: $core_user_users_query) { items { id fullname lastaccess(format: $lastaccess_format) } next_cursor } }',
+    );
+    expect(op.variables).toEqual({
+      core_user_users_query: { pagination: { limit: 10 } },
+      lastaccess_format: 'ISO8601',
+    });
+    expect(validate(schema, op.document)).toEqual([]);
+    const del = mutation('delete_user', {
+      core_user_delete_user: { __args: { target_user: { id: '42' } }, user_id: true },
+    });
+    expect(validate(schema, del.document)).toEqual([]);
+  });
+
+  it('names the introspection query as Totara requires and keeps it a standard introspection query', () => {
+    expect(INTROSPECTION_QUERY).toMatch(/^\s*query introspection_query \{/);
+    expect(INTROSPECTION_QUERY.replace('introspection_query', 'IntrospectionQuery').trim()).toBe(
+      getIntrospectionQuery({ descriptions: true }).trim(),
+    );
+    expect(() => parse(INTROSPECTION_QUERY)).not.toThrow();
+  });
+});
+
+describe('typed builder at run time', () => {
+  it('refuses a bad operation name, an unknown field or argument, an empty selection', () => {
+    expect(() => query('MyUsers', { totara_webapi_status: { status: true } })).toThrow(
+      expect.objectContaining({ code: 'totara.builder.operation_name' }),
+    );
+    expect(() => query('x_status', { totara_webapi_status: { statu: true } } as never)).toThrow(
+      expect.objectContaining({ code: 'totara.builder.unknown_field', hint: 'Did you mean status?' }),
+    );
+    expect(() =>
+      query('x_users', { core_user_users: { __args: { nope: 1 }, total: true } } as never),
+    ).toThrow(expect.objectContaining({ code: 'totara.builder.unknown_argument' }));
+    expect(() => query('x_users', { core_user_users: {} } as never)).toThrow(
+      expect.objectContaining({ code: 'totara.builder.empty_selection' }),
+    );
+  });
+});

@@ -1,0 +1,156 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { introspectionFromSchema } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { generateTotara, writeGeneratedFiles } from '../../codegen/totara/generate.js';
+import {
+  loadSchemaFile,
+  loadSchemaText,
+  parseDocument,
+  readDocuments,
+  TotaraSchemaError,
+} from '../../src/totara/schema/index.js';
+
+const golden = 'test/totara-codegen/golden';
+
+async function generateGolden() {
+  const schema = await loadSchemaFile(`${golden}/schema.graphql`);
+  const documents = await readDocuments([`${golden}/ops/*.graphql`]);
+  return generateTotara({ schema, documents, inputName: 'schema.graphql' });
+}
+
+function thrown(fn: () => unknown): TotaraSchemaError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof TotaraSchemaError) return error;
+    throw error;
+  }
+  throw new Error('expected a TotaraSchemaError');
+}
+
+describe('Totara codegen on our own small schema', () => {
+  it('matches the golden files (regenerate with UPDATE_GOLDEN=1)', async () => {
+    const files = await generateGolden();
+    expect(files.map((f) => f.name)).toEqual([
+      'types.ts',
+      'table.ts',
+      'operations.ts',
+      'builder.ts',
+      'index.ts',
+    ]);
+    if (process.env.UPDATE_GOLDEN) await writeGeneratedFiles(files, `${golden}/generated`);
+    for (const file of files) {
+      expect(file.content, file.name).toBe(await readFile(`${golden}/generated/${file.name}`, 'utf8'));
+    }
+  });
+
+  it('gives the same bytes for the same schema read as SDL or as introspection JSON', async () => {
+    const sdl = await loadSchemaFile(`${golden}/schema.graphql`);
+    const json = JSON.stringify({ data: introspectionFromSchema(sdl.schema) });
+    const fromJson = loadSchemaText(json, 'schema.json');
+    expect(fromJson.format).toBe('introspection');
+    const a = generateTotara({ schema: sdl, inputName: 'x' });
+    const b = generateTotara({ schema: fromJson, inputName: 'x' });
+    expect(b.map((f) => f.content)).toEqual(a.map((f) => f.content));
+  });
+
+  it('types operations exactly: aliases, fragments, __typename per member, @include as optional, core_date by format', async () => {
+    const operations = (await generateGolden()).find((f) => f.name === 'operations.ts')?.content ?? '';
+    expect(operations).toContain('label: string;'); // alias of name(format: HTML)
+    expect(operations).toContain("__typename: 'shop_book';");
+    expect(operations).toContain('pages?: number | null;'); // @include(if: $with_pages)
+    expect(operations).toContain("published: S.CoreDateFormats['ISO8601'] | null;");
+    expect(operations).toContain("raw: S.CoreDateFormats['TIMESTAMP'] | null;"); // the schema default
+    expect(operations).toContain('published: S.CoreDateFormats[keyof S.CoreDateFormats] | null;'); // a variable
+    expect(operations).toContain('query: S.shop_items_query;');
+    expect(operations).toContain('with_pages?: boolean | null;');
+  });
+
+  it('lets users override scalars and leave descriptions out', async () => {
+    const schema = await loadSchemaFile(`${golden}/schema.graphql`);
+    const [types] = generateTotara({ schema, scalars: { core_id: 'number' }, descriptions: false });
+    expect(types?.content).toContain('core_id: { input: number; output: number };');
+    expect(types?.content).not.toContain('Numeric string id.');
+    expect(types?.content).not.toContain('Use ACTIVE and the suspended flag.');
+    expect(types?.content).toContain("/** @deprecated */\n  | 'SUSPENDED'");
+  });
+});
+
+describe('operations are checked at generation time', () => {
+  it('refuses an operation name Totara would refuse, naming file, line and a suggestion', async () => {
+    const schema = await loadSchemaFile(`${golden}/schema.graphql`);
+    const doc = parseDocument('\n\nquery ShopStatus {\n  shop_status\n}\n', 'ops/status.graphql');
+    const error = thrown(() => generateTotara({ schema, documents: [doc] }));
+    expect(error.code).toBe('totara.document.operation_name');
+    expect(error.message).toContain('ops/status.graphql:3:1');
+    expect(error.message).toContain('"shop_status"');
+    const anonymous = thrown(() =>
+      generateTotara({ schema, documents: [parseDocument('{ shop_status }', 'a.graphql')] }),
+    );
+    expect(anonymous.message).toContain('has no name');
+  });
+
+  it('refuses an operation that does not validate against the schema, with file:line:column', async () => {
+    const schema = await loadSchemaFile(`${golden}/schema.graphql`);
+    const doc = parseDocument(
+      'query shop_bad {\n  shop_items(query: {search: "x"}) {\n    totl\n  }\n}\n',
+      'ops/bad.graphql',
+    );
+    const error = thrown(() => generateTotara({ schema, documents: [doc] }));
+    expect(error.code).toBe('totara.document.invalid');
+    expect(error.message).toMatch(/ops\/bad\.graphql:3:5 Cannot query field "totl"/);
+    expect(error.details?.problems).toHaveLength(1);
+  });
+
+  it('refuses operations nested deeper than Totara allows', () => {
+    const schema = loadSchemaText(
+      'type Query { node: node }\ntype node { next: node, value: Int }',
+      'deep.graphql',
+    );
+    const selection = `${'next { '.repeat(15)}value${' }'.repeat(15)}`;
+    const doc = parseDocument(`query too_deep { node { ${selection} } }`, 'deep.graphql');
+    const error = thrown(() => generateTotara({ schema, documents: [doc] }));
+    expect(error.message).toContain('17 levels deep');
+  });
+
+  it('reports a syntax error with its position', () => {
+    const error = thrown(() => parseDocument('query x {\n  a(\n}', 'broken.graphql'));
+    expect(error.code).toBe('totara.document.parse');
+    expect(error.message).toMatch(/^broken\.graphql:3:1: /);
+  });
+});
+
+describe('schema input', () => {
+  it('builds a hand-assembled SDL with a type defined twice, as Totara does, and says so', () => {
+    const sdl =
+      'type Query { a: x }\ninput x_filter { a: Int }\ninput x_filter { a: Int }\ntype x { b: Int }';
+    const loaded = loadSchemaText(sdl, 'two.graphqls');
+    expect(loaded.warnings[0]).toContain('x_filter');
+    expect(loaded.schema.getType('x_filter')).toBeDefined();
+  });
+
+  it('gives typed errors for unusable input', async () => {
+    expect(thrown(() => loadSchemaText('type Query {', 'cut.graphql')).message).toMatch(
+      /^cut\.graphql:1:13:/,
+    );
+    expect(thrown(() => loadSchemaText('{"errors":[{"message":"no"}]}', 'e.json')).code).toBe(
+      'totara.schema.unknown_format',
+    );
+    expect(thrown(() => loadSchemaText('{"data": ', 'e.json')).code).toBe('totara.schema.parse');
+    expect(thrown(() => loadSchemaText('type Query { a: nope }', 'x.graphql')).code).toBe(
+      'totara.schema.invalid',
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'mts-codegen-'));
+    try {
+      await writeFile(join(dir, 'bom.graphql'), '\ufefftype Query { a: Int }');
+      expect((await loadSchemaFile(join(dir, 'bom.graphql'))).schema.getQueryType()?.name).toBe('Query');
+      await expect(loadSchemaFile(join(dir, 'missing.graphql'))).rejects.toMatchObject({
+        code: 'totara.schema.unreadable',
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
