@@ -250,10 +250,14 @@ export class JwksCache {
   async getKey(url: string, want: KeyRequest, context: KeyLookupContext = {}): Promise<KeySelection> {
     let entry = this.#entries.get(url);
     const now = this.#now();
-    if (!entry || entry.expiresAt <= now) entry = await this.#refresh(url, entry, context);
+    const fetchedNow = !entry || entry.expiresAt <= now;
+    if (fetchedNow) entry = await this.#refresh(url, entry, context);
+    if (!entry) throw new Error('unreachable');
     let found = await pick(entry.jwks, entry.imported, want, url, context.moodle);
+    // A key set fetched by this very call is already current: refetching it at once would find the same keys.
     if (
       !found &&
+      !fetchedNow &&
       this.#now() - (this.#lastForcedFetch.get(url) ?? Number.NEGATIVE_INFINITY) >= this.#cooldownMs
     ) {
       this.#lastForcedFetch.set(url, this.#now());
