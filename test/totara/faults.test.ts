@@ -148,4 +148,24 @@ describe('TotaraClient against fault-injecting servers', () => {
     expect(text).not.toContain('Priv4te-Username-Value');
     expect(text).not.toContain('tok-0-abcdefghijkl');
   });
+
+  it('turns a slow answer into transport.timeout and a caller abort into transport.aborted', async () => {
+    server = await startTestServer(async (req, res, i) => {
+      if (req.url?.startsWith('/totara/oauth2')) return json(res, 200, tokenBody(i));
+      await new Promise((r) => setTimeout(r, 400));
+      json(res, 200, { data: { totara_webapi_status: { status: 'ok' } } });
+    });
+    const c = new TotaraClient({
+      url: server.url,
+      clientId: 'cid',
+      clientSecret: 'client-secret-fault-123',
+      retry: false,
+    });
+    const late = await c.request(STATUS, {}, { timeoutMs: 50 }).catch((e: unknown) => e);
+    expect((late as { code?: string }).code).toBe('transport.timeout');
+    const controller = new AbortController();
+    const pending = c.request(STATUS, {}, { signal: controller.signal }).catch((e: unknown) => e);
+    setTimeout(() => controller.abort(), 20);
+    expect(((await pending) as { code?: string }).code).toBe('transport.aborted');
+  });
 });
