@@ -58,7 +58,8 @@ describe.skipIf(!hasFixtures)(
           );
         if (!/^Bearer 2a687409224e9a8cecc987c8e5d4c9d7$/.test(req.headers.authorization ?? '')) {
           res.writeHead(401);
-          return res.end();
+          res.end();
+          return;
         }
         if (path.endsWith('/lineitem/results')) return send(files['ags-results'] as Captured);
         if (path.endsWith('/lineitem/scores')) return send(files['ags-score-post'] as Captured);
