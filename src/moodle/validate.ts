@@ -75,31 +75,48 @@ function checkSingle(desc: WsSingleDesc, value: unknown, path: string, issues: P
     });
     return;
   }
-  for (const [key, child] of Object.entries(desc.keys)) {
-    const at = join(path, key);
-    const v = value[key];
-    const emptyList = child.kind === 'multiple' && Array.isArray(v) && v.length === 0;
-    if (v === undefined || v === null || emptyList) {
-      if (child.required !== VALUE_REQUIRED) continue;
-      if (v === null) {
-        issues.push({ code: 'null_not_allowed', path: at, message: `${at} is required and cannot be null.` });
-      } else {
-        const why = emptyList ? ' (an empty list cannot be sent in a form post, so Moodle sees no key)' : '';
-        issues.push({ code: 'missing', path: at, message: `${at} is required${why}.`, ...expectedOf(child) });
-      }
-      continue;
-    }
-    checkNode(child, v, at, issues);
-  }
+  // Walk the keys given (usually far fewer than the keys known), then look for required keys left out.
   for (const key of Object.keys(value)) {
-    if (key in desc.keys || value[key] === undefined) continue;
-    const at = join(path, key);
-    issues.push({
-      code: 'unknown_key',
-      path: at,
-      message: `${at} is not a parameter here; known keys: ${Object.keys(desc.keys).join(', ') || '(none)'}.`,
-    });
+    const v = value[key];
+    if (v === undefined) continue;
+    const child = Object.hasOwn(desc.keys, key) ? desc.keys[key] : undefined;
+    if (!child) {
+      const at = join(path, key);
+      issues.push({
+        code: 'unknown_key',
+        path: at,
+        message: `${at} is not a parameter here; known keys: ${Object.keys(desc.keys).join(', ') || '(none)'}.`,
+      });
+    } else if (v === null) {
+      if (child.required !== VALUE_REQUIRED) continue;
+      const at = join(path, key);
+      issues.push({ code: 'null_not_allowed', path: at, message: `${at} is required and cannot be null.` });
+    } else if (child.kind === 'value') {
+      const problem = scalarProblem(child.type, v);
+      if (problem) wrongType(child, v, join(path, key), problem, issues);
+    } else if (child.kind === 'multiple' && Array.isArray(v) && v.length === 0) {
+      if (child.required === VALUE_REQUIRED) missing(child, join(path, key), true, issues);
+    } else checkNode(child, v, join(path, key), issues);
   }
+  for (const key of requiredKeys(desc)) {
+    if (value[key] === undefined) missing(desc.keys[key] as WsDesc, join(path, key), false, issues);
+  }
+}
+
+const requiredCache = new WeakMap<WsSingleDesc, string[]>();
+
+function requiredKeys(desc: WsSingleDesc): string[] {
+  let keys = requiredCache.get(desc);
+  if (!keys) {
+    keys = Object.keys(desc.keys).filter((key) => desc.keys[key]?.required === VALUE_REQUIRED);
+    requiredCache.set(desc, keys);
+  }
+  return keys;
+}
+
+function missing(child: WsDesc, at: string, emptyList: boolean, issues: ParamIssue[]): void {
+  const why = emptyList ? ' (an empty list cannot be sent in a form post, so Moodle sees no key)' : '';
+  issues.push({ code: 'missing', path: at, message: `${at} is required${why}.`, ...expectedOf(child) });
 }
 
 function expectedOf(desc: WsDesc): { expected: string } {
@@ -130,13 +147,22 @@ function checkList(desc: WsMultipleDesc, value: unknown, path: string, issues: P
 
 function checkValue(desc: WsValueDesc, value: unknown, path: string, issues: ParamIssue[]): void {
   const problem = scalarProblem(desc.type, value);
-  if (problem)
-    issues.push({
-      code: 'wrong_type',
-      path,
-      expected: desc.type,
-      message: `${path}: ${problem}, got ${describe(value)}.`,
-    });
+  if (problem) wrongType(desc, value, path, problem, issues);
+}
+
+function wrongType(
+  desc: WsValueDesc,
+  value: unknown,
+  path: string,
+  problem: string,
+  issues: ParamIssue[],
+): void {
+  issues.push({
+    code: 'wrong_type',
+    path,
+    expected: desc.type,
+    message: `${path}: ${problem}, got ${describe(value)}.`,
+  });
 }
 
 /** Why a JS value does not fit a PARAM_ type, or undefined when it does. */
@@ -259,11 +285,32 @@ function validateParam(
 }
 
 interface Walk {
-  debug: boolean;
+  paramError(debuginfo: string): WsException;
+  responseError(debuginfo: string): WsException;
+}
+
+function walkFor(options: CleanOptions): Walk {
+  const debug = options.debug ?? true;
+  return {
+    paramError: (debuginfo) => new WsException(debuginfo, PARAM_MESSAGE, debug),
+    responseError: (debuginfo) => new WsException(debuginfo, RESPONSE_MESSAGE, debug),
+  };
+}
+
+const entriesCache = new WeakMap<WsSingleDesc, Array<[string, WsDesc]>>();
+
+/** The keys of a structure as pairs, computed once per description (hot in big payloads). */
+function entriesOf(desc: WsSingleDesc): Array<[string, WsDesc]> {
+  let entries = entriesCache.get(desc);
+  if (!entries) {
+    entries = Object.entries(desc.keys);
+    entriesCache.set(desc, entries);
+  }
+  return entries;
 }
 
 function paramsNode(desc: WsDesc, value: PhpValue, walk: Walk): unknown {
-  const error = (debuginfo: string) => new WsException(debuginfo, PARAM_MESSAGE, walk.debug);
+  const error = walk.paramError;
   if (value === null && desc.allownull) return null;
   if (desc.kind === 'value') {
     if (value instanceof Map) throw error('Scalar type expected, array or object received.');
@@ -277,8 +324,8 @@ function paramsNode(desc: WsDesc, value: PhpValue, walk: Walk): unknown {
   if (desc.kind === 'multiple')
     return [...value.values()].map((item) => paramsNode(desc.content, item, walk));
   const result: Record<string, unknown> = {};
-  const rest = new Map(value);
-  for (const [key, child] of Object.entries(desc.keys)) {
+  let matched = 0;
+  for (const [key, child] of entriesOf(desc)) {
     if (!value.has(key)) {
       if (child.required === VALUE_REQUIRED) throw error(`Missing required key in single structure: ${key}`);
       if (child.required === VALUE_DEFAULT) {
@@ -295,10 +342,12 @@ function paramsNode(desc: WsDesc, value: PhpValue, walk: Walk): unknown {
         throw e instanceof WsException ? e.wrap(key) : e;
       }
     }
-    rest.delete(key);
+    if (value.has(key)) matched++;
   }
-  if (rest.size > 0)
-    throw error(`Unexpected keys (${[...rest.keys()].join(', ')}) detected in parameter array.`);
+  if (matched < value.size) {
+    const unexpected = [...value.keys()].filter((key) => !Object.hasOwn(desc.keys, key));
+    throw error(`Unexpected keys (${unexpected.join(', ')}) detected in parameter array.`);
+  }
   return result;
 }
 
@@ -342,7 +391,7 @@ export function cleanParams(
   raw: unknown,
   options: CleanOptions = {},
 ): { ok: true; value: Record<string, unknown> } | CleanParamsFailure {
-  const walk: Walk = { debug: options.debug ?? true };
+  const walk = walkFor(options);
   const input = raw instanceof URLSearchParams || isPairs(raw) ? decodePhpForm(raw) : toPhp(raw ?? {});
   try {
     return { ok: true, value: paramsNode(info.parameters, input, walk) as Record<string, unknown> };
@@ -393,24 +442,26 @@ export function decodePhpForm(pairs: Iterable<[string, string]>): Map<string, Ph
       let next = target.get(key);
       if (!(next instanceof Map)) {
         next = new Map();
-        target.set(key, next);
+        setKey(target, key, next);
       }
       target = next;
-      key = segment === '' ? String(nextIndex(target)) : segment;
+      key = segment === '' ? String(nextFree.get(target) ?? 0) : segment;
     }
-    target.set(key, value);
+    setKey(target, key, value);
   }
   return root;
 }
 
-function nextIndex(array: Map<string, PhpValue>): number {
-  let max = -1;
-  for (const key of array.keys()) if (/^(0|-?[1-9]\d*)$/.test(key)) max = Math.max(max, Number(key));
-  return max + 1;
+/** PHP's next free integer key of each array being filled (so `a[]=` is O(1)). */
+const nextFree = new WeakMap<Map<string, PhpValue>, number>();
+
+function setKey(array: Map<string, PhpValue>, key: string, value: PhpValue): void {
+  array.set(key, value);
+  if (/^(0|-?[1-9]\d*)$/.test(key)) nextFree.set(array, Math.max(nextFree.get(array) ?? 0, Number(key) + 1));
 }
 
 function returnsNode(desc: WsDesc, value: PhpValue, walk: Walk): unknown {
-  const error = (debuginfo: string) => new WsException(debuginfo, RESPONSE_MESSAGE, walk.debug);
+  const error = walk.responseError;
   if (value === null && desc.allownull) return null;
   if (desc.kind === 'value') {
     if (value instanceof Map) throw error('Scalar type expected, array or object received.');
@@ -427,7 +478,7 @@ function returnsNode(desc: WsDesc, value: PhpValue, walk: Walk): unknown {
   if (!(value instanceof Map))
     throw error(`Only arrays/objects accepted. The bad value is: '${printR(value)}'`);
   const result: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(desc.keys)) {
+  for (const [key, child] of entriesOf(desc)) {
     try {
       if (value.has(key)) result[key] = returnsNode(child, value.get(key) as PhpValue, walk);
       else if (child.required === VALUE_REQUIRED)
@@ -470,7 +521,7 @@ export function cleanReturns(
     } {
   if (info.returns === null) return { ok: true, value: null };
   try {
-    return { ok: true, value: returnsNode(info.returns, toPhp(value), { debug: options.debug ?? true }) };
+    return { ok: true, value: returnsNode(info.returns, toPhp(value), walkFor(options)) };
   } catch (e) {
     if (!(e instanceof WsException)) throw e;
     return {
@@ -563,6 +614,7 @@ function phpFloat(value: PhpScalar): number {
 
 /** PHP's strip_tags: removes tags (and comments), keeping `allowed` tag names; `<` before a space stays. */
 function stripTags(input: string, allowed: readonly string[] = []): string {
+  if (!input.includes('<')) return input;
   let out = '';
   let i = 0;
   while (i < input.length) {
@@ -597,6 +649,7 @@ function stripTags(input: string, allowed: readonly string[] = []): string {
 }
 
 function cleanText(s: string): string {
+  if (!s.includes('<')) return s;
   for (const [closing, tag, pattern] of [
     ['</lang>', 'lang', /^<lang lang="[a-zA-Z0-9_-]+"\s*>$/u],
     ['</span>', 'span', /^<span(\s+lang="[a-zA-Z0-9_-]+"|\s+class="multilang"){2}\s*>$/u],
