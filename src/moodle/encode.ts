@@ -143,21 +143,24 @@ function flattenInto(out: FormPair[], name: string, value: unknown, depth: numbe
 }
 
 const BRACKETS = /%5B|%5D/g;
+const SAFE_NAME = /^[A-Za-z0-9_.~[\]-]*$/;
+const SAFE_VALUE = /^[A-Za-z0-9_.~-]*$/;
 
 /** Percent-encodes a parameter name, keeping `[` and `]` readable (PHP accepts them either way). */
 function encodeName(name: string): string {
-  const encoded = encodeURIComponent(name);
-  return encoded.includes('%5') ? encoded.replace(BRACKETS, (m) => (m === '%5B' ? '[' : ']')) : encoded;
+  if (SAFE_NAME.test(name)) return name;
+  return encodeURIComponent(name).replace(BRACKETS, (m) => (m === '%5B' ? '[' : ']'));
 }
 
 /** Serialises pairs as an `application/x-www-form-urlencoded` body. */
 export function encodePairs(pairs: readonly FormPair[]): string {
-  const parts = new Array<string>(pairs.length);
+  let out = '';
   for (let i = 0; i < pairs.length; i++) {
     const pair = pairs[i] as FormPair;
-    parts[i] = `${encodeName(pair[0])}=${encodeURIComponent(pair[1])}`;
+    const value = pair[1];
+    out += `${i === 0 ? '' : '&'}${encodeName(pair[0])}=${SAFE_VALUE.test(value) ? value : encodeURIComponent(value)}`;
   }
-  return parts.join('&');
+  return out;
 }
 
 /**

@@ -1,0 +1,161 @@
+/**
+ * bench/moodle: our `call()` against a local server that answers like Moodle's REST server, side by side with a
+ * bare undici request (latency and throughput), the `moodle-client` and `moodle-ts` packages (throughput at the
+ * same concurrency), and the time to encode a 10,000-user core_user_create_users payload.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { Agent, request } from 'undici';
+import { encodePairs, flattenParams, MoodleClient } from '../../src/moodle/index.js';
+import { percentile, report, timeEach } from '../util.js';
+
+const TOKEN = 'bench00000000000000000000000token';
+const SITE_INFO = JSON.stringify({
+  sitename: 'Bench Moodle',
+  username: 'admin',
+  firstname: 'Admin',
+  lastname: 'User',
+  fullname: 'Admin User',
+  lang: 'en',
+  userid: 2,
+  siteurl: 'http://127.0.0.1',
+  userpictureurl: 'http://127.0.0.1/theme/image.php/boost/core/1/u/f1',
+  functions: Array.from({ length: 20 }, (_, i) => ({ name: `core_fn_${i}`, version: '2024100700' })),
+  release: '4.5.6 (Build: 20250811)',
+  version: '2024100706',
+}).replace(/\//g, '\\/');
+
+/** The server runs in its own process so that it does not share an event loop with the clients measured. */
+const SERVER = `
+const http = require('node:http');
+const body = ${JSON.stringify(SITE_INFO)};
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const form = new URLSearchParams(Buffer.concat(chunks).toString() || req.url.split('?')[1] || '');
+    const ok = form.get('wstoken') === ${JSON.stringify(TOKEN)};
+    const text = ok ? body : '{"exception":"moodle_exception","errorcode":"invalidtoken","message":"Invalid token - token not found"}';
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  });
+});
+server.keepAliveTimeout = 30000;
+server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
+`;
+
+async function startServer(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [chunk] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
+  return { url: `http://127.0.0.1:${chunk.toString().trim()}`, child };
+}
+
+async function throughput(total: number, concurrency: number, fn: () => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < total) await fn();
+    }),
+  );
+  return total / ((performance.now() - start) / 1000);
+}
+
+export default async function bench(): Promise<void> {
+  const { url, child } = await startServer();
+  try {
+    const ours = new MoodleClient({ url, token: TOKEN, retry: false });
+    const agent = new Agent({ keepAliveTimeout: 10_000 });
+    const form = `wstoken=${TOKEN}&wsfunction=core_webservice_get_site_info&moodlewsrestformat=json`;
+    const bare = async () => {
+      const response = await request(`${url}/webservice/rest/server.php`, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+      });
+      return response.body.json();
+    };
+    const ourCall = () => ours.call('core_webservice_get_site_info');
+    const { default: moodleClient } = (await import('moodle-client')) as unknown as {
+      default: { init(o: object): Promise<{ call(o: object): Promise<unknown> }> };
+    };
+    const legacy = await moodleClient.init({ wwwroot: url, token: TOKEN });
+    const legacyCall = () => legacy.call({ wsfunction: 'core_webservice_get_site_info', method: 'POST' });
+    const { MoodleClient: MoodleTs } = await import('moodle-ts');
+    const typed = new MoodleTs({ baseUrl: url, token: TOKEN });
+    const typedCall = () => typed.call('core_webservice_get_site_info', {});
+
+    for (const fn of [ourCall, bare, legacyCall, typedCall]) await timeEach(200, fn); // warm-up
+
+    const rounds = 3;
+    const latency = { ours: [] as number[], bare: [] as number[] };
+    for (let r = 0; r < rounds; r++) {
+      latency.bare.push(...(await timeEach(700, bare)));
+      latency.ours.push(...(await timeEach(700, ourCall)));
+    }
+    report({
+      name: 'call() p50 latency',
+      ours: percentile(latency.ours, 50),
+      anchor: percentile(latency.bare, 50),
+      anchorName: 'bare undici',
+      unit: 'ms',
+      better: 'lower',
+      target: 1.1,
+    });
+
+    const tp = { ours: 0, bare: 0, legacy: 0, typed: 0 };
+    for (let r = 0; r < rounds; r++) {
+      tp.bare = Math.max(tp.bare, await throughput(3000, 32, bare));
+      tp.ours = Math.max(tp.ours, await throughput(3000, 32, ourCall));
+    }
+    report({
+      name: 'call() throughput @32',
+      ours: tp.ours,
+      anchor: tp.bare,
+      anchorName: 'bare undici',
+      unit: 'req/s',
+      better: 'higher',
+      target: 0.95,
+    });
+    tp.legacy = await throughput(2000, 32, legacyCall);
+    tp.typed = await throughput(2000, 32, typedCall);
+    const better =
+      tp.legacy >= tp.typed
+        ? { name: 'moodle-client', value: tp.legacy }
+        : { name: 'moodle-ts', value: tp.typed };
+    process.stdout.write(
+      `  (moodle-client ${tp.legacy.toFixed(0)} req/s, moodle-ts ${tp.typed.toFixed(0)} req/s)\n`,
+    );
+    report({
+      name: 'call() throughput @32 vs packages',
+      ours: tp.ours,
+      anchor: better.value,
+      anchorName: better.name,
+      unit: 'req/s',
+      better: 'higher',
+      target: 2,
+    });
+
+    const users = Array.from({ length: 10_000 }, (_, i) => ({
+      username: `user${i}`,
+      firstname: 'First',
+      lastname: `Last ${i}`,
+      email: `user${i}@example.org`,
+      createpassword: true,
+      customfields: [{ type: 'team', value: `T${i % 10}` }],
+    }));
+    const encodeTimes = await timeEach(7, async () => encodePairs(flattenParams({ users })));
+    report({
+      name: 'encode 10,000-user core_user_create_users',
+      ours: percentile(encodeTimes, 50),
+      unit: 'ms',
+      better: 'lower',
+      target: 150,
+    });
+    await agent.close();
+  } finally {
+    child.kill();
+  }
+}
