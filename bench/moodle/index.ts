@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { encodePairs, flattenParams, MoodleClient } from '../../src/moodle/index.js';
@@ -78,8 +79,9 @@ export default async function bench(): Promise<void> {
       return response.body.json();
     };
     const ourCall = () => ours.call('core_webservice_get_site_info');
-    const { default: moodleClient } = (await import('moodle-client')) as unknown as {
-      default: { init(o: object): Promise<{ call(o: object): Promise<unknown> }> };
+    // moodle-client is CommonJS without types.
+    const moodleClient = createRequire(import.meta.url)('moodle-client') as {
+      init(o: object): Promise<{ call(o: object): Promise<unknown> }>;
     };
     const legacy = await moodleClient.init({ wwwroot: url, token: TOKEN });
     const legacyCall = () => legacy.call({ wsfunction: 'core_webservice_get_site_info', method: 'POST' });
