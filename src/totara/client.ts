@@ -3,9 +3,8 @@
  * graphql-request on our undici transport, typed errors, batching and pagination.
  */
 
-import { GraphQLClient } from 'graphql-request';
 import type { Dispatcher } from 'undici';
-import { assertKnownOptions, ConfigError, MtsError, TransportError } from '../core/errors.js';
+import { assertKnownOptions, ConfigError, TransportError } from '../core/errors.js';
 import type { RetryPolicy } from '../core/retry.js';
 import { excerpt, Transport } from '../core/transport.js';
 import {
@@ -15,9 +14,10 @@ import {
   type TotaraError,
   totaraErrorFromResponse,
 } from './errors.js';
-import { type FetchCall, transportFetch } from './fetch.js';
+import type { FetchCall } from './fetch.js';
 import { type PreparedOperation, prepareOperation, type TotaraDocument } from './operation.js';
 import { paginate, type TotaraPaginateOptions, type TotaraPaginator } from './paginate.js';
+import { sendOperations } from './send.js';
 import { type TotaraAccessToken, TotaraTokenSource } from './token.js';
 import type { TypedDocument } from './typed-document.js';
 
@@ -72,11 +72,6 @@ export interface TotaraBatchOperation {
 export type TotaraBatchResult<R = Record<string, unknown>> =
   | { ok: true; data: R; operationName: string }
   | { ok: false; error: TotaraError; operationName: string };
-
-interface RawResult {
-  data?: unknown;
-  errors?: unknown;
-}
 
 /**
  * A client of Totara's external GraphQL API (`/api/graphql.php`, Totara 17+).
@@ -247,7 +242,7 @@ export class TotaraClient {
         signal: options.signal,
         timeoutMs: options.timeoutMs,
       };
-      const raw = await this.#send(call, ops, variables, batched, scrub);
+      const raw = await sendOperations(this.#transport, this.endpoint, call, ops, variables, batched);
       const results = raw.map((r) => ({
         data: r.data,
         errors: readGraphQLErrors(r.errors, scrub),
@@ -293,54 +288,4 @@ export class TotaraClient {
       });
     }
   }
-
-  /** Sends through graphql-request; returns the raw results (one per operation, or one for a whole failure). */
-  async #send(
-    call: FetchCall,
-    ops: PreparedOperation[],
-    variables: Record<string, unknown>[],
-    batched: boolean,
-    scrub: (text: string) => string,
-  ): Promise<RawResult[]> {
-    const gql = new GraphQLClient(this.endpoint, {
-      fetch: transportFetch(this.#transport, call),
-      errorPolicy: 'all',
-    });
-    try {
-      if (!batched) {
-        const op = ops[0] as PreparedOperation;
-        const response = await gql.rawRequest<unknown, Record<string, unknown>>({
-          query: op.query,
-          variables: variables[0],
-        });
-        return [{ data: response.data, errors: response.errors }];
-      }
-      const data = (await gql.batchRequests(
-        ops.map((op, i) => ({ document: op.query, variables: variables[i] })),
-      )) as unknown;
-      if (Array.isArray(data)) return data as RawResult[];
-    } catch (error) {
-      if (error instanceof MtsError) throw error;
-      // graphql-request's own errors quote the request (variables included): keep none of their text.
-    }
-    return decodeBody(call.bodyText, scrub);
-  }
-}
-
-/** Reads a response body ourselves when graphql-request could not (non-2xx, a single result for a batch). */
-function decodeBody(text: string | undefined, scrub: (text: string) => string): RawResult[] {
-  if (text === undefined || text === '') return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return [];
-  }
-  if (Array.isArray(parsed)) return parsed as RawResult[];
-  if (parsed && typeof parsed === 'object') {
-    const body = parsed as Record<string, unknown>;
-    if (Array.isArray(body.errors) || 'data' in body) return [{ data: body.data, errors: body.errors }];
-    if (typeof body.error === 'string') return [{ errors: [{ message: scrub(body.error) }] }];
-  }
-  return [];
 }
