@@ -1,0 +1,48 @@
+/**
+ * Create a course and two students, enrol them, put them in a group, and list the participants page by page.
+ * Run against a test site or the sandbox (`mts sandbox`): npx tsx examples/moodle-enrol-students.ts
+ */
+import { MoodleClient, MoodleError } from 'moodle-totara-sdk/moodle';
+
+const moodle = new MoodleClient({
+  url: process.env.MTS_MOODLE_URL ?? '',
+  token: process.env.MTS_MOODLE_TOKEN,
+});
+const stamp = Date.now().toString(36);
+
+try {
+  const [category] = await moodle.call('core_course_get_categories', {
+    criteria: [{ key: 'parent', value: '0' }],
+  });
+  const [course] = await moodle.call('core_course_create_courses', {
+    courses: [
+      { fullname: `Example course ${stamp}`, shortname: `EX-${stamp}`, categoryid: category?.id ?? 1 },
+    ],
+  });
+  const students = await moodle.call('core_user_create_users', {
+    users: ['a', 'b'].map((suffix) => ({
+      username: `ex${stamp}${suffix}`,
+      firstname: 'Example',
+      lastname: `Student ${suffix.toUpperCase()}`,
+      email: `ex${stamp}${suffix}@example.org`,
+      createpassword: true,
+    })),
+  });
+  const courseid = course?.id as number;
+  await moodle.call('enrol_manual_enrol_users', {
+    enrolments: students.map((s) => ({ roleid: 5, userid: s.id, courseid })),
+  });
+  const [group] = await moodle.call('core_group_create_groups', {
+    groups: [{ courseid, name: 'Example group', description: '' }],
+  });
+  await moodle.call('core_group_add_group_members', {
+    members: students.map((s) => ({ groupid: group?.id as number, userid: s.id })),
+  });
+  for await (const user of moodle.paginate('core_enrol_get_enrolled_users', { courseid }, { pageSize: 1 })) {
+    console.log(`enrolled: ${user.fullname} (${user.roles?.map((r) => r.shortname).join(', ')})`);
+  }
+} catch (error) {
+  if (error instanceof MoodleError)
+    console.error(`${error.code} (${error.errorcode}): ${error.message}\n  hint: ${error.hint}`);
+  process.exitCode = 1;
+}
