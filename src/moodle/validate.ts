@@ -224,10 +224,11 @@ export function phpString(value: PhpScalar): string {
 function phpNumberString(n: number): string {
   if (Number.isNaN(n)) return 'NAN';
   if (!Number.isFinite(n)) return n > 0 ? 'INF' : '-INF';
-  if (Number.isInteger(n) && Math.abs(n) < 1e15) return String(n);
+  // A safe integer is a PHP int; anything else is a float, printed with precision 14 (%.14G).
+  if (Number.isSafeInteger(n)) return String(n);
   const [mantissa, exp] = n.toExponential(13).split('e') as [string, string];
   const e = Number(exp);
-  if (e < -4 || e >= 15) {
+  if (e < -4 || e >= 14) {
     let m = mantissa.replace(/\.?0+$/, '');
     if (!m.includes('.')) m += '.0';
     return `${m}E${e < 0 ? '-' : '+'}${Math.abs(e)}`;
@@ -239,7 +240,7 @@ function phpType(value: PhpValue): string {
   if (value === null) return 'NULL';
   if (typeof value === 'boolean') return 'boolean';
   if (typeof value === 'string') return 'string';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'double';
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? 'integer' : 'double';
   return 'array';
 }
 
@@ -575,7 +576,7 @@ const CLIENT_CHECKED_TYPES = new Set([
  * ```
  */
 export function isPhpIntString(s: string): boolean {
-  if (!/^-?(0|[1-9]\d{0,18})$/.test(s)) return false;
+  if (!/^(0|-?[1-9]\d{0,18})$/.test(s)) return false;
   const n = BigInt(s);
   return n <= 9223372036854775807n && n >= -9223372036854775808n;
 }
