@@ -30,13 +30,13 @@ try {
   });
   const courseid = course?.id as number;
   await moodle.call('enrol_manual_enrol_users', {
-    enrolments: students.map((s) => ({ roleid: 5, userid: s.id, courseid })),
+    enrolments: students.map((s) => ({ roleid: 5, userid: s.id as number, courseid })),
   });
   const [group] = await moodle.call('core_group_create_groups', {
     groups: [{ courseid, name: 'Example group', description: '' }],
   });
   await moodle.call('core_group_add_group_members', {
-    members: students.map((s) => ({ groupid: group?.id as number, userid: s.id })),
+    members: students.map((s) => ({ groupid: group?.id as number, userid: s.id as number })),
   });
   for await (const user of moodle.paginate('core_enrol_get_enrolled_users', { courseid }, { pageSize: 1 })) {
     console.log(`enrolled: ${user.fullname} (${user.roles?.map((r) => r.shortname).join(', ')})`);
