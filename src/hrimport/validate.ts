@@ -27,6 +27,11 @@ export interface ElementValidatorOptions {
   now?: number | undefined;
   /** Keep every user idnumber in memory (for reference checks of job assignments). Default false. */
   collectIds?: boolean | undefined;
+  /**
+   * `full` (default): also checks that need earlier rows (duplicates, references, loops, cycles), keeping about
+   * 16 bytes per key. `rows`: each row on its own, in constant memory.
+   */
+  checks?: 'full' | 'rows' | undefined;
 }
 
 const KIND = { idnumber: 1, username: 2, email: 3, job: 4, userjob: 5 } as const;
@@ -73,6 +78,7 @@ export class ElementValidator {
   readonly #references: Reference[] = [];
   readonly #ids = new Set<string>();
   readonly #collectIds: boolean;
+  readonly #crossRow: boolean;
 
   constructor(options: ElementValidatorOptions) {
     this.element = options.element;
@@ -83,6 +89,7 @@ export class ElementValidator {
     this.#maxIssues = options.maxIssues ?? 1000;
     this.#now = options.now ?? Math.floor(Date.now() / 1000);
     this.#collectIds = options.collectIds ?? false;
+    this.#crossRow = (options.checks ?? 'full') === 'full';
   }
 
   /** Findings kept so far (at most `maxIssues`). */
@@ -311,7 +318,7 @@ export class ElementValidator {
           value,
           hint: 'Totara imports it as text; it only matters if the file is opened in a spreadsheet. Writers can neutralise such cells on request.',
         });
-      if (/\\"/.test(value) || (value.endsWith('\\') && /["\r\n]/.test(value)))
+      if (value.includes('\\') && (value.includes('\\"') || (value.endsWith('\\') && /["\r\n]/.test(value))))
         this.report(
           'error',
           'value.backslash_quote',
@@ -365,7 +372,7 @@ export class ElementValidator {
   }
 
   #duplicate(kind: number, key: string, row: number, column: string, value: string, what: string): void {
-    if (!this.#seen.add(kind, key))
+    if (this.#crossRow && !this.#seen.add(kind, key))
       this.report(
         'error',
         `rows.duplicate_${column}`,
@@ -403,6 +410,7 @@ export class ElementValidator {
       });
     if (user === '' || idnumber === '') return;
     const key = `${user}\u0000${idnumber}`;
+    if (!this.#crossRow) return;
     if (!this.#seen.add(KIND.job, key))
       this.report(
         'error',
@@ -504,7 +512,7 @@ export class ElementValidator {
 
   #hierarchyRow(cells: readonly string[], row: number, idnumber: string, removing: boolean): void {
     if (idnumber === '') return;
-    this.#ids.add(idnumber);
+    if (this.#crossRow) this.#ids.add(idnumber);
     this.#duplicate(KIND.idnumber, idnumber, row, 'idnumber', idnumber, 'idnumber');
     if (removing) return;
     this.#requireValues(
@@ -514,7 +522,7 @@ export class ElementValidator {
       'Totara skips the item.',
     );
     const parent = this.#cell(cells, 'parentidnumber');
-    if (parent) this.#parents.set(idnumber, { parent, row });
+    if (parent && this.#crossRow) this.#parents.set(idnumber, { parent, row });
     if (
       Object.keys(this.#index).some(
         (name) => name.startsWith(CUSTOM_FIELD_PREFIX) && this.#cell(cells, name) !== '',
@@ -533,6 +541,7 @@ export class ElementValidator {
 
   /** Checks that need every row: references to other rows or files, parent cycles, management loops. */
   finish(): void {
+    if (!this.#crossRow) return;
     if (this.element === 'jobassignment') this.#finishJobs();
     else if (ELEMENTS[this.element].hierarchy) this.#finishHierarchy();
   }

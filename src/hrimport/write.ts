@@ -29,6 +29,11 @@ export interface WriteElementOptions {
   known?: KnownIds | undefined;
   /** Refuse a complete-source import that would remove too many of the site's records. */
   removalGuard?: RemovalGuardOptions | undefined;
+  /**
+   * `full` (default): every check, including duplicates and references across rows (about 16 bytes per key in
+   * memory). `rows`: each row on its own, in constant memory, for sources already known to be unique.
+   */
+  checks?: 'full' | 'rows' | undefined;
   /** Keep at most this many issues in the result or error. Default 1000. */
   maxIssues?: number | undefined;
   /** Progress in rows. */
@@ -43,6 +48,7 @@ const OPTION_KEYS = [
   'neutraliseFormulas',
   'known',
   'removalGuard',
+  'checks',
   'maxIssues',
   'onProgress',
   'signal',
@@ -85,6 +91,7 @@ export class ElementWriter<E extends ElementName = ElementName> {
   #validator: ElementValidator | undefined;
   #rows = 0;
   #done = false;
+  #cells: string[] = [];
 
   /** Use {@link openElementWriter}. */
   constructor(dir: string, element: E, settings: HrImportSettings, options: WriteElementOptions) {
@@ -100,12 +107,15 @@ export class ElementWriter<E extends ElementName = ElementName> {
 
   #start(columns: string[]): void {
     this.#columns = columns;
+    this.#cells = new Array<string>(columns.length);
     this.#validator = new ElementValidator({
       element: this.element,
       settings: this.#settings,
       file: ELEMENTS[this.element].file,
       known: this.#options.known,
       maxIssues: this.#options.maxIssues,
+      // The removal guard needs the keys of the file, which only full checks keep.
+      checks: this.#options.removalGuard ? 'full' : this.#options.checks,
     });
     this.#validator.header(columns);
     this.#pendingHeader = this.#encode(columns);
@@ -132,7 +142,7 @@ export class ElementWriter<E extends ElementName = ElementName> {
     const row = ++this.#rows + 1;
     const source = record as unknown as Record<string, unknown>;
     let present = 0;
-    const cells = new Array<string>(columns.length);
+    const cells = this.#cells;
     for (let i = 0; i < columns.length; i++) {
       const value = source[columns[i] as string];
       if (value !== undefined) present++;
