@@ -8,6 +8,7 @@ export * from './claims.js';
 export * from './deep-linking.js';
 export type { DiagnosisVars } from './diagnose.js';
 export { explain, hintFor, looksLikeMoodle } from './diagnose.js';
+export * from './doctor.js';
 export * from './errors.js';
 export * from './http.js';
 export * from './jwks.js';

@@ -1,0 +1,187 @@
+/** `mts lti decode | validate | launch | doctor` as a user runs them. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createLtiTool,
+  createNodeHandler,
+  type LtiTool,
+  parseMoodleToolDetails,
+  ToolKeySet,
+} from '../../src/lti/index.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { runCli } from '../helpers/cli.js';
+import { FIXTURES_SKIP_REASON, fixture, hasFixtures, readFixtureJson } from '../helpers/fixtures.js';
+
+const LAUNCH = 'moodle-4.5/lti/launches/2026-11-21T19-06-57-213Z-LtiResourceLinkRequest-learner-sub3.json';
+
+describe.skipIf(!hasFixtures)(
+  `mts lti decode / validate on a real Moodle launch ${FIXTURES_SKIP_REASON}`,
+  () => {
+    let captured: { id_token: string; payload: { iat: number; sub: string; nonce: string } };
+    const base = () => [
+      'lti',
+      'validate',
+      '--token',
+      captured.id_token,
+      '--jwks',
+      fixture('moodle-4.5/lti/platform-jwks.json'),
+      '--issuer',
+      'http://127.0.0.1:8080',
+      '--client-id',
+      '1NzzN2GiaD2ZrP6',
+    ];
+    beforeAll(async () => {
+      captured = await readFixtureJson(LAUNCH);
+    });
+
+    it('decodes without verifying', async () => {
+      const run = await runCli(['lti', 'decode', captured.id_token, '--json']);
+      expect(run.code).toBe(0);
+      const out = JSON.parse(run.stdout);
+      expect(out.header.kid).toBe('5231835ce8ada8eb3e1b');
+      expect(out.times.iat).toBe(new Date(captured.payload.iat * 1000).toISOString());
+    });
+
+    it('validates at the launch\'s own time: exit 0 and {"valid": true, "claims"}', async () => {
+      const run = await runCli([
+        ...base(),
+        '--deployment-id',
+        '1',
+        '--nonce',
+        captured.payload.nonce,
+        '--now',
+        String(captured.payload.iat),
+        '--json',
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      const out = JSON.parse(run.stdout);
+      expect(out.valid).toBe(true);
+      expect(out.claims.sub).toBe(captured.payload.sub);
+    });
+
+    it('refuses a wrong deployment: exit 1 and {"valid": false, "error": {code, message, hint}}', async () => {
+      const run = await runCli([
+        ...base(),
+        '--deployment-id',
+        '2',
+        '--now',
+        new Date(captured.payload.iat * 1000).toISOString(),
+        '--json',
+      ]);
+      expect(run.code).toBe(1);
+      const out = JSON.parse(run.stdout);
+      expect(out).toMatchObject({ valid: false, error: { code: 'lti.deployment_id_unknown' } });
+      expect(out.error.hint).toMatch(/Deployment ID/);
+      expect(Object.keys(out.error).sort()).toEqual(['code', 'hint', 'message']);
+    });
+
+    it('refuses it today as expired, in plain words', async () => {
+      const run = await runCli([
+        ...base(),
+        '--deployment-id',
+        '1',
+        '--now',
+        String(captured.payload.iat + 3600),
+      ]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('code: lti.token_expired');
+      expect(run.stdout).toContain('fix:');
+    });
+
+    it('is a usage error without --token', async () => {
+      const run = await runCli(['lti', 'validate', '--jwks', 'x.json']);
+      expect(run.code).toBe(2);
+    });
+  },
+);
+
+describe('mts lti launch / doctor against the sandbox platform', () => {
+  let sandbox: Sandbox;
+  let server: Server;
+  let tool: LtiTool | undefined;
+  let toolUrl: string;
+
+  beforeAll(async () => {
+    const keys = await ToolKeySet.generate();
+    server = createServer((req, res) => {
+      if (tool)
+        void createNodeHandler(tool, { onLaunch: (launch) => `<p>welcome ${launch.userId}</p>` })(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    toolUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    sandbox = await startSandbox({
+      lti: {
+        tools: [
+          { loginUrl: `${toolUrl}/login`, targetLinkUri: `${toolUrl}/launch`, jwksUrl: `${toolUrl}/jwks` },
+        ],
+      },
+    });
+    const listed = (await (await fetch(sandbox.lti.toolsUrl)).json()) as { tools: Array<{ details: never }> };
+    tool = createLtiTool({
+      registrations: [parseMoodleToolDetails(listed.tools[0]?.details as never)],
+      keys,
+    });
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+    server?.closeAllConnections();
+    server?.close();
+  });
+
+  it('launches into the tool', async () => {
+    const run = await runCli(['lti', 'launch', '--json'], { MTS_SANDBOX_URL: sandbox.url });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out.steps.map((s: { name: string }) => s.name)).toEqual(['start', 'login', 'auth', 'launch']);
+    expect(out.body).toContain('welcome 3');
+  });
+
+  it("reports an injected fault with the tool's code", async () => {
+    const run = await runCli([
+      'lti',
+      'launch',
+      '--platform',
+      sandbox.url,
+      '--fault',
+      'missing-claim=roles',
+      '--json',
+    ]);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).code).toBe('lti.roles_missing');
+  });
+
+  it('doctor checks the tool and the platform', async () => {
+    const run = await runCli([
+      'lti',
+      'doctor',
+      '--tool-jwks',
+      `${toolUrl}/jwks`,
+      '--tool-login',
+      `${toolUrl}/login`,
+      '--redirect-uri',
+      `${toolUrl}/launch`,
+      '--openid-configuration',
+      sandbox.lti.openidConfigurationUrl,
+      '--issuer',
+      sandbox.lti.issuer,
+      '--json',
+    ]);
+    expect(run.code, run.stdout).toBe(0);
+    const names = JSON.parse(run.stdout).checks.map((c: { name: string }) => c.name);
+    expect(names).toEqual([
+      'tool JWKS',
+      'tool login URL',
+      'redirect URI',
+      'platform OpenID configuration',
+      'platform JWKS',
+      'clock offset',
+    ]);
+  });
+
+  it('doctor fails on a dead key set URL', async () => {
+    const run = await runCli(['lti', 'doctor', '--tool-jwks', 'http://127.0.0.1:9/jwks', '--json']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).checks[0]).toMatchObject({ ok: false, level: 'fail' });
+  });
+});
