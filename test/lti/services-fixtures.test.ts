@@ -85,7 +85,7 @@ describe.skipIf(!hasFixtures)(
 
     it('gets a token with a signed assertion shaped like the one Moodle accepted, and caches it per scope set', async () => {
       const provider = tokens();
-      const scopes = (files['token-response']?.request?.scope as string).split(' ');
+      const scopes = String((files['token-response'] as Captured).request?.scope).split(' ');
       const token = await provider.get(scopes);
       expect(token.accessToken).toBe('2a687409224e9a8cecc987c8e5d4c9d7');
       await provider.get([...scopes].reverse());
@@ -137,7 +137,7 @@ describe.skipIf(!hasFixtures)(
         { label: 'SDK LTI 1.3 activity', scoreMaximum: 100, resourceLinkId: '1', ltiLinkId: '1' },
       ]);
       expect(await ags.getLineItem()).toMatchObject({
-        id: (files['ags-lineitem']?.body as { id: string }).id,
+        id: ((files['ags-lineitem'] as Captured).body as { id: string }).id,
       });
       const results = await ags.results().toArray();
       expect(results).toMatchObject([{ userId: '3', resultScore: 70, resultMaximum: 100 }]);
