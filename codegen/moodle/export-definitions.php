@@ -164,6 +164,8 @@ function mts_function_info(stdClass $record, bool $namespaced) {
     return external_function_info($record);
 }
 
+// Debugging output of plugins (deprecation notices...) goes to stderr, never into the JSON on stdout.
+ob_start();
 $mtssiteservices = mts_site_services();
 $mtsfunctions = [];
 $mtserrors = [];
@@ -197,6 +199,11 @@ foreach ($DB->get_records('external_functions', null, 'name ASC') as $mtsrecord)
         // A broken plugin must not stop the export: it is listed in "errors" and left out.
         $mtserrors[] = ['name' => $mtsrecord->name, 'component' => $mtsrecord->component, 'error' => $e->getMessage()];
     }
+}
+
+$mtsnoise = ob_get_clean();
+if ($mtsnoise !== '' && $mtsnoise !== false) {
+    fwrite(STDERR, $mtsnoise);
 }
 
 $mtsjson = json_encode(

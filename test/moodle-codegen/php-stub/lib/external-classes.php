@@ -48,6 +48,10 @@ class external_files extends external_multiple_structure {
 class external_api {
     /** Like Moodle's: the record plus descriptions and the flags of db/services.php. */
     public static function external_function_info($function, $strictness = MUST_EXIST) {
+        if (getenv('MTS_STUB_NOISE') === '1') {
+            // A plugin printing a notice, as debugging() does on a site with debugdisplay on.
+            echo "Notice: {$function->name} is noisy\n";
+        }
         $function->parameters_method = $function->methodname . '_parameters';
         $function->returns_method = $function->methodname . '_returns';
         $function->deprecated_method = $function->methodname . '_is_deprecated';
