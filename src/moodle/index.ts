@@ -47,6 +47,7 @@ export type { Page, PagedFunction, PageItem, PageOptions, PageParams, ToArrayOpt
 export { PAGED_FUNCTIONS, Paginator } from './paging.js';
 export { normaliseSiteUrl } from './site.js';
 export type {
+  AllOptional,
   CallArgs,
   FunctionName,
   KnownFunction,

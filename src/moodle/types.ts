@@ -81,7 +81,7 @@ export const CALL_OPTION_KEYS: readonly string[] = [
 ];
 
 /** True when every key of `T` is optional, so the parameters argument may be left out. */
-type AllOptional<T> = Record<never, never> extends T ? true : false;
+export type AllOptional<T> = Record<never, never> extends T ? true : false;
 
 /** The arguments after the function name: parameters (optional when nothing is required) and options. */
 export type CallArgs<F extends string> =
