@@ -29,7 +29,7 @@ interface HintEntry {
 const EDIT_TOOL =
   'In Moodle open Site administration > Plugins > Activity modules > External tool > Manage tools (or the course\'s "LTI External tools" page) and edit the tool';
 const DETAILS =
-  'Moodle shows these values under the tool\'s "View configuration details" ("Tool configuration details": Platform ID, Client ID, Deployment ID, Public keyset URL, Access token URL, Authentication request URL)';
+  'the tool\'s "Tool configuration details" in Moodle (the "View configuration details" link on the tool\'s card in Manage tools: Platform ID, Client ID, Deployment ID, Public keyset URL, Access token URL, Authentication request URL)';
 
 const q = (value: string | number | undefined) => (value === undefined ? '(none)' : `"${value}"`);
 
