@@ -99,6 +99,7 @@ export {
   resolveSettings,
 } from './settings.js';
 export { type CsvSiteStateOptions, csvSiteState, siteRecordFromRow } from './site-csv.js';
+export { type MoodleCall, moodleSiteState, type TotaraPagingClient, totaraSiteState } from './site-remote.js';
 export { displayKey, recordKey, type SiteRecord, type SiteState } from './site-state.js';
 export { type ElementTemplate, elementTemplate, type TemplateColumn } from './template.js';
 export { ElementValidator, type ElementValidatorOptions, type KnownIds } from './validate.js';

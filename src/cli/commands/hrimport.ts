@@ -1,3 +1,4 @@
+import { ConfigError } from '../../core/errors.js';
 import type { Style } from '../../core/format.js';
 import {
   csvSiteState,
@@ -9,25 +10,64 @@ import {
   HrImportValidationError,
   isElementName,
   loadSettingsFile,
+  moodleSiteState,
   openElementWriter,
   planImport,
   readRecordsFile,
   resolveSettings,
   type SiteState,
+  totaraSiteState,
   type ValidationReport,
   validateFiles,
 } from '../../hrimport/index.js';
+import { MoodleClient } from '../../moodle/index.js';
+import { TotaraClient } from '../../totara/index.js';
 import type { CliContext, CommandGroup, CommandInput, CommandSpec } from '../framework.js';
 import { UsageError } from '../framework.js';
 
 /** `--site`: a CSV export (file or folder), or `totara` / `moodle` for the configured profile's site. */
-async function resolveSite(_ctx: CliContext, value: string): Promise<SiteState> {
-  if (value === 'totara' || value === 'moodle')
-    throw new UsageError(
-      `--site ${value} is not available yet in this build.`,
-      'Give a CSV export of current users instead.',
+async function resolveSite(ctx: CliContext, value: string): Promise<SiteState> {
+  if (value !== 'totara' && value !== 'moodle') return csvSiteState(value);
+  const { settings } = ctx.config();
+  const needed: Array<[keyof typeof settings, string]> =
+    value === 'totara'
+      ? [
+          ['totaraUrl', 'MTS_TOTARA_URL'],
+          ['totaraClientId', 'MTS_TOTARA_CLIENT_ID'],
+          ['totaraClientSecret', 'MTS_TOTARA_CLIENT_SECRET'],
+        ]
+      : [
+          ['moodleUrl', 'MTS_MOODLE_URL'],
+          ['moodleToken', 'MTS_MOODLE_TOKEN'],
+        ];
+  const missing = needed.filter(([key]) => !settings[key]);
+  if (missing.length > 0)
+    throw new ConfigError(
+      'config.missing',
+      `--site ${value} needs ${missing.map(([key]) => key).join(', ')}.`,
+      {
+        hint: `Set ${missing.map(([, env]) => env).join(', ')} or save them in a profile with \`mts config set\`.`,
+        details: { missing: missing.map(([key]) => key) },
+      },
     );
-  return csvSiteState(value);
+  if (value === 'totara') {
+    const url = settings.totaraUrl as string;
+    const client = new TotaraClient({
+      url,
+      clientId: settings.totaraClientId as string,
+      clientSecret: settings.totaraClientSecret as string,
+      timeoutMs: settings.timeoutMs,
+    });
+    return totaraSiteState(client, { description: url });
+  }
+  const url = settings.moodleUrl as string;
+  const moodle = new MoodleClient({ url, token: settings.moodleToken, timeoutMs: settings.timeoutMs });
+  return moodleSiteState(
+    (fn, params, options) => moodle.call(fn as 'core_user_get_users', params as never, options),
+    {
+      description: url,
+    },
+  );
 }
 
 async function settingsFrom(path: unknown): Promise<HrImportSettings> {
