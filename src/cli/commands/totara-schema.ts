@@ -1,4 +1,176 @@
-import type { CommandSpec } from '../framework.js';
+import { existsSync } from 'node:fs';
+import { writeFileAtomic } from '../../core/atomic.js';
+import { type ProfileSettings, resolveConfig } from '../../core/config.js';
+import { ConfigError } from '../../core/errors.js';
+import type { Style } from '../../core/format.js';
+import { TotaraClient } from '../../totara/client.js';
+import {
+  diffSchemas,
+  introspectSchema,
+  type LoadedSchema,
+  loadSchemaFile,
+  readDocuments,
+  type SchemaDiffReport,
+  schemaFileContent,
+} from '../../totara/schema/index.js';
+import { type CliContext, type CommandInput, type CommandSpec, UsageError } from '../framework.js';
+
+const DESCRIPTION = [
+  'pull   introspects the site (URL from --url, MTS_TOTARA_URL or the profile) and writes --out FILE: SDL, or',
+  '       introspection JSON when FILE ends in .json, written atomically. Introspection is off by default on',
+  '       Totara sites: when the site refuses, ask an administrator to enable it or for the schema file.',
+  'diff   OLD and NEW are each an SDL file, an introspection JSON file, a site URL (https://...) or profile:NAME.',
+  '       Lists breaking and dangerous changes; with --documents, checks every stored operation against both',
+  '       (the changes touching what it uses, and whether it still validates against NEW).',
+  '       Exit status 1 when a stored operation is broken (with --fail-on-breaking: when there is any breaking',
+  '       change), else 0, so a CI job can gate an upgrade on the operations a project really sends.',
+].join('\n');
+
+const schema: CommandSpec = {
+  name: 'schema',
+  summary:
+    'pull: save the site schema; diff: breaking changes between schemas and the operations they break.',
+  usage: 'pull --out FILE | diff OLD NEW',
+  description: DESCRIPTION,
+  positionals: { min: 1, max: 3 },
+  options: {
+    out: { type: 'string', description: 'pull: where to write the schema', valueName: 'FILE' },
+    url: {
+      type: 'string',
+      description: 'pull: site URL (else MTS_TOTARA_URL or the profile)',
+      valueName: 'URL',
+    },
+    documents: {
+      type: 'string',
+      multiple: true,
+      description: 'diff: your .graphql operations (quote globs: "src/**/*.graphql")',
+      valueName: 'GLOB',
+    },
+    'fail-on-breaking': { type: 'boolean', description: 'diff: exit 1 on any breaking change, used or not' },
+  },
+  examples: [
+    'mts totara schema pull --out site.graphql',
+    'mts totara schema diff 17.3.graphql 18.0.graphql --documents "src/**/*.graphql"',
+    'mts totara schema diff profile:staging profile:prod --json',
+  ],
+  async run(ctx, input) {
+    const [action, ...rest] = input.positionals;
+    if (action === 'pull') {
+      if (rest.length > 0) throw new UsageError(`Unexpected argument "${rest[0]}" for schema pull.`);
+      return pull(ctx, input);
+    }
+    if (action === 'diff') {
+      if (rest.length !== 2) throw new UsageError('schema diff takes OLD and NEW.');
+      return diff(ctx, input, rest[0] as string, rest[1] as string);
+    }
+    throw new UsageError(
+      `Unknown action "${action}".`,
+      'Use `mts totara schema pull` or `mts totara schema diff`.',
+    );
+  },
+};
+
+async function pull(ctx: CliContext, input: CommandInput): Promise<number> {
+  const out = input.options.out as string | undefined;
+  if (!out) throw new UsageError('--out FILE is required.');
+  const loaded = await pullFromSite(ctx, input.options.url as string | undefined);
+  await writeFileAtomic(out, schemaFileContent(loaded, out));
+  const types = Object.keys(loaded.schema.getTypeMap()).filter((n) => !n.startsWith('__')).length;
+  ctx.print(
+    { source: loaded.source, out, types },
+    () => `Saved the schema of ${loaded.source} (${types} types) to ${out}.`,
+  );
+  return 0;
+}
+
+async function diff(ctx: CliContext, input: CommandInput, a: string, b: string): Promise<number> {
+  const before = await schemaFromArgument(ctx, a);
+  const after = await schemaFromArgument(ctx, b);
+  for (const warning of [...before.warnings, ...after.warnings]) ctx.warn(warning);
+  const patterns = (input.options.documents as string[] | undefined) ?? [];
+  const documents = patterns.length ? await readDocuments(patterns) : [];
+  const report = diffSchemas(before, after, documents);
+  ctx.print(report, (_, style) => renderReport(report, style));
+  if (report.summary.brokenOperations > 0) return 1;
+  return input.options['fail-on-breaking'] === true && report.summary.breaking > 0 ? 1 : 0;
+}
+
+function renderReport(report: SchemaDiffReport, style: Style): string {
+  const lines: string[] = [`${report.old} → ${report.new}`];
+  const section = (title: string, changes: SchemaDiffReport['breaking'], paint: (s: string) => string) => {
+    lines.push('', paint(`${title} (${changes.length})`));
+    for (const c of changes) lines.push(`  ${c.coordinate.padEnd(48)} ${c.kind.padEnd(28)} ${c.description}`);
+  };
+  section('Breaking changes', report.breaking, style.red);
+  section('Dangerous changes', report.dangerous, style.yellow);
+  if (report.operations.length > 0) {
+    lines.push(
+      '',
+      `Operations (${report.summary.operations} checked, ${report.summary.brokenOperations} broken)`,
+    );
+    for (const op of report.operations) {
+      const where = `${op.path}:${op.line} ${op.operation}`;
+      if (op.broken) {
+        lines.push(`  ${style.red('BROKEN')} ${where}`);
+        for (const coordinate of op.breaking) lines.push(`      breaking: ${coordinate}`);
+        for (const error of op.errors) lines.push(`      fails: ${error}`);
+      } else lines.push(`  ${op.dangerous.length ? style.yellow('RISK  ') : style.green('ok    ')} ${where}`);
+      if (!op.broken) for (const coordinate of op.dangerous) lines.push(`      dangerous: ${coordinate}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** A client for the site in `settings`, or a ConfigError naming what is missing. */
+export function totaraClientFor(settings: ProfileSettings, where: string): TotaraClient {
+  const missing = (
+    [
+      ['totaraUrl', 'MTS_TOTARA_URL'],
+      ['totaraClientId', 'MTS_TOTARA_CLIENT_ID'],
+      ['totaraClientSecret', 'MTS_TOTARA_CLIENT_SECRET'],
+    ] as const
+  ).filter(([key]) => !settings[key]);
+  if (missing.length > 0)
+    throw new ConfigError('config.missing', `No ${missing.map(([k]) => k).join(', ')} for ${where}.`, {
+      hint: `Set ${missing.map(([, env]) => env).join(', ')}, or save them in a profile with \`mts config set\`.`,
+      details: { missing: missing.map(([k]) => k) },
+    });
+  return new TotaraClient({
+    url: settings.totaraUrl as string,
+    clientId: settings.totaraClientId as string,
+    clientSecret: settings.totaraClientSecret as string,
+    timeoutMs: settings.timeoutMs,
+  });
+}
+
+/** Introspects the site at `url` (or the configured one) with the configured credentials. */
+export async function pullFromSite(ctx: CliContext, url?: string): Promise<LoadedSchema> {
+  const settings = ctx.config(url ? { totaraUrl: url } : {}).settings;
+  const client = totaraClientFor(settings, url ?? 'the configured Totara site');
+  ctx.info(`Introspecting ${client.url} ...`);
+  return introspectSchema(client, { source: client.url });
+}
+
+/**
+ * A schema from an argument: an existing file (SDL or introspection JSON), an `http(s)://` site URL, or
+ * `profile:NAME` (that profile's site and credentials).
+ */
+export async function schemaFromArgument(ctx: CliContext, argument: string): Promise<LoadedSchema> {
+  if (/^https?:\/\//i.test(argument) && !existsSync(argument)) return pullFromSite(ctx, argument);
+  if (argument.startsWith('profile:')) {
+    const profile = argument.slice('profile:'.length);
+    const resolved = resolveConfig({ profile, env: ctx.env });
+    if (!resolved.profileExists)
+      throw new ConfigError('config.unknown_profile', `There is no profile "${profile}".`, {
+        hint: 'List them with `mts config profiles`.',
+        details: { path: argument },
+      });
+    const client = totaraClientFor(resolved.settings, `profile ${profile}`);
+    ctx.info(`Introspecting ${client.url} (profile ${profile}) ...`);
+    return introspectSchema(client, { source: client.url });
+  }
+  return loadSchemaFile(argument);
+}
 
 /** `mts totara schema pull|diff`: owned by the Totara codegen. */
-export const totaraSchemaCommands: CommandSpec[] = [];
+export const totaraSchemaCommands: CommandSpec[] = [schema];

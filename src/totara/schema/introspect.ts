@@ -72,14 +72,14 @@ export async function introspectSchema(
   return { ...loaded, introspection: result as IntrospectionQuery };
 }
 
-/** Network, timeout and credential failures are not about introspection: they keep their own error. */
+/** Network, timeout, credential and rate-limit failures are not about introspection: they keep their own error. */
 function isRefusedIntrospection(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if (/introspection|__schema|__type/i.test(error.message)) return true;
-  if (!(error instanceof MtsError)) return false;
-  return !/^(transport\.|totara\.auth|totara\.authentication|totara\.rate_limit|totara\.oauth)/.test(
-    error.code,
-  );
+  const code = error instanceof MtsError ? error.code : '';
+  if (code === 'totara.introspection_disabled' || /introspection|__schema|__type/i.test(error.message))
+    return true;
+  // A site with response debugging off says only "Internal server error" when it refuses the query.
+  return code === 'totara.validation' || code === 'totara.internal';
 }
 
 /**
