@@ -1,38 +1,246 @@
-import { start as startRepl } from 'node:repl';
-import { inspect } from 'node:util';
+/**
+ * `mts repl`: a prompt on node's own REPL with `moodle`, `totara`, `lti`, `hrimport` and `mbz` bound to a profile
+ * or to the sandbox. Interactive on a terminal; with `-e CODE` or piped input it runs the code, prints results
+ * and exits 1 when something failed.
+ */
+import { type REPLServer, start } from 'node:repl';
+import { PassThrough, Writable } from 'node:stream';
+import { inspect, types } from 'node:util';
 import type { CliIO } from '../src/cli/framework.js';
-import { startSandbox } from '../src/sandbox/server.js';
+import { debug } from '../src/core/debug.js';
+import { MtsError } from '../src/core/errors.js';
+import { colorWanted, createStyle } from '../src/core/format.js';
+import { maskSecrets } from '../src/core/redact.js';
+import { COMMANDS } from './commands.js';
+import { completeInput } from './complete.js';
+import { hookEvaluator, type Outcome } from './evaluate.js';
+import { interceptGraphql } from './gql.js';
+import { toJsonText } from './render.js';
+import { ReplSession } from './session.js';
 
 /** Options of {@link runRepl}. */
 export interface RunReplOptions {
   io: CliIO;
   profile?: string | undefined;
-  /** Evaluate this code, print the result and exit. */
+  /** Evaluate this code (or dot-command), print the result and exit. */
   eval?: string | undefined;
+  /** Results as JSON (`--json`). */
   json?: boolean | undefined;
+  /** Allow writes without confirmation, even on a production profile. */
+  write?: boolean | undefined;
+  /** Read-only even when the profile does not ask for it. */
+  readOnly?: boolean | undefined;
+  /** Use the sandbox even when a profile is configured. */
+  sandbox?: boolean | undefined;
+  noColor?: boolean | undefined;
+  /** Interactive or script; default: interactive when stdin is a terminal and no code was given. */
+  mode?: 'interactive' | 'script' | undefined;
+  /** Called with the REPL server once the prompt is up (tests drive it through in-memory streams). */
+  onReady?: ((server: REPLServer, session: ReplSession) => void) | undefined;
 }
 
-/** Minimal REPL on the sandbox (the full REPL replaces this). Returns the exit code. */
+/** A failure as lines for stderr: message, stable code and hint for SDK errors. */
+export function describeError(error: unknown): string {
+  if (error instanceof MtsError) {
+    const lines = [`error: ${error.message}`, `  code: ${error.code}`];
+    const upstream = (error as { errorcode?: unknown }).errorcode;
+    if (upstream !== undefined) lines[1] += ` (Moodle errorcode: ${String(upstream)})`;
+    if (error.hint) lines.push(`  hint: ${error.hint}`);
+    return maskSecrets(lines.join('\n'));
+  }
+  // errors thrown by typed code come from the REPL's own context, so instanceof Error does not hold for them
+  if (types.isNativeError(error) || error instanceof Error) {
+    const { name, message } = error as Error;
+    return maskSecrets(`error: ${name}: ${message}`);
+  }
+  return maskSecrets(`error: thrown ${inspect(error)}`);
+}
+
+function sink(): Writable {
+  return new Writable({ write: (_chunk, _encoding, done) => done() });
+}
+
+/** Runs the REPL and resolves with the exit code. */
 export async function runRepl(options: RunReplOptions): Promise<number> {
-  const sandbox = await startSandbox();
-  const context = { sandbox };
+  const { io } = options;
+  const mode = options.mode ?? (options.eval === undefined && io.stdin.isTTY ? 'interactive' : 'script');
+  const interactive = mode === 'interactive';
+  const style = createStyle(!options.noColor && colorWanted(io.stdout, io.env));
+  const session = new ReplSession({
+    env: io.env,
+    style,
+    out: io.stdout,
+    interactive,
+    allowWrites: options.write,
+    forceReadOnly: options.readOnly,
+    history: interactive,
+  });
+  session.bind(options.sandbox ? 'sandbox' : options.profile);
   try {
-    if (options.eval !== undefined) {
-      const fn = new Function('sandbox', `return (async () => (${options.eval}))();`) as (
-        s: unknown,
-      ) => Promise<unknown>;
-      const value = await fn(sandbox);
-      options.io.stdout.write(
-        `${options.json ? JSON.stringify(value, null, 2) : inspect(value, { depth: 6 })}\n`,
+    return interactive ? await interactiveLoop(session, options) : await scriptLoop(session, options);
+  } finally {
+    await session.close();
+  }
+}
+
+function createServer(session: ReplSession, options: RunReplOptions, interactive: boolean): REPLServer {
+  const { io } = options;
+  const terminal = interactive && Boolean(io.stdin.isTTY && io.stdout.isTTY);
+  const server = start({
+    prompt: interactive ? session.prompt() : '',
+    input: interactive ? io.stdin : new PassThrough(),
+    output: interactive ? io.stdout : sink(),
+    terminal,
+    useColors: session.style.enabled,
+    ignoreUndefined: true,
+    writer: (value: unknown) => session.render(value),
+  });
+  session.server = server;
+  session.install(server.context);
+  for (const [name, command] of Object.entries(COMMANDS)) {
+    server.defineCommand(name, {
+      help: command.help,
+      action(arg: string) {
+        Promise.resolve()
+          .then(() => command.run(session, arg))
+          .catch((error: unknown) => io.stdout.write(`${session.style.red(describeError(error))}\n`))
+          .finally(() => server.displayPrompt());
+      },
+    });
+  }
+  return server;
+}
+
+async function interactiveLoop(session: ReplSession, options: RunReplOptions): Promise<number> {
+  const { io } = options;
+  io.stdout.write(`${session.banner()}\n`);
+  const server = createServer(session, options, true);
+  const readline = server as unknown as { history: string[]; completer: Completer };
+  readline.history = [...(session.history?.lines() ?? [])].reverse();
+  server.prependListener('line', (line: string) => {
+    session.history?.add(line);
+  });
+  hookEvaluator(server, {
+    intercept: (code, finish) => interceptGraphql(session, code, finish),
+    settled(outcome) {
+      if (outcome.kind === 'value' && outcome.value !== undefined) session.last = outcome.value;
+    },
+  });
+  const builtin = readline.completer;
+  readline.completer = (line, callback) => {
+    try {
+      const text = session.mode === 'gql' ? `${session.gqlBuffer}${line}` : line;
+      const own = completeInput(
+        text,
+        { knowledge: session.knowledge, profiles: () => session.profiles() },
+        session.mode,
       );
-      return 0;
+      if (own) {
+        callback(null, own);
+        return;
+      }
+    } catch (error) {
+      debug('repl completion failed', String(error));
     }
-    options.io.stderr.write(`mts REPL on the sandbox at ${sandbox.url}\n`);
-    const server = startRepl({ prompt: 'mts> ', input: options.io.stdin, output: options.io.stdout });
-    Object.assign(server.context, context);
-    await new Promise<void>((resolve) => server.on('exit', () => resolve()));
+    builtin.call(server, line, callback);
+  };
+  setImmediate(() => {
+    session.prefetch();
+    session.endpointsLine().then(
+      (line) => session.notice(session.style.dim(line)),
+      (error: unknown) => session.notice(session.style.red(describeError(error))),
+    );
+  });
+  options.onReady?.(server, session);
+  await new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  return 0;
+}
+
+type Completer = (line: string, callback: (error: Error | null, result?: [string[], string]) => void) => void;
+
+async function* linesOf(stream: NodeJS.ReadableStream): AsyncGenerator<string> {
+  let rest = '';
+  for await (const chunk of stream) {
+    rest += String(chunk);
+    let newline = rest.indexOf('\n');
+    while (newline >= 0) {
+      yield rest.slice(0, newline).replace(/\r$/, '');
+      rest = rest.slice(newline + 1);
+      newline = rest.indexOf('\n');
+    }
+  }
+  if (rest !== '') yield rest;
+}
+
+async function scriptLoop(session: ReplSession, options: RunReplOptions): Promise<number> {
+  const { io } = options;
+  const server = createServer(session, options, false);
+  const evaluate = hookEvaluator(server, { settled: () => undefined });
+  const print = (value: unknown) => {
+    if (value === undefined) return;
+    session.last = value;
+    server.context._ = value;
+    io.stdout.write(`${options.json ? maskSecrets(toJsonText(value)) : session.render(value)}\n`);
+  };
+  const fail = (error: unknown, where: string) => {
+    io.stderr.write(`${where}${describeError(error)}\n`);
+    return 1;
+  };
+  try {
+    const source = options.eval !== undefined ? [options.eval] : linesOf(io.stdin);
+    const oneShot = options.eval !== undefined;
+    let buffer = '';
+    let lineNumber = 0;
+    let startLine = 1;
+    for await (const line of source) {
+      lineNumber++;
+      if (buffer === '' && /^\s*\.\w/.test(line)) {
+        const [, name = '', arg = ''] = /^\s*\.(\w+)\s*([\s\S]*)$/.exec(line) ?? [];
+        const command = COMMANDS[name];
+        if (!command)
+          return fail(
+            new MtsError('repl.unknown_command', `Unknown command .${name}.`, {
+              hint: 'Type .help for the list.',
+            }),
+            oneShot ? '' : `line ${lineNumber}: `,
+          );
+        try {
+          await command.run(session, arg);
+        } catch (error) {
+          return fail(error, oneShot ? '' : `line ${lineNumber}: `);
+        }
+        continue;
+      }
+      if (buffer === '') startLine = lineNumber;
+      buffer += `${line}\n`;
+      const outcome: Outcome =
+        session.mode === 'gql'
+          ? await new Promise<Outcome>((resolve) => {
+              interceptGraphql(session, buffer, (error, value) =>
+                resolve(
+                  error
+                    ? error.name === 'Recoverable' || error.constructor.name === 'Recoverable'
+                      ? { kind: 'incomplete' }
+                      : { kind: 'error', error }
+                    : { kind: 'value', value },
+                ),
+              );
+            })
+          : await evaluate(buffer);
+      if (outcome.kind === 'incomplete') continue;
+      buffer = '';
+      if (outcome.kind === 'error') return fail(outcome.error, oneShot ? '' : `line ${startLine}: `);
+      print(outcome.value);
+    }
+    if (buffer.trim() !== '')
+      return fail(
+        new MtsError('repl.incomplete_input', 'The input ended inside an unfinished statement.', {
+          hint: 'Check for an unclosed bracket, brace or string.',
+        }),
+        oneShot ? '' : `line ${startLine}: `,
+      );
     return 0;
   } finally {
-    await sandbox.close();
+    server.close();
   }
 }

@@ -1,0 +1,160 @@
+/**
+ * The names preloaded in the REPL (`moodle`, `totara`, `lti`, `hrimport`, `mbz`, `sandbox`): clients built from
+ * the target's endpoints, loaded in the background, and wrapped so that read-only mode and `.time` apply to
+ * every call that names a Moodle function or sends a GraphQL document.
+ */
+import { ConfigError } from '../src/core/errors.js';
+import type { Sandbox } from '../src/sandbox/server.js';
+import type { ReadOnlyGuard } from './guard.js';
+import { isMutationDocument, operationLabel } from './guard.js';
+import { Lazy } from './lazy.js';
+import type { Endpoints, Target } from './target.js';
+
+type Method = (...args: unknown[]) => unknown;
+type Client = Record<string, unknown>;
+
+/** Reports how long a call took, when `.time` is on. */
+export type CallTimer = <T>(label: string, run: () => Promise<T>) => Promise<T>;
+
+/** Function names a Moodle `batch()` argument names (objects with a function-ish key, or [name, params] tuples). */
+export function functionNamesIn(calls: unknown): string[] {
+  const list = Array.isArray(calls) ? calls : [];
+  return list.flatMap((item): string[] => {
+    if (typeof item === 'string') return [item];
+    if (Array.isArray(item) && typeof item[0] === 'string') return [item[0]];
+    if (item && typeof item === 'object') {
+      for (const key of ['function', 'fn', 'wsfunction', 'name']) {
+        const value = (item as Record<string, unknown>)[key];
+        if (typeof value === 'string') return [value];
+      }
+    }
+    return ['(unnamed call)'];
+  });
+}
+
+function guardedMoodle(client: Client, guard: ReadOnlyGuard, time: CallTimer): Client {
+  return new Proxy(client, {
+    get(target, prop) {
+      const member = Reflect.get(target, prop) as unknown;
+      if (typeof member !== 'function') return member;
+      const method = member as Method;
+      if (prop === 'call')
+        return (fn: unknown, ...rest: unknown[]) => {
+          const name = String(fn);
+          return guard.check(guard.functionWrites(name), name, () =>
+            time(name, async () => method.call(target, fn, ...rest)),
+          );
+        };
+      if (prop === 'batch')
+        return (calls: unknown, ...rest: unknown[]) => {
+          const names = functionNamesIn(calls);
+          const writes = names.some((name) => guard.functionWrites(name));
+          const label = `batch of ${names.join(', ')}`;
+          return guard.check(writes, label, () =>
+            time(label, async () => method.call(target, calls, ...rest)),
+          );
+        };
+      if (prop === 'upload')
+        return (...args: unknown[]) =>
+          guard.check(true, 'upload', () => time('upload', async () => method.apply(target, args)));
+      return method.bind(target);
+    },
+  });
+}
+
+function guardedTotara(client: Client, guard: ReadOnlyGuard, time: CallTimer): Client {
+  return new Proxy(client, {
+    get(target, prop) {
+      const member = Reflect.get(target, prop) as unknown;
+      if (typeof member !== 'function') return member;
+      const method = member as Method;
+      if (prop === 'request')
+        return (document: unknown, ...rest: unknown[]) => {
+          const label = operationLabel(document);
+          return guard.check(isMutationDocument(document), label, () =>
+            time(label, async () => method.call(target, document, ...rest)),
+          );
+        };
+      if (prop === 'batch')
+        return (operations: unknown, ...rest: unknown[]) => {
+          const documents = Array.isArray(operations)
+            ? operations.map((op) => (op as { document?: unknown })?.document)
+            : [];
+          const label = `batch of ${documents.map(operationLabel).join(', ')}`;
+          return guard.check(documents.some(isMutationDocument), label, () =>
+            time(label, async () => method.call(target, operations, ...rest)),
+          );
+        };
+      return method.bind(target);
+    },
+  });
+}
+
+function missing(profile: string, what: 'Moodle' | 'Totara'): ConfigError {
+  const keys =
+    what === 'Moodle'
+      ? 'moodleUrl=... moodleToken=-'
+      : 'totaraUrl=... totaraClientId=... totaraClientSecret=-';
+  return new ConfigError(
+    `repl.no_${what.toLowerCase()}`,
+    `Profile ${profile} has no ${what} site configured.`,
+    {
+      hint: `Add one with \`mts config set --profile ${profile} ${keys}\`, or type .sandbox.`,
+      details: { profile },
+    },
+  );
+}
+
+/** The raw (unguarded) clients and the preloaded names of one target. */
+export interface Bindings {
+  endpoints: Lazy<Endpoints & object>;
+  moodleRaw: Lazy<Client>;
+  totaraRaw: Lazy<Client>;
+  moodle: Lazy<Client>;
+  totara: Lazy<Client>;
+  lti: Lazy<Client>;
+  hrimport: Lazy<Client>;
+  mbz: Lazy<Client>;
+  sandbox: Lazy<Sandbox> | undefined;
+}
+
+/** Builds the preloaded names of a target; nothing loads until first used or {@link Bindings} are started. */
+export function createBindings(target: Target, guard: ReadOnlyGuard, time: CallTimer): Bindings {
+  const endpoints = new Lazy('endpoints', () => target.endpoints());
+  const moodleRaw = new Lazy('moodle', async () => {
+    const site = await target.endpoints();
+    if (!site.moodle) throw missing(target.profile, 'Moodle');
+    const mod = (await import('../src/moodle/index.js')) as unknown as {
+      MoodleClient: new (options: Record<string, unknown>) => Client;
+    };
+    const options: Record<string, unknown> = { url: site.moodle.url };
+    if (site.moodle.token) options.token = site.moodle.token;
+    if (site.timeoutMs !== undefined) options.timeoutMs = site.timeoutMs;
+    return new mod.MoodleClient(options);
+  });
+  const totaraRaw = new Lazy('totara', async () => {
+    const site = await target.endpoints();
+    if (!site.totara) throw missing(target.profile, 'Totara');
+    const mod = (await import('../src/totara/index.js')) as unknown as {
+      TotaraClient: new (options: Record<string, unknown>) => Client;
+    };
+    const options: Record<string, unknown> = {
+      url: site.totara.url,
+      clientId: site.totara.clientId ?? '',
+      clientSecret: site.totara.clientSecret ?? '',
+    };
+    if (site.timeoutMs !== undefined) options.timeoutMs = site.timeoutMs;
+    return new mod.TotaraClient(options);
+  });
+  return {
+    endpoints,
+    moodleRaw,
+    totaraRaw,
+    moodle: new Lazy('moodle', async () => guardedMoodle(await moodleRaw.promise, guard, time)),
+    totara: new Lazy('totara', async () => guardedTotara(await totaraRaw.promise, guard, time)),
+    lti: new Lazy('lti', async () => ({ ...(await import('../src/lti/index.js')) })),
+    hrimport: new Lazy('hrimport', async () => ({ ...(await import('../src/hrimport/index.js')) })),
+    mbz: new Lazy('mbz', async () => ({ ...(await import('../src/mbz/index.js')) })),
+    sandbox: target.sandbox ? new Lazy('sandbox', target.sandbox) : undefined,
+  };
+}

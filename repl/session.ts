@@ -1,0 +1,263 @@
+/**
+ * One REPL session: the site it is bound to, its clients, what it knows about the site, read-only state,
+ * display settings and the last result. `.profile` and `.sandbox` rebind it to another site.
+ */
+import type { REPLServer } from 'node:repl';
+import { configDir, listProfiles } from '../src/core/config.js';
+import { debug } from '../src/core/debug.js';
+import { MtsError } from '../src/core/errors.js';
+import type { Style } from '../src/core/format.js';
+import { maskSecrets } from '../src/core/redact.js';
+import { type Bindings, createBindings } from './bindings.js';
+import { ReadOnlyGuard } from './guard.js';
+import { HistoryFile, historyPath } from './history.js';
+import { type FunctionTableLike, SiteKnowledge } from './knowledge.js';
+import { renderValue } from './render.js';
+import { loadSchema } from './schema.js';
+import { resolveTarget, sandboxTarget, type Target } from './target.js';
+
+/** Settings of a session. */
+export interface SessionOptions {
+  env: NodeJS.ProcessEnv;
+  style: Style;
+  /** Where results and notices go. */
+  out: NodeJS.WritableStream & { columns?: number };
+  /** Notices about the background (site info, schema) are shown only on a terminal. */
+  interactive: boolean;
+  /** Writes allowed without confirmation even on production profiles (`mts repl --write`). */
+  allowWrites?: boolean | undefined;
+  /** Read-only even when the profile does not ask for it (`mts repl --read-only`). */
+  forceReadOnly?: boolean | undefined;
+  /** Keep no history (`-e`, piped input). */
+  history: boolean;
+}
+
+const PRELOADED = ['moodle', 'totara', 'lti', 'hrimport', 'mbz'] as const;
+
+/** The state of one REPL. */
+export class ReplSession {
+  readonly options: SessionOptions;
+  target!: Target;
+  guard!: ReadOnlyGuard;
+  bindings!: Bindings;
+  knowledge!: SiteKnowledge;
+  history: HistoryFile | undefined;
+  raw = false;
+  timing = false;
+  mode: 'js' | 'gql' = 'js';
+  gqlVariables: Record<string, unknown> = {};
+  /** The lines of an unfinished `.gql` document, for completion. */
+  gqlBuffer = '';
+  last: unknown;
+  server: REPLServer | undefined;
+  #generation = 0;
+  #learning: Promise<void> | undefined;
+
+  constructor(options: SessionOptions) {
+    this.options = options;
+  }
+
+  get style(): Style {
+    return this.options.style;
+  }
+
+  /** Binds the session to a profile (or the sandbox when none is configured or `sandbox` is asked for). */
+  bind(profile: string | undefined, forceSandbox = false): void {
+    const target =
+      profile === 'sandbox' || forceSandbox
+        ? sandboxTarget(configDir(this.options.env))
+        : resolveTarget({ profile, env: this.options.env });
+    void this.target?.stop();
+    this.#generation++;
+    this.target = target;
+    const readOnly = this.options.allowWrites ? false : this.options.forceReadOnly || target.readOnly;
+    const knowledge = new SiteKnowledge();
+    this.knowledge = knowledge;
+    this.guard = new ReadOnlyGuard(
+      readOnly,
+      () => (name) => knowledge.functionKind(name),
+      () => this.target.profile,
+    );
+    this.bindings = createBindings(target, this.guard, (label, run) => this.#time(label, run));
+    this.history = this.options.history
+      ? new HistoryFile(historyPath(target.configDir, target.profile))
+      : undefined;
+    this.#learning = undefined;
+    if (this.server) {
+      this.install(this.server.context);
+      (this.server as unknown as { history: string[] }).history = [
+        ...(this.history?.lines() ?? []),
+      ].reverse();
+    }
+  }
+
+  /** Defines the preloaded names on the REPL context (getters: the value once loaded, else a stand-in). */
+  install(context: Record<string, unknown>): void {
+    const names: Array<[string, () => unknown]> = PRELOADED.map((name) => [
+      name,
+      () => this.bindings[name].handle(),
+    ]);
+    names.push(['sandbox', () => this.bindings.sandbox?.handle()]);
+    for (const [name, get] of names) {
+      Object.defineProperty(context, name, {
+        configurable: true,
+        enumerable: true,
+        get,
+        set: (value: unknown) =>
+          Object.defineProperty(context, name, { value, writable: true, configurable: true }),
+      });
+    }
+  }
+
+  /**
+   * Loads the function table, the site's function list and the Totara schema (once per binding) and resolves when
+   * all have settled. Interactive sessions start it after the first prompt; `.describe` waits for it.
+   */
+  learn(): Promise<void> {
+    this.#learning ??= this.#learn(this.#generation);
+    return this.#learning;
+  }
+
+  /** Starts the sandbox, the clients and the knowledge in the background (after the first prompt). */
+  prefetch(): void {
+    for (const name of PRELOADED) this.bindings[name].start();
+    this.bindings.sandbox?.start();
+    void this.learn();
+  }
+
+  async #learn(generation: number): Promise<void> {
+    const current = () => generation === this.#generation;
+    const knowledge = this.knowledge;
+    const table = import('../src/moodle/index.js').then((mod) => {
+      const make = (mod as unknown as { coreFunctionTable?: () => FunctionTableLike }).coreFunctionTable;
+      if (typeof make === 'function') knowledge.setTable(make());
+    });
+    const site = this.bindings.moodleRaw.promise.then(async (client) => {
+      const call = client.call as (fn: string) => Promise<Record<string, unknown>>;
+      const info = await call.call(client, 'core_webservice_get_site_info');
+      knowledge.setSiteInfo(info);
+      if (current()) this.notice(this.siteLine(info));
+    });
+    const schema = this.bindings.totaraRaw.promise.then(async (client) => {
+      knowledge.setSchema(await loadSchema(client));
+    });
+    const [, siteResult, schemaResult] = await Promise.allSettled([table, site, schema]);
+    if (!current()) return;
+    if (siteResult.status === 'rejected') this.#backgroundFailure('Moodle', siteResult.reason);
+    if (schemaResult.status === 'rejected') this.#backgroundFailure('Totara', schemaResult.reason);
+  }
+
+  #backgroundFailure(what: string, error: unknown): void {
+    const code = error instanceof MtsError ? error.code : '';
+    if (code === 'repl.no_moodle' || code === 'repl.no_totara') return;
+    debug(`repl: ${what} unavailable`, String(error));
+    this.notice(this.style.yellow(`${what}: ${maskSecrets((error as Error).message ?? String(error))}`));
+  }
+
+  /** "Moodle 4.5.6 · Site name · as admin (Admin User)". */
+  siteLine(info: Record<string, unknown>): string {
+    const release = info.release ? `Moodle ${String(info.release)}` : 'Moodle';
+    const who = info.username
+      ? `as ${String(info.username)}${info.fullname ? ` (${String(info.fullname)})` : ''}`
+      : '';
+    const site = info.sitename ? String(info.sitename) : String(info.siteurl ?? '');
+    const functions = Array.isArray(info.functions) ? `${info.functions.length} functions` : '';
+    return this.style.dim([release, site, who, functions].filter(Boolean).join(' · '));
+  }
+
+  /** A line about the background, above the prompt; only on a terminal. */
+  notice(text: string): void {
+    if (!this.options.interactive) return;
+    const server = this.server;
+    if (!server) {
+      this.options.out.write(`${text}\n`);
+      return;
+    }
+    this.options.out.write(`\r\u001b[2K${text}\n`);
+    server.displayPrompt(true);
+  }
+
+  /** The prompt: profile name (red for production), `ro` when read-only, `gql` in the GraphQL mode. */
+  prompt(): string {
+    const name = this.target.production
+      ? this.style.red(this.target.profile)
+      : this.style.cyan(this.target.profile);
+    const flags = [this.guard.enabled ? 'ro' : '', this.mode === 'gql' ? 'gql' : '']
+      .filter(Boolean)
+      .join(',');
+    return `${name}${flags ? ` ${this.style.dim(`(${flags})`)}` : ''}> `;
+  }
+
+  /** Redraws the prompt after a change of profile, mode or read-only state. */
+  refreshPrompt(): void {
+    this.server?.setPrompt(this.prompt());
+  }
+
+  /** The banner: which site and which user, how safe the session is, what is preloaded. */
+  banner(): string {
+    const target = this.target;
+    const lines: string[] = [];
+    const where =
+      target.kind === 'sandbox'
+        ? 'the local sandbox (starting in the background)'
+        : `profile ${target.profile}`;
+    lines.push(
+      `${this.style.bold('mts repl')} on ${where}${target.production ? ` ${this.style.red('[production]')}` : ''}`,
+    );
+    for (const warning of target.warnings) lines.push(this.style.yellow(`warning: ${warning}`));
+    if (this.guard.enabled)
+      lines.push(
+        this.style.yellow('read-only: write functions and mutations are refused until you .confirm them'),
+      );
+    lines.push(
+      this.style.dim(
+        `preloaded: ${[...PRELOADED, ...(target.sandbox ? ['sandbox'] : [])].join(', ')} · .help for commands`,
+      ),
+    );
+    return lines.join('\n');
+  }
+
+  /** The endpoints line shown once they are known (at once for a profile). */
+  async endpointsLine(): Promise<string> {
+    const endpoints = await this.target.endpoints();
+    const parts: string[] = [];
+    if (endpoints.moodle) parts.push(`Moodle ${endpoints.moodle.url}`);
+    if (endpoints.totara) parts.push(`Totara ${endpoints.totara.url}`);
+    return parts.join(' · ') || 'no site configured';
+  }
+
+  /** Profile names for completion. */
+  profiles(): string[] {
+    try {
+      return listProfiles(this.options.env).profiles;
+    } catch {
+      return [];
+    }
+  }
+
+  /** A result as text for a person (or JSON with `.raw`). */
+  render(value: unknown): string {
+    return renderValue(value, {
+      raw: this.raw,
+      color: this.style.enabled,
+      columns: this.options.out.columns,
+    });
+  }
+
+  async #time<T>(label: string, run: () => Promise<T>): Promise<T> {
+    if (!this.timing) return run();
+    const start = performance.now();
+    try {
+      return await run();
+    } finally {
+      const ms = performance.now() - start;
+      this.options.out.write(this.style.dim(`⏱ ${label}: ${ms.toFixed(ms < 10 ? 1 : 0)} ms\n`));
+    }
+  }
+
+  /** Stops what the session started (the sandbox) and flushes the history. */
+  async close(): Promise<void> {
+    await this.history?.flush();
+    await this.target?.stop();
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * Which site the REPL talks to: the chosen profile (`--profile`, `MTS_PROFILE`, the default profile), or, when
+ * nothing is configured, the sandbox started in-process in the background.
+ */
+import { type ProfileSettings, resolveConfig } from '../src/core/config.js';
+import { registerSecret } from '../src/core/redact.js';
+import type { Sandbox } from '../src/sandbox/server.js';
+
+/** Moodle endpoint and credentials of a target. */
+export interface MoodleEndpoint {
+  url: string;
+  token?: string | undefined;
+  service?: string | undefined;
+  username?: string | undefined;
+  password?: string | undefined;
+}
+
+/** Totara endpoint and credentials of a target. */
+export interface TotaraEndpoint {
+  url: string;
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
+}
+
+/** LTI platform endpoints of a target (Moodle's own paths under its wwwroot). */
+export interface LtiEndpoint {
+  issuer: string;
+  jwksUrl: string;
+  authUrl: string;
+  tokenUrl: string;
+}
+
+/** The resolved endpoints of a site. */
+export interface Endpoints {
+  moodle?: MoodleEndpoint | undefined;
+  totara?: TotaraEndpoint | undefined;
+  lti?: LtiEndpoint | undefined;
+  timeoutMs?: number | undefined;
+}
+
+/** A site the REPL is bound to. `endpoints` resolves at once for a profile; for the sandbox it starts it. */
+export interface Target {
+  /** The profile name, or `sandbox`. */
+  profile: string;
+  kind: 'profile' | 'sandbox';
+  production: boolean;
+  /** Read-only by default (production profiles, or `readOnly` set). */
+  readOnly: boolean;
+  endpoints: () => Promise<Endpoints>;
+  /** Starts the sandbox (once), when the target is one; resolves when it listens. */
+  sandbox?: (() => Promise<Sandbox>) | undefined;
+  /** Stops what the target started (the sandbox, if it was started). */
+  stop: () => Promise<void>;
+  /** Config warnings worth showing. */
+  warnings: string[];
+  configDir: string;
+}
+
+/** The LTI endpoints Moodle serves under its wwwroot. */
+export function moodleLtiEndpoints(moodleUrl: string): LtiEndpoint {
+  const root = moodleUrl.replace(/\/+$/, '');
+  return {
+    issuer: root,
+    jwksUrl: `${root}/mod/lti/certs.php`,
+    authUrl: `${root}/mod/lti/auth.php`,
+    tokenUrl: `${root}/mod/lti/token.php`,
+  };
+}
+
+/** Endpoints of a profile's settings. */
+export function endpointsOf(settings: ProfileSettings): Endpoints {
+  const out: Endpoints = { timeoutMs: settings.timeoutMs };
+  if (settings.moodleUrl) {
+    out.moodle = { url: settings.moodleUrl, token: settings.moodleToken, service: settings.moodleService };
+    out.lti = moodleLtiEndpoints(settings.moodleUrl);
+  }
+  if (settings.totaraUrl)
+    out.totara = {
+      url: settings.totaraUrl,
+      clientId: settings.totaraClientId,
+      clientSecret: settings.totaraClientSecret,
+    };
+  return out;
+}
+
+/** Starts the sandbox in the background and describes it as a target. */
+export function sandboxTarget(configDir: string, warnings: string[] = []): Target {
+  let started: Promise<Sandbox> | undefined;
+  const sandbox = () => {
+    started ??= import('../src/sandbox/server.js').then(async ({ startSandbox }) => {
+      const box = await startSandbox();
+      registerSecret(box.moodle.token);
+      registerSecret(box.moodle.password);
+      registerSecret(box.totara.clientSecret);
+      return box;
+    });
+    return started;
+  };
+  const endpoints = async (): Promise<Endpoints> => {
+    const box = await sandbox();
+    return {
+      moodle: { ...box.moodle },
+      totara: { url: box.totara.url, clientId: box.totara.clientId, clientSecret: box.totara.clientSecret },
+      lti: {
+        issuer: box.lti.issuer,
+        jwksUrl: box.lti.jwksUrl,
+        authUrl: box.lti.authUrl,
+        tokenUrl: box.lti.tokenUrl,
+      },
+    };
+  };
+  return {
+    profile: 'sandbox',
+    kind: 'sandbox',
+    production: false,
+    readOnly: false,
+    endpoints,
+    sandbox,
+    stop: async () => {
+      if (started) await started.then((box) => box.close()).catch(() => undefined);
+    },
+    warnings,
+    configDir,
+  };
+}
+
+/**
+ * Resolves the REPL's site. A named profile (flag or `MTS_PROFILE`) must exist; with no name, the default profile
+ * is used when it configures a site, else the sandbox starts.
+ */
+export function resolveTarget(options: {
+  profile?: string | undefined;
+  env: NodeJS.ProcessEnv;
+  forceSandbox?: boolean | undefined;
+}): Target {
+  const config = resolveConfig({ profile: options.profile, env: options.env });
+  const settings = config.settings;
+  if (options.forceSandbox || (!settings.moodleUrl && !settings.totaraUrl))
+    return sandboxTarget(config.configDir, config.warnings);
+  const production = settings.production === true;
+  return {
+    profile: config.profile,
+    kind: 'profile',
+    production,
+    readOnly: settings.readOnly ?? production,
+    endpoints: async () => endpointsOf(settings),
+    stop: async () => undefined,
+    warnings: config.warnings,
+    configDir: config.configDir,
+  };
+}
