@@ -26,6 +26,11 @@ const parser = new XMLParser({
  * how entity-expansion bombs start) and malformed documents, naming the file and line.
  */
 export function parseXml(content: Buffer | string, path: string): Record<string, XmlNode> {
+  return parser.parse(checkXml(content, path)) as Record<string, XmlNode>;
+}
+
+/** The text of an XML file once it is known to be well-formed and free of DOCTYPE/ENTITY declarations. */
+export function checkXml(content: Buffer | string, path: string): string {
   let text = typeof content === 'string' ? content : content.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
@@ -50,7 +55,7 @@ export function parseXml(content: Buffer | string, path: string): Record<string,
       },
     );
   }
-  return parser.parse(text) as Record<string, XmlNode>;
+  return text;
 }
 
 const ENTITY = /&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|(lt|gt|amp|quot|apos));/g;

@@ -1,6 +1,8 @@
+import { stat } from 'node:fs/promises';
 import { PassThrough, type Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import type { ArchiveEntry, ArchiveReader, BackupSource, EntryVisitor, WalkOptions } from './archive.js';
+import { CachedFileReader } from './cached-file.js';
 import { normaliseEntryName } from './entry-path.js';
 import { at, MbzAbortError, MbzError, MbzFormatError, MbzLimitError, MbzUnsafeEntryError } from './errors.js';
 import type { ResolvedLimits } from './limits.js';
@@ -42,8 +44,14 @@ export class ZipReader implements ArchiveReader {
     const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
       const done = (error: Error | null, file?: yauzl.ZipFile) =>
         error || !file ? reject(mapZipError(error, label)) : resolve(file);
-      if (typeof source === 'string') yauzl.open(source, OPEN_OPTIONS, done);
-      else
+      if (typeof source === 'string') {
+        stat(source)
+          .then(async ({ size }) => {
+            const file = await CachedFileReader.open(source, size);
+            yauzl.fromRandomAccessReader(file, size, OPEN_OPTIONS, done);
+          })
+          .catch((error: Error) => done(error));
+      } else
         yauzl.fromBuffer(
           Buffer.from(source.buffer, source.byteOffset, source.byteLength),
           OPEN_OPTIONS,
