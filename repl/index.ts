@@ -5,7 +5,6 @@
  */
 import { type REPLServer, start } from 'node:repl';
 import { PassThrough, Writable } from 'node:stream';
-import { inspect, types } from 'node:util';
 import type { CliIO } from '../src/cli/framework.js';
 import { debug } from '../src/core/debug.js';
 import { MtsError } from '../src/core/errors.js';
@@ -15,7 +14,7 @@ import { COMMANDS } from './commands.js';
 import { completeInput } from './complete.js';
 import { hookEvaluator, type Outcome } from './evaluate.js';
 import { interceptGraphql } from './gql.js';
-import { toJsonText } from './render.js';
+import { describeError, toJsonText } from './render.js';
 import { ReplSession } from './session.js';
 
 /** Options of {@link runRepl}. */
@@ -37,23 +36,6 @@ export interface RunReplOptions {
   mode?: 'interactive' | 'script' | undefined;
   /** Called with the REPL server once the prompt is up (tests drive it through in-memory streams). */
   onReady?: ((server: REPLServer, session: ReplSession) => void) | undefined;
-}
-
-/** A failure as lines for stderr: message, stable code and hint for SDK errors. */
-export function describeError(error: unknown): string {
-  if (error instanceof MtsError) {
-    const lines = [`error: ${error.message}`, `  code: ${error.code}`];
-    const upstream = (error as { errorcode?: unknown }).errorcode;
-    if (upstream !== undefined) lines[1] += ` (Moodle errorcode: ${String(upstream)})`;
-    if (error.hint) lines.push(`  hint: ${error.hint}`);
-    return maskSecrets(lines.join('\n'));
-  }
-  // errors thrown by typed code come from the REPL's own context, so instanceof Error does not hold for them
-  if (types.isNativeError(error) || error instanceof Error) {
-    const { name, message } = error as Error;
-    return maskSecrets(`error: ${name}: ${message}`);
-  }
-  return maskSecrets(`error: thrown ${inspect(error)}`);
 }
 
 function sink(): Writable {

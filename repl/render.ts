@@ -1,5 +1,6 @@
 /** How the REPL shows a result: tables for arrays of records, long values collapsed, or raw JSON on request. */
-import { inspect } from 'node:util';
+import { inspect, types } from 'node:util';
+import { MtsError } from '../src/core/errors.js';
 import { formatTable } from '../src/core/format.js';
 import { maskSecrets } from '../src/core/redact.js';
 
@@ -59,7 +60,26 @@ function table(value: unknown, columns: number): string | undefined {
  * Registered secrets are masked either way.
  */
 export function renderValue(value: unknown, options: RenderOptions): string {
+  // node's REPL renders uncaught errors with the writer too: SDK errors get their code and hint, not a stack
+  if (value instanceof MtsError) return describeError(value).replace(/^error: /, `${value.name}: `);
   return maskSecrets(renderUnmasked(value, options));
+}
+
+/** A failure as lines for people: message, stable code and hint for SDK errors; secrets masked. */
+export function describeError(error: unknown): string {
+  if (error instanceof MtsError) {
+    const lines = [`error: ${error.message}`, `  code: ${error.code}`];
+    const upstream = (error as { errorcode?: unknown }).errorcode;
+    if (upstream !== undefined) lines[1] += ` (Moodle errorcode: ${String(upstream)})`;
+    if (error.hint) lines.push(`  hint: ${error.hint}`);
+    return maskSecrets(lines.join('\n'));
+  }
+  // errors thrown by typed code come from the REPL's own context, so instanceof Error does not hold for them
+  if (types.isNativeError(error) || error instanceof Error) {
+    const { name, message } = error as Error;
+    return maskSecrets(`error: ${name}: ${message}`);
+  }
+  return maskSecrets(`error: thrown ${inspect(error)}`);
 }
 
 function renderUnmasked(value: unknown, options: RenderOptions): string {

@@ -139,7 +139,14 @@ export class ReplSession {
       if (current()) this.notice(this.siteLine(info));
     });
     const schema = this.bindings.totaraRaw.promise.then(async (client) => {
-      knowledge.setSchema(await loadSchema(client));
+      const loaded = await loadSchema(client);
+      knowledge.setSchema(loaded.schema);
+      if (loaded.source === 'bundled' && current())
+        this.notice(
+          this.style.dim(
+            'Totara: the site refuses introspection; completing from the shipped Totara 17.3 schema',
+          ),
+        );
     });
     const [, siteResult, schemaResult] = await Promise.allSettled([table, site, schema]);
     if (!current()) return;
