@@ -70,7 +70,7 @@ export type {
   QuestionsSummary,
   SectionInfo,
 } from './inventory-parsers.js';
-export { DEFAULT_LIMITS, type MbzLimits } from './limits.js';
+export { DEFAULT_LIMITS, type MbzLimits, type ResolvedLimits } from './limits.js';
 export { type ListOptions, listEntries } from './list.js';
 export {
   type BackupManifest,
