@@ -28,15 +28,17 @@ try {
       createpassword: true,
     })),
   });
-  const courseid = course?.id as number;
+  if (!course) throw new Error('core_course_create_courses returned no course');
+  const courseid = course.id;
   await moodle.call('enrol_manual_enrol_users', {
-    enrolments: students.map((s) => ({ roleid: 5, userid: s.id as number, courseid })),
+    enrolments: students.map((s) => ({ roleid: 5, userid: s.id, courseid })),
   });
   const [group] = await moodle.call('core_group_create_groups', {
     groups: [{ courseid, name: 'Example group', description: '' }],
   });
+  if (!group) throw new Error('core_group_create_groups returned no group');
   await moodle.call('core_group_add_group_members', {
-    members: students.map((s) => ({ groupid: group?.id as number, userid: s.id as number })),
+    members: students.map((s) => ({ groupid: group.id, userid: s.id })),
   });
   for await (const user of moodle.paginate('core_enrol_get_enrolled_users', { courseid }, { pageSize: 1 })) {
     console.log(`enrolled: ${user.fullname} (${user.roles?.map((r) => r.shortname).join(', ')})`);

@@ -1,5 +1,5 @@
 /**
- * `npm run generate:moodle`: tsx codegen/moodle/cli.ts --definitions FILE --out DIR [--descriptions]
+ * `npm run generate:moodle`: tsx codegen/moodle/cli.ts --definitions FILE --out DIR [--descriptions] [--nullable-results]
  */
 import { parseArgs } from 'node:util';
 import { MtsError } from '../../src/core/errors.js';
@@ -10,12 +10,15 @@ const { values } = parseArgs({
     definitions: { type: 'string' },
     out: { type: 'string' },
     descriptions: { type: 'boolean' },
+    'nullable-results': { type: 'boolean' },
   },
   strict: true,
 });
 
 if (!values.definitions || !values.out) {
-  process.stderr.write('usage: tsx codegen/moodle/cli.ts --definitions FILE --out DIR [--descriptions]\n');
+  process.stderr.write(
+    'usage: tsx codegen/moodle/cli.ts --definitions FILE --out DIR [--descriptions] [--nullable-results]\n',
+  );
   process.exit(2);
 }
 
@@ -24,6 +27,7 @@ try {
     definitions: values.definitions,
     out: values.out,
     descriptions: values.descriptions ?? false,
+    nullableResults: values['nullable-results'] ?? false,
   });
   for (const file of result.files) process.stdout.write(`wrote ${file.path} (${file.bytes} bytes)\n`);
   process.stdout.write(`${result.functions} functions\n`);

@@ -12,7 +12,7 @@ import {
   type WsDesc,
   type WsFunctionInfo,
 } from '../../src/moodle/definitions.js';
-import { renderTypes } from './render-types.js';
+import { type ResultNulls, renderTypes } from './render-types.js';
 
 /** Options of {@link generateMoodleFiles}. */
 export interface GenerateOptions {
@@ -22,6 +22,12 @@ export interface GenerateOptions {
   descriptions?: boolean;
   /** The command that regenerates the files, named in the header. */
   command?: string;
+  /**
+   * Type result values `T | null` wherever the definitions allow null (`external_value` defaults to NULL_ALLOWED,
+   * so nearly everywhere). Off by default: results are non-null except where Moodle evidently returns null (see
+   * render-types.ts).
+   */
+  nullableResults?: boolean;
 }
 
 /** One generated file: its name inside the output directory and its text. */
@@ -49,9 +55,13 @@ export function generateMoodleFiles(definitions: unknown, options: GenerateOptio
   if (typeof root.moodle_version === 'string') release.version = root.moodle_version;
   const infos = [...table.values()];
   const header = headerLines(options, release, infos.length);
+  const nulls = options.nullableResults ? 'declared' : 'evident';
   return [
     { name: 'functions.ts', content: renderFunctions(header, encodeTable(infos, descriptions)) },
-    { name: 'types.ts', content: `${header}\n${renderTypes(infos, descriptions)}` },
+    {
+      name: 'types.ts',
+      content: `${header}${NULLS_NOTE[nulls]}\n${renderTypes(infos, descriptions, nulls)}`,
+    },
   ];
 }
 
@@ -63,6 +73,21 @@ function headerLines(options: GenerateOptions, release: Release, count: number):
     '',
   ].join('\n');
 }
+
+/** How types.ts says which result values may be null (the choice a user reads first). */
+const NULLS_NOTE: Record<ResultNulls, string> = {
+  evident: [
+    '// Results: values are non-null except where Moodle evidently sends null (a VALUE_DEFAULT null default, or a',
+    '// NULL_ALLOWED key in a structure that marks other keys NULL_NOT_ALLOWED). external_value defaults to',
+    '// NULL_ALLOWED, so the definitions allow null almost everywhere; regenerate with --nullable-results for that',
+    '// strict `| null` form.',
+    '',
+  ].join('\n'),
+  declared: [
+    '// Results: `| null` wherever the definitions allow null (generated with --nullable-results).',
+    '',
+  ].join('\n'),
+};
 
 /** Interns description nodes so that each distinct subtree is stored once. */
 class NodeInterner {

@@ -7,9 +7,19 @@ import {
   VALUE_REQUIRED,
   type WsDesc,
   type WsFunctionInfo,
+  type WsSingleDesc,
 } from '../../src/moodle/definitions.js';
 
 type Side = 'params' | 'returns';
+
+/** How `null` is typed in results; see {@link renderTypes}. */
+export type ResultNulls = 'evident' | 'declared';
+
+interface Render {
+  side: Side;
+  withDocs: boolean;
+  nulls: ResultNulls;
+}
 
 const NUMBER_TYPES = new Set(['int', 'integer', 'float', 'number', 'localisedfloat', 'permission']);
 
@@ -40,43 +50,69 @@ function isOptional(desc: WsDesc, side: Side): boolean {
 }
 
 /**
- * Whether `null` belongs in the type. Returns: where Moodle allows null. Parameters: only optional keys (null is
- * never sent, so it means "leave it out"); a required key or a list item must hold a value.
+ * Whether `null` belongs in the type. Parameters: only optional keys (null is never sent, so it means "leave it
+ * out"); a required key or a list item must hold a value.
+ *
+ * Results: `external_value` defaults to NULL_ALLOWED, so the definitions allow null almost everywhere although
+ * sites send null only where a field is really empty. With `declared`, every NULL_ALLOWED node is `| null` (the
+ * letter of the contract). With `evident` (the default), null is kept only where Moodle shows it means it: a
+ * VALUE_DEFAULT scalar whose default is null (clean_returnvalue fills in null when the key is left out), and a
+ * NULL_ALLOWED scalar of a structure that marks another scalar NULL_NOT_ALLOWED (so its author, or an exporter,
+ * chose null per field).
  */
-function nullable(desc: WsDesc, side: Side, asKey: boolean): boolean {
+function nullable(desc: WsDesc, r: Render, asKey: boolean, explicitNulls = false): boolean {
   if (!desc.allownull) return false;
-  return side === 'returns' || (asKey && desc.required !== VALUE_REQUIRED);
+  if (r.side === 'params') return asKey && desc.required !== VALUE_REQUIRED;
+  if (r.nulls === 'declared') return true;
+  if (desc.kind !== 'value' || !asKey) return false;
+  return explicitNulls || (desc.required === VALUE_DEFAULT && desc.default === null);
 }
 
-function render(desc: WsDesc, side: Side, withDocs: boolean, indent: string): string {
+/** Whether a structure chose null per field: one of its scalars is NULL_NOT_ALLOWED. */
+function choosesNulls(desc: WsSingleDesc): boolean {
+  for (const key in desc.keys) {
+    const child = desc.keys[key] as WsDesc;
+    if (child.kind === 'value' && !child.allownull) return true;
+  }
+  return false;
+}
+
+function render(desc: WsDesc, r: Render, indent: string): string {
   if (desc.kind === 'value') return scalar(desc.type);
   if (desc.kind === 'multiple') {
-    const item = render(desc.content, side, withDocs, indent);
-    const full = nullable(desc.content, side, false) ? `${item} | null` : item;
+    const item = render(desc.content, r, indent);
+    const full = nullable(desc.content, r, false) ? `${item} | null` : item;
     return /^[a-z]+$/.test(full) ? `${full}[]` : `Array<${full}>`;
   }
   const entries = Object.entries(desc.keys);
   if (entries.length === 0) return 'Record<string, never>';
-  if (!withDocs) {
-    const parts = entries.map(([key, child]) => `${property(key, child, side, false, indent)};`);
+  const explicit = r.side === 'returns' && choosesNulls(desc);
+  if (!r.withDocs) {
+    const parts = entries.map(([key, child]) => `${property(key, child, r, explicit, indent)};`);
     return `{ ${parts.join(' ')} }`;
   }
   const inner = `${indent}  `;
   const lines = entries.map(([key, child]) => {
     const doc = child.description ? docComment(child.description, inner) : '';
-    return `${doc}${inner}${property(key, child, side, true, inner)};`;
+    return `${doc}${inner}${property(key, child, r, explicit, inner)};`;
   });
   return `{\n${lines.join('\n')}\n${indent}}`;
 }
 
-function property(key: string, child: WsDesc, side: Side, withDocs: boolean, indent: string): string {
-  const type = render(child, side, withDocs, indent);
-  const full = nullable(child, side, true) ? `${type} | null` : type;
-  return `${propertyName(key)}${isOptional(child, side) ? '?' : ''}: ${full}`;
+function property(key: string, child: WsDesc, r: Render, explicitNulls: boolean, indent: string): string {
+  const type = render(child, r, indent);
+  const full = nullable(child, r, true, explicitNulls) ? `${type} | null` : type;
+  return `${propertyName(key)}${isOptional(child, r.side) ? '?' : ''}: ${full}`;
 }
 
 /** The body of types.ts (after the header). */
-export function renderTypes(infos: WsFunctionInfo[], withDocs: boolean): string {
+export function renderTypes(
+  infos: WsFunctionInfo[],
+  withDocs: boolean,
+  nulls: ResultNulls = 'evident',
+): string {
+  const params: Render = { side: 'params', withDocs, nulls };
+  const results: Render = { side: 'returns', withDocs, nulls };
   const lines: string[] = [
     '/**',
     ' * Every external function of the site, by name: `params` is what a caller passes, `returns` what Moodle',
@@ -91,13 +127,13 @@ export function renderTypes(infos: WsFunctionInfo[], withDocs: boolean): string 
     doc.push(`${info.type === 'read' ? 'Read' : 'Write'} function of ${info.component}.`);
     if (info.deprecated) doc.push('@deprecated Moodle marks this function deprecated.');
     lines.push(`  /** ${doc.join(' ')} */`);
-    const params = render(info.parameters, 'params', withDocs, '    ');
-    const returns = info.returns ? render(info.returns, 'returns', withDocs, '    ') : 'null';
+    const paramsType = render(info.parameters, params, '    ');
+    const returns = info.returns ? render(info.returns, results, '    ') : 'null';
     const returnsFull =
-      info.returns && nullable(info.returns, 'returns', false) ? `${returns} | null` : returns;
+      info.returns && nullable(info.returns, results, false) ? `${returns} | null` : returns;
     lines.push(
       `  ${propertyName(info.name)}: {`,
-      `    params: ${params};`,
+      `    params: ${paramsType};`,
       `    returns: ${returnsFull};`,
       '  };',
     );

@@ -19,6 +19,8 @@ export interface MoodleCodegenOptions {
   descriptions?: boolean;
   /** The command named in the do-not-edit header. */
   command?: string;
+  /** Type results `T | null` wherever the definitions allow null (see GenerateOptions.nullableResults). */
+  nullableResults?: boolean;
 }
 
 /** What was written. */
@@ -58,6 +60,7 @@ export async function runMoodleCodegen(options: MoodleCodegenOptions): Promise<M
     files = generateMoodleFiles(json, {
       input: options.definitions,
       descriptions: options.descriptions ?? false,
+      nullableResults: options.nullableResults ?? false,
       ...(options.command ? { command: options.command } : {}),
     });
   } catch (error) {

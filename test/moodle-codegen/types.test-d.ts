@@ -20,12 +20,19 @@ describe('generated MoodleFunctions types', () => {
     void [missing, numbers, extra];
   });
 
-  it('types returns: lists of objects with numbers, optional keys and nullable values', () => {
+  it('types returns: lists of objects with numbers and optional keys, non-null unless Moodle sends null', () => {
     type User = ByField['returns'][number];
-    expectTypeOf<User['id']>().toEqualTypeOf<number | null>();
-    expectTypeOf<User['username']>().toEqualTypeOf<string | null | undefined>();
-    expectTypeOf<MoodleResult<'core_webservice_get_site_info'>['sitename']>().toEqualTypeOf<string | null>();
+    // external_value's default NULL_ALLOWED does not make ids nullable: usable without a cast.
+    expectTypeOf<User['id']>().toEqualTypeOf<number>();
+    expectTypeOf<User['username']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<MoodleResult<'core_webservice_get_site_info'>['sitename']>().toEqualTypeOf<string>();
+    expectTypeOf<MoodleResult<'core_user_create_users'>[number]['id']>().toEqualTypeOf<number>();
     expectTypeOf<MoodleResult<'core_user_delete_users'>>().toEqualTypeOf<null>();
+    // A structure that marks keys NULL_NOT_ALLOWED (an exporter's) means its NULL_ALLOWED keys.
+    type Completion = NonNullable<
+      MoodleResult<'core_course_get_contents'>[number]['modules'][number]['completiondata']
+    >;
+    expectTypeOf<Completion['overrideby']>().toEqualTypeOf<number | null>();
   });
 
   it('makes optional and VALUE_DEFAULT parameters optional, and bool/int typed', () => {

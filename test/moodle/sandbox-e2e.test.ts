@@ -11,6 +11,12 @@ import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 let sandbox: Sandbox;
 let moodle: MoodleClient;
 
+/** The first item of a result, failing the test when there is none (results are typed; no casts needed). */
+function first<T>(items: readonly T[]): T {
+  expect(items.length).toBeGreaterThan(0);
+  return items[0] as T;
+}
+
 beforeAll(async () => {
   sandbox = await startSandbox({ moodle: { basePath: '/moodle', maxInputVars: 60 } });
   moodle = new MoodleClient({ url: sandbox.moodle.url, token: sandbox.moodle.token, maxInputVars: 60 });
@@ -47,6 +53,7 @@ describe('sandbox Moodle end to end (under /moodle)', () => {
     });
     expect(created.map((u) => u.username)).toEqual(['e2e1', 'e2e2']);
     const ids = created.map((u) => u.id);
+    const firstId = first(ids);
     const byField = await moodle.call('core_user_get_users_by_field', {
       field: 'username',
       values: ['e2e1'],
@@ -61,7 +68,7 @@ describe('sandbox Moodle end to end (under /moodle)', () => {
       'core_user_update_users',
       {
         users: [
-          { id: ids[0] as number, city: 'Lyon' },
+          { id: firstId, city: 'Lyon' },
           { id: 99_999, city: 'Nowhere' },
         ],
       },
@@ -70,31 +77,33 @@ describe('sandbox Moodle end to end (under /moodle)', () => {
     expect(warnings).toEqual(['invaliduserid']);
     const [updated] = await moodle.call('core_user_get_users_by_field', {
       field: 'id',
-      values: [String(ids[0])],
+      values: [String(firstId)],
     });
     expect(updated?.city).toBe('Lyon');
-    expect(await moodle.call('core_user_delete_users', { userids: ids as number[] })).toBeNull();
+    expect(await moodle.call('core_user_delete_users', { userids: ids })).toBeNull();
     expect(
       await moodle.call('core_user_get_users_by_field', { field: 'username', values: ['e2e1', 'e2e2'] }),
     ).toEqual([]);
   });
 
   it('creates categories and courses and reads them back four ways', async () => {
-    const [category] = await moodle.call('core_course_create_categories', {
-      categories: [{ name: 'E2E', parent: 0 }],
-    });
-    const [course] = await moodle.call('core_course_create_courses', {
-      courses: [{ fullname: 'E2E Course', shortname: 'E2E101', categoryid: category?.id as number }],
-    });
-    expect(course?.shortname).toBe('E2E101');
-    const [got] = await moodle.call('core_course_get_courses', { options: { ids: [course?.id as number] } });
+    const category = first(
+      await moodle.call('core_course_create_categories', { categories: [{ name: 'E2E', parent: 0 }] }),
+    );
+    const course = first(
+      await moodle.call('core_course_create_courses', {
+        courses: [{ fullname: 'E2E Course', shortname: 'E2E101', categoryid: category.id }],
+      }),
+    );
+    expect(course.shortname).toBe('E2E101');
+    const [got] = await moodle.call('core_course_get_courses', { options: { ids: [course.id] } });
     expect(got?.fullname).toBe('E2E Course');
     const byField = await moodle.call('core_course_get_courses_by_field', {
       field: 'shortname',
       value: 'E2E101',
     });
     expect(byField.courses[0]?.categoryname).toBe('E2E');
-    const contents = await moodle.call('core_course_get_contents', { courseid: course?.id as number });
+    const contents = await moodle.call('core_course_get_contents', { courseid: course.id });
     expect(contents[0]?.section).toBe(0);
     const found = await moodle.call('core_course_search_courses', {
       criterianame: 'search',
@@ -120,16 +129,16 @@ describe('sandbox Moodle end to end (under /moodle)', () => {
   });
 
   it('creates groups, adds members and lists them; refuses a member who is not enrolled', async () => {
-    const [group] = await moodle.call('core_group_create_groups', {
-      groups: [{ courseid: 2, name: 'E2E group', description: '' }],
-    });
-    await moodle.call('core_group_add_group_members', {
-      members: [{ groupid: group?.id as number, userid: 4 }],
-    });
+    const group = first(
+      await moodle.call('core_group_create_groups', {
+        groups: [{ courseid: 2, name: 'E2E group', description: '' }],
+      }),
+    );
+    await moodle.call('core_group_add_group_members', { members: [{ groupid: group.id, userid: 4 }] });
     const groups = await moodle.call('core_group_get_course_groups', { courseid: 2 });
     expect(groups.map((g) => g.name)).toContain('E2E group');
     const error = await moodle
-      .call('core_group_add_group_members', { members: [{ groupid: group?.id as number, userid: 42 }] })
+      .call('core_group_add_group_members', { members: [{ groupid: group.id, userid: 42 }] })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MoodleInputError);
   });
@@ -249,7 +258,8 @@ describe('sandbox Moodle end to end (under /moodle)', () => {
     const again = await moodle.upload([{ filename: 'notes.txt', data: 'x' }], { itemid: upload.itemid });
     expect(again.errors[0]?.errorcode).toBe('filenameexist');
     const contents = await moodle.call('core_course_get_contents', { courseid: 2 });
-    const fileurl = contents[0]?.modules[0]?.contents?.[0]?.fileurl as string;
+    const fileurl = first(first(first(contents).modules).contents ?? []).fileurl ?? '';
+    expect(fileurl).toContain('pluginfile.php');
     expect(fileurl).not.toContain(sandbox.moodle.token);
     const download = await moodle.download(fileurl);
     let text = '';

@@ -10,6 +10,8 @@ export const moodleCodegenCommand: CommandSpec = {
     '  sudo -u www-data php export-definitions.php --out=ws-definitions.json',
     'DIR receives functions.ts (a compact table: FunctionTable.fromCompact(MOODLE_FUNCTION_TABLE)) and types.ts',
     '(the MoodleFunctions interface). Each file is replaced atomically; nothing is written if FILE is bad.',
+    'Result values are typed non-null unless Moodle evidently sends null there; --nullable-results adds `| null`',
+    'wherever the definitions allow it (external_value allows null by default, so nearly everywhere).',
   ].join('\n'),
   options: {
     definitions: {
@@ -22,6 +24,11 @@ export const moodleCodegenCommand: CommandSpec = {
       type: 'boolean',
       description: "Keep the site's function and parameter descriptions as TSDoc",
     },
+    'nullable-results': {
+      type: 'boolean',
+      description:
+        'Type result values `T | null` wherever the definitions allow null (default: non-null unless Moodle evidently sends null)',
+    },
   },
   examples: [
     'mts codegen moodle --definitions ws-definitions.json --out src/moodle-site',
@@ -33,11 +40,15 @@ export const moodleCodegenCommand: CommandSpec = {
     if (typeof definitions !== 'string' || typeof out !== 'string') {
       throw new UsageError('Both --definitions FILE and --out DIR are required.');
     }
+    const descriptions = input.options.descriptions === true;
+    const nullableResults = input.options['nullable-results'] === true;
+    const flags = `${descriptions ? ' --descriptions' : ''}${nullableResults ? ' --nullable-results' : ''}`;
     const result = await runMoodleCodegen({
       definitions,
       out,
-      descriptions: input.options.descriptions === true,
-      command: `mts codegen moodle --definitions ${definitions} --out ${out}${input.options.descriptions ? ' --descriptions' : ''}`,
+      descriptions,
+      nullableResults,
+      command: `mts codegen moodle --definitions ${definitions} --out ${out}${flags}`,
     });
     ctx.print(result, () =>
       [
