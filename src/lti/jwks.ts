@@ -1,3 +1,4 @@
+import { KeyObject, type webcrypto } from 'node:crypto';
 import { importJWK, type JSONWebKeySet, type JWK } from 'jose';
 import { assertKnownOptions, TransportError } from '../core/errors.js';
 import { readText, Transport } from '../core/transport.js';
@@ -56,7 +57,7 @@ interface Entry {
   jwks: JSONWebKeySet;
   expiresAt: number;
   fetchedAt: number;
-  imported: Map<string, VerifyKey>;
+  imported: Map<string, KeySelection>;
 }
 
 /** The key a token asks for. */
@@ -74,8 +75,14 @@ export interface KeyLookupContext {
 /** A key found for a token, and what the key set held (for diagnoses). */
 export interface KeySelection {
   key: VerifyKey;
+  /** The same key as a node:crypto KeyObject (for the synchronous signature check). */
+  keyObject: KeyObject;
   kid: string | undefined;
   kids: string[];
+}
+
+function selectionKey(want: KeyRequest): string {
+  return want.kid === undefined ? `\u0000${want.alg}` : `${want.kid}\u0000${want.alg}`;
 }
 
 function kidsOf(jwks: JSONWebKeySet): string[] {
@@ -117,14 +124,14 @@ export function assertJwks(value: unknown, source: string, moodle?: boolean): JS
  */
 async function pick(
   jwks: JSONWebKeySet,
-  imported: Map<string, VerifyKey>,
+  imported: Map<string, KeySelection>,
   want: KeyRequest,
   source: string,
   moodle: boolean | undefined,
 ): Promise<KeySelection | undefined> {
-  const cacheKey = `${want.kid ?? ''}\u0000${want.alg}`;
+  const cacheKey = selectionKey(want);
   const cached = imported.get(cacheKey);
-  if (cached) return { key: cached, kid: want.kid, kids: kidsOf(jwks) };
+  if (cached) return cached;
   let jwk: JWK | undefined;
   if (want.kid !== undefined) {
     jwk = jwks.keys.find((k) => k.kid === want.kid);
@@ -175,8 +182,14 @@ async function pick(
       },
     );
   }
-  imported.set(cacheKey, key);
-  return { key, kid: want.kid, kids: kidsOf(jwks) };
+  const selection: KeySelection = {
+    key,
+    keyObject: KeyObject.from(key as webcrypto.CryptoKey),
+    kid: want.kid,
+    kids: kidsOf(jwks),
+  };
+  imported.set(cacheKey, selection);
+  return selection;
 }
 
 /**
@@ -190,7 +203,7 @@ async function pick(
 export async function selectStaticKey(
   jwks: JSONWebKeySet,
   want: KeyRequest,
-  context: KeyLookupContext & { source?: string | undefined; imported?: Map<string, VerifyKey> } = {},
+  context: KeyLookupContext & { source?: string | undefined; imported?: Map<string, KeySelection> } = {},
 ): Promise<KeySelection> {
   const source = context.source ?? 'the configured key set';
   const found = await pick(jwks, context.imported ?? new Map(), want, source, context.moodle);
@@ -244,6 +257,13 @@ export class JwksCache {
     this.#maxMaxAgeMs = options.maxMaxAgeMs ?? 86_400_000;
     this.#maxBytes = options.maxBytes ?? 1024 * 1024;
     this.#now = options.now ?? Date.now;
+  }
+
+  /** The key for `want` when the cache holds it fresh and already imported (no I/O, no await); else undefined. */
+  peekKey(url: string, want: KeyRequest): KeySelection | undefined {
+    const entry = this.#entries.get(url);
+    if (!entry || entry.expiresAt <= this.#now()) return undefined;
+    return entry.imported.get(selectionKey(want));
   }
 
   /** The verification key for `want` from the key set at `url`. */

@@ -1,4 +1,3 @@
-import { compactVerify } from 'jose';
 import { assertKnownOptions } from '../core/errors.js';
 import { CLAIM, type LtiLaunch, type LtiMessageType, MESSAGE_TYPES } from './claims.js';
 import { ltiError } from './diagnose.js';
@@ -14,6 +13,7 @@ import { DEFAULT_MAX_TOKEN_BYTES, decodeJwt } from './jwt.js';
 import { checkClaims } from './launch-claims.js';
 import { isMoodle, type LaunchRegistration, type RegistrationStore } from './registrations.js';
 import type { NonceStore } from './stores.js';
+import { verifyCompactSignature } from './verify-signature.js';
 
 /** Options of a {@link LaunchValidator}. Durations are milliseconds. */
 export interface LaunchValidatorOptions {
@@ -78,7 +78,8 @@ export class LaunchValidator {
   readonly #toleranceMs: number;
   readonly #maxBytes: number;
   readonly #messageTypes: readonly LtiMessageType[];
-  readonly #staticKeys = new WeakMap<object, Map<string, VerifyKey>>();
+  readonly #staticKeys = new WeakMap<object, Map<string, KeySelection>>();
+  readonly #moodle = new WeakMap<object, boolean>();
 
   constructor(options: LaunchValidatorOptions) {
     assertKnownOptions('LaunchValidator', options, OPTION_KEYS);
@@ -131,35 +132,42 @@ export class LaunchValidator {
         vars: { claim: 'aud', detail: typeof aud },
       });
 
-    const registration = await this.#findRegistration(
-      iss,
-      audiences as string[],
-      payload.azp,
-      expect.expectedIssuer,
-    );
-    const moodle = isMoodle(registration);
+    const registration =
+      this.#registration && expect.expectedIssuer === undefined
+        ? this.#checkFixed(this.#registration, iss, audiences as string[])
+        : await this.#findRegistration(iss, audiences as string[], payload.azp, expect.expectedIssuer);
+    let moodle = this.#moodle.get(registration);
+    if (moodle === undefined) {
+      moodle = isMoodle(registration);
+      this.#moodle.set(registration, moodle);
+    }
 
-    const selection = await this.#key(
-      registration,
-      { kid: kid as string | undefined, alg: alg as LtiAlgorithm },
-      moodle,
-      expect.signal,
-    );
-    try {
-      await compactVerify(idToken as string, selection.key, { algorithms: [alg] });
-    } catch (error) {
+    const peeked =
+      registration.jwksUrl && !registration.keys
+        ? this.#jwks.peekKey(registration.jwksUrl, {
+            kid: kid as string | undefined,
+            alg: alg as LtiAlgorithm,
+          })
+        : undefined;
+    const selection =
+      peeked ??
+      (await this.#key(
+        registration,
+        { kid: kid as string | undefined, alg: alg as LtiAlgorithm },
+        moodle,
+        expect.signal,
+      ));
+    if (!verifyCompactSignature(idToken as string, selection.keyObject, alg as LtiAlgorithm))
       throw ltiError(
         'launch',
         'lti.signature_invalid',
         `The signature does not verify with key ${selection.kid ?? '(no kid)'}.`,
         {
           moodle,
-          cause: error,
           vars: { kid: selection.kid, kids: selection.kids.join(', ') },
           details: { kid: selection.kid, kids: selection.kids },
         },
       );
-    }
     const platformIsMoodle =
       moodle ||
       (registration.platform === undefined &&
@@ -207,8 +215,8 @@ export class LaunchValidator {
     });
 
     if (this.#nonces) {
-      const fresh = await this.#nonces.use(iss, nonce, (payload.exp as number) * 1000 + this.#toleranceMs);
-      if (!fresh)
+      const used = this.#nonces.use(iss, nonce, (payload.exp as number) * 1000 + this.#toleranceMs);
+      if (!(typeof used === 'boolean' ? used : await used))
         throw ltiError('launch', 'lti.nonce_replayed', 'This nonce was already used by an earlier launch.', {
           moodle: platformIsMoodle,
         });
@@ -231,31 +239,7 @@ export class LaunchValidator {
           vars: { got: iss, expected: expectedIssuer },
         },
       );
-    const fixed = this.#registration;
-    if (fixed) {
-      const moodle = isMoodle(fixed);
-      if (iss !== fixed.issuer)
-        throw ltiError(
-          'launch',
-          'lti.issuer_mismatch',
-          `The token's issuer is ${iss}, expected ${fixed.issuer}.`,
-          {
-            moodle,
-            vars: { got: iss, expected: fixed.issuer },
-          },
-        );
-      if (!audiences.includes(fixed.clientId))
-        throw ltiError(
-          'launch',
-          'lti.audience_mismatch',
-          `The token is for ${audiences.join(', ')}, not ${fixed.clientId}.`,
-          {
-            moodle,
-            vars: { got: audiences.join(', '), expected: fixed.clientId },
-          },
-        );
-      return fixed;
-    }
+    if (this.#registration) return this.#checkFixed(this.#registration, iss, audiences);
     const store = this.#registrations as RegistrationStore;
     const candidates = typeof azp === 'string' ? [azp, ...audiences] : audiences;
     for (const clientId of candidates) {
@@ -277,6 +261,30 @@ export class LaunchValidator {
       vars: { iss, clientId: audiences.join(', ') },
       details: { iss },
     });
+  }
+
+  #checkFixed(fixed: LaunchRegistration, iss: string, audiences: string[]): LaunchRegistration {
+    if (iss !== fixed.issuer)
+      throw ltiError(
+        'launch',
+        'lti.issuer_mismatch',
+        `The token's issuer is ${iss}, expected ${fixed.issuer}.`,
+        {
+          moodle: isMoodle(fixed),
+          vars: { got: iss, expected: fixed.issuer },
+        },
+      );
+    if (!audiences.includes(fixed.clientId))
+      throw ltiError(
+        'launch',
+        'lti.audience_mismatch',
+        `The token is for ${audiences.join(', ')}, not ${fixed.clientId}.`,
+        {
+          moodle: isMoodle(fixed),
+          vars: { got: audiences.join(', '), expected: fixed.clientId },
+        },
+      );
+    return fixed;
   }
 
   async #key(

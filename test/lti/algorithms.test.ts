@@ -1,0 +1,51 @@
+/** Every allowed algorithm verifies a good token and refuses a tampered one; keys must match the algorithm. */
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { ALLOWED_ALGORITHMS, LaunchValidator, type LtiError } from '../../src/lti/index.js';
+import { b64, CLIENT_ID, DEPLOYMENT_ID, ISSUER, launchPayload, NOW } from './token-factory.js';
+
+describe('allowed algorithms', () => {
+  it.each(ALLOWED_ALGORITHMS.map((alg) => [alg]))('%s: valid accepted, tampered refused', async (alg) => {
+    const { privateKey, publicKey } = await generateKeyPair(alg, { modulusLength: 2048, extractable: true });
+    const jwk = { ...(await exportJWK(publicKey)), kid: `k-${alg}`, alg };
+    const validator = new LaunchValidator({
+      registration: {
+        issuer: ISSUER,
+        clientId: CLIENT_ID,
+        deploymentIds: [DEPLOYMENT_ID],
+        keys: { keys: [jwk] },
+      },
+      now: () => NOW,
+    });
+    const token = await new SignJWT(launchPayload())
+      .setProtectedHeader({ alg, kid: jwk.kid })
+      .sign(privateKey);
+    await expect(validator.validate(token)).resolves.toMatchObject({ kid: jwk.kid });
+    const [h, , s] = token.split('.');
+    const tampered = `${h}.${b64(launchPayload(NOW, { sub: 'someone-else' }))}.${s}`;
+    const error = (await validator.validate(tampered).catch((e) => e)) as LtiError;
+    expect(error.code).toBe('lti.signature_invalid');
+  });
+
+  it('refuses an RSA key presented for an EC algorithm', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048 });
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'rsa' };
+    const validator = new LaunchValidator({
+      registration: {
+        issuer: ISSUER,
+        clientId: CLIENT_ID,
+        deploymentIds: [DEPLOYMENT_ID],
+        keys: { keys: [jwk] },
+      },
+      now: () => NOW,
+    });
+    const rs = await new SignJWT(launchPayload())
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa' })
+      .sign(privateKey);
+    const [, p, s] = rs.split('.');
+    const error = (await validator
+      .validate(`${b64({ alg: 'ES256', kid: 'rsa' })}.${p}.${s}`)
+      .catch((e) => e)) as LtiError;
+    expect(error.code).toBe('lti.key_unusable');
+  });
+});
