@@ -3,25 +3,25 @@
 import type { CoreDateFormats, Enums, Inputs, Scalars } from './types.js';
 
 /** Every field of every object and interface type: its type, its arguments, its default date format. */
-export const schemaTable = {
-  query: 'Query',
-  mutation: 'Mutation',
+export interface SchemaTable {
+  query: 'Query';
+  mutation: 'Mutation';
   types: {
-    Mutation: { shop_rename: ['shop_thing', { id: 'core_id!', name: 'param_text!' }] },
-    Query: { shop_items: ['shop_items_result!', { query: 'shop_items_query!' }], shop_search: ['[shop_result!]', { term: 'String!', first: 'Int' }], shop_status: 'shop_status!' },
-    shop_book: { id: 'core_id!', name: ['String!', { format: 'core_format' }], pages: 'Int', published: ['core_date', { format: 'core_date_format' }, 'TIMESTAMP'] },
-    shop_items_result: { items: '[shop_thing!]!', total: 'Int!', next_cursor: 'String!' },
-    shop_song: { id: 'core_id!', name: ['String!', { format: 'core_format' }], seconds: 'Int!', tags: '[String]!', legacy_code: 'String' },
-    shop_thing: { id: 'core_id!', name: ['String!', { format: 'core_format' }] },
-  },
+    Mutation: { shop_rename: ['shop_thing', { id: 'core_id!'; name: 'param_text!' }] };
+    Query: { shop_items: ['shop_items_result!', { query: 'shop_items_query!' }]; shop_search: ['[shop_result!]', { term: 'String!'; first: 'Int' }]; shop_status: 'shop_status!' };
+    shop_book: { id: 'core_id!'; name: ['String!', { format: 'core_format' }]; pages: 'Int'; published: ['core_date', { format: 'core_date_format' }, 'TIMESTAMP'] };
+    shop_items_result: { items: '[shop_thing!]!'; total: 'Int!'; next_cursor: 'String!' };
+    shop_song: { id: 'core_id!'; name: ['String!', { format: 'core_format' }]; seconds: 'Int!'; tags: '[String]!'; legacy_code: 'String' };
+    shop_thing: { id: 'core_id!'; name: ['String!', { format: 'core_format' }] };
+  };
   possible: {
-    shop_result: ['shop_book', 'shop_song'],
-    shop_thing: ['shop_book', 'shop_song'],
-  },
-} as const;
+    shop_result: ['shop_book', 'shop_song'];
+    shop_thing: ['shop_book', 'shop_song'];
+  };
+}
 
-/** The type of {@link schemaTable}. */
-export type SchemaTable = typeof schemaTable;
+/** The schema table as data, for the typed builder at run time. */
+export const schemaTable: SchemaTable = JSON.parse("{\"query\":\"Query\",\"mutation\":\"Mutation\",\"types\":{\"Mutation\":{\"shop_rename\":[\"shop_thing\",{\"id\":\"core_id!\",\"name\":\"param_text!\"}]},\"Query\":{\"shop_items\":[\"shop_items_result!\",{\"query\":\"shop_items_query!\"}],\"shop_search\":[\"[shop_result!]\",{\"term\":\"String!\",\"first\":\"Int\"}],\"shop_status\":\"shop_status!\"},\"shop_book\":{\"id\":\"core_id!\",\"name\":[\"String!\",{\"format\":\"core_format\"}],\"pages\":\"Int\",\"published\":[\"core_date\",{\"format\":\"core_date_format\"},\"TIMESTAMP\"]},\"shop_items_result\":{\"items\":\"[shop_thing!]!\",\"total\":\"Int!\",\"next_cursor\":\"String!\"},\"shop_song\":{\"id\":\"core_id!\",\"name\":[\"String!\",{\"format\":\"core_format\"}],\"seconds\":\"Int!\",\"tags\":\"[String]!\",\"legacy_code\":\"String\"},\"shop_thing\":{\"id\":\"core_id!\",\"name\":[\"String!\",{\"format\":\"core_format\"}]}},\"possible\":{\"shop_result\":[\"shop_book\",\"shop_song\"],\"shop_thing\":[\"shop_book\",\"shop_song\"]}}");
 
 /** Everything the typed builder needs to know about this schema, at type level. */
 export interface SchemaTypes {
