@@ -7,8 +7,22 @@
 
 export type { RouteHandler } from './http.js';
 export { HttpStatusError, Router, readBody, readForm, sendJson, sendText } from './http.js';
-export type { LtiPlatformInfo, LtiPlatformOptions } from './lti/index.js';
-export { createLtiPlatform } from './lti/index.js';
+export type {
+  LaunchFaults,
+  LaunchRequestSpec,
+  LaunchTrace,
+  LaunchTraceStep,
+  LoginInitiation,
+  LtiPlatformInfo,
+  LtiPlatformModule,
+  LtiPlatformOptions,
+  SimContext,
+  SimTool,
+  SimToolConfig,
+  SimUser,
+  SimulatedLaunchOptions,
+} from './lti/index.js';
+export { createLtiPlatform, SimPlatform, simulateLaunch } from './lti/index.js';
 export type { MoodleSandboxInfo, MoodleSandboxOptions } from './moodle/index.js';
 export { createMoodleSandbox } from './moodle/index.js';
 export type { Sandbox, SandboxOptions } from './server.js';

@@ -8,6 +8,7 @@ import type { SimContext, SimToolConfig, SimUser } from './types.js';
 
 export type { LaunchTrace, LaunchTraceStep, SimulatedLaunchOptions } from './browser.js';
 export { simulateLaunch } from './browser.js';
+export { SimPlatform } from './platform.js';
 export type {
   LaunchFaults,
   LaunchRequestSpec,

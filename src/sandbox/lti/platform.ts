@@ -69,7 +69,8 @@ export const DEFAULT_USERS: SimUser[] = [
 /** Default course. */
 export const DEFAULT_CONTEXT: SimContext = { id: '2', label: 'SANDBOX', title: 'Sandbox course' };
 
-interface PendingLaunch {
+/** A launch waiting for the tool to come back to the auth endpoint. */
+export interface PendingLaunch {
   spec: LaunchRequestSpec;
   tool: SimTool;
   user: SimUser | undefined;
@@ -183,7 +184,10 @@ export class SimPlatform {
     };
   }
 
-  /** The pending launch of an `lti_message_hint` (single use). */
+  /**
+   * The pending launch of an `lti_message_hint` (single use).
+   * @internal
+   */
   takePending(messageHint: string): PendingLaunch | undefined {
     const pending = this.#pending.get(messageHint);
     this.#pending.delete(messageHint);
@@ -191,7 +195,10 @@ export class SimPlatform {
     return pending;
   }
 
-  /** Builds and signs the id_token of a pending launch. */
+  /**
+   * Builds and signs the id_token of a pending launch.
+   * @internal
+   */
   async idToken(pending: PendingLaunch, nonce: string): Promise<string> {
     const { spec, tool, user } = pending;
     const faults = spec.faults ?? {};
