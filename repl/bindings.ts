@@ -32,6 +32,17 @@ export function functionNamesIn(calls: unknown): string[] {
   });
 }
 
+/** Whether a function writes, by the client's own function table first (it is there at once), else the guard's. */
+function writes(client: Client, guard: ReadOnlyGuard, name: string): boolean {
+  const lookup = client.functionInfo;
+  if (typeof lookup === 'function') {
+    const info = (lookup as (name: string) => { type?: string } | undefined).call(client, name);
+    if (info?.type === 'read') return false;
+    if (info?.type === 'write') return true;
+  }
+  return guard.functionWrites(name);
+}
+
 function guardedMoodle(client: Client, guard: ReadOnlyGuard, time: CallTimer): Client {
   return new Proxy(client, {
     get(target, prop) {
@@ -41,16 +52,16 @@ function guardedMoodle(client: Client, guard: ReadOnlyGuard, time: CallTimer): C
       if (prop === 'call')
         return (fn: unknown, ...rest: unknown[]) => {
           const name = String(fn);
-          return guard.check(guard.functionWrites(name), name, () =>
+          return guard.check(writes(target, guard, name), name, () =>
             time(name, async () => method.call(target, fn, ...rest)),
           );
         };
       if (prop === 'batch')
         return (calls: unknown, ...rest: unknown[]) => {
           const names = functionNamesIn(calls);
-          const writes = names.some((name) => guard.functionWrites(name));
+          const anyWrites = names.some((name) => writes(target, guard, name));
           const label = `batch of ${names.join(', ')}`;
-          return guard.check(writes, label, () =>
+          return guard.check(anyWrites, label, () =>
             time(label, async () => method.call(target, calls, ...rest)),
           );
         };
