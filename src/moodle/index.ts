@@ -45,6 +45,8 @@ export type { MoodleFunctions } from './generated/types.js';
 export type { LoginOptions, LoginResult } from './login.js';
 export type { Page, PagedFunction, PageItem, PageOptions, PageParams, ToArrayOptions } from './paging.js';
 export { PAGED_FUNCTIONS, Paginator } from './paging.js';
+export { cleanScalar, isPhpFloatString, isPhpIntString, type PhpScalar, phpString } from './php-clean.js';
+export { decodePhpForm, type PhpValue } from './php-form.js';
 export { normaliseSiteUrl } from './site.js';
 export type {
   AllOptional,
@@ -61,3 +63,4 @@ export type {
   WarningListener,
 } from './types.js';
 export * from './validate.js';
+export * from './ws-clean.js';

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FunctionTable } from '../../moodle/definitions.js';
-import { cleanParams, cleanReturns } from '../../moodle/validate.js';
+import { cleanParams, cleanReturns } from '../../moodle/ws-clean.js';
 import { readBody } from '../http.js';
 import type { CallContext, SandboxFunction } from './context.js';
 import {
