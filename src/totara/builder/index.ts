@@ -9,16 +9,7 @@ export type { SchemaTable, SchemaTypes } from '../generated/table.js';
 export type * from '../generated/types.js';
 export type { Builder, BuiltOperation } from './build.js';
 export { createBuilder } from './build.js';
-export type {
-  BuilderSchema,
-  BuilderTable,
-  FieldArgs,
-  FieldSpec,
-  NamedOf,
-  ResultOfSelection,
-  RootOf,
-  Selection,
-} from './types.js';
+export type * from './types.js';
 
 const external173: Builder<SchemaTypes> = createBuilder<SchemaTypes>(schemaTable);
 

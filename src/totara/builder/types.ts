@@ -27,16 +27,24 @@ export interface BuilderSchema {
   dateFormats: object;
 }
 
-type ScalarSide<T, D extends 'input' | 'output'> = T extends { [K in D]: infer V } ? V : unknown;
-type Types<S extends BuilderSchema> = S['table']['types'];
-type Possible<S extends BuilderSchema> = S['table']['possible'];
-type TypeString<Spec> = Spec extends string
+/** The `input` or `output` side of a scalar entry. */
+export type ScalarDirection<T, D extends 'input' | 'output'> = T extends { [K in D]: infer V } ? V : unknown;
+/** The object and interface types of a schema table. */
+export type TableTypes<S extends BuilderSchema> = S['table']['types'];
+/** The members of each interface and union of a schema table. */
+export type TablePossible<S extends BuilderSchema> = S['table']['possible'];
+/** The type string of a field entry (`'[core_user!]!'`). */
+export type FieldTypeString<Spec> = Spec extends string
   ? Spec
   : Spec extends readonly [infer T extends string, ...unknown[]]
     ? T
     : never;
-type ArgSpecs<Spec> = Spec extends readonly [string, infer A, ...unknown[]] ? A : Record<never, never>;
-type DateDefault<Spec> = Spec extends readonly [string, unknown, infer D] ? D : never;
+/** The argument types of a field entry. */
+export type FieldArgSpecs<Spec> = Spec extends readonly [string, infer A, ...unknown[]]
+  ? A
+  : Record<never, never>;
+/** The default `format` of a `core_date` field entry. */
+export type FieldDateDefault<Spec> = Spec extends readonly [string, unknown, infer D] ? D : never;
 
 /** The named type inside list and non-null markers: `'[core_user!]!'` → `'core_user'`. */
 export type NamedOf<T extends string> = T extends `${infer I}!`
@@ -47,26 +55,33 @@ export type NamedOf<T extends string> = T extends `${infer I}!`
       ? NamedOf<I>
       : T;
 
-type IsComposite<S extends BuilderSchema, N> = N extends keyof Types<S>
+/** True when a type name is an object, interface or union of the table. */
+export type IsCompositeType<S extends BuilderSchema, N> = N extends keyof TableTypes<S>
   ? true
-  : N extends keyof Possible<S>
+  : N extends keyof TablePossible<S>
     ? true
     : false;
 
-type Output<T extends string, Leaf> = T extends `${infer I}!`
-  ? OutputNonNull<I, Leaf>
-  : OutputNonNull<T, Leaf> | null;
-type OutputNonNull<T extends string, Leaf> = T extends `[${infer I}]` ? Array<Output<I, Leaf>> : Leaf;
+/** A result value of a type string, with its lists and nulls. */
+export type OutputValue<T extends string, Leaf> = T extends `${infer I}!`
+  ? OutputValueNonNull<I, Leaf>
+  : OutputValueNonNull<T, Leaf> | null;
+/** A non-null result value of a type string. */
+export type OutputValueNonNull<T extends string, Leaf> = T extends `[${infer I}]`
+  ? Array<OutputValue<I, Leaf>>
+  : Leaf;
 
-type Input<S extends BuilderSchema, T extends string> = T extends `${infer I}=`
-  ? Input<S, I>
+/** An argument value of a type string, with its lists and nulls. */
+export type InputValue<S extends BuilderSchema, T extends string> = T extends `${infer I}=`
+  ? InputValue<S, I>
   : T extends `${infer I}!`
-    ? InputNonNull<S, I>
-    : InputNonNull<S, T> | null;
-type InputNonNull<S extends BuilderSchema, T extends string> = T extends `[${infer I}]`
-  ? Array<Input<S, I>>
+    ? InputValueNonNull<S, I>
+    : InputValueNonNull<S, T> | null;
+/** A non-null argument value of a type string. */
+export type InputValueNonNull<S extends BuilderSchema, T extends string> = T extends `[${infer I}]`
+  ? Array<InputValue<S, I>>
   : T extends keyof S['scalars']
-    ? ScalarSide<S['scalars'][T], 'input'>
+    ? ScalarDirection<S['scalars'][T], 'input'>
     : T extends keyof S['enums']
       ? S['enums'][T]
       : T extends keyof S['inputs']
@@ -75,44 +90,49 @@ type InputNonNull<S extends BuilderSchema, T extends string> = T extends `[${inf
 
 /** The `__args` object of a field: required arguments are required keys. */
 export type FieldArgs<S extends BuilderSchema, Spec> = {
-  [K in keyof ArgSpecs<Spec> as ArgSpecs<Spec>[K] extends `${string}!` ? K : never]: Input<
+  [K in keyof FieldArgSpecs<Spec> as FieldArgSpecs<Spec>[K] extends `${string}!` ? K : never]: InputValue<
     S,
-    ArgSpecs<Spec>[K] & string
+    FieldArgSpecs<Spec>[K] & string
   >;
 } & {
-  [K in keyof ArgSpecs<Spec> as ArgSpecs<Spec>[K] extends `${string}!` ? never : K]?: Input<
+  [K in keyof FieldArgSpecs<Spec> as FieldArgSpecs<Spec>[K] extends `${string}!` ? never : K]?: InputValue<
     S,
-    ArgSpecs<Spec>[K] & string
+    FieldArgSpecs<Spec>[K] & string
   >;
 };
 
-type HasRequiredArg<Spec> = true extends {
-  [K in keyof ArgSpecs<Spec>]: ArgSpecs<Spec>[K] extends `${string}!` ? true : false;
-}[keyof ArgSpecs<Spec>]
+/** True when a field entry has a required argument. */
+export type HasRequiredArgument<Spec> = true extends {
+  [K in keyof FieldArgSpecs<Spec>]: FieldArgSpecs<Spec>[K] extends `${string}!` ? true : false;
+}[keyof FieldArgSpecs<Spec>]
   ? true
   : false;
 
-type ArgsSelection<S extends BuilderSchema, Spec> = keyof ArgSpecs<Spec> extends never
+/** The `__args` part of a field selection. */
+export type ArgumentsSelection<S extends BuilderSchema, Spec> = keyof FieldArgSpecs<Spec> extends never
   ? unknown
-  : HasRequiredArg<Spec> extends true
+  : HasRequiredArgument<Spec> extends true
     ? { __args: FieldArgs<S, Spec> }
     : { __args?: FieldArgs<S, Spec> };
 
-type FieldSelection<S extends BuilderSchema, Spec> =
-  IsComposite<S, NamedOf<TypeString<Spec>>> extends true
-    ? Selection<S, NamedOf<TypeString<Spec>>> & ArgsSelection<S, Spec>
-    : keyof ArgSpecs<Spec> extends never
+/** What may be selected on one field. */
+export type FieldSelection<S extends BuilderSchema, Spec> =
+  IsCompositeType<S, NamedOf<FieldTypeString<Spec>>> extends true
+    ? Selection<S, NamedOf<FieldTypeString<Spec>>> & ArgumentsSelection<S, Spec>
+    : keyof FieldArgSpecs<Spec> extends never
       ? true
-      : HasRequiredArg<Spec> extends true
-        ? ArgsSelection<S, Spec>
-        : true | ArgsSelection<S, Spec>;
+      : HasRequiredArgument<Spec> extends true
+        ? ArgumentsSelection<S, Spec>
+        : true | ArgumentsSelection<S, Spec>;
 
-type OnSelection<S extends BuilderSchema, T> = T extends keyof Possible<S>
-  ? { [P in Possible<S>[T][number] as `on_${P}`]?: Selection<S, P> }
+/** The `on_<Type>` selections of an interface or union. */
+export type MemberSelection<S extends BuilderSchema, T> = T extends keyof TablePossible<S>
+  ? { [P in TablePossible<S>[T][number] as `on_${P}`]?: Selection<S, P> }
   : unknown;
 
-type FieldsSelection<S extends BuilderSchema, T> = T extends keyof Types<S>
-  ? { [F in keyof Types<S>[T]]?: FieldSelection<S, Types<S>[T][F]> }
+/** The field selections of an object or interface. */
+export type FieldsSelection<S extends BuilderSchema, T> = T extends keyof TableTypes<S>
+  ? { [F in keyof TableTypes<S>[T]]?: FieldSelection<S, TableTypes<S>[T][F]> }
   : unknown;
 
 /**
@@ -120,14 +140,16 @@ type FieldsSelection<S extends BuilderSchema, T> = T extends keyof Types<S>
  * arguments, `__typename: true`, and `on_<Type>` for the members of an interface or union.
  */
 export type Selection<S extends BuilderSchema, T> = { __typename?: true } & FieldsSelection<S, T> &
-  OnSelection<S, T>;
+  MemberSelection<S, T>;
 
-type Simplify<T> = { [K in keyof T]: T[K] } & {};
+/** Flattens an intersection into one object type for readable hovers. */
+export type Simplified<T> = { [K in keyof T]: T[K] } & {};
 
-type DateOutput<S extends BuilderSchema, Spec, Sel> = (
+/** What a `core_date` field returns for the `format` chosen (or its default). */
+export type CoreDateOutput<S extends BuilderSchema, Spec, Sel> = (
   Sel extends { __args: { format: infer F } }
     ? F
-    : DateDefault<Spec>
+    : FieldDateDefault<Spec>
 ) extends infer F
   ? [F] extends [never]
     ? S['dateFormats'][keyof S['dateFormats']]
@@ -136,43 +158,50 @@ type DateOutput<S extends BuilderSchema, Spec, Sel> = (
       : S['dateFormats'][keyof S['dateFormats']]
   : never;
 
-type Leaf<S extends BuilderSchema, Spec, Sel, N extends string> =
-  IsComposite<S, N> extends true
+/** The result of a field once lists and nulls are removed. */
+export type LeafResult<S extends BuilderSchema, Spec, Sel, N extends string> =
+  IsCompositeType<S, N> extends true
     ? ResultOfSelection<S, N, Sel>
     : N extends 'core_date'
-      ? DateOutput<S, Spec, Sel>
+      ? CoreDateOutput<S, Spec, Sel>
       : N extends keyof S['enums']
         ? S['enums'][N]
         : N extends keyof S['scalars']
-          ? ScalarSide<S['scalars'][N], 'output'>
+          ? ScalarDirection<S['scalars'][N], 'output'>
           : unknown;
 
-type FieldResult<S extends BuilderSchema, Spec, Sel> = Output<
-  TypeString<Spec>,
-  Leaf<S, Spec, Sel, NamedOf<TypeString<Spec>>>
+/** The result of one selected field. */
+export type FieldResult<S extends BuilderSchema, Spec, Sel> = OutputValue<
+  FieldTypeString<Spec>,
+  LeafResult<S, Spec, Sel, NamedOf<FieldTypeString<Spec>>>
 >;
 
-type Plain<Sel> = { [K in keyof Sel as K extends '__args' | `on_${string}` ? never : K]: Sel[K] };
+/** A selection without `__args` and `on_<Type>` keys. */
+export type PlainSelection<Sel> = {
+  [K in keyof Sel as K extends '__args' | `on_${string}` ? never : K]: Sel[K];
+};
 
-type ObjectResult<S extends BuilderSchema, T, Sel> = T extends keyof Types<S>
+/** The result of a selection on one object type. */
+export type ObjectResult<S extends BuilderSchema, T, Sel> = T extends keyof TableTypes<S>
   ? {
-      [K in keyof Plain<Sel>]: K extends '__typename'
+      [K in keyof PlainSelection<Sel>]: K extends '__typename'
         ? T
-        : K extends keyof Types<S>[T]
-          ? FieldResult<S, Types<S>[T][K], Sel[K]>
+        : K extends keyof TableTypes<S>[T]
+          ? FieldResult<S, TableTypes<S>[T][K], Sel[K]>
           : never;
     }
   : Record<never, never>;
 
-type MemberResult<S extends BuilderSchema, P, Sel> = Simplify<
+/** The result for one member of an interface or union. */
+export type MemberResult<S extends BuilderSchema, P, Sel> = Simplified<
   ObjectResult<S, P, Sel> &
     (Sel extends { [K in `on_${P & string}`]: infer Sub } ? ObjectResult<S, P, Sub> : Record<never, never>)
 >;
 
 /** The result of selection `Sel` on type `T`: one member per possible type when `T` is an interface or union. */
-export type ResultOfSelection<S extends BuilderSchema, T, Sel> = T extends keyof Possible<S>
-  ? { [P in Possible<S>[T][number]]: MemberResult<S, P, Sel> }[Possible<S>[T][number]]
-  : Simplify<ObjectResult<S, T, Sel>>;
+export type ResultOfSelection<S extends BuilderSchema, T, Sel> = T extends keyof TablePossible<S>
+  ? { [P in TablePossible<S>[T][number]]: MemberResult<S, P, Sel> }[TablePossible<S>[T][number]]
+  : Simplified<ObjectResult<S, T, Sel>>;
 
 /** The root type name of queries (or mutations) in a schema. */
 export type RootOf<S extends BuilderSchema, K extends 'query' | 'mutation'> = S['table'][K] & string;
