@@ -24,8 +24,8 @@ export interface ElementTemplate {
 const EXAMPLE_DATE = 1706745600; // 1 February 2024, rendered in the profile's date format
 
 /**
- * Builds a template for an element under a settings profile: every column Totara would read (the required ones
- * first), the profile's custom fields, and an example row, as a CSV to send to whoever produces the file.
+ * Builds a template for an element under a settings profile: every column Totara would read, in its order, the
+ * profile's custom fields, and an example row, as a CSV to send to whoever produces the file.
  *
  * @example
  * ```ts
@@ -45,8 +45,7 @@ export function elementTemplate(element: ElementName, settings: HrImportSettings
   }
   const all = [...def.columns.map((col) => col.name).filter((name) => !ignored.has(name)), ...custom];
   const required = new Set(requiredColumns(element, settings, all));
-  const names = [...all.filter((name) => required.has(name)), ...all.filter((name) => !required.has(name))];
-  const columns = names.map((name): TemplateColumn => {
+  const columns = all.map((name): TemplateColumn => {
     const col = def.columns.find((c) => c.name === name);
     const example =
       col?.kind === 'date' && col.example !== '' && col.example !== '0'

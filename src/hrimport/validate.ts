@@ -32,6 +32,8 @@ export interface ElementValidatorOptions {
    * 16 bytes per key. `rows`: each row on its own, in constant memory.
    */
   checks?: 'full' | 'rows' | undefined;
+  /** How to rate columns Totara ignores: `warning` (default, for existing files) or `error` (when writing). */
+  unknownColumns?: 'warning' | 'error' | undefined;
 }
 
 const KIND = { idnumber: 1, username: 2, email: 3, job: 4, userjob: 5 } as const;
@@ -79,6 +81,7 @@ export class ElementValidator {
   readonly #ids = new Set<string>();
   readonly #collectIds: boolean;
   readonly #crossRow: boolean;
+  readonly #unknownSeverity: IssueSeverity;
 
   constructor(options: ElementValidatorOptions) {
     this.element = options.element;
@@ -90,6 +93,7 @@ export class ElementValidator {
     this.#now = options.now ?? Math.floor(Date.now() / 1000);
     this.#collectIds = options.collectIds ?? false;
     this.#crossRow = (options.checks ?? 'full') === 'full';
+    this.#unknownSeverity = options.unknownColumns ?? 'warning';
   }
 
   /** Findings kept so far (at most `maxIssues`). */
@@ -178,7 +182,7 @@ export class ElementValidator {
         this.#checkCustomFieldColumn(name);
       } else {
         this.report(
-          'warning',
+          this.#unknownSeverity,
           'header.unknown_column',
           1,
           `Column "${name}" is not an ${this.element} column; Totara ignores it.`,

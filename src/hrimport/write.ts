@@ -21,7 +21,10 @@ import { ElementValidator, type KnownIds } from './validate.js';
 export interface WriteElementOptions {
   /** The site's HR Import settings (delimiter, encoding, date format, required columns). Default: Totara's defaults. */
   settings?: HrImportSettings | HrImportSettingsInput | undefined;
-  /** The header, in order. Default: the required columns plus the columns of the first record. */
+  /**
+   * The header, exactly. Default: the required columns plus the record keys, in Totara's column order (keys of
+   * every record for {@link writeElementFile} with an array, else of the first record).
+   */
   columns?: readonly string[] | undefined;
   /** Prefix formula-like cells with `'` (changes the data Totara imports; off by default). */
   neutraliseFormulas?: boolean | undefined;
@@ -116,6 +119,7 @@ export class ElementWriter<E extends ElementName = ElementName> {
       maxIssues: this.#options.maxIssues,
       // The removal guard needs the keys of the file, which only full checks keep.
       checks: this.#options.removalGuard ? 'full' : this.#options.checks,
+      unknownColumns: 'error',
     });
     this.#validator.header(columns);
     this.#pendingHeader = this.#encode(columns);
@@ -309,7 +313,16 @@ export async function writeElementFile<E extends ElementName>(
   records: Iterable<ElementRecords[E]> | AsyncIterable<ElementRecords[E]>,
   options: WriteElementOptions = {},
 ): Promise<WriteElementResult> {
-  const writer = await openElementWriter(dir, element, options);
+  // With every record at hand, the header can cover the keys of all of them, not only the first.
+  const settings = isResolved(options.settings) ? options.settings : resolveSettings(options.settings ?? {});
+  const union =
+    !options.columns && Array.isArray(records) ? unionOfKeys(records as readonly object[]) : undefined;
+  const columns = options.columns ?? (union ? orderColumns(element, settings, union) : undefined);
+  const writer = await openElementWriter(dir, element, {
+    ...options,
+    settings,
+    ...(columns ? { columns } : {}),
+  });
   try {
     for await (const record of records) await writer.write(record);
   } catch (error) {
@@ -317,6 +330,14 @@ export async function writeElementFile<E extends ElementName>(
     throw error;
   }
   return writer.close();
+}
+
+function unionOfKeys(records: readonly object[]): string[] | undefined {
+  if (records.length === 0) return undefined;
+  const keys = new Set<string>();
+  for (const record of records)
+    for (const [key, value] of Object.entries(record)) if (value !== undefined) keys.add(key);
+  return [...keys];
 }
 
 /** True for settings already resolved (every top-level field present). */

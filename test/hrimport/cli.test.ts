@@ -50,7 +50,7 @@ describe('mts hrimport', () => {
       'username',
       'firstname',
       'lastname',
-      'email',
+      'firstnamephonetic',
     ]);
     expect(header?.split('\t')).not.toContain('deleted');
     expect(header?.split('\t')).toContain('customfield_costcentre');

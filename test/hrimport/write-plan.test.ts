@@ -86,7 +86,22 @@ describe('atomic write into csv/ready/', () => {
       person(1),
       { ...person(2), departmnt: 'x' } as UserRecord,
     ]).catch((e: unknown) => e)) as HrImportValidationError;
-    expect(error.issues[0]).toMatchObject({ code: 'record.unknown_column', row: 3, column: 'departmnt' });
+    // With an array, the header covers every record's keys, so the typo is an unknown column of the header.
+    expect(error.issues[0]).toMatchObject({
+      code: 'header.unknown_column',
+      severity: 'error',
+      row: 1,
+      column: 'departmnt',
+    });
+    // Streaming, the header comes from the first record, and a later record's extra key is refused.
+    async function* stream() {
+      yield person(1);
+      yield { ...person(2), departmnt: 'x' } as UserRecord;
+    }
+    const streamed = (await writeElementFile(dir, 'user', stream()).catch(
+      (e: unknown) => e,
+    )) as HrImportValidationError;
+    expect(streamed.issues[0]).toMatchObject({ code: 'record.unknown_column', row: 3, column: 'departmnt' });
   });
 
   it('writes semicolon-delimited ISO-8859-1 when the profile says so, and refuses characters it cannot hold', async () => {

@@ -142,7 +142,7 @@ const template: CommandSpec = {
   usage: 'ELEMENT',
   description:
     'ELEMENT is user, jobassignment, org, pos or comp. The CSV goes to stdout; what each column means goes to stderr\n' +
-    '(or everything as JSON with --json). Required columns come first and follow the settings profile.',
+    '(or everything as JSON with --json). Required columns (marked *) follow the settings profile.',
   positionals: { min: 1, max: 1 },
   options: {
     'profile-file': { type: 'string', description: 'HR Import settings profile (JSON)', valueName: 'FILE' },
