@@ -184,6 +184,37 @@ describe('mts totara schema pull against the sandbox', () => {
     );
   });
 
+  it('diffs a saved profile against a file, and names an unknown profile', async () => {
+    const vars = env(open);
+    const configDir = join(dir, 'config');
+    const set = await runCli(
+      [
+        'config',
+        'set',
+        '--profile',
+        'lab',
+        `totaraUrl=${open.url}`,
+        `totaraClientId=${vars.MTS_TOTARA_CLIENT_ID}`,
+        'totaraClientSecret=-',
+      ],
+      { MTS_CONFIG_DIR: configDir },
+      `${vars.MTS_TOTARA_CLIENT_SECRET}\n`,
+    );
+    expect(set.code).toBe(0);
+    const sdl = join(dir, 'lab.graphql');
+    expect((await runCli(['totara', 'schema', 'pull', '--out', sdl], vars)).code).toBe(0);
+    const run = await runCli(['totara', 'schema', 'diff', 'profile:lab', sdl, '--json'], {
+      MTS_CONFIG_DIR: configDir,
+    });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ old: open.url, summary: { breaking: 0, dangerous: 0 } });
+    const unknown = await runCli(['totara', 'schema', 'diff', 'profile:nope', sdl], {
+      MTS_CONFIG_DIR: configDir,
+    });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no profile named "nope"');
+  });
+
   it('says introspection is off and points to the schema file, never showing the secret', async () => {
     const vars = env(closed);
     const out = join(dir, 'never.graphql');

@@ -159,12 +159,8 @@ export async function schemaFromArgument(ctx: CliContext, argument: string): Pro
   if (/^https?:\/\//i.test(argument) && !existsSync(argument)) return pullFromSite(ctx, argument);
   if (argument.startsWith('profile:')) {
     const profile = argument.slice('profile:'.length);
+    // resolveConfig refuses a profile that does not exist, naming the known ones.
     const resolved = resolveConfig({ profile, env: ctx.env });
-    if (!resolved.profileExists)
-      throw new ConfigError('config.unknown_profile', `There is no profile "${profile}".`, {
-        hint: 'List them with `mts config profiles`.',
-        details: { path: argument },
-      });
     const client = totaraClientFor(resolved.settings, `profile ${profile}`);
     ctx.info(`Introspecting ${client.url} (profile ${profile}) ...`);
     return introspectSchema(client, { source: client.url });
