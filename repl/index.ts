@@ -83,10 +83,16 @@ function createServer(session: ReplSession, options: RunReplOptions, interactive
     server.defineCommand(name, {
       help: command.help,
       action(arg: string) {
-        Promise.resolve()
-          .then(() => command.run(session, arg))
-          .catch((error: unknown) => io.stdout.write(`${session.style.red(describeError(error))}\n`))
-          .finally(() => server.displayPrompt());
+        const report = (error: unknown) => io.stdout.write(`${session.style.red(describeError(error))}\n`);
+        // synchronous commands (.gql, .js, .readonly) take effect before node reads the next line
+        let pending: Promise<void> | void;
+        try {
+          pending = command.run(session, arg);
+        } catch (error) {
+          report(error);
+        }
+        if (pending instanceof Promise) pending.catch(report).finally(() => server.displayPrompt());
+        else server.displayPrompt();
       },
     });
   }

@@ -1,0 +1,84 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../helpers/fixtures.js';
+import { tempConfigDir } from './helpers.js';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+
+/** A REPL in a real pseudo-terminal: tmux with its own socket, killed afterwards. */
+async function inTmux(
+  env: Record<string, string>,
+  drive: (
+    keys: (...k: string[]) => void,
+    screen: () => string,
+    until: (t: string) => Promise<string>,
+  ) => Promise<void>,
+) {
+  const socket = `mts-repl-test-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  const exports = Object.entries({ NO_COLOR: '1', ...env })
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  tmux(
+    'new-session',
+    '-d',
+    '-x',
+    '150',
+    '-y',
+    '50',
+    `cd ${projectRoot} && env ${exports} node --import tsx test/repl/tty-entry.ts repl; sleep 30`,
+  );
+  const screen = () => tmux('capture-pane', '-p', '-S', '-200');
+  const until = async (text: string) => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const now = screen();
+      if (now.includes(text)) return now;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${text}:\n${now}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  try {
+    await drive((...keys) => tmux('send-keys', ...keys), screen, until);
+  } finally {
+    tmux('kill-server');
+  }
+}
+
+describe.skipIf(!hasTmux)('the REPL in a real terminal (tmux)', () => {
+  it('completes function names and parameters from the site, GraphQL fields in .gql, and keeps a redacted history', async () => {
+    const config = await tempConfigDir();
+    try {
+      await inTmux({ MTS_CONFIG_DIR: config.dir }, async (keys, _screen, until) => {
+        await until('sandbox>'); // capture-pane drops trailing spaces
+        await until('functions'); // the site's function list has arrived
+        keys("moodle.call('core_webservice_get_si", 'Tab');
+        await until("moodle.call('core_webservice_get_site_info");
+        keys('C-u', "moodle.call('core_course_get_courses_by_field', { fi", 'Tab');
+        await until("core_course_get_courses_by_field', { field");
+        keys('C-u', '.gql', 'Enter');
+        await until('GraphQL mode');
+        keys('query status_now {', 'Enter', 'totara_webapi_st', 'Tab');
+        await until('totara_webapi_status');
+        keys(' { sta', 'Tab');
+        await until('totara_webapi_status { status');
+        keys(' } }', 'Enter');
+        await until("status: 'ok'");
+        keys('.js', 'Enter', "const c = { clientSecret: 'typed-secret-value-42' }; 'typed'", 'Enter');
+        await until("'typed'");
+        keys('.exit', 'Enter');
+      });
+      let history = '';
+      for (let i = 0; i < 50 && !history.includes('clientSecret'); i++) {
+        history = await readFile(join(config.dir, 'repl-history', 'sandbox.txt'), 'utf8').catch(() => '');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(history, history).toContain("clientSecret: '***'");
+      expect(history).not.toContain('typed-secret-value-42');
+    } finally {
+      await config.cleanup();
+    }
+  });
+});
