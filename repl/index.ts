@@ -85,7 +85,7 @@ function createServer(session: ReplSession, options: RunReplOptions, interactive
       action(arg: string) {
         const report = (error: unknown) => io.stdout.write(`${session.style.red(describeError(error))}\n`);
         // synchronous commands (.gql, .js, .readonly) take effect before node reads the next line
-        let pending: Promise<void> | void;
+        let pending: Promise<void> | void = undefined;
         try {
           pending = command.run(session, arg);
         } catch (error) {
