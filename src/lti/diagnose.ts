@@ -330,6 +330,11 @@ export function ltiError(
     request: context.request,
     details: context.details,
   };
+  if (kind === 'service') {
+    const status = typeof context.vars?.status === 'number' ? context.vars.status : undefined;
+    const upstream = typeof context.vars?.upstream === 'string' ? context.vars.upstream : undefined;
+    return new LtiServiceError(code, message, { ...options, status, upstreamCode: upstream });
+  }
   const Class = CLASSES[kind];
   return new Class(code, message, options);
 }

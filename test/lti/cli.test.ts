@@ -179,6 +179,30 @@ describe('mts lti launch / doctor against the sandbox platform', () => {
     ]);
   });
 
+  it('platform runs the simulator with a --tool config and prints its configuration details', async () => {
+    const tool = JSON.stringify({
+      name: 'cli',
+      loginUrl: `${toolUrl}/login`,
+      targetLinkUri: `${toolUrl}/launch`,
+      jwksUrl: `${toolUrl}/jwks`,
+    });
+    const run = await runCli(['lti', 'platform', '--tool', tool, '--json'], { MTS_SANDBOX_EXIT_ON_EOF: '1' });
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out.tools).toHaveLength(1);
+    expect(Object.keys(out.tools[0].details).sort()).toEqual(
+      [
+        'accessTokenUrl',
+        'authenticationRequestUrl',
+        'clientId',
+        'deploymentId',
+        'platformId',
+        'publicKeysetUrl',
+      ].sort(),
+    );
+    expect(out.lti.jwksUrl).toMatch(/\/mod\/lti\/certs\.php$/);
+  });
+
   it('doctor fails on a dead key set URL', async () => {
     const run = await runCli(['lti', 'doctor', '--tool-jwks', 'http://127.0.0.1:9/jwks', '--json']);
     expect(run.code).toBe(1);

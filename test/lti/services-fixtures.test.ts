@@ -7,6 +7,7 @@ import { Transport } from '../../src/core/transport.js';
 import {
   AgsClient,
   type LtiError,
+  LtiServiceError,
   NrpsClient,
   parseMembershipContainer,
   SCOPE,
@@ -119,6 +120,9 @@ describe.skipIf(!hasFixtures)(
           .catch((e) => e)) as LtiError;
         expect(error.code).toBe('lti.service_token_failed');
         expect(error.message).toContain('invalid_scope');
+        expect(error).toBeInstanceOf(LtiServiceError);
+        expect((error as LtiServiceError).status).toBe(400);
+        expect((error as LtiServiceError).upstreamCode).toBe('invalid_scope');
         expect(error.hint).toContain('IMS LTI Assignment and Grade Services');
       } finally {
         failScope = false;

@@ -356,9 +356,18 @@ const platform: CommandSpec = {
       ].join('\n'),
     );
     await new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-      if (ctx.env.MTS_SANDBOX_EXIT_ON_EOF) ctx.io.stdin.once('end', () => resolve());
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      if (ctx.env.MTS_SANDBOX_EXIT_ON_EOF) {
+        if (ctx.io.stdin.readableEnded) stop();
+        ctx.io.stdin.once('end', stop);
+        ctx.io.stdin.resume();
+      }
     });
     await sandbox.close();
     return 0;
