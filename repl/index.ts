@@ -85,13 +85,14 @@ function createServer(session: ReplSession, options: RunReplOptions, interactive
       action(arg: string) {
         const report = (error: unknown) => io.stdout.write(`${session.style.red(describeError(error))}\n`);
         // synchronous commands (.gql, .js, .readonly) take effect before node reads the next line
-        let pending: Promise<void> | void = undefined;
+        let pending: Promise<void> | undefined;
         try {
-          pending = command.run(session, arg);
+          const result = command.run(session, arg);
+          if (result instanceof Promise) pending = result;
         } catch (error) {
           report(error);
         }
-        if (pending instanceof Promise) pending.catch(report).finally(() => server.displayPrompt());
+        if (pending) pending.catch(report).finally(() => server.displayPrompt());
         else server.displayPrompt();
       },
     });
