@@ -4,6 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { ALLOWED_ALGORITHMS, LaunchValidator, type LtiError } from '../../src/lti/index.js';
 import { b64, CLIENT_ID, DEPLOYMENT_ID, ISSUER, launchPayload, NOW } from './token-factory.js';
 
+const validatorFor = (jwk: object) =>
+  new LaunchValidator({
+    registration: {
+      issuer: ISSUER,
+      clientId: CLIENT_ID,
+      deploymentIds: [DEPLOYMENT_ID],
+      keys: { keys: [jwk] },
+    },
+    now: () => NOW,
+  });
+
 describe('allowed algorithms', () => {
   it.each(ALLOWED_ALGORITHMS.map((alg) => [alg]))('%s: valid accepted, tampered refused', async (alg) => {
     const { privateKey, publicKey } = await generateKeyPair(alg, { modulusLength: 2048, extractable: true });

@@ -122,6 +122,10 @@ describe('tool + sandbox platform over HTTP', () => {
       'launch 200',
     ]);
     expect(trace.final.body).toContain('Hello Stu Dent');
+    const claims = JSON.parse(
+      Buffer.from((trace.idToken as string).split('.')[1] as string, 'base64url').toString(),
+    );
+    expect(claims.exp - claims.iat).toBe(60);
     const got = tool.launches.at(-1) as LtiLaunch;
     expect(got.issuer).toBe(sandbox.lti.issuer);
     expect(hasRole(got.roles, 'Learner')).toBe(true);
