@@ -19,15 +19,7 @@ describe('allowed algorithms', () => {
   it.each(ALLOWED_ALGORITHMS.map((alg) => [alg]))('%s: valid accepted, tampered refused', async (alg) => {
     const { privateKey, publicKey } = await generateKeyPair(alg, { modulusLength: 2048, extractable: true });
     const jwk = { ...(await exportJWK(publicKey)), kid: `k-${alg}`, alg };
-    const validator = new LaunchValidator({
-      registration: {
-        issuer: ISSUER,
-        clientId: CLIENT_ID,
-        deploymentIds: [DEPLOYMENT_ID],
-        keys: { keys: [jwk] },
-      },
-      now: () => NOW,
-    });
+    const validator = validatorFor(jwk);
     const token = await new SignJWT(launchPayload())
       .setProtectedHeader({ alg, kid: jwk.kid })
       .sign(privateKey);
@@ -41,15 +33,7 @@ describe('allowed algorithms', () => {
   it('refuses an RSA key presented for an EC algorithm', async () => {
     const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048 });
     const jwk = { ...(await exportJWK(publicKey)), kid: 'rsa' };
-    const validator = new LaunchValidator({
-      registration: {
-        issuer: ISSUER,
-        clientId: CLIENT_ID,
-        deploymentIds: [DEPLOYMENT_ID],
-        keys: { keys: [jwk] },
-      },
-      now: () => NOW,
-    });
+    const validator = validatorFor(jwk);
     const rs = await new SignJWT(launchPayload())
       .setProtectedHeader({ alg: 'RS256', kid: 'rsa' })
       .sign(privateKey);
