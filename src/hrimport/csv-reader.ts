@@ -100,74 +100,55 @@ export class CsvParser {
     }
     for (; i < n; i++) {
       const ch = text.charCodeAt(i);
-      switch (this.#state) {
-        case 0:
-        case 1:
-          if (ch === delimiter) {
-            this.#cells.push(this.#field + text.slice(start, i));
-            this.#field = '';
-            this.#state = 0;
-            start = i + 1;
-          } else if (ch === LF || ch === CR) {
-            this.#field += text.slice(start, i);
-            if (ch === CR) {
-              if (i + 1 === n) {
-                this.#pendingCR = true;
-                return;
-              }
-              if (text.charCodeAt(i + 1) !== LF)
-                this.#fail('hrimport.csv_bare_cr', 'a carriage return not followed by a line feed.');
-              i++;
-            }
-            this.#endRecord(out);
-            start = i + 1;
-          } else if (ch === QUOTE) {
-            if (this.#state === 1)
-              this.#fail('hrimport.csv_stray_quote', 'a double quote inside an unquoted field.');
-            this.#state = 2;
-            start = i + 1;
-          } else {
-            this.#state = 1;
+      const state = this.#state;
+      if (state === 2) {
+        // inside quotes: only a quote matters (it closes the field or starts a doubled quote)
+        if (ch === QUOTE) {
+          this.#field += text.slice(start, i);
+          this.#state = 3;
+          start = i + 1;
+        } else if (ch === LF) {
+          this.#line++;
+        }
+        continue;
+      }
+      if (state === 3) {
+        if (ch === QUOTE) {
+          this.#field += '"';
+          this.#state = 2;
+          start = i + 1;
+          continue;
+        }
+        if (ch !== delimiter && ch !== LF && ch !== CR)
+          this.#fail('hrimport.csv_text_after_quote', 'text after the closing quote of a quoted field.');
+      }
+      if (ch === delimiter) {
+        this.#cells.push(this.#field + text.slice(start, i));
+        this.#field = '';
+        this.#state = 0;
+        start = i + 1;
+      } else if (ch === LF || ch === CR) {
+        this.#field += text.slice(start, i);
+        if (ch === CR) {
+          if (i + 1 === n) {
+            this.#pendingCR = true;
+            return;
           }
-          break;
-        case 2:
-          if (ch === QUOTE) {
-            this.#field += text.slice(start, i);
-            this.#state = 3;
-            start = i + 1;
-          } else if (ch === LF) {
-            this.#line++;
-          }
-          break;
-        default:
-          if (ch === QUOTE) {
-            this.#field += '"';
-            this.#state = 2;
-            start = i + 1;
-          } else if (ch === delimiter) {
-            this.#cells.push(this.#field);
-            this.#field = '';
-            this.#state = 0;
-            start = i + 1;
-          } else if (ch === LF || ch === CR) {
-            if (ch === CR) {
-              if (i + 1 === n) {
-                this.#pendingCR = true;
-                return;
-              }
-              if (text.charCodeAt(i + 1) !== LF)
-                this.#fail('hrimport.csv_bare_cr', 'a carriage return not followed by a line feed.');
-              i++;
-            }
-            this.#endRecord(out);
-            start = i + 1;
-          } else {
-            this.#fail('hrimport.csv_text_after_quote', 'text after the closing quote of a quoted field.');
-          }
+          if (text.charCodeAt(i + 1) !== LF)
+            this.#fail('hrimport.csv_bare_cr', 'a carriage return not followed by a line feed.');
+          i++;
+        }
+        this.#endRecord(out);
+        start = i + 1;
+      } else if (ch === QUOTE) {
+        if (state === 1) this.#fail('hrimport.csv_stray_quote', 'a double quote inside an unquoted field.');
+        this.#state = 2;
+        start = i + 1;
+      } else {
+        this.#state = 1;
       }
     }
     if (this.#state !== 3) this.#field += text.slice(start, n);
-    return;
   }
 
   /** Ends the input; returns the last record when the file does not end with a line break. */
