@@ -73,9 +73,13 @@ export function keyPathAtEnd(literal: string): { path: string[]; word: string } 
   }
   const top = frames.at(-1);
   if (top?.kind !== 'object' || (lastSignificant !== '{' && lastSignificant !== ',')) return undefined;
-  const path = frames.slice(1).map((frame) => (frame.kind === 'array' ? '[]' : (frame.key ?? '?')));
-  // an object inside an array is reached through the array's key: drop the object's own (absent) key
-  return { path: path.filter((segment, i) => !(segment === '?' && path[i - 1] === '[]')), word };
+  const path: string[] = [];
+  for (const frame of frames.slice(1)) {
+    // an object inside a list has no key of its own: the list's key and "[]" lead to it
+    if (frame.key !== undefined) path.push(frame.key);
+    if (frame.kind === 'array') path.push('[]');
+  }
+  return { path, word };
 }
 
 /** The member names of the parameter shape reached by `path` ("[]" steps into a list). */
