@@ -5,7 +5,7 @@ import { getIntrospectionQuery, parse, validate } from 'graphql';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { generateTotara, writeGeneratedFiles } from '../../codegen/totara/generate.js';
-import { mutation, query } from '../../src/totara/builder/index.js';
+import { createBuilder, mutation, query } from '../../src/totara/builder/index.js';
 import { INTROSPECTION_QUERY, loadSchemaFile } from '../../src/totara/schema/index.js';
 import { FIXTURES_SKIP_REASON, fixture, hasFixtures, projectRoot } from '../helpers/fixtures.js';
 
@@ -144,6 +144,20 @@ describe('typed builder at run time', () => {
     ).toThrow(expect.objectContaining({ code: 'totara.builder.unknown_argument' }));
     expect(() => query('x_users', { core_user_users: {} } as never)).toThrow(
       expect.objectContaining({ code: 'totara.builder.empty_selection' }),
+    );
+    // A self-referencing type nested past Totara's depth limit of 15.
+    const table = {
+      query: 'Query',
+      mutation: null,
+      types: { Query: { node: 'node' }, node: { next: 'node', value: 'Int' } },
+      possible: {},
+    };
+    const { query: nodeQuery } = createBuilder(table);
+    let selection: Record<string, unknown> = { value: true };
+    for (let i = 0; i < 13; i++) selection = { next: selection }; // node + 13 next + value: 15 levels
+    expect(nodeQuery('deep_enough', { node: selection } as never).text).toContain('value');
+    expect(() => nodeQuery('too_deep', { node: { next: selection } } as never)).toThrow(
+      expect.objectContaining({ code: 'totara.builder.too_deep' }),
     );
   });
 });

@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import { InputError } from '../../core/errors.js';
-import { operationNameProblem } from '../rules.js';
+import { MAX_QUERY_DEPTH, operationNameProblem } from '../rules.js';
 import type { TypedDocument } from '../typed-document.js';
 import type {
   BuilderSchema,
@@ -102,7 +102,17 @@ function selectionText(
   path: string,
   declared: Variable[],
   variables: Record<string, unknown>,
+  depth = 1,
 ): string {
+  if (depth > MAX_QUERY_DEPTH)
+    throw new InputError(
+      'totara.builder.too_deep',
+      `${path} nests deeper than the ${MAX_QUERY_DEPTH} levels Totara allows.`,
+      {
+        hint: 'Split the query in two, or select less deeply.',
+        details: { path },
+      },
+    );
   if (!selection || typeof selection !== 'object')
     throw new InputError('totara.builder.selection', `${path} is an object type: select fields of it.`, {
       hint: 'Give an object such as { id: true }.',
@@ -149,7 +159,9 @@ function selectionText(
     }
     const named = type.replace(/[[\]!]/g, '');
     if (table.types[named] !== undefined || table.possible[named] !== undefined) {
-      parts.push(`${key}${argText} ${selectionText(table, named, value, fieldPath, declared, variables)}`);
+      parts.push(
+        `${key}${argText} ${selectionText(table, named, value, fieldPath, declared, variables, depth + 1)}`,
+      );
     } else {
       parts.push(`${key}${argText}`);
     }

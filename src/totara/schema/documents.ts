@@ -14,6 +14,7 @@ import {
   specifiedRules,
   validate,
 } from 'graphql';
+import { selectionDepth } from '../complexity.js';
 import { MAX_QUERY_DEPTH, operationNameProblem } from '../rules.js';
 import { TotaraSchemaError } from './errors.js';
 import { displayPath, expandGlobs } from './glob.js';
@@ -120,7 +121,7 @@ export function findDocumentProblems(
     const where = positionOf(definition);
     const nameProblem = operationNameProblem(definition.name?.value);
     if (nameProblem) problems.push({ ...where, message: nameProblem, operation: definition.name?.value });
-    const depth = selectionDepth(definition.selectionSet, fragments, new Set());
+    const depth = selectionDepth(definition.selectionSet, fragments);
     if (depth > MAX_QUERY_DEPTH) {
       problems.push({
         ...where,
@@ -196,31 +197,6 @@ export function fragmentsUsedBy(
   };
   visit(root.selectionSet);
   return [...used.values()];
-}
-
-function selectionDepth(
-  selectionSet: SelectionSetNode,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-  visiting: Set<string>,
-): number {
-  let deepest = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      deepest = Math.max(
-        deepest,
-        1 + (selection.selectionSet ? selectionDepth(selection.selectionSet, fragments, visiting) : 0),
-      );
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      deepest = Math.max(deepest, selectionDepth(selection.selectionSet, fragments, visiting));
-    } else {
-      const fragment = fragments.get(selection.name.value);
-      if (!fragment || visiting.has(fragment.name.value)) continue;
-      visiting.add(fragment.name.value);
-      deepest = Math.max(deepest, selectionDepth(fragment.selectionSet, fragments, visiting));
-      visiting.delete(fragment.name.value);
-    }
-  }
-  return deepest;
 }
 
 function positionOf(node: DefinitionNode): { path: string; line: number; column: number } {
