@@ -109,6 +109,7 @@ export async function planImport(dir: string, options: PlanOptions): Promise<HrI
   const settings = isResolved(options.settings) ? options.settings : resolveSettings(options.settings ?? {});
   const validation = await validateFiles(dir, {
     settings,
+    maxIssues: 1_000_000,
     now: options.now,
     signal: options.signal,
     onProgress: options.onProgress,
@@ -118,7 +119,15 @@ export async function planImport(dir: string, options: PlanOptions): Promise<HrI
   );
   const elements: ElementPlan[] = [];
   for (const { element, path } of files) {
-    elements.push(await planElement(element, path, settings, options));
+    // Rows Totara would skip (and protect from removal), and header errors that make it refuse the whole file.
+    const invalid = new Map<number, string>();
+    let refusedBy: string | undefined;
+    for (const issue of validation.issues) {
+      if (issue.file !== path || issue.severity !== 'error') continue;
+      if (issue.row <= 1) refusedBy ??= issue.code;
+      else if (!invalid.has(issue.row)) invalid.set(issue.row, issue.code);
+    }
+    elements.push(await planElement(element, path, settings, options, invalid, refusedBy));
   }
   return { site: options.site.description, elements, validation, refused: elements.some((e) => e.refused) };
 }
@@ -128,6 +137,8 @@ async function planElement(
   path: string,
   settings: HrImportSettings,
   options: PlanOptions,
+  invalid: ReadonlyMap<number, string>,
+  refusedBy: string | undefined,
 ): Promise<ElementPlan> {
   const own = settings.elements[element];
   const max = options.maxListed ?? 1000;
@@ -137,11 +148,14 @@ async function planElement(
     signal: options.signal,
   });
   const rows = new Map<string, Record<string, string>>();
+  const invalidKeys = new Map<string, string>();
   let rowCount = 0;
-  for await (const { values } of file.records()) {
+  for await (const { row, values } of file.records()) {
     rowCount++;
     const key = recordKey(element, values);
-    if (values.idnumber) rows.set(key, values);
+    const problem = invalid.get(row);
+    if (problem) invalidKeys.set(key, problem);
+    else if (values.idnumber) rows.set(key, values);
   }
   const plan: ElementPlan = {
     element,
@@ -178,6 +192,13 @@ async function planElement(
       limitPush(plan.deleted, displayKey(key), max);
     }
   };
+  if (refusedBy) {
+    skip('(whole file)', `Totara refuses the file: ${refusedBy}`);
+    plan.counts.skipped = rowCount;
+    return plan;
+  }
+  for (const [key, code] of invalidKeys)
+    skip(key, `invalid row (${code}); Totara skips it and does not remove it`);
   const seen = new Set<string>();
   if (options.site.elements.includes(element)) {
     for await (const site of options.site.records(element, { signal: options.signal })) {
@@ -186,6 +207,7 @@ async function planElement(
       seen.add(key);
       const managed = site.syncEnabled !== false && !site.deleted;
       if (managed && !(own.deleteMode === 'suspend' && site.suspended)) plan.removal.existing++;
+      if (invalidKeys.has(key)) continue;
       const row = rows.get(key);
       const flaggedDeleted = !own.sourceAllRecords && row?.deleted === '1';
       if (!row || flaggedDeleted) {

@@ -264,3 +264,34 @@ describe('plan (dry run) against a CSV export of the site', () => {
     expect(allowed.removal).toMatchObject({ removing: 9 });
   });
 });
+
+describe('plan of files with invalid rows', () => {
+  it('invalid rows are skipped and protected from removal; a refused header means no change at all', async () => {
+    const dir = join(root, 'plan-invalid');
+    const ready = join(dir, 'csv', 'ready');
+    await mkdir(ready, { recursive: true });
+    await writeFile(
+      join(ready, 'user.csv'),
+      'idnumber,username,timemodified,firstname,lastname,email\nE1,user1,0,F,L,user1@example.org\nE2,user2,0,F,L,not-an-email\nE3,user3,0,F,L,user3@example.org\n',
+    );
+    const site = join(root, 'plan-invalid-site.csv');
+    await writeFile(
+      site,
+      'idnumber,username,firstname,lastname,email\nE1,user1,F,L,user1@example.org\nE2,user2,F,L,user2@example.org\n',
+    );
+    const settings: HrImportSettingsInput = {
+      elements: { user: { sourceAllRecords: true, deleteMode: 'delete' } },
+    };
+    const plan = await planImport(dir, { site: await csvSiteState(site), settings });
+    const user = plan.elements[0]!;
+    expect(user.counts).toMatchObject({ created: 1, unchanged: 1, deleted: 0, skipped: 1 });
+    expect(user.skipped[0]).toMatchObject({
+      key: 'E2',
+      reason: expect.stringContaining('value.invalid_email'),
+    });
+
+    const refused = await planImport(dir, { site: await csvSiteState(site), settings: {} });
+    expect(refused.elements[0]!.counts).toMatchObject({ created: 0, updated: 0, deleted: 0, skipped: 3 });
+    expect(refused.elements[0]!.skipped[0]?.reason).toContain('header.missing_column');
+  });
+});
