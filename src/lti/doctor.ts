@@ -2,7 +2,7 @@
 import type { JSONWebKeySet } from 'jose';
 import { MtsError } from '../core/errors.js';
 import { readText, Transport } from '../core/transport.js';
-import { assertJwks } from './jwks.js';
+import { assertJwks } from './key-select.js';
 
 /** What to check. Any subset. */
 export interface DoctorTargets {

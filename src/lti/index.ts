@@ -13,6 +13,8 @@ export * from './errors.js';
 export * from './http.js';
 export * from './jwks.js';
 export * from './jwt.js';
+export type { KeyLookupContext, KeyRequest, KeySelection, LtiAlgorithm, VerifyKey } from './key-select.js';
+export { ALLOWED_ALGORITHMS, assertJwks, cacheLifetimeMs, selectStaticKey } from './key-select.js';
 export * from './keys.js';
 export * from './launch.js';
 export * from './login.js';

@@ -1,18 +1,13 @@
 import { assertKnownOptions } from '../core/errors.js';
 import { CLAIM, type LtiLaunch, type LtiMessageType, MESSAGE_TYPES } from './claims.js';
 import { ltiError } from './diagnose.js';
-import {
-  ALLOWED_ALGORITHMS,
-  JwksCache,
-  type KeySelection,
-  type LtiAlgorithm,
-  selectStaticKey,
-  type VerifyKey,
-} from './jwks.js';
+import { JwksCache } from './jwks.js';
 import { DEFAULT_MAX_TOKEN_BYTES, decodeJwt } from './jwt.js';
+import { ALLOWED_ALGORITHMS, type KeySelection, type LtiAlgorithm, selectStaticKey } from './key-select.js';
 import { checkClaims } from './launch-claims.js';
 import { isMoodle, type LaunchRegistration, type RegistrationStore } from './registrations.js';
 import type { NonceStore } from './stores.js';
+import { checkTimes } from './times.js';
 import { verifyCompactSignature } from './verify-signature.js';
 
 /** Options of a {@link LaunchValidator}. Durations are milliseconds. */
@@ -193,7 +188,7 @@ export class LaunchValidator {
           vars: { got: String(payload.azp), expected: registration.clientId },
         },
       );
-    this.#checkTimes(payload, platformIsMoodle);
+    checkTimes(payload, this.#now(), this.#toleranceMs, platformIsMoodle);
 
     const nonce = payload.nonce;
     if (typeof nonce !== 'string' || nonce === '')
@@ -309,61 +304,6 @@ export class LaunchValidator {
         { moodle },
       );
     return this.#jwks.getKey(registration.jwksUrl, want, { moodle, signal });
-  }
-
-  #checkTimes(payload: Record<string, unknown>, moodle: boolean): void {
-    const now = this.#now();
-    const tol = this.#toleranceMs;
-    const toleranceSeconds = Math.round(tol / 1000);
-    const { exp, iat, nbf } = payload;
-    if (typeof exp !== 'number' || !Number.isFinite(exp))
-      throw ltiError('launch', 'lti.exp_missing', 'The token has no numeric "exp".', { moodle });
-    if (typeof iat !== 'number' || !Number.isFinite(iat))
-      throw ltiError('launch', 'lti.iat_missing', 'The token has no numeric "iat".', { moodle });
-    if (exp * 1000 + tol <= now) {
-      const ageSeconds = Math.round((now - exp * 1000) / 1000);
-      throw ltiError(
-        'launch',
-        'lti.token_expired',
-        `The token expired at ${new Date(exp * 1000).toISOString()} (${ageSeconds} s ago).`,
-        {
-          moodle,
-          vars: { ageSeconds, toleranceSeconds },
-          details: { exp, now: Math.floor(now / 1000) },
-        },
-      );
-    }
-    if (iat * 1000 - tol > now) {
-      const skewSeconds = Math.round((iat * 1000 - now) / 1000);
-      throw ltiError(
-        'launch',
-        'lti.token_issued_in_future',
-        `The token was issued ${skewSeconds} s in the future.`,
-        {
-          moodle,
-          vars: { skewSeconds, toleranceSeconds },
-          details: { iat, now: Math.floor(now / 1000) },
-        },
-      );
-    }
-    if (nbf !== undefined) {
-      if (typeof nbf !== 'number')
-        throw ltiError('launch', 'lti.claim_invalid', '"nbf" is not a number.', {
-          vars: { claim: 'nbf', detail: typeof nbf },
-        });
-      if (nbf * 1000 - tol > now) {
-        const skewSeconds = Math.round((nbf * 1000 - now) / 1000);
-        throw ltiError(
-          'launch',
-          'lti.token_not_yet_valid',
-          `The token is not valid for another ${skewSeconds} s.`,
-          {
-            moodle,
-            vars: { skewSeconds, toleranceSeconds, nbf: new Date(nbf * 1000).toISOString() },
-          },
-        );
-      }
-    }
   }
 }
 

@@ -151,6 +151,12 @@ describe('mts lti launch / doctor against the sandbox platform', () => {
     expect(JSON.parse(run.stdout).code).toBe('lti.roles_missing');
   });
 
+  it('refuses an unknown fault as a usage error', async () => {
+    const run = await runCli(['lti', 'launch', '--platform', sandbox.url, '--fault', 'gremlins']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Unknown fault "gremlins"');
+  });
+
   it('doctor checks the tool and the platform', async () => {
     const run = await runCli([
       'lti',

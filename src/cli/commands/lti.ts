@@ -11,8 +11,9 @@ import {
   runDoctor,
 } from '../../lti/index.js';
 import {
-  type LaunchFaults,
+  FAULT_NAMES,
   type LaunchRequestSpec,
+  parseFaults,
   type SimToolConfig,
   simulateLaunch,
 } from '../../sandbox/lti/index.js';
@@ -175,39 +176,12 @@ const validate: CommandSpec = {
   },
 };
 
-const FAULTS: Record<string, (faults: LaunchFaults, value: string | undefined) => void> = {
-  expired: (f) => {
-    f.expired = true;
-  },
-  'wrong-audience': (f) => {
-    f.wrongAudience = true;
-  },
-  'rotated-key': (f) => {
-    f.rotateKey = true;
-  },
-  'unpublished-key': (f) => {
-    f.unpublishedKey = true;
-  },
-  'replayed-nonce': (f) => {
-    f.replayedNonce = true;
-  },
-  'missing-claim': (f, v) => {
-    f.missingClaims = [...(f.missingClaims ?? []), v ?? 'deployment_id'];
-  },
-  'clock-skew': (f, v) => {
-    f.clockSkewMs = Number(v ?? 120_000);
-  },
-  'deployment-id': (f, v) => {
-    f.deploymentId = v ?? '999';
-  },
-};
-
 const launch: CommandSpec = {
   name: 'launch',
   summary: 'Simulate a launch from the sandbox platform into a tool, as a browser would.',
   description:
     'Runs login initiation → auth → form_post against a running `mts lti platform` (or `mts sandbox`) and prints each step.\n' +
-    `Faults: ${Object.keys(FAULTS).join(', ')} (missing-claim=NAME, clock-skew=MS, deployment-id=ID).`,
+    `Faults: ${FAULT_NAMES.join(', ')} (missing-claim=NAME, clock-skew=MS, deployment-id=ID).`,
   options: {
     platform: {
       type: 'string',
@@ -247,14 +221,8 @@ const launch: CommandSpec = {
         '--platform is required (or set MTS_SANDBOX_URL).',
         'Start one with `mts lti platform --tool tool.json`.',
       );
-    const faults: LaunchFaults = {};
-    for (const spec of list(input, 'fault')) {
-      const [name, value] = spec.split('=', 2) as [string, string | undefined];
-      const apply = FAULTS[name];
-      if (!apply)
-        throw new UsageError(`Unknown fault "${name}".`, `Faults: ${Object.keys(FAULTS).join(', ')}.`);
-      apply(faults, value);
-    }
+    const { faults, unknown } = parseFaults(list(input, 'fault'));
+    if (unknown) throw new UsageError(`Unknown fault "${unknown}".`, `Faults: ${FAULT_NAMES.join(', ')}.`);
     const spec: LaunchRequestSpec = {
       clientId: str(input, 'client-id'),
       messageType: input.options['deep-linking'] ? 'LtiDeepLinkingRequest' : 'LtiResourceLinkRequest',

@@ -3,11 +3,13 @@ import type { Router } from '../http.js';
 import type { SandboxModule, SandboxStartContext } from '../types.js';
 import { LAUNCH_PATH, launchRoutes, TOOLS_PATH } from './launch-routes.js';
 import { SimPlatform } from './platform.js';
-import { SimServices, serviceRoutes } from './service-routes.js';
+import { serviceRoutes } from './service-routes.js';
+import { SimServices } from './services.js';
 import type { SimContext, SimToolConfig, SimUser } from './types.js';
 
 export type { LaunchTrace, LaunchTraceStep, SimulatedLaunchOptions } from './browser.js';
 export { simulateLaunch } from './browser.js';
+export { FAULT_NAMES, parseFaults } from './faults.js';
 export { SimPlatform } from './platform.js';
 export type {
   LaunchFaults,
