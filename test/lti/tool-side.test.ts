@@ -234,10 +234,16 @@ describe('JWKS cache refresh policy', () => {
   let server: TestServer;
   let platformKey: PlatformKey;
   let cacheControl = 'max-age=5';
+  let down = false;
   afterAll(async () => server?.close());
   beforeAll(async () => {
     platformKey = await makePlatformKey('a');
     server = await startTestServer((_req, res) => {
+      if (down) {
+        res.writeHead(503);
+        res.end('maintenance');
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': cacheControl });
       res.end(JSON.stringify({ keys: [platformKey.publicJwk] }));
     });
@@ -274,5 +280,30 @@ describe('JWKS cache refresh policy', () => {
     now += 86_400_000 + 1;
     await cache.getKey(url, { kid: 'a', alg: 'RS256' });
     expect(cache.fetchCount).toBe(5);
+  });
+
+  it('keeps serving the last good key set when a refresh fails', async () => {
+    let now = 0;
+    const cache = new JwksCache({
+      now: () => now,
+      defaultMaxAgeMs: 60_000,
+      minMaxAgeMs: 60_000,
+      timeoutMs: 1_000,
+    });
+    const url = `${server.url}/stale`;
+    cacheControl = '';
+    await cache.getKey(url, { kid: 'a', alg: 'RS256' });
+    down = true;
+    try {
+      now = 120_000;
+      await expect(cache.getKey(url, { kid: 'a', alg: 'RS256' })).resolves.toMatchObject({ kid: 'a' });
+      await expect(
+        new JwksCache({ timeoutMs: 1_000 }).getKey(url, { kid: 'a', alg: 'RS256' }),
+      ).rejects.toMatchObject({
+        code: 'lti.jwks_http_error',
+      });
+    } finally {
+      down = false;
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { JSONWebKeySet } from 'jose';
+import { registerSecret } from '../../core/redact.js';
 import { readText, Transport } from '../../core/transport.js';
 import {
   assertJwks,
@@ -124,6 +125,7 @@ const validate: CommandSpec = {
   ],
   async run(ctx, input) {
     const token = await valueOrFile(ctx, need(input, 'token'));
+    registerSecret(token);
     const jwksArg = need(input, 'jwks');
     const deploymentIds = list(input, 'deployment-id');
     if (deploymentIds.length === 0) throw new UsageError('--deployment-id is required.');
