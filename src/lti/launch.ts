@@ -1,5 +1,5 @@
 /** The tool's launch endpoint: the platform's form_post of id_token and state, checked and validated. */
-import type { LtiLaunch } from './claims.js';
+import { CLAIM, type LtiLaunch } from './claims.js';
 import { ltiError } from './diagnose.js';
 import { LtiError } from './errors.js';
 import {
@@ -10,9 +10,22 @@ import {
   requestCookies,
   requestParams,
 } from './http.js';
+import { decodeJwt } from './jwt.js';
 import { type StateMode, stateCookieName } from './login.js';
 import type { StateStore } from './stores.js';
 import type { LaunchValidator } from './validate-launch.js';
+
+/** Whether an (unverified) id_token says it comes from Moodle: only used to word a hint. */
+function fromMoodle(idToken: string): boolean {
+  try {
+    const platform = decodeJwt(idToken).payload[CLAIM.toolPlatform] as
+      | { product_family_code?: unknown }
+      | undefined;
+    return platform?.product_family_code === 'moodle';
+  } catch {
+    return false;
+  }
+}
 
 /** Options of {@link handleLaunch}. */
 export interface LaunchOptions {
@@ -73,7 +86,7 @@ export async function handleLaunch(request: LtiHttpRequest, options: LaunchOptio
         'lti.state_cookie_missing',
         'The state cookie set at login did not come back with the launch.',
         {
-          moodle: /moodle/i.test(headerValue(request, 'origin') ?? '') || undefined,
+          moodle: fromMoodle(idToken),
         },
       );
     }

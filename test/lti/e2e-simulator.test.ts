@@ -187,6 +187,7 @@ describe('tool + sandbox platform over HTTP', () => {
   it('explains a launch whose state cookie was blocked, and replays refused', async () => {
     const blocked = await launch(tool, {}, { blockCookies: true });
     expect(codeOf(blocked)).toBe('lti.state_cookie_missing');
+    expect(blocked.final.body).toContain('Default launch container');
     const replayed = await launch(tool, {}, { replay: true });
     expect(codeOf(replayed)).toBe('lti.state_cookie_missing');
   });
