@@ -68,3 +68,22 @@ describe('typed builder over a generated schema of our own', () => {
     shopQuery('shop_missing', { shop_items: { __args: { query: {} }, total: true } });
   });
 });
+
+describe('__scalar: true', () => {
+  it('selects every scalar and enum field without a required argument, explicit selections winning', () => {
+    const op = query('job_assignments', {
+      totara_job_job_assignments: {
+        items: { __scalar: true, fullname: { __args: { format: 'HTML' } } },
+        total: true,
+      },
+    });
+    type Item = NonNullable<
+      NonNullable<ResultOf<typeof op.document>['totara_job_job_assignments']['items']>[number]
+    >;
+    expectTypeOf<Item['id']>().toEqualTypeOf<string>();
+    expectTypeOf<Item['idnumber']>().toEqualTypeOf<string>();
+    expectTypeOf<Item['fullname']>().toEqualTypeOf<string | null>();
+    expectTypeOf<Item['startdate']>().toEqualTypeOf<number | null>(); // default format TIMESTAMP
+    expectTypeOf<'user' extends keyof Item ? true : false>().toEqualTypeOf<false>(); // an object: not a scalar
+  });
+});

@@ -116,6 +116,12 @@ describe.skipIf(!hasFixtures)(`Totara 17.3 schemas ${FIXTURES_SKIP_REASON}`, () 
       lastaccess_format: 'ISO8601',
     });
     expect(validate(schema, op.document)).toEqual([]);
+    const all = query('job_assignments', {
+      totara_job_job_assignments: { items: { __scalar: true, fullname: true } },
+    });
+    expect(all.text).toMatch(/items \{ id userid shortname idnumber .*fullname \}/);
+    expect(all.text).not.toMatch(/\buser \{|\buser\b /);
+    expect(validate(schema, all.document)).toEqual([]);
     const del = mutation('delete_user', {
       core_user_delete_user: { __args: { target_user: { id: '42' } }, user_id: true },
     });

@@ -122,6 +122,10 @@ function selectionText(
   const parts: string[] = [];
   for (const [key, value] of Object.entries(selection)) {
     if (key === '__args' || value === false || value === undefined) continue;
+    if (key === '__scalar') {
+      parts.push(...scalarFields(table, typeName, selection as Record<string, unknown>));
+      continue;
+    }
     if (key === '__typename') {
       parts.push('__typename');
       continue;
@@ -172,6 +176,20 @@ function selectionText(
       details: { path },
     });
   return `{ ${parts.join(' ')} }`;
+}
+
+/** What `__scalar: true` selects: scalar and enum fields needing no argument and not selected explicitly. */
+function scalarFields(table: BuilderTable, typeName: string, selection: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [name, spec] of Object.entries(table.types[typeName] ?? {})) {
+    if (name in selection) continue;
+    const [type, args] = typeof spec === 'string' ? [spec, {}] : [spec[0], spec[1]];
+    const named = type.replace(/[[\]!]/g, '');
+    if (table.types[named] !== undefined || table.possible[named] !== undefined) continue;
+    if (Object.values(args).some((t) => t.endsWith('!'))) continue;
+    out.push(name);
+  }
+  return out;
 }
 
 function uniqueName(base: string, declared: Variable[]): string {

@@ -137,10 +137,28 @@ export type FieldsSelection<S extends BuilderSchema, T> = T extends keyof TableT
 
 /**
  * What may be selected on type `T`: `field: true` for a scalar, a nested selection for an object, `__args` for
- * arguments, `__typename: true`, and `on_<Type>` for the members of an interface or union.
+ * arguments, `__typename: true`, `__scalar: true` for every scalar and enum field that needs no argument, and
+ * `on_<Type>` for the members of an interface or union.
  */
-export type Selection<S extends BuilderSchema, T> = { __typename?: true } & FieldsSelection<S, T> &
+export type Selection<S extends BuilderSchema, T> = { __typename?: true; __scalar?: true } & FieldsSelection<
+  S,
+  T
+> &
   MemberSelection<S, T>;
+
+/** The fields `__scalar: true` selects: scalar and enum fields without a required argument. */
+export type ScalarFieldKeys<S extends BuilderSchema, T> = T extends keyof TableTypes<S>
+  ? {
+      [K in keyof TableTypes<S>[T]]: IsCompositeType<
+        S,
+        NamedOf<FieldTypeString<TableTypes<S>[T][K]>>
+      > extends true
+        ? never
+        : HasRequiredArgument<TableTypes<S>[T][K]> extends true
+          ? never
+          : K;
+    }[keyof TableTypes<S>[T]]
+  : never;
 
 /** Flattens an intersection into one object type for readable hovers. */
 export type Simplified<T> = { [K in keyof T]: T[K] } & {};
@@ -176,18 +194,23 @@ export type FieldResult<S extends BuilderSchema, Spec, Sel> = OutputValue<
   LeafResult<S, Spec, Sel, NamedOf<FieldTypeString<Spec>>>
 >;
 
-/** A selection without `__args` and `on_<Type>` keys. */
+/** A selection without `__args`, `__scalar` and `on_<Type>` keys. */
 export type PlainSelection<Sel> = {
-  [K in keyof Sel as K extends '__args' | `on_${string}` ? never : K]: Sel[K];
+  [K in keyof Sel as K extends '__args' | '__scalar' | `on_${string}` ? never : K]: Sel[K];
 };
+
+/** The scalar fields `__scalar: true` adds, those selected explicitly left to the explicit selection. */
+export type ScalarSelection<S extends BuilderSchema, T, Sel> = Sel extends { __scalar: true }
+  ? { [K in Exclude<ScalarFieldKeys<S, T>, keyof Sel>]: true }
+  : Record<never, never>;
 
 /** The result of a selection on one object type. */
 export type ObjectResult<S extends BuilderSchema, T, Sel> = T extends keyof TableTypes<S>
   ? {
-      [K in keyof PlainSelection<Sel>]: K extends '__typename'
+      [K in keyof PlainSelection<Sel> | keyof ScalarSelection<S, T, Sel>]: K extends '__typename'
         ? T
         : K extends keyof TableTypes<S>[T]
-          ? FieldResult<S, TableTypes<S>[T][K], Sel[K]>
+          ? FieldResult<S, TableTypes<S>[T][K], K extends keyof Sel ? Sel[K] : true>
           : never;
     }
   : Record<never, never>;
