@@ -16,6 +16,17 @@ type Client = Record<string, unknown>;
 /** Reports how long a call took, when `.time` is on. */
 export type CallTimer = <T>(label: string, run: () => Promise<T>) => Promise<T>;
 
+/** The signal that Ctrl+C aborts; added to calls whose options carry none. */
+export type SignalSource = () => AbortSignal;
+
+/** `options` with the session's signal added when the caller gave none (so Ctrl+C cancels the request). */
+function withSignal(options: unknown, signal: SignalSource): unknown {
+  if (options === undefined) return { signal: signal() };
+  if (options && typeof options === 'object' && !Array.isArray(options) && !('signal' in options))
+    return { ...options, signal: signal() };
+  return options;
+}
+
 /** Function names a Moodle `batch()` argument names (objects with a function-ish key, or [name, params] tuples). */
 export function functionNamesIn(calls: unknown): string[] {
   const list = Array.isArray(calls) ? calls : [];
@@ -43,17 +54,17 @@ function writes(client: Client, guard: ReadOnlyGuard, name: string): boolean {
   return guard.functionWrites(name);
 }
 
-function guardedMoodle(client: Client, guard: ReadOnlyGuard, time: CallTimer): Client {
+function guardedMoodle(client: Client, guard: ReadOnlyGuard, time: CallTimer, signal: SignalSource): Client {
   return new Proxy(client, {
     get(target, prop) {
       const member = Reflect.get(target, prop) as unknown;
       if (typeof member !== 'function') return member;
       const method = member as Method;
       if (prop === 'call')
-        return (fn: unknown, ...rest: unknown[]) => {
+        return (fn: unknown, params?: unknown, options?: unknown) => {
           const name = String(fn);
           return guard.check(writes(target, guard, name), name, () =>
-            time(name, async () => method.call(target, fn, ...rest)),
+            time(name, async () => method.call(target, fn, params, withSignal(options, signal))),
           );
         };
       if (prop === 'batch')
@@ -73,17 +84,17 @@ function guardedMoodle(client: Client, guard: ReadOnlyGuard, time: CallTimer): C
   });
 }
 
-function guardedTotara(client: Client, guard: ReadOnlyGuard, time: CallTimer): Client {
+function guardedTotara(client: Client, guard: ReadOnlyGuard, time: CallTimer, signal: SignalSource): Client {
   return new Proxy(client, {
     get(target, prop) {
       const member = Reflect.get(target, prop) as unknown;
       if (typeof member !== 'function') return member;
       const method = member as Method;
       if (prop === 'request')
-        return (document: unknown, ...rest: unknown[]) => {
+        return (document: unknown, variables?: unknown, options?: unknown) => {
           const label = operationLabel(document);
           return guard.check(isMutationDocument(document), label, () =>
-            time(label, async () => method.call(target, document, ...rest)),
+            time(label, async () => method.call(target, document, variables, withSignal(options, signal))),
           );
         };
       if (prop === 'batch')
@@ -130,7 +141,12 @@ export interface Bindings {
 }
 
 /** Builds the preloaded names of a target; nothing loads until first used or {@link Bindings} are started. */
-export function createBindings(target: Target, guard: ReadOnlyGuard, time: CallTimer): Bindings {
+export function createBindings(
+  target: Target,
+  guard: ReadOnlyGuard,
+  time: CallTimer,
+  signal: SignalSource,
+): Bindings {
   const endpoints = new Lazy('endpoints', () => target.endpoints());
   const moodleRaw = new Lazy('moodle', async () => {
     const site = await target.endpoints();
@@ -161,8 +177,8 @@ export function createBindings(target: Target, guard: ReadOnlyGuard, time: CallT
     endpoints,
     moodleRaw,
     totaraRaw,
-    moodle: new Lazy('moodle', async () => guardedMoodle(await moodleRaw.promise, guard, time)),
-    totara: new Lazy('totara', async () => guardedTotara(await totaraRaw.promise, guard, time)),
+    moodle: new Lazy('moodle', async () => guardedMoodle(await moodleRaw.promise, guard, time, signal)),
+    totara: new Lazy('totara', async () => guardedTotara(await totaraRaw.promise, guard, time, signal)),
     lti: new Lazy('lti', async () => ({ ...(await import('../src/lti/index.js')) })),
     hrimport: new Lazy('hrimport', async () => ({ ...(await import('../src/hrimport/index.js')) })),
     mbz: new Lazy('mbz', async () => ({ ...(await import('../src/mbz/index.js')) })),

@@ -75,6 +75,8 @@ function createServer(session: ReplSession, options: RunReplOptions, interactive
     terminal,
     useColors: session.style.enabled,
     ignoreUndefined: true,
+    // as the `node` binary does: Ctrl+C interrupts a running or awaited evaluation
+    breakEvalOnSigint: true,
     writer: (value: unknown) => session.render(value),
   });
   session.server = server;
@@ -109,6 +111,7 @@ async function interactiveLoop(session: ReplSession, options: RunReplOptions): P
   server.prependListener('line', (line: string) => {
     session.history?.add(line);
   });
+  server.on('SIGINT', () => session.interrupt());
   hookEvaluator(server, {
     intercept: (code, finish) => interceptGraphql(session, code, finish),
     settled(outcome) {
@@ -117,21 +120,26 @@ async function interactiveLoop(session: ReplSession, options: RunReplOptions): P
   });
   const builtin = readline.completer;
   readline.completer = (line, callback) => {
-    try {
+    const own = () => {
       const text = session.mode === 'gql' ? `${session.gqlBuffer}${line}` : line;
-      const own = completeInput(
+      return completeInput(
         text,
         { knowledge: session.knowledge, profiles: () => session.profiles() },
         session.mode,
       );
-      if (own) {
-        callback(null, own);
-        return;
-      }
-    } catch (error) {
-      debug('repl completion failed', String(error));
-    }
-    builtin.call(server, line, callback);
+    };
+    // a Tab pressed before the site's function list or schema arrived waits a moment for them
+    const ready = session.learned ? Promise.resolve() : Promise.race([session.learn(), delay(1500)]);
+    ready
+      .then(own)
+      .catch((error: unknown) => {
+        debug('repl completion failed', String(error));
+        return undefined;
+      })
+      .then((result) => {
+        if (result) callback(null, result);
+        else builtin.call(server, line, callback);
+      });
   };
   setImmediate(() => {
     session.prefetch();
@@ -143,6 +151,10 @@ async function interactiveLoop(session: ReplSession, options: RunReplOptions): P
   options.onReady?.(server, session);
   await new Promise<void>((resolve) => server.once('exit', () => resolve()));
   return 0;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 type Completer = (line: string, callback: (error: Error | null, result?: [string[], string]) => void) => void;

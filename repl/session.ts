@@ -52,6 +52,7 @@ export class ReplSession {
   server: REPLServer | undefined;
   #generation = 0;
   #learning: Promise<void> | undefined;
+  #abort = new AbortController();
 
   constructor(options: SessionOptions) {
     this.options = options;
@@ -78,11 +79,17 @@ export class ReplSession {
       () => (name) => knowledge.functionKind(name),
       () => this.target.profile,
     );
-    this.bindings = createBindings(target, this.guard, (label, run) => this.#time(label, run));
+    this.bindings = createBindings(
+      target,
+      this.guard,
+      (label, run) => this.#time(label, run),
+      () => this.#abort.signal,
+    );
     this.history = this.options.history
       ? new HistoryFile(historyPath(target.configDir, target.profile))
       : undefined;
     this.#learning = undefined;
+    this.learned = false;
     if (this.server) {
       this.install(this.server.context);
       (this.server as unknown as { history: string[] }).history = [
@@ -114,9 +121,17 @@ export class ReplSession {
    * all have settled. Interactive sessions start it after the first prompt; `.describe` waits for it.
    */
   learn(): Promise<void> {
-    this.#learning ??= this.#learn(this.#generation);
+    if (!this.#learning) {
+      const generation = this.#generation;
+      this.#learning = this.#learn(generation).finally(() => {
+        if (generation === this.#generation) this.learned = true;
+      });
+    }
     return this.#learning;
   }
+
+  /** True once {@link learn} has settled for the current site. */
+  learned = false;
 
   /** Starts the sandbox, the clients and the knowledge in the background (after the first prompt). */
   prefetch(): void {
@@ -231,6 +246,12 @@ export class ReplSession {
     if (endpoints.moodle) parts.push(`Moodle ${endpoints.moodle.url}`);
     if (endpoints.totara) parts.push(`Totara ${endpoints.totara.url}`);
     return parts.join(' · ') || 'no site configured';
+  }
+
+  /** Ctrl+C: aborts the requests in flight (node abandons the awaited promise; this stops the request too). */
+  interrupt(): void {
+    this.#abort.abort(new Error('interrupted with Ctrl+C'));
+    this.#abort = new AbortController();
   }
 
   /** Profile names for completion. */

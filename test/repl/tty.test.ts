@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../helpers/fixtures.js';
+import { startTestServer } from '../helpers/http.js';
 import { tempConfigDir } from './helpers.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -78,6 +79,39 @@ describe.skipIf(!hasTmux)('the REPL in a real terminal (tmux)', () => {
       expect(history, history).toContain("clientSecret: '***'");
       expect(history).not.toContain('typed-secret-value-42');
     } finally {
+      await config.cleanup();
+    }
+  });
+
+  it('Ctrl+C during an awaited call gives the prompt back and aborts the request itself', async () => {
+    const config = await tempConfigDir();
+    let aborted = false;
+    const site = await startTestServer(
+      (_req, res) =>
+        new Promise<void>((resolve) => {
+          res.on('close', () => {
+            aborted = true;
+            resolve();
+          });
+        }),
+    );
+    try {
+      await inTmux(
+        { MTS_CONFIG_DIR: config.dir, MTS_MOODLE_URL: site.url, MTS_MOODLE_TOKEN: 'tty-token-1234567' },
+        async (keys, _screen, until) => {
+          await until('default>');
+          keys('await moodle.call("core_course_get_courses_by_field")', 'Enter');
+          for (let i = 0; i < 100 && site.requests.length === 0; i++)
+            await new Promise((r) => setTimeout(r, 50));
+          keys('C-c');
+          for (let i = 0; i < 100 && !aborted; i++) await new Promise((r) => setTimeout(r, 50));
+          keys('"back " + 40 + 2', 'Enter');
+          await until("'back 402'");
+        },
+      );
+      expect(aborted).toBe(true);
+    } finally {
+      await site.close();
       await config.cleanup();
     }
   });
