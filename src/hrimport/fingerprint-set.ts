@@ -65,7 +65,7 @@ export class FingerprintSet {
 }
 
 /** The home slot of a fingerprint: its upper 32 bits as an integer (cheaper than a float modulo). */
-function slotOf(hash: number): number {
+export function slotOf(hash: number): number {
   return (hash / 0x200000) | 0;
 }
 

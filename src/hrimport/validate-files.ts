@@ -71,6 +71,7 @@ export async function validateFiles(
       maxIssues: options.maxIssues,
       now: options.now,
       collectIds: element === 'user',
+      duplicates: 'disk',
     });
     const format = fileFormat(settings, element);
     try {
@@ -92,6 +93,7 @@ export async function validateFiles(
       if (header) validator.report('error', 'file.empty', 0, 'The file is empty: not even a header row.');
       validator.finish();
     } catch (error) {
+      validator.dispose();
       if (!(error instanceof CsvSyntaxError)) throw error;
       const details = error.details ?? {};
       validator.report('error', error.code, Number(details.row ?? 0), error.message, { hint: error.hint });

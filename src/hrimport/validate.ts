@@ -8,6 +8,7 @@ import { findCycles } from './graph.js';
 import type { IssueSeverity, ValidationIssue } from './issues.js';
 import { requiredColumns } from './required-columns.js';
 import type { ElementSettings, HrImportSettings } from './settings.js';
+import { SpillDeduper } from './spill-dedupe.js';
 import { checkCell } from './validate-values.js';
 
 /** idnumbers known from other files of the same import (e.g. user.csv for job assignment references). */
@@ -34,9 +35,44 @@ export interface ElementValidatorOptions {
   checks?: 'full' | 'rows' | undefined;
   /** How to rate columns Totara ignores: `warning` (default, for existing files) or `error` (when writing). */
   unknownColumns?: 'warning' | 'error' | undefined;
+  /**
+   * Where duplicate checks keep their keys: `memory` (default; ~16 bytes per key) or `disk` (bucket files in the
+   * system temp directory, a few megabytes whatever the size; repeats are reported by `finish()` with the row they
+   * repeat, without the value).
+   */
+  duplicates?: 'memory' | 'disk' | undefined;
 }
 
 const KIND = { idnumber: 1, username: 2, email: 3, job: 4, userjob: 5 } as const;
+
+const SKIPPED = 'Totara skips every copy.';
+const DUPLICATES: Record<number, { code: string; column: string; label: string; consequence: string }> = {
+  [KIND.idnumber]: {
+    code: 'rows.duplicate_idnumber',
+    column: 'idnumber',
+    label: 'idnumber',
+    consequence: SKIPPED,
+  },
+  [KIND.username]: {
+    code: 'rows.duplicate_username',
+    column: 'username',
+    label: 'Username',
+    consequence: SKIPPED,
+  },
+  [KIND.email]: { code: 'rows.duplicate_email', column: 'email', label: 'Email', consequence: SKIPPED },
+  [KIND.job]: {
+    code: 'rows.duplicate_job_assignment',
+    column: 'idnumber',
+    label: 'Job assignment (user/idnumber)',
+    consequence: 'Totara makes no update to it.',
+  },
+  [KIND.userjob]: {
+    code: 'rows.multiple_jobs_per_user',
+    column: 'useridnumber',
+    label: 'User',
+    consequence: 'only one job assignment per user is allowed while "Update ID numbers" is on.',
+  },
+};
 
 interface Reference {
   row: number;
@@ -75,6 +111,7 @@ export class ElementValidator {
   #index: Record<string, number> = {};
   #usable = false;
   readonly #seen = new FingerprintSet();
+  #spill: SpillDeduper | undefined;
   readonly #parents = new Map<string, { parent: string; row: number }>();
   readonly #managerEdges = new Map<string, { to: string; row: number }>();
   readonly #references: Reference[] = [];
@@ -94,6 +131,7 @@ export class ElementValidator {
     this.#collectIds = options.collectIds ?? false;
     this.#crossRow = (options.checks ?? 'full') === 'full';
     this.#unknownSeverity = options.unknownColumns ?? 'warning';
+    if (options.duplicates === 'disk' && this.#crossRow) this.#spill = new SpillDeduper();
   }
 
   /** Findings kept so far (at most `maxIssues`). */
@@ -122,6 +160,7 @@ export class ElementValidator {
    * useridnumber and idnumber), i.e. it is present and not flagged deleted.
    */
   keeps(key: string): boolean {
+    if (this.#spill) throw new Error('keeps() needs duplicates: "memory"');
     return this.#seen.has(this.element === 'jobassignment' ? KIND.job : KIND.idnumber, key);
   }
 
@@ -375,18 +414,20 @@ export class ElementValidator {
     }
   }
 
-  #duplicate(kind: number, key: string, row: number, column: string, value: string, what: string): void {
-    if (this.#crossRow && !this.#seen.add(kind, key))
-      this.report(
-        'error',
-        `rows.duplicate_${column}`,
-        row,
-        `${what} "${value}" appears on an earlier row too; Totara skips every copy.`,
-        {
-          column,
-          value,
-        },
-      );
+  #duplicate(kind: number, key: string, row: number, value: string): void {
+    if (!this.#crossRow) return;
+    if (this.#spill) this.#spill.add(kind, key, row);
+    else if (!this.#seen.add(kind, key)) this.#reportDuplicate(kind, row, value, undefined);
+  }
+
+  #reportDuplicate(kind: number, row: number, value: string | undefined, firstRow: number | undefined): void {
+    const what = DUPLICATES[kind] as (typeof DUPLICATES)[number];
+    const shown = value === undefined ? '' : ` "${value}"`;
+    const where = firstRow === undefined ? 'also appears on an earlier row' : `repeats row ${firstRow}`;
+    this.report('error', what.code, row, `${what.label}${shown} ${where}; ${what.consequence}`, {
+      column: what.column,
+      value,
+    });
   }
 
   #userRow(cells: readonly string[], row: number, idnumber: string, removing: boolean): void {
@@ -397,13 +438,11 @@ export class ElementValidator {
     this.#requireValues(cells, row, ['username', 'firstname', 'lastname', 'auth'], why);
     if (!own.allowDuplicateEmails)
       this.#requireValues(cells, row, ['email'], 'emails are required while duplicates are not allowed.');
-    if (idnumber !== '') this.#duplicate(KIND.idnumber, idnumber, row, 'idnumber', idnumber, 'idnumber');
+    if (idnumber !== '') this.#duplicate(KIND.idnumber, idnumber, row, idnumber);
     const username = this.#cell(cells, 'username');
-    if (username)
-      this.#duplicate(KIND.username, username.toLowerCase(), row, 'username', username, 'Username');
+    if (username) this.#duplicate(KIND.username, username.toLowerCase(), row, username);
     const email = this.#cell(cells, 'email');
-    if (email && !own.allowDuplicateEmails)
-      this.#duplicate(KIND.email, email.toLowerCase(), row, 'email', email, 'Email');
+    if (email && !own.allowDuplicateEmails) this.#duplicate(KIND.email, email.toLowerCase(), row, email);
   }
 
   #jobRow(cells: readonly string[], row: number, idnumber: string, removing: boolean): void {
@@ -415,28 +454,8 @@ export class ElementValidator {
     if (user === '' || idnumber === '') return;
     const key = `${user}\u0000${idnumber}`;
     if (!this.#crossRow) return;
-    if (!this.#seen.add(KIND.job, key))
-      this.report(
-        'error',
-        'rows.duplicate_job_assignment',
-        row,
-        `Job assignment "${idnumber}" of user "${user}" appears on an earlier row too.`,
-        {
-          column: 'idnumber',
-          value: idnumber,
-        },
-      );
-    if (this.#own.updateIdNumbers && !this.#seen.add(KIND.userjob, user))
-      this.report(
-        'error',
-        'rows.multiple_jobs_per_user',
-        row,
-        `User "${user}" has more than one row while "Update ID numbers" is on.`,
-        {
-          column: 'useridnumber',
-          value: user,
-        },
-      );
+    this.#duplicate(KIND.job, key, row, `${user}/${idnumber}`);
+    if (this.#own.updateIdNumbers) this.#duplicate(KIND.userjob, user, row, user);
     if (removing) return;
     this.#references.push({ row, column: 'useridnumber', value: user });
     for (const [column, label] of [
@@ -517,7 +536,7 @@ export class ElementValidator {
   #hierarchyRow(cells: readonly string[], row: number, idnumber: string, removing: boolean): void {
     if (idnumber === '') return;
     if (this.#crossRow) this.#ids.add(idnumber);
-    this.#duplicate(KIND.idnumber, idnumber, row, 'idnumber', idnumber, 'idnumber');
+    this.#duplicate(KIND.idnumber, idnumber, row, idnumber);
     if (removing) return;
     this.#requireValues(
       cells,
@@ -543,9 +562,20 @@ export class ElementValidator {
     }
   }
 
+  /** Removes the temporary files of `duplicates: 'disk'` (when `finish()` is not reached). */
+  dispose(): void {
+    this.#spill?.dispose();
+    this.#spill = undefined;
+  }
+
   /** Checks that need every row: references to other rows or files, parent cycles, management loops. */
   finish(): void {
     if (!this.#crossRow) return;
+    if (this.#spill) {
+      const found = [...this.#spill.duplicates()].sort((a, b) => a.row - b.row || a.kind - b.kind);
+      for (const dup of found) this.#reportDuplicate(dup.kind, dup.row, undefined, dup.firstRow);
+      this.#spill = undefined;
+    }
     if (this.element === 'jobassignment') this.#finishJobs();
     else if (ELEMENTS[this.element].hierarchy) this.#finishHierarchy();
   }

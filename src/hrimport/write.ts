@@ -37,6 +37,11 @@ export interface WriteElementOptions {
    * memory). `rows`: each row on its own, in constant memory, for sources already known to be unique.
    */
   checks?: 'full' | 'rows' | undefined;
+  /**
+   * Where duplicate checks keep keys: `disk` (default; bucket files in the system temp directory, a few MB for
+   * millions of rows) or `memory` (~16 bytes per key; used anyway with a removal guard).
+   */
+  duplicates?: 'memory' | 'disk' | undefined;
   /** Keep at most this many issues in the result or error. Default 1000. */
   maxIssues?: number | undefined;
   /** Progress in rows. */
@@ -52,6 +57,7 @@ const OPTION_KEYS = [
   'known',
   'removalGuard',
   'checks',
+  'duplicates',
   'maxIssues',
   'onProgress',
   'signal',
@@ -120,6 +126,7 @@ export class ElementWriter<E extends ElementName = ElementName> {
       // The removal guard needs the keys of the file, which only full checks keep.
       checks: this.#options.removalGuard ? 'full' : this.#options.checks,
       unknownColumns: 'error',
+      duplicates: this.#options.removalGuard ? 'memory' : (this.#options.duplicates ?? 'disk'),
     });
     this.#validator.header(columns);
     this.#pendingHeader = this.#encode(columns);
@@ -265,6 +272,7 @@ export class ElementWriter<E extends ElementName = ElementName> {
   /** Drops the temporary file; nothing appears in `csv/ready/`. */
   async abort(): Promise<void> {
     this.#done = true;
+    this.#validator?.dispose();
     await this.#file?.abort();
   }
 }

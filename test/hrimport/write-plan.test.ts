@@ -48,6 +48,8 @@ describe('atomic write into csv/ready/', () => {
       ['rows.duplicate_username', 5002],
       ['rows.duplicate_email', 5002],
     ]);
+    // Duplicates are found on disk (a few MB for millions of rows) and name the row they repeat.
+    expect((error as HrImportValidationError).issues[0]?.message).toContain('repeats row 3');
     expect(await readyFiles(dir)).toEqual([]);
   });
 
