@@ -41,14 +41,12 @@ export async function ltiReport(session: ReplSession, arg: string): Promise<Reco
     const iat = payload.iat * 1000;
     options.now = () => iat;
   }
-  const report: Record<string, unknown> = { header, payload, jwksUrl };
   try {
-    report.launch = await lti.validateLaunch(token, options);
-    report.valid = true;
+    const launch = await lti.validateLaunch(token, options);
+    return { valid: true, jwksUrl, launch, header, payload };
   } catch (error) {
-    report.valid = false;
-    report.error =
+    const problem =
       error instanceof MtsError ? error.toJSON() : { code: 'internal', message: (error as Error).message };
+    return { valid: false, error: problem, jwksUrl, header, payload };
   }
-  return report;
 }

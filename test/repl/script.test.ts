@@ -122,3 +122,18 @@ describe('mts repl -e and piped input', () => {
     }
   });
 });
+
+describe('piped input in the GraphQL mode', () => {
+  it('runs a multi-line document after .gql and prints its data as JSON', async () => {
+    const config = await tempConfigDir();
+    try {
+      const script = ['.gql', 'query status_now {', '  totara_webapi_status { status }', '}', ''].join('\n');
+      const run = await runCli(['repl', '--json'], { MTS_CONFIG_DIR: config.dir }, script);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('"status": "ok"');
+    } finally {
+      await config.cleanup();
+    }
+  });
+});

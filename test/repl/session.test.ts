@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { saveProfile } from '../../src/core/config.js';
@@ -42,7 +42,9 @@ describe('the REPL through in-memory streams', () => {
     repl.type('6 * 7');
     await repl.waitFor('42');
     await repl.end();
-    const history = await readFile(join(config.dir, 'repl-history', 'sandbox.txt'), 'utf8');
+    const path = join(config.dir, 'repl-history', 'sandbox.txt');
+    const history = await readFile(path, 'utf8');
+    expect((await stat(path)).mode & 0o077).toBe(0);
     expect(history).toContain('6 * 7');
     expect(history).toContain("password: '***'");
     for (const secret of ['Hunter2-very-secret', 'sandbox0000000000000000000000moodle', 'Sandbox-admin-1'])
@@ -100,3 +102,23 @@ async function sandbox_courseCount(repl: ReturnType<typeof memoryRepl>): Promise
   const all = [...out.matchAll(/count=(\d+)/g)];
   return Number(all.at(-1)?.[1]);
 }
+
+describe('the prompt', () => {
+  it('is red for a production profile and says read-only', async () => {
+    const config = await tempConfigDir();
+    try {
+      const env = { MTS_CONFIG_DIR: config.dir };
+      await saveProfile('live', { moodleUrl: 'http://127.0.0.1:9', production: true }, { env });
+      await saveProfile('lab', { moodleUrl: 'http://127.0.0.1:9' }, { env });
+      const live = memoryRepl({ ...env, NO_COLOR: undefined, FORCE_COLOR: '1' }, { profile: 'live' });
+      await live.waitFor('\u001b[31mlive\u001b[39m \u001b[2m(ro)\u001b[22m> ');
+      await live.end();
+      const lab = memoryRepl({ ...env, NO_COLOR: undefined, FORCE_COLOR: '1' }, { profile: 'lab' });
+      const out = await lab.waitFor('> ');
+      expect(out).toContain('\u001b[36mlab\u001b[39m> ');
+      await lab.end();
+    } finally {
+      await config.cleanup();
+    }
+  });
+});
