@@ -95,29 +95,30 @@ export class Transport {
    */
   async request(req: HttpRequest): Promise<HttpResponse> {
     const method = req.method ?? (req.body === undefined ? 'GET' : 'POST');
-    const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
-    const policy =
-      req.retry === undefined ? this.retryPolicy : resolveRetryPolicy(this.retryPolicy, req.retry);
+    const headers: Record<string, string> =
+      req.headers === undefined
+        ? { 'user-agent': this.userAgent }
+        : { 'user-agent': this.userAgent, ...req.headers };
+    const sent = new SentRequest(method, req, headers, req.timeoutMs ?? this.timeoutMs);
     const replayable =
       typeof req.body === 'string' || req.body instanceof Uint8Array || req.body === undefined;
-    const safe = req.idempotent === true && replayable;
-    const timeoutMs = req.timeoutMs ?? this.timeoutMs;
-    let redacted: RedactedRequest | undefined;
-    const redactedRequest = () => {
-      redacted ??= redactRequest(method, req.url, headers, req.body);
-      return redacted;
-    };
-
+    if (req.idempotent !== true || !replayable) {
+      // Never repeated: one attempt, whatever it gives.
+      if (debugEnabled()) debug('request', method, sent.redacted().url, 'attempt 1');
+      return this.#attempt(sent, 1);
+    }
+    const policy =
+      req.retry === undefined ? this.retryPolicy : resolveRetryPolicy(this.retryPolicy, req.retry);
     for (let attempt = 1; ; attempt++) {
-      if (debugEnabled()) debug('request', method, redactedRequest().url, `attempt ${attempt}`);
+      if (debugEnabled()) debug('request', method, sent.redacted().url, `attempt ${attempt}`);
       let response: HttpResponse;
       try {
-        response = await this.#attempt(method, req, headers, timeoutMs, redactedRequest, attempt);
+        response = await this.#attempt(sent, attempt);
       } catch (error) {
         const transportError = error as TransportError;
         const retryable =
           transportError.code === 'transport.network' || transportError.code === 'transport.timeout';
-        const decision = decideRetry(policy, attempt, { networkError: retryable }, safe);
+        const decision = decideRetry(policy, attempt, { networkError: retryable }, true);
         if (!decision.retry) throw error;
         req.onRetry?.({ attempt, delayMs: decision.delayMs, error });
         await sleep(decision.delayMs, req.signal);
@@ -127,7 +128,7 @@ export class Transport {
         policy,
         attempt,
         { status: response.status, retryAfterMs: parseRetryAfter(response.headers['retry-after']) },
-        safe,
+        true,
       );
       if (!decision.retry) return response;
       await response.body.dump().catch(() => undefined);
@@ -137,77 +138,170 @@ export class Transport {
     }
   }
 
-  async #attempt(
-    method: HttpMethod,
-    req: HttpRequest,
-    headers: Record<string, string>,
-    timeoutMs: number,
-    redactedRequest: () => RedactedRequest,
-    attempt: number,
-  ): Promise<HttpResponse> {
-    if (req.signal?.aborted) throw abortedError(redactedRequest(), req.signal.reason);
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer =
-      timeoutMs > 0
-        ? setTimeout(() => {
-            timedOut = true;
-            controller.abort(new Error('deadline'));
-          }, timeoutMs)
-        : undefined;
-    const onCallerAbort = () => controller.abort(req.signal?.reason);
-    req.signal?.addEventListener('abort', onCallerAbort, { once: true });
-    const cleanup = () => {
-      if (timer) clearTimeout(timer);
-      req.signal?.removeEventListener('abort', onCallerAbort);
-    };
-    const classify = (error: unknown): TransportError => {
-      if (timedOut) {
-        return new TransportError(
-          'transport.timeout',
-          `No complete answer from ${redactedRequest().url} within ${timeoutMs} ms.`,
-          {
-            hint: 'The server is slow or unreachable; raise timeoutMs for this call or check the site.',
-            request: redactedRequest(),
-            cause: error,
-          },
-        );
-      }
-      if (req.signal?.aborted) return abortedError(redactedRequest(), error);
-      return networkError(redactedRequest(), error);
-    };
+  async #attempt(sent: SentRequest, attempt: number): Promise<HttpResponse> {
+    const callerSignal = sent.req.signal;
+    if (callerSignal?.aborted) throw abortedError(sent.redacted(), callerSignal.reason);
+    const control = new AttemptControl(sent, callerSignal);
+    let response: Awaited<ReturnType<typeof undiciRequest>>;
     try {
-      const {
-        statusCode,
-        headers: responseHeaders,
-        body,
-      } = await undiciRequest(req.url, {
+      response = await undiciRequest(sent.req.url, {
         dispatcher: this.dispatcher,
-        method,
-        headers,
-        body: req.body as string | Uint8Array | Readable | undefined,
-        signal: controller.signal,
+        method: sent.method,
+        headers: sent.headers,
+        body: sent.req.body as string | Uint8Array | Readable | undefined,
+        signal: control.signal(),
       });
-      if (timer) {
-        body.once('close', cleanup);
-        body.once('end', cleanup);
-      } else {
-        body.once('close', cleanup);
-      }
-      return {
-        status: statusCode,
-        headers: responseHeaders,
-        body: body as HttpResponse['body'],
-        get request() {
-          return redactedRequest();
-        },
-        attempts: attempt,
-        classifyError: classify,
-      };
     } catch (error) {
-      cleanup();
-      throw classify(error);
+      control.dispose();
+      throw control.classify(error);
     }
+    const body = response.body as HttpResponse['body'] & { [kControl]?: AttemptControl };
+    if (control.needsDisposal()) {
+      body[kControl] = control;
+      body.once('close', disposeOnClose);
+    }
+    return new AttemptResponse(response.statusCode, response.headers, body, sent, control, attempt);
+  }
+}
+
+/** One request as the caller gave it, with its redacted copy made only when an error or debug output needs it. */
+class SentRequest {
+  #redacted: RedactedRequest | undefined;
+  constructor(
+    readonly method: HttpMethod,
+    readonly req: HttpRequest,
+    readonly headers: Record<string, string>,
+    readonly timeoutMs: number,
+  ) {}
+
+  redacted(): RedactedRequest {
+    this.#redacted ??= redactRequest(this.method, this.req.url, this.headers, this.req.body);
+    return this.#redacted;
+  }
+}
+
+const kControl = Symbol('mts.attemptControl');
+
+function disposeOnClose(this: { [kControl]?: AttemptControl }): void {
+  this[kControl]?.dispose();
+}
+
+function onDeadline(control: AttemptControl): void {
+  control.timedOut = true;
+  control.abort(new Error('deadline'));
+}
+
+type AbortListener = (this: unknown, event?: unknown) => void;
+
+/**
+ * The abort handle of one attempt: the deadline and the caller's signal in one, without an AbortController,
+ * a closure or an EventTarget per request (they dominated the cost of a fast call). undici and Node's http2 accept
+ * it as a request `signal`: they read `aborted` and `reason` and add one `abort` listener.
+ */
+class AttemptControl {
+  aborted = false;
+  reason: unknown;
+  timedOut = false;
+  #listeners: AbortListener[] | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #caller: AbortSignal | undefined;
+  readonly #sent: SentRequest;
+
+  constructor(sent: SentRequest, caller: AbortSignal | undefined) {
+    this.#sent = sent;
+    if (sent.timeoutMs > 0) this.#timer = setTimeout(onDeadline, sent.timeoutMs, this);
+    if (caller) {
+      this.#caller = caller;
+      caller.addEventListener('abort', this, { once: true });
+    }
+  }
+
+  /** What undici is given as `signal`: this object, or nothing when neither a deadline nor a caller can abort. */
+  signal(): AbortSignal | undefined {
+    return this.#timer === undefined && this.#caller === undefined
+      ? undefined
+      : (this as unknown as AbortSignal);
+  }
+
+  needsDisposal(): boolean {
+    return this.#timer !== undefined || this.#caller !== undefined;
+  }
+
+  /** The caller's signal fired (EventTarget calls `handleEvent` of a listener object). */
+  handleEvent(): void {
+    this.abort(this.#caller?.reason);
+  }
+
+  addEventListener(type: string, listener: AbortListener): void {
+    if (type !== 'abort') return;
+    if (this.#listeners) this.#listeners.push(listener);
+    else this.#listeners = [listener];
+  }
+
+  removeEventListener(type: string, listener: AbortListener): void {
+    const listeners = this.#listeners;
+    if (type !== 'abort' || !listeners) return;
+    const index = listeners.indexOf(listener);
+    if (index >= 0) listeners.splice(index, 1);
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    const listeners = this.#listeners;
+    this.#listeners = undefined;
+    if (listeners) for (const listener of listeners) listener.call(this, { type: 'abort', target: this });
+  }
+
+  /** Stops the deadline and forgets the caller's signal (the answer is complete, or failed). */
+  dispose(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#caller?.removeEventListener('abort', this);
+    this.#caller = undefined;
+  }
+
+  classify(error: unknown): TransportError {
+    const sent = this.#sent;
+    if (this.timedOut) {
+      return new TransportError(
+        'transport.timeout',
+        `No complete answer from ${sent.redacted().url} within ${sent.timeoutMs} ms.`,
+        {
+          hint: 'The server is slow or unreachable; raise timeoutMs for this call or check the site.',
+          request: sent.redacted(),
+          cause: error,
+        },
+      );
+    }
+    if (sent.req.signal?.aborted) return abortedError(sent.redacted(), error);
+    return networkError(sent.redacted(), error);
+  }
+}
+
+/** A response of one attempt; `request` (the redacted copy) is made on first read. */
+class AttemptResponse implements HttpResponse {
+  readonly #control: AttemptControl;
+  readonly #sent: SentRequest;
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string | string[] | undefined>,
+    readonly body: HttpResponse['body'],
+    sent: SentRequest,
+    control: AttemptControl,
+    readonly attempts: number,
+  ) {
+    this.#sent = sent;
+    this.#control = control;
+  }
+
+  get request(): RedactedRequest {
+    return this.#sent.redacted();
+  }
+
+  classifyError(error: unknown): TransportError {
+    return this.#control.classify(error);
   }
 }
 
@@ -239,30 +333,64 @@ export async function readText(response: HttpResponse, limitBytes = 64 * 1024 * 
 }
 
 /** Reads a response body into one buffer, refusing bodies over `limitBytes` (default 64 MiB). */
-export async function readBytes(response: HttpResponse, limitBytes = 64 * 1024 * 1024): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of response.body) {
-      size += (chunk as Buffer).length;
-      if (size > limitBytes) {
-        response.body.destroy();
-        throw new TransportError(
-          'transport.body_too_large',
-          `The response from ${response.request.url} exceeds ${limitBytes} bytes.`,
-          {
-            hint: 'Download it as a stream instead, or raise the limit.',
-            request: response.request,
-            status: response.status,
-          },
-        );
-      }
-      chunks.push(chunk as Buffer);
+export function readBytes(response: HttpResponse, limitBytes = 64 * 1024 * 1024): Promise<Buffer> {
+  const body = response.body;
+  // Listening to 'data' costs far less per response than an async iterator over the stream.
+  return new Promise<Buffer>((resolve, reject) => {
+    if (body.readableEnded) {
+      resolve(Buffer.alloc(0));
+      return;
     }
-  } catch (error) {
-    throw error instanceof TransportError ? error : response.classifyError(error);
-  }
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+    if (body.destroyed) {
+      reject(response.classifyError(body.errored ?? prematureClose()));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    body.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > limitBytes) {
+        settled = true;
+        body.destroy();
+        reject(
+          new TransportError(
+            'transport.body_too_large',
+            `The response from ${response.request.url} exceeds ${limitBytes} bytes.`,
+            {
+              hint: 'Download it as a stream instead, or raise the limit.',
+              request: response.request,
+              status: response.status,
+            },
+          ),
+        );
+        return;
+      }
+      chunks.push(chunk);
+    });
+    body.once('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    });
+    body.once('error', (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      reject(error instanceof TransportError ? error : response.classifyError(error));
+    });
+    body.once('close', () => {
+      if (settled) return;
+      settled = true;
+      reject(response.classifyError(body.errored ?? prematureClose()));
+    });
+  });
+}
+
+function prematureClose(): Error {
+  return Object.assign(new Error('The response body was closed before it ended.'), {
+    code: 'ERR_STREAM_PREMATURE_CLOSE',
+  });
 }
 
 /** A short, single-line excerpt of a body for error messages (HTML tags stripped, secrets masked upstream). */
