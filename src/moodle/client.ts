@@ -12,7 +12,7 @@ import { Transport } from '../core/transport.js';
 import { type BatchCall, type BatchOptions, type BatchResult, runBatch } from './batch.js';
 import { assertValidParams, normaliseParams, resolveFunction } from './check.js';
 import { coreFunctionTable, type FunctionTable, type WsFunctionInfo } from './definitions.js';
-import { encodePairs, type FormPair, flattenParams } from './encode.js';
+import { type EncodedForm, encodeForm, encodeParams } from './encode.js';
 import { MoodleError, MoodleInputError } from './errors.js';
 import {
   type DownloadOptions,
@@ -90,6 +90,12 @@ const CLIENT_OPTION_KEYS = [
 
 const SETTING_KEYS = ['filter', 'fileurl', 'lang', 'timezone', 'raw'] as const;
 
+/** The headers of every REST call (the transport copies them, adding its user agent). */
+const REST_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'application/x-www-form-urlencoded',
+  accept: 'application/json',
+});
+
 /**
  * A Moodle Web Services client (REST protocol, JSON).
  *
@@ -113,10 +119,14 @@ export class MoodleClient {
   readonly #onWarning: WarningListener;
   readonly #site: SiteAccess;
   #batchSupported: boolean | undefined;
+  readonly #endpoint: string;
+  #tokenFieldFor: string | undefined;
+  #tokenFieldText = '';
 
   constructor(options: MoodleClientOptions) {
     assertKnownOptions('MoodleClient', options, CLIENT_OPTION_KEYS);
     this.url = normaliseSiteUrl(options.url);
+    this.#endpoint = `${this.url}/webservice/rest/server.php`;
     this.#token = options.token || undefined;
     registerSecret(this.#token);
     this.#transport = new Transport({
@@ -200,18 +210,19 @@ export class MoodleClient {
     const info = resolveFunction(this.functions, fn, this.#strict);
     const normalised = normaliseParams(params) as Record<string, unknown>;
     if (info && (options.validate ?? this.#validate)) assertValidParams(info, normalised);
-    const control = this.#controlPairs(fn, options);
-    const pairs = flattenParams(normalised);
+    const control = this.#controlForm(fn, options);
+    const form = encodeForm(normalised);
     const maxVars = options.maxInputVars ?? this.#maxInputVars;
-    if (control.length + pairs.length <= maxVars) {
-      return (await this.#send(fn, info, control, pairs, options)) as ResultOf<F>;
+    if (control.fields + form.fields <= maxVars) {
+      const body = form.fields === 0 ? control.body : `${control.body}&${form.body}`;
+      return (await this.#send(fn, info, body, options)) as ResultOf<F>;
     }
     return (await this.#sendSplit(
       fn,
       info,
       normalised,
       control,
-      pairs.length,
+      form.fields,
       maxVars,
       options,
     )) as ResultOf<F>;
@@ -296,32 +307,40 @@ export class MoodleClient {
     return downloadFile(this.#site, url, options);
   }
 
-  #controlPairs(fn: string, options: MoodleCallOptions): FormPair[] {
-    const pairs: FormPair[] = [
-      ['wstoken', this.#site.token()],
-      ['wsfunction', fn],
-      ['moodlewsrestformat', 'json'],
-    ];
+  /** `wstoken`, `wsfunction`, the format and the `moodlewssetting*` fields, encoded (fn is a checked name). */
+  #controlForm(fn: string, options: MoodleCallOptions): EncodedForm {
+    let body = `${this.#tokenField()}&wsfunction=${fn}&moodlewsrestformat=json`;
+    let fields = 3;
     for (const key of SETTING_KEYS) {
       const value = options[key] ?? this.#settings[key];
       if (value === undefined) continue;
-      pairs.push([`moodlewssetting${key}`, typeof value === 'boolean' ? (value ? '1' : '0') : String(value)]);
+      body += `&${encodeParams({ [`moodlewssetting${key}`]: typeof value === 'boolean' ? (value ? '1' : '0') : String(value) })}`;
+      fields++;
     }
-    return pairs;
+    return { body, fields };
+  }
+
+  /** `wstoken=...`, encoded once per token. */
+  #tokenField(): string {
+    const token = this.#site.token();
+    if (this.#tokenFieldFor !== token) {
+      this.#tokenFieldFor = token;
+      this.#tokenFieldText = encodeParams({ wstoken: token });
+    }
+    return this.#tokenFieldText;
   }
 
   async #send(
     fn: string,
     info: WsFunctionInfo | undefined,
-    control: FormPair[],
-    pairs: FormPair[],
+    body: string,
     options: MoodleCallOptions,
   ): Promise<unknown> {
     const response = await this.#transport.request({
       method: 'POST',
-      url: `${this.url}/webservice/rest/server.php`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: encodePairs(control.concat(pairs)),
+      url: this.#endpoint,
+      headers: REST_HEADERS,
+      body,
       idempotent: info?.type === 'read',
       signal: options.signal,
       timeoutMs: options.timeoutMs,
@@ -336,7 +355,7 @@ export class MoodleClient {
     fn: string,
     info: WsFunctionInfo | undefined,
     params: Record<string, unknown>,
-    control: FormPair[],
+    control: EncodedForm,
     fieldCount: number,
     maxVars: number,
     options: MoodleCallOptions,
@@ -344,15 +363,15 @@ export class MoodleClient {
     const plan =
       options.split === false
         ? { reason: 'splitting is turned off' }
-        : planSplit(info, params, maxVars - control.length);
+        : planSplit(info, params, maxVars - control.fields);
     if ('reason' in plan) {
       throw new MoodleInputError(
         'moodle.too_many_input_vars',
-        `${fn} needs ${fieldCount + control.length} form fields, more than max_input_vars (${maxVars}); PHP would silently drop the rest, and ${plan.reason}.`,
+        `${fn} needs ${fieldCount + control.fields} form fields, more than max_input_vars (${maxVars}); PHP would silently drop the rest, and ${plan.reason}.`,
         {
           hint: 'Send fewer items per call, or raise maxInputVars if the site allows more (php.ini max_input_vars).',
           fn,
-          details: { fields: fieldCount + control.length, maxInputVars: maxVars },
+          details: { fields: fieldCount + control.fields, maxInputVars: maxVars },
         },
       );
     }
@@ -360,7 +379,7 @@ export class MoodleClient {
     let done = 0;
     for (const [index, chunk] of plan.chunks.entries()) {
       try {
-        results.push(await this.#send(fn, info, control, chunk.pairs, options));
+        results.push(await this.#send(fn, info, `${control.body}&${encodeForm(chunk.params).body}`, options));
       } catch (error) {
         if (index === 0 || !(error instanceof MoodleError || error instanceof Error)) throw error;
         throw new MoodleSplitError(fn, plan.key, done, error, joinResults(info as WsFunctionInfo, results));

@@ -172,5 +172,123 @@ export function encodePairs(pairs: readonly FormPair[]): string {
  * ```
  */
 export function encodeParams(params: Readonly<Record<string, unknown>>): string {
-  return encodePairs(flattenParams(params));
+  return encodeForm(params).body;
+}
+
+/** A form body and how many fields it holds (what PHP's `max_input_vars` counts). */
+export interface EncodedForm {
+  body: string;
+  fields: number;
+}
+
+/**
+ * Encodes parameters straight into a form body, the same bytes as `encodePairs(flattenParams(params))` without
+ * the pairs in between: names are percent-encoded piece by piece on the way down (an item's prefix once, each
+ * `[key]` once per process), so a 10,000-user payload costs little. Throws the same errors as
+ * {@link flattenParams}.
+ *
+ * @example
+ * ```ts
+ * encodeForm({ values: ['a b'] }); // { body: 'values[0]=a%20b', fields: 1 }
+ * ```
+ */
+export function encodeForm(params: Readonly<Record<string, unknown>>): EncodedForm {
+  const writer = new FormWriter();
+  for (const key of Object.keys(params)) {
+    if (key === '' || /[[\]. ]/.test(key)) throw badKey(key, key);
+    writer.path.push(key);
+    writer.write(encodeValue(key), params[key]);
+    writer.path.pop();
+  }
+  return { body: writer.parts.join('&'), fields: writer.parts.length };
+}
+
+function encodeValue(value: string): string {
+  return SAFE_VALUE.test(value) ? value : encodeURIComponent(value);
+}
+
+/** `[key]` percent-encoded, remembered for the keys seen (parameter names repeat in every item). */
+const bracketed = new Map<string, string>();
+
+function bracketKey(key: string): string {
+  let piece = bracketed.get(key);
+  if (piece === undefined) {
+    piece = `[${encodeValue(key)}]`;
+    if (bracketed.size < 4096) bracketed.set(key, piece);
+  }
+  return piece;
+}
+
+class FormWriter {
+  readonly parts: string[] = [];
+  /** Where the walk is, as raw keys and indexes: turned into a name only for an error. */
+  readonly path: Array<string | number> = [];
+
+  name(): string {
+    let name = String(this.path[0]);
+    for (let i = 1; i < this.path.length; i++) name += `[${this.path[i]}]`;
+    return name;
+  }
+
+  write(encoded: string, value: unknown): void {
+    if (this.path.length > 64) {
+      const name = this.name();
+      throw new InputError('moodle.too_deep', `${name} is nested deeper than PHP accepts (64 levels).`, {
+        details: { path: name },
+      });
+    }
+    if (typeof value === 'string') {
+      this.parts.push(`${encoded}=${encodeValue(value)}`);
+      return;
+    }
+    if (value === null || value === undefined) return;
+    if (typeof value === 'object' && !(value instanceof Date)) {
+      this.#nest(encoded, value);
+      return;
+    }
+    let leaf: string;
+    if (typeof value === 'boolean') leaf = value ? '1' : '0';
+    else if (typeof value === 'number' && Number.isSafeInteger(value) && !Object.is(value, -0))
+      leaf = `${value}`;
+    else leaf = formatLeaf(value, this.name()) as string;
+    this.parts.push(`${encoded}=${encodeValue(leaf)}`);
+  }
+
+  #nest(encoded: string, value: object): void {
+    const path = this.path;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        this.write(`${encoded}[${i}]`, value[i]);
+        path.pop();
+      }
+      return;
+    }
+    const record = value as Record<string, unknown>;
+    // for-in over own keys only: the same keys, in the same order, as Object.keys, without an array per object.
+    for (const key in record) {
+      if (!Object.hasOwn(record, key)) continue;
+      if (key === '' || key.includes('[') || key.includes(']')) throw badKey(this.name(), key);
+      path.push(key);
+      this.write(encoded + bracketKey(key), record[key]);
+      path.pop();
+    }
+  }
+}
+
+/**
+ * How many form fields `value` becomes once encoded (its leaves that are not null or undefined), without
+ * encoding it. Checks nothing: use it on parameters that have been encoded once already.
+ */
+export function countFields(value: unknown): number {
+  if (value === null || value === undefined) return 0;
+  if (typeof value !== 'object' || value instanceof Date) return 1;
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) count += countFields(value[i]);
+    return count;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) if (Object.hasOwn(record, key)) count += countFields(record[key]);
+  return count;
 }

@@ -5,12 +5,11 @@
  * is sent in pieces that each fit; any other call that does not fit is refused before sending.
  */
 import type { WsDesc, WsFunctionInfo } from './definitions.js';
-import { type FormPair, flattenParams } from './encode.js';
+import { countFields } from './encode.js';
 
-/** One planned request: its parameters and their pairs. */
+/** One planned request: its parameters. */
 export interface SplitChunk {
   params: Record<string, unknown>;
-  pairs: FormPair[];
   /** How many list items it carries. */
   items: number;
 }
@@ -44,8 +43,8 @@ export function resultsJoinable(info: WsFunctionInfo): boolean {
 }
 
 /**
- * Plans pieces of at most `budget` pairs each (the site's `max_input_vars` minus the control fields), or says
- * why the call cannot be split.
+ * Plans pieces of at most `budget` fields each (the site's `max_input_vars` minus the control fields), or says
+ * why the call cannot be split. `params` must have been encoded once (so that counting fields is enough).
  */
 export function planSplit(
   info: WsFunctionInfo | undefined,
@@ -67,19 +66,19 @@ export function planSplit(
   const items = params[key] as unknown[];
   const rest = { ...params };
   delete rest[key];
-  const base = flattenParams(rest).length;
+  const base = countFields(rest);
   const chunks: SplitChunk[] = [];
   let current: unknown[] = [];
   let size = base;
   const flush = () => {
     if (current.length === 0) return;
     const chunkParams = { ...rest, [key]: current };
-    chunks.push({ params: chunkParams, pairs: flattenParams(chunkParams), items: current.length });
+    chunks.push({ params: chunkParams, items: current.length });
     current = [];
     size = base;
   };
   for (const item of items) {
-    const cost = flattenParams({ [key]: [item] }).length;
+    const cost = countFields(item);
     if (base + cost > budget) return { reason: `one item of ${key} alone needs ${cost} fields` };
     if (size + cost > budget) flush();
     current.push(item);
