@@ -5,7 +5,6 @@
 import {
   type ASTNode,
   type FieldNode,
-  type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLField,
   type GraphQLNamedType,
@@ -22,7 +21,7 @@ import {
   type TypeNode,
   typeFromAST,
 } from 'graphql';
-import { fragmentsUsedBy, type OperationSet } from '../../src/totara/schema/documents.js';
+import { fragmentsUsedBy, type OperationSet, positionOf } from '../../src/totara/schema/documents.js';
 import { TotaraSchemaError } from '../../src/totara/schema/errors.js';
 import { dateFormatDefault, type ScalarOverride, scalarRef, tsName, wrapType } from './render.js';
 
@@ -71,7 +70,9 @@ export function emitOperations(
   for (const { node, path } of fragments) {
     const parent = schema.getType(node.typeCondition.name.value) as GraphQLCompositeType;
     const name = claim(`${node.name.value}_fragment`, `fragment ${node.name.value} (${path})`);
-    out.push(`\n/** Fragment \`${node.name.value}\` on \`${parent.name}\` (${path}:${lineOf(node)}). */\n`);
+    out.push(
+      `\n/** Fragment \`${node.name.value}\` on \`${parent.name}\` (${path}:${positionOf(node).line}). */\n`,
+    );
     out.push(`export type ${name} = ${emitter.selection(parent, node.selectionSet.selections, '')};\n`);
   }
   for (const { node, path } of set.operations) {
@@ -80,7 +81,7 @@ export function emitOperations(
     const constName = claim(safeIdentifier(opName), `${node.operation} ${opName} (${path})`);
     const result = claim(`${opName}_result`, `the result of ${opName}`);
     const variables = claim(`${opName}_variables`, `the variables of ${opName}`);
-    out.push(`\n/** Variables of ${node.operation} \`${opName}\` (${path}:${lineOf(node)}). */\n`);
+    out.push(`\n/** Variables of ${node.operation} \`${opName}\` (${path}:${positionOf(node).line}). */\n`);
     out.push(`export type ${variables} = ${emitter.variables(node)};\n`);
     out.push(`\n/** Result of ${node.operation} \`${opName}\`. */\n`);
     out.push(`export type ${result} = ${emitter.selection(root, node.selectionSet.selections, '')};\n`);
@@ -236,11 +237,6 @@ const RESERVED_VALUES = new Set(
 
 function safeIdentifier(name: string): string {
   return RESERVED_VALUES.has(name) ? `${name}_document` : name;
-}
-
-function lineOf(node: OperationDefinitionNode | FragmentDefinitionNode): number {
-  const loc = node.loc;
-  return loc ? loc.source.body.slice(0, loc.start).split('\n').length : 1;
 }
 
 function stripLocations(node: unknown): unknown {

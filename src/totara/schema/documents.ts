@@ -199,7 +199,8 @@ export function fragmentsUsedBy(
   return [...used.values()];
 }
 
-function positionOf(node: DefinitionNode): { path: string; line: number; column: number } {
+/** Where a definition starts: its file (the `Source` name), line and column. */
+export function positionOf(node: DefinitionNode): { path: string; line: number; column: number } {
   const loc = node.loc;
   if (!loc) return { path: '<document>', line: 1, column: 1 };
   const before = loc.source.body.slice(0, loc.start);

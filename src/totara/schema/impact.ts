@@ -13,7 +13,7 @@ import {
   visitWithTypeInfo,
 } from 'graphql';
 import type { SchemaChange } from './diff.js';
-import { fragmentsUsedBy, indexDocuments, type SourceDocument } from './documents.js';
+import { fragmentsUsedBy, indexDocuments, positionOf, type SourceDocument } from './documents.js';
 
 /** How a schema change reaches one of the user's stored operations. */
 export interface OperationImpact {
@@ -63,7 +63,7 @@ export function operationImpacts(
       (change.severity === 'breaking' ? breaking : dangerous).add(change.coordinate);
     }
     const errors = validate(newSchema, document, RULES).map((e) => e.message);
-    const line = node.loc ? node.loc.source.body.slice(0, node.loc.start).split('\n').length : 1;
+    const { line } = positionOf(node);
     out.push({
       path,
       line,
