@@ -58,6 +58,7 @@ export async function runRepl(options: RunReplOptions): Promise<number> {
     history: interactive,
   });
   session.bind(options.sandbox ? 'sandbox' : options.profile);
+  session.raw = options.json === true;
   try {
     return interactive ? await interactiveLoop(session, options) : await scriptLoop(session, options);
   } finally {

@@ -1,6 +1,7 @@
 import { buildSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { completeInput, keyPathAtEnd } from '../../repl/complete.js';
+import { describeName } from '../../repl/describe.js';
 import { completeGraphql } from '../../repl/graphql-complete.js';
 import { isMutationDocument } from '../../repl/guard.js';
 import { redactHistoryLine } from '../../repl/history.js';
@@ -58,6 +59,17 @@ describe('REPL completion', () => {
       'username',
     );
     expect(complete('{ totara_webapi_status { ti', 'gql')).toEqual([['timestamp'], 'ti']);
+  });
+
+  it('.describe shows a function, a Totara query with its arguments, and a type', () => {
+    const fn = describeName(k, 'core_user_create_users') ?? '';
+    expect(fn).toContain('core_user_create_users (write');
+    expect(fn).toMatch(/users: list of \(required\)\n\s+createpassword: bool/);
+    const query = describeName(k, 'core_user_users') ?? '';
+    expect(query).toContain('query core_user_users: core_user_users_result!');
+    expect(query).toContain('query: core_user_users_query');
+    expect(describeName(k, 'totara_webapi_status')).toContain('status: String!');
+    expect(describeName(k, 'nothing_by_that_name')).toBeUndefined();
   });
 
   it('completes profile names for .profile', () => {
