@@ -146,9 +146,20 @@ export async function pick(
       },
     );
   }
+  const keyObject = KeyObject.from(key as webcrypto.CryptoKey);
+  // jose refuses RSA keys under 2048 bits when it verifies; the signature check here runs on node:crypto, so the
+  // same floor is enforced at import.
+  const bits = keyObject.asymmetricKeyDetails?.modulusLength;
+  if (jwk.kty === 'RSA' && (bits === undefined || bits < 2048))
+    throw ltiError(
+      'launch',
+      'lti.key_unusable',
+      `Key ${want.kid ?? '(no kid)'} in ${source} is a ${bits ?? '?'}-bit RSA key; at least 2048 bits are required.`,
+      { moodle, vars },
+    );
   const selection: KeySelection = {
     key,
-    keyObject: KeyObject.from(key as webcrypto.CryptoKey),
+    keyObject,
     kid: want.kid,
     kids: kidsOf(jwks),
   };

@@ -1,4 +1,5 @@
 /** Every allowed algorithm verifies a good token and refuses a tampered one; keys must match the algorithm. */
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ALLOWED_ALGORITHMS, LaunchValidator, type LtiError } from '../../src/lti/index.js';
@@ -42,5 +43,18 @@ describe('allowed algorithms', () => {
       .validate(`${b64({ alg: 'ES256', kid: 'rsa' })}.${p}.${s}`)
       .catch((e) => e)) as LtiError;
     expect(error.code).toBe('lti.key_unusable');
+  });
+
+  it('refuses an RSA key shorter than 2048 bits, as jose would', async () => {
+    // jose will not make or sign with such a key, so node:crypto does both.
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'short' };
+    const signingInput = `${b64({ alg: 'RS256', kid: 'short' })}.${b64(launchPayload())}`;
+    const token = `${signingInput}.${sign('sha256', Buffer.from(signingInput), privateKey).toString('base64url')}`;
+    const error = (await validatorFor(jwk)
+      .validate(token)
+      .catch((e) => e)) as LtiError;
+    expect(error.code).toBe('lti.key_unusable');
+    expect(error.message).toContain('1024-bit');
   });
 });
