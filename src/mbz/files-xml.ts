@@ -1,4 +1,5 @@
-import { checkXml, decodeText, NULL_MARKER } from './xml.js';
+import { NULL_MARKER } from './xml.js';
+import { scanXml } from './xml-scan.js';
 
 /** One record of `files.xml`: a file of the course as Moodle's file API knew it. Ids stay strings. */
 export interface BackupFileRecord {
@@ -71,28 +72,44 @@ export function isDirectoryRecord(record: BackupFileRecord): boolean {
  * ```
  */
 export function parseFilesXml(content: Buffer | string, path = FILES_XML_PATH): BackupFileRecord[] {
-  // files.xml can hold tens of thousands of flat records: once the document is known to be well-formed, the
-  // records are read with a scanner about ten times faster than building a generic tree.
-  const text = checkXml(content, path);
+  // files.xml can hold tens of thousands of flat records: they are built straight from the scanner's events
+  // (<files><file id><field>text</field>...</file></files>) instead of through a generic tree.
   const records: BackupFileRecord[] = [];
-  for (const match of text.matchAll(FILE_RECORD)) records.push(toRecord(match[1] ?? '', match[2] ?? ''));
+  let depth = 0;
+  let id = '';
+  let fields: Record<string, string | null> = {};
+  let text = '';
+  scanXml(content, path, {
+    open(name, attributes) {
+      depth++;
+      if (depth === 2 && name === 'file') {
+        id = attributes?.id ?? '';
+        fields = Object.create(null) as Record<string, string | null>;
+      }
+      text = '';
+    },
+    text(value) {
+      text += value;
+    },
+    leaf(name, value) {
+      if (depth === 2) fields[name] = value === NULL_MARKER ? null : value;
+    },
+    close(name) {
+      if (depth === 3) fields[name] = text === NULL_MARKER ? null : text;
+      else if (depth === 2 && name === 'file') records.push(toRecord(id, fields));
+      text = '';
+      depth--;
+    },
+  });
   return records;
 }
 
-const FILE_RECORD = /<file\s+id="([^"]*)"\s*>([\s\S]*?)<\/file>/g;
-const LEAF = /<([A-Za-z_][\w.-]*)\s*(?:\/>|>([^<]*)<\/\1\s*>)/g;
-
-function toRecord(id: string, body: string): BackupFileRecord {
-  const fields: Record<string, string | null> = {};
-  for (const leaf of body.matchAll(LEAF)) {
-    const raw = (leaf[2] ?? '').trim();
-    fields[leaf[1] as string] = raw === NULL_MARKER ? null : decodeText(raw);
-  }
+function toRecord(id: string, fields: Record<string, string | null>): BackupFileRecord {
   const text = (name: string) => fields[name] ?? '';
   const nullable = (name: string) => fields[name] ?? null;
   const size = Number(text('filesize'));
   return {
-    id: decodeText(id),
+    id,
     contenthash: text('contenthash'),
     contextid: text('contextid'),
     component: text('component'),

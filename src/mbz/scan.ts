@@ -20,7 +20,7 @@ import {
   type SectionInfo,
 } from './inventory-parsers.js';
 import { type BackupManifest, MANIFEST_PATH, parseManifest } from './manifest.js';
-import { parseXml } from './xml.js';
+import { checkXml } from './xml.js';
 
 /** What a scan reads beyond the manifest, files.xml, users.xml and the archive index. */
 export interface ScanParts {
@@ -114,7 +114,7 @@ export async function scanBackup(
         return;
     }
     if (parts.inventory && readInventoryFile(name, content, result)) return;
-    if (parts.checkAllXml && name.endsWith('.xml')) parseXml(content, name);
+    if (parts.checkAllXml && name.endsWith('.xml')) checkXml(content, name);
   };
   await reader.walk(
     {

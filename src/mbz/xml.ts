@@ -1,5 +1,4 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { at, MbzXmlError } from './errors.js';
+import { scanXml, type XmlHandler } from './xml-scan.js';
 
 /** A parsed XML element: text, or an object of child elements and `@_`-prefixed attributes. */
 export type XmlNode = string | { [name: string]: XmlNode | XmlNode[] | undefined };
@@ -7,71 +6,66 @@ export type XmlNode = string | { [name: string]: XmlNode | XmlNode[] | undefined
 /** Moodle writes SQL NULL as this marker in its backup XML. */
 export const NULL_MARKER = '$@NULL@$';
 
-// Entities are not processed by the parser (no expansion of anything a document declares); the five predefined
-// entities and character references are decoded by decodeText below, which cannot grow a value beyond its source.
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  processEntities: false,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  trimValues: true,
-});
+type XmlObject = { [name: string]: XmlNode | XmlNode[] | undefined };
+
+interface Frame {
+  node: XmlObject | null;
+  text: string;
+}
 
 /**
- * Parses one XML file of a backup. Refuses DOCTYPE and ENTITY declarations (Moodle never writes them; they are
- * how entity-expansion bombs start) and malformed documents, naming the file and line.
+ * Parses one XML file of a backup into a tree: an element holding only text becomes that text (trimmed,
+ * references decoded), any other element an object of its children (repeated names become arrays), its
+ * attributes (`@_name`) and its text (`#text`). Objects have no prototype, so no element name can reach one.
+ * Refuses DOCTYPE and ENTITY declarations (Moodle never writes them; they are how entity-expansion bombs start)
+ * and malformed documents, naming the file and line.
  */
 export function parseXml(content: Buffer | string, path: string): Record<string, XmlNode> {
-  return parser.parse(checkXml(content, path)) as Record<string, XmlNode>;
-}
-
-/** The text of an XML file once it is known to be well-formed and free of DOCTYPE/ENTITY declarations. */
-export function checkXml(content: Buffer | string, path: string): string {
-  let text = typeof content === 'string' ? content : content.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
-    throw new MbzXmlError(
-      'mbz.xml_doctype',
-      `${path} declares a DOCTYPE or entities, which Moodle never writes.`,
-      {
-        ...at(path),
-        hint: 'The file was crafted (possibly an entity-expansion bomb); it is not read.',
-      },
-    );
-  }
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) {
-    throw new MbzXmlError(
-      'mbz.xml_malformed',
-      `${path} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg}).`,
-      {
-        ...at(path),
-        hint: 'The backup is damaged; make a new one or restore this one from another copy.',
-        details: { path, line: valid.err.line },
-      },
-    );
-  }
-  return text;
-}
-
-const ENTITY = /&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|(lt|gt|amp|quot|apos));/g;
-const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-
-/** Decodes the predefined XML entities and character references (nothing else) in a value. */
-export function decodeText(value: string): string {
-  if (!value.includes('&')) return value;
-  return value.replace(
-    ENTITY,
-    (whole, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
-      if (name) return NAMED[name] as string;
-      const code = hex ? Number.parseInt(hex, 16) : Number.parseInt(dec as string, 10);
-      return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  const root: Frame = { node: Object.create(null) as XmlObject, text: '' };
+  const stack: Frame[] = [root];
+  const handler: XmlHandler = {
+    open(_name, attributes) {
+      let node: XmlObject | null = null;
+      if (attributes) {
+        node = Object.create(null) as XmlObject;
+        for (const key in attributes) node[`@_${key}`] = attributes[key];
+      }
+      stack.push({ node, text: '' });
     },
-  );
+    text(value) {
+      (stack[stack.length - 1] as Frame).text += value;
+    },
+    close(name) {
+      const frame = stack.pop() as Frame;
+      let value: XmlNode;
+      if (frame.node === null) value = frame.text;
+      else {
+        if (frame.text !== '') frame.node['#text'] = frame.text;
+        value = frame.node;
+      }
+      addChild(stack[stack.length - 1] as Frame, name, value);
+    },
+    leaf(name, text) {
+      addChild(stack[stack.length - 1] as Frame, name, text);
+    },
+  };
+  scanXml(content, path, handler);
+  return root.node as Record<string, XmlNode>;
+}
+
+function addChild(parent: Frame, name: string, value: XmlNode): void {
+  parent.node ??= Object.create(null) as XmlObject;
+  const existing = parent.node[name];
+  if (existing === undefined) parent.node[name] = value;
+  else if (Array.isArray(existing)) existing.push(value);
+  else parent.node[name] = [existing, value];
+}
+
+const IGNORE: XmlHandler = { open() {}, text() {}, close() {}, leaf() {} };
+
+/** Checks that an XML file is well-formed and declares no DOCTYPE or entities, without building anything. */
+export function checkXml(content: Buffer | string, path: string): void {
+  scanXml(content, path, IGNORE);
 }
 
 /** The child element `name` of `node`, when `node` is an element. */
@@ -100,8 +94,7 @@ export function textValue(value: XmlNode | undefined): string | null | undefined
   if (typeof value === 'string') text = value;
   else if (typeof value['#text'] === 'string') text = value['#text'];
   else text = '';
-  if (text === NULL_MARKER) return null;
-  return decodeText(text);
+  return text === NULL_MARKER ? null : text;
 }
 
 /** Like {@link textOf} but '' for absent and null. */
@@ -113,5 +106,5 @@ export function str(node: XmlNode | XmlNode[] | undefined, name: string): string
 export function attr(node: XmlNode | undefined, name: string): string | undefined {
   if (node === undefined || typeof node === 'string') return undefined;
   const value = node[`@_${name}`];
-  return typeof value === 'string' ? decodeText(value) : undefined;
+  return typeof value === 'string' ? value : undefined;
 }

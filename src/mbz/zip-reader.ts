@@ -1,88 +1,53 @@
-import { stat } from 'node:fs/promises';
-import { PassThrough, type Readable } from 'node:stream';
-import yauzl from 'yauzl';
+import { type Readable, Transform } from 'node:stream';
+import { promisify } from 'node:util';
+import { crc32, createInflateRaw, inflateRaw } from 'node:zlib';
 import type { ArchiveEntry, ArchiveReader, BackupSource, EntryVisitor, WalkOptions } from './archive.js';
-import { CachedFileReader } from './cached-file.js';
-import { normaliseEntryName } from './entry-path.js';
-import { at, MbzAbortError, MbzError, MbzFormatError, MbzLimitError, MbzUnsafeEntryError } from './errors.js';
+import { at, MbzAbortError, MbzError, MbzFormatError, MbzLimitError } from './errors.js';
 import type { ResolvedLimits } from './limits.js';
+import { bufferAccess, fileAccess, type RandomAccess } from './random-access.js';
 import { describeSource } from './source.js';
+import { readZipDirectory, type ZipEntryLocation } from './zip-directory.js';
 
-const OPEN_OPTIONS = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true };
-const S_IFMT = 0o170000;
-const S_IFLNK = 0o120000;
+const inflateRawAsync = promisify(inflateRaw);
+const LOCAL_HEADER = 0x04034b50;
 
 /**
  * A zip read through its central directory: listing costs one read of the directory at the end of the file, and
  * each entry is then read on its own, so looking at `moodle_backup.xml` does not depend on the archive's size.
+ * Every entry read is checked against the size and CRC-32 the directory declares.
  */
 export class ZipReader implements ArchiveReader {
   readonly format = 'zip' as const;
   readonly randomAccess = true;
   readonly limits: ResolvedLimits;
   readonly entries: readonly ArchiveEntry[];
-  readonly #zip: yauzl.ZipFile;
-  readonly #raw: Map<string, yauzl.Entry>;
+  readonly #file: RandomAccess;
+  readonly #locations: Map<string, ZipEntryLocation>;
   readonly #label: string;
 
   private constructor(
-    zip: yauzl.ZipFile,
-    entries: [ArchiveEntry, yauzl.Entry][],
+    file: RandomAccess,
+    entries: ArchiveEntry[],
+    locations: Map<string, ZipEntryLocation>,
     limits: ResolvedLimits,
     label: string,
   ) {
-    this.#zip = zip;
+    this.#file = file;
     this.limits = limits;
     this.#label = label;
-    this.entries = entries.map(([entry]) => entry);
-    this.#raw = new Map(entries.map(([entry, raw]) => [entry.name, raw]));
+    this.entries = entries;
+    this.#locations = locations;
   }
 
   /** Opens the zip and reads its central directory, enforcing entry-count and total-size limits. */
   static async open(source: BackupSource, limits: ResolvedLimits): Promise<ZipReader> {
     const label = describeSource(source);
-    const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
-      const done = (error: Error | null, file?: yauzl.ZipFile) =>
-        error || !file ? reject(mapZipError(error, label)) : resolve(file);
-      if (typeof source === 'string') {
-        stat(source)
-          .then(async ({ size }) => {
-            const file = await CachedFileReader.open(source, size);
-            yauzl.fromRandomAccessReader(file, size, OPEN_OPTIONS, done);
-          })
-          .catch((error: Error) => done(error));
-      } else
-        yauzl.fromBuffer(
-          Buffer.from(source.buffer, source.byteOffset, source.byteLength),
-          OPEN_OPTIONS,
-          done,
-        );
-    });
+    const file = typeof source === 'string' ? await fileAccess(source) : bufferAccess(source);
     try {
-      if (zip.entryCount > limits.maxEntries) {
-        throw new MbzLimitError(
-          'mbz.entry_count_limit',
-          `The zip lists ${zip.entryCount} entries (limit ${limits.maxEntries}).`,
-          {
-            hint: 'Raise limits.maxEntries if this backup is trusted.',
-          },
-        );
-      }
-      const entries = await readCentralDirectory(zip, label);
-      const declared = entries.reduce((sum, [entry]) => sum + entry.size, 0);
-      if (declared > limits.maxTotalBytes) {
-        throw new MbzLimitError(
-          'mbz.total_size_limit',
-          `The zip declares ${declared} bytes of content (limit ${limits.maxTotalBytes}).`,
-          {
-            hint: 'Raise limits.maxTotalBytes if this backup is genuinely that large.',
-            details: { limit: limits.maxTotalBytes },
-          },
-        );
-      }
-      return new ZipReader(zip, entries, limits, label);
+      const { entries, locations } = await readZipDirectory(file, limits, label);
+      return new ZipReader(file, entries, locations, limits, label);
     } catch (error) {
-      zip.close();
+      await file.close();
       throw error;
     }
   }
@@ -93,9 +58,7 @@ export class ZipReader implements ArchiveReader {
     for (const entry of this.entries) {
       if (options.signal?.aborted) throw new MbzAbortError('mbz.aborted', 'Reading the backup was aborted.');
       const wanted = entry.kind === 'file' && visitor.want(entry) === 'buffer';
-      const content = wanted
-        ? await this.#read(entry.name, this.#raw.get(entry.name) as yauzl.Entry)
-        : undefined;
+      const content = wanted ? await this.#read(entry.name) : undefined;
       await visitor.visit(entry, content);
       options.onProgress?.({ phase: 'reading archive', done: ++done, total, unit: 'entries' });
     }
@@ -104,36 +67,42 @@ export class ZipReader implements ArchiveReader {
   async readMany(names: readonly string[]): Promise<Map<string, Buffer>> {
     const out = new Map<string, Buffer>();
     for (const name of names) {
-      const raw = this.#raw.get(name);
-      if (raw && !name.endsWith('/') && !out.has(name)) out.set(name, await this.#read(name, raw));
+      if (this.#locations.has(name) && !name.endsWith('/') && !out.has(name)) {
+        out.set(name, await this.#read(name));
+      }
     }
     return out;
   }
 
   async openStream(name: string): Promise<Readable | undefined> {
-    const raw = this.#raw.get(name);
-    if (!raw || name.endsWith('/')) return undefined;
-    this.#checkRatio(name, raw);
-    let stream: Readable;
-    try {
-      stream = await this.#zip.openReadStreamPromise(raw);
-    } catch (error) {
-      throw mapZipError(error, this.#label, name);
+    const location = this.#locations.get(name);
+    if (!location || name.endsWith('/')) return undefined;
+    this.#checkRatio(name, location);
+    const start = await this.#dataStart(name, location);
+    const stages: Readable[] = [this.#file.stream(start, start + location.compressedSize)];
+    if (location.method === 8) stages.push(createInflateRaw());
+    const out = checked(name, location, this.#label);
+    stages.push(out);
+    for (let i = 0; i < stages.length - 1; i++) {
+      const stage = stages[i] as Readable;
+      stage.on('error', (error) => out.destroy(mapZipError(error, this.#label, name)));
+      stage.pipe(stages[i + 1] as Transform);
     }
-    const out = new PassThrough();
-    stream.on('error', (error) => out.destroy(mapZipError(error, this.#label, name)));
-    out.on('close', () => stream.destroy());
-    return stream.pipe(out);
+    // A consumer that stops early (or a failure) releases the file stream and the inflater too.
+    out.once('close', () => {
+      for (const stage of stages) stage.destroy();
+    });
+    return out;
   }
 
   async close(): Promise<void> {
-    this.#zip.close();
+    await this.#file.close();
   }
 
-  #checkRatio(name: string, raw: yauzl.Entry): void {
+  #checkRatio(name: string, location: ZipEntryLocation): void {
     const limits = this.limits;
-    if (raw.uncompressedSize > limits.ratioFloorBytes) {
-      const ratio = raw.uncompressedSize / Math.max(1, raw.compressedSize);
+    if (location.uncompressedSize > limits.ratioFloorBytes) {
+      const ratio = location.uncompressedSize / Math.max(1, location.compressedSize);
       if (ratio > limits.maxCompressionRatio) {
         throw new MbzLimitError(
           'mbz.compression_ratio_limit',
@@ -147,97 +116,114 @@ export class ZipReader implements ArchiveReader {
     }
   }
 
-  async #read(name: string, raw: yauzl.Entry): Promise<Buffer> {
-    if (raw.uncompressedSize > this.limits.maxXmlBytes) {
+  /** Where the entry's data starts, after its local header. */
+  async #dataStart(name: string, location: ZipEntryLocation): Promise<number> {
+    const header = await this.#file.read(location.localHeaderOffset, 30);
+    if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_HEADER) {
+      throw new MbzFormatError(
+        header.length < 30 ? 'mbz.truncated' : 'mbz.corrupt_zip',
+        `${this.#label}: the local header of ${name} is ${header.length < 30 ? 'cut short' : 'damaged'}.`,
+        { ...at(name), hint: 'The zip is damaged; restore it from another copy.' },
+      );
+    }
+    const start = location.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+    if (start + location.compressedSize > this.#file.size) {
+      throw new MbzFormatError(
+        'mbz.truncated',
+        `${this.#label}: the data of ${name} runs past the end of the file.`,
+        {
+          ...at(name),
+          hint: 'The zip is cut short; fetch the backup again.',
+        },
+      );
+    }
+    return start;
+  }
+
+  /** An entry's whole content, inflated into memory with its size and CRC-32 checked. */
+  async #read(name: string): Promise<Buffer> {
+    const location = this.#locations.get(name) as ZipEntryLocation;
+    if (location.uncompressedSize > this.limits.maxXmlBytes) {
       throw new MbzLimitError(
         'mbz.xml_size_limit',
-        `${name} is ${raw.uncompressedSize} bytes, more than the ${this.limits.maxXmlBytes} bytes read into memory.`,
+        `${name} is ${location.uncompressedSize} bytes, more than the ${this.limits.maxXmlBytes} bytes read into memory.`,
         { ...at(name), hint: 'Raise limits.maxXmlBytes if this backup is trusted.' },
       );
     }
-    this.#checkRatio(name, raw);
+    this.#checkRatio(name, location);
+    const start = await this.#dataStart(name, location);
+    const data = await this.#file.read(start, location.compressedSize);
+    let content: Buffer;
     try {
-      const stream = await this.#zip.openReadStreamPromise(raw);
-      const chunks: Buffer[] = [];
-      for await (const chunk of stream) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks);
+      // maxOutputLength stops a lying entry as soon as it inflates past its declared size.
+      content =
+        location.method === 8
+          ? await inflateRawAsync(data, { maxOutputLength: Math.max(1, location.uncompressedSize) })
+          : data;
     } catch (error) {
-      throw mapZipError(error, this.#label, name);
+      throw mismatch(
+        name,
+        this.#label,
+        `it does not inflate to its declared ${location.uncompressedSize} bytes`,
+        error,
+      );
     }
+    if (content.length !== location.uncompressedSize) {
+      throw mismatch(
+        name,
+        this.#label,
+        `it holds ${content.length} bytes, not the declared ${location.uncompressedSize}`,
+      );
+    }
+    if (crc32(content) !== location.crc32) throw mismatch(name, this.#label, 'its CRC-32 does not match');
+    return content;
   }
 }
 
-function decodeName(raw: yauzl.Entry): string {
-  const bytes = raw.fileNameRaw;
-  const utf8 = bytes.toString('utf8');
-  if ((raw.generalPurposeBitFlag & 0x800) !== 0 || !utf8.includes('\uFFFD')) return utf8;
-  return bytes.toString('latin1');
-}
-
-async function readCentralDirectory(
-  zip: yauzl.ZipFile,
-  label: string,
-): Promise<[ArchiveEntry, yauzl.Entry][]> {
-  const entries: [ArchiveEntry, yauzl.Entry][] = [];
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (raw: yauzl.Entry) => {
-      try {
-        entries.push([toEntry(raw), raw]);
-        zip.readEntry();
-      } catch (error) {
-        reject(error);
-      }
-    });
-    zip.once('end', () => resolve());
-    zip.once('error', (error: Error) => reject(mapZipError(error, label)));
-    zip.readEntry();
+function mismatch(name: string, label: string, what: string, cause?: unknown): MbzFormatError {
+  const zlibMessage = cause instanceof Error && !(cause instanceof RangeError) ? ` (${cause.message})` : '';
+  return new MbzFormatError('mbz.corrupt_zip', `${label}: entry ${name} is damaged: ${what}${zlibMessage}.`, {
+    cause,
+    hint: 'The zip is damaged; restore it from another copy.',
+    details: { path: name },
   });
-  return entries;
 }
 
-function toEntry(raw: yauzl.Entry): ArchiveEntry {
-  const original = decodeName(raw);
-  const name = normaliseEntryName(original);
-  const mode = (raw.externalFileAttributes >>> 16) & S_IFMT;
-  if (mode === S_IFLNK) {
-    throw new MbzUnsafeEntryError('mbz.link_entry', `Entry "${name}" is a symbolic link.`, {
-      ...at(name),
-      hint: 'Moodle backups never contain links; this archive was crafted or repacked. Do not extract it.',
-    });
-  }
-  if (!name.endsWith('/') && !raw.canDecodeFileData()) {
-    throw new MbzFormatError(
-      'mbz.unsupported_entry',
-      `Entry "${name}" is encrypted or uses an unknown compression method.`,
-      {
-        ...at(name),
-        hint: 'Moodle writes plain deflate zips; re-create the archive without encryption.',
-      },
-    );
-  }
-  const directory = name.endsWith('/');
-  return {
-    name,
-    kind: directory ? 'directory' : 'file',
-    size: directory ? 0 : raw.uncompressedSize,
-    compressedSize: raw.compressedSize,
-    mtime: raw.getLastModDate({ timezone: 'UTC' }),
-  };
+/** Passes an entry's inflated bytes through, failing when their count or CRC-32 differs from the directory's. */
+function checked(name: string, location: ZipEntryLocation, label: string): Transform {
+  let count = 0;
+  let crc = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      count += chunk.length;
+      if (count > location.uncompressedSize) {
+        callback(mismatch(name, label, `it inflates past its declared ${location.uncompressedSize} bytes`));
+        return;
+      }
+      crc = crc32(chunk, crc);
+      callback(null, chunk);
+    },
+    flush(callback) {
+      if (count !== location.uncompressedSize) {
+        callback(
+          mismatch(name, label, `it holds ${count} bytes, not the declared ${location.uncompressedSize}`),
+        );
+      } else if (crc !== location.crc32) callback(mismatch(name, label, 'its CRC-32 does not match'));
+      else callback();
+    },
+  });
 }
 
-/** Turns yauzl and zlib failures into coded errors. */
+/** Turns zlib and file-system failures met while streaming an entry into coded errors. */
 export function mapZipError(error: unknown, label: string, entry?: string): MbzError {
   if (error instanceof MbzError) return error;
   const message = (error as Error)?.message ?? String(error);
-  const truncated = /end of central directory|unexpected EOF|not enough bytes|unexpected end/i.test(message);
   return new MbzFormatError(
-    truncated ? 'mbz.truncated' : 'mbz.corrupt_zip',
+    'mbz.corrupt_zip',
     `${label} is not a readable zip${entry ? ` (entry ${entry})` : ''}: ${message}.`,
     {
       cause: error,
-      hint: truncated
-        ? 'The zip is cut short (its central directory is missing or incomplete); fetch the backup again.'
-        : 'The zip is damaged; restore it from another copy.',
+      hint: 'The zip is damaged; restore it from another copy.',
       details: { path: entry ?? label },
     },
   );

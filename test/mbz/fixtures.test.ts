@@ -1,8 +1,8 @@
 /** Every real backup in ../shared/fixtures, inspected and compared with an independent reading of its XML. */
-import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { inspectBackup } from '../../src/mbz/index.js';
 import { FIXTURES_SKIP_REASON, fixture, hasFixtures } from '../helpers/fixtures.js';
+import { fixtureBackups } from './helpers/fixture-backups.js';
 import {
   filesFacts,
   listEntriesIndependently,
@@ -12,14 +12,7 @@ import {
   tagValues,
 } from './helpers/oracle.js';
 
-const backups = hasFixtures
-  ? [
-      ...readdirSync(fixture('moodle-4.5/mbz')).map((f) => fixture(`moodle-4.5/mbz/${f}`)),
-      ...readdirSync(fixture('mbz-public'))
-        .filter((f) => f.endsWith('.mbz'))
-        .map((f) => fixture(`mbz-public/${f}`)),
-    ]
-  : [];
+const backups = fixtureBackups();
 
 describe.skipIf(!hasFixtures)(`inspect on real backups ${FIXTURES_SKIP_REASON}`, () => {
   it.each(backups)('%s matches its own XML', async (file) => {

@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import { streamToFileAtomic } from '../../core/atomic.js';
 import type { Style } from '../../core/format.js';
 import {
   type BackupDiff,
@@ -134,6 +133,7 @@ async function writeOut(ctx: CliContext, stream: Readable, out: string) {
     });
     return;
   }
+  const { streamToFileAtomic } = await import('../../core/atomic.js');
   await streamToFileAtomic(stream, out);
 }
 

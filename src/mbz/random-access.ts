@@ -1,0 +1,63 @@
+import { createReadStream } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+
+/** Reads at any offset of an archive, from a file or from memory. */
+export interface RandomAccess {
+  readonly size: number;
+  /** Up to `length` bytes from `position` (fewer only at the end of the data). */
+  read(position: number, length: number): Promise<Buffer>;
+  /** A stream of the bytes in `[start, end)`. */
+  stream(start: number, end: number): Readable;
+  close(): Promise<void>;
+}
+
+const CHUNK = 256 * 1024;
+
+/** A file read with positioned reads through one descriptor; streams open their own, so closing is independent. */
+export async function fileAccess(path: string): Promise<RandomAccess> {
+  const handle: FileHandle = await open(path, 'r');
+  let size: number;
+  try {
+    size = (await handle.stat()).size;
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return {
+    size,
+    async read(position, length) {
+      const buffer = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - position)));
+      let done = 0;
+      while (done < buffer.length) {
+        const { bytesRead } = await handle.read(buffer, done, buffer.length - done, position + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return buffer.subarray(0, done);
+    },
+    stream(start, end) {
+      if (end <= start) return Readable.from([]);
+      return createReadStream(path, { start, end: end - 1, highWaterMark: CHUNK });
+    },
+    close: () => handle.close(),
+  };
+}
+
+/** An archive held in memory. */
+export function bufferAccess(bytes: Uint8Array): RandomAccess {
+  const whole = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    size: whole.length,
+    read: async (position, length) => whole.subarray(position, Math.min(whole.length, position + length)),
+    stream(start, end) {
+      const slice = whole.subarray(start, end);
+      return Readable.from(
+        (function* () {
+          for (let at = 0; at < slice.length; at += CHUNK) yield slice.subarray(at, at + CHUNK);
+        })(),
+      );
+    },
+    close: async () => {},
+  };
+}
