@@ -51,6 +51,15 @@ export async function validateFiles(
   );
   const issues: ValidationIssue[] = [];
   const rows: Record<string, number> = {};
+  if (ordered.length === 0)
+    issues.push({
+      code: 'file.none_found',
+      severity: 'error',
+      file: target,
+      row: 0,
+      message: `No element files (user.csv, jobassignment.csv, org.csv, pos.csv, comp.csv) in ${target}.`,
+      hint: 'Give the HR Import files directory (its csv/ready/ is read) or a folder holding the files.',
+    });
   const known: KnownIds = {};
   for (const file of ordered) {
     const element = file.element ?? elementOfFileName(basename(file.path))?.element;

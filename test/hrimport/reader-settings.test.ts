@@ -160,3 +160,30 @@ describe('settings profile', () => {
     expect(org.columns.find((c) => c.name === 'typeidnumber')).toMatchObject({ required: true });
   });
 });
+
+describe('site exports and empty folders', () => {
+  it("maps Moodle's bulk user download (profile_field_*) and the HR Import flags of a site export", async () => {
+    const { siteRecordFromRow } = await import('../../src/hrimport/index.js');
+    expect(
+      siteRecordFromRow({
+        idnumber: 'E1',
+        username: 'a',
+        profile_field_costcentre: 'CC1',
+        suspended: '1',
+        totarasync: '0',
+      }),
+    ).toEqual({
+      values: { idnumber: 'E1', username: 'a', customfield_costcentre: 'CC1', suspended: '1' },
+      syncEnabled: false,
+      suspended: true,
+      deleted: false,
+    });
+  });
+
+  it('a folder without element files is an error, not an empty success', async () => {
+    const { validateFiles } = await import('../../src/hrimport/index.js');
+    const report = await validateFiles(dir);
+    expect(report.ok).toBe(false);
+    expect(report.issues[0]?.code).toBe('file.none_found');
+  });
+});
