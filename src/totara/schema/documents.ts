@@ -164,7 +164,14 @@ export function checkDocuments(schema: GraphQLSchema, documents: readonly Source
   return indexDocuments(documents);
 }
 
-/** The operations and fragments of the documents, without checking them. */
+/**
+ * The operations and fragments of the documents, without checking them.
+ *
+ * @example
+ * ```ts
+ * const { operations } = indexDocuments([parseDocument(text, 'ops.graphql')]);
+ * ```
+ */
 export function indexDocuments(documents: readonly SourceDocument[]): OperationSet {
   const operations: OperationSet['operations'] = [];
   const fragments: OperationSet['fragments'] = new Map();
@@ -178,7 +185,15 @@ export function indexDocuments(documents: readonly SourceDocument[]): OperationS
   return { operations, fragments };
 }
 
-/** The fragments an operation uses, directly or through other fragments, in first-use order. */
+/**
+ * The fragments an operation uses, directly or through other fragments, in first-use order.
+ *
+ * @example
+ * ```ts
+ * const set = indexDocuments(documents);
+ * const sent = { kind: Kind.DOCUMENT, definitions: [op, ...fragmentsUsedBy(op, set.fragments)] };
+ * ```
+ */
 export function fragmentsUsedBy(
   root: OperationDefinitionNode | FragmentDefinitionNode,
   fragments: ReadonlyMap<string, { node: FragmentDefinitionNode }>,
@@ -199,7 +214,14 @@ export function fragmentsUsedBy(
   return [...used.values()];
 }
 
-/** Where a definition starts: its file (the `Source` name), line and column. */
+/**
+ * Where a definition starts: its file (the `Source` name), line and column.
+ *
+ * @example
+ * ```ts
+ * const { path, line } = positionOf(operation); // 'ops/users.graphql', 3
+ * ```
+ */
 export function positionOf(node: DefinitionNode): { path: string; line: number; column: number } {
   const loc = node.loc;
   if (!loc) return { path: '<document>', line: 1, column: 1 };

@@ -58,7 +58,14 @@ async function walk(dir: string, prefix: string, includeDot = false): Promise<st
   return out;
 }
 
-/** A glob (`**`, `*`, `?`, `{a,b}`, `[abc]`) over `/`-separated relative paths as a regular expression. */
+/**
+ * A glob (`**`, `*`, `?`, `{a,b}`, `[abc]`) over `/`-separated relative paths as a regular expression.
+ *
+ * @example
+ * ```ts
+ * globToRegExp('src/**\/*.{graphql,gql}').test('src/users/list.graphql'); // true
+ * ```
+ */
 export function globToRegExp(glob: string): RegExp {
   let out = '';
   let braces = 0;
@@ -95,7 +102,14 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${out}$`);
 }
 
-/** A path relative to `cwd` when it lies under it, for messages. */
+/**
+ * A path relative to `cwd` when it lies under it, for messages.
+ *
+ * @example
+ * ```ts
+ * displayPath('/work/app/ops/users.graphql', '/work/app'); // 'ops/users.graphql'
+ * ```
+ */
 export function displayPath(path: string, cwd: string = process.cwd()): string {
   const rel = relative(cwd, path);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path;

@@ -11,7 +11,14 @@ import { type LoadedSchema, schemaFromIntrospection } from './load.js';
 /** The operation name of the introspection query: Totara refuses names that are not lower snake_case. */
 export const INTROSPECTION_OPERATION_NAME = 'introspection_query';
 
-/** The standard introspection query, named so that Totara accepts it. */
+/**
+ * The standard introspection query, named so that Totara accepts it.
+ *
+ * @example
+ * ```ts
+ * const result = await client.request(INTROSPECTION_QUERY, {}, { operationName: INTROSPECTION_OPERATION_NAME });
+ * ```
+ */
 export const INTROSPECTION_QUERY: string = getIntrospectionQuery({ descriptions: true }).replace(
   /^\s*query IntrospectionQuery\b/,
   `query ${INTROSPECTION_OPERATION_NAME}`,
