@@ -103,6 +103,52 @@ describe('mts repl -e and piped input', () => {
     }
   });
 
+  it('refuses a batch that holds a write function in read-only mode, and a GraphQL mutation', async () => {
+    const site = await startTestServer((_req, res) => {
+      res.writeHead(500);
+      res.end();
+    });
+    const config = await tempConfigDir();
+    try {
+      const env = {
+        MTS_CONFIG_DIR: config.dir,
+        MTS_MOODLE_URL: site.url,
+        MTS_MOODLE_TOKEN: 'tok-1234567',
+        MTS_TOTARA_URL: site.url,
+        MTS_TOTARA_CLIENT_ID: 'id',
+        MTS_TOTARA_CLIENT_SECRET: 'secret-1234567',
+      };
+      const batch = await runCli(
+        [
+          'repl',
+          '--read-only',
+          '-e',
+          'await moodle.batch([{ fn: "core_webservice_get_site_info" }, { fn: "core_user_delete_users", params: { userids: [5] } }])',
+        ],
+        env,
+      );
+      expect(batch.code).toBe(1);
+      expect(batch.stderr).toContain(
+        'Refused batch of core_webservice_get_site_info, core_user_delete_users',
+      );
+      const mutation = await runCli(
+        [
+          'repl',
+          '--read-only',
+          '-e',
+          'await totara.request("mutation drop_user { core_user_delete_user(target_user: { id: 5 }) { user_id } }")',
+        ],
+        env,
+      );
+      expect(mutation.code).toBe(1);
+      expect(mutation.stderr).toContain('Refused mutation drop_user');
+      expect(site.requests).toHaveLength(0);
+    } finally {
+      await site.close();
+      await config.cleanup();
+    }
+  });
+
   it('runs dot-commands from -e: .describe shows a function from the definitions table', async () => {
     const config = await tempConfigDir();
     try {

@@ -77,6 +77,31 @@ describe('the REPL through in-memory streams', () => {
     }
   });
 
+  it('switches site with .profile: new prompt, new clients, history kept per profile', async () => {
+    const other = await startSandbox({ moodle: { token: 'other-sandbox-token-0000000000001' } });
+    try {
+      const env = { MTS_CONFIG_DIR: config.dir };
+      await saveProfile('lab', { moodleUrl: other.moodle.url, moodleToken: other.moodle.token }, { env });
+      const repl = memoryRepl(env);
+      await repl.waitFor('sandbox> ');
+      repl.type('.profile lab');
+      await repl.waitFor(`lab: Moodle ${other.moodle.url}`);
+      repl.type('moodle.url');
+      await repl.waitFor(other.moodle.url);
+      repl.type('"on " + (await moodle.call("core_webservice_get_site_info")).siteurl');
+      await repl.waitFor(`'on ${other.moodle.url}`);
+      await repl.end();
+      const lab = await readFile(join(config.dir, 'repl-history', 'lab.txt'), 'utf8');
+      expect(lab).toContain('core_webservice_get_site_info');
+      const sandboxHistory = await readFile(join(config.dir, 'repl-history', 'sandbox.txt'), 'utf8').catch(
+        () => '',
+      );
+      expect(sandboxHistory).not.toContain('core_webservice_get_site_info');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('runs a multi-line GraphQL document in the .gql mode and refuses mutations there when read-only', async () => {
     const repl = memoryRepl({ MTS_CONFIG_DIR: config.dir });
     await repl.waitFor('sandbox> ');
