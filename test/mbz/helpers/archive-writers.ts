@@ -90,12 +90,25 @@ export function tarGzBytes(entries: Iterable<RawEntry>, variant: TarVariant = 'u
   return gzipSync(tarBytes(entries, variant), { level: 1 });
 }
 
-/** A zip of `entries` (deflated), written from the APPNOTE layout; `lieSize` overrides declared sizes. */
-export function zipBytes(entries: Iterable<RawEntry & { lieSize?: number; symlink?: boolean }>): Buffer {
+/** A zip of `entries` (deflated), written from the APPNOTE layout; `lieSize` overrides declared sizes. With
+ * `zip64`, every size and offset is given in Zip64 extra fields and the Zip64 end records are written, as zip
+ * tools do past 4 GiB or 65,535 entries. */
+export function zipBytes(
+  entries: Iterable<RawEntry & { lieSize?: number; symlink?: boolean }>,
+  options: { zip64?: boolean } = {},
+): Buffer {
+  const zip64 = options.zip64 === true;
   const local: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
   let count = 0;
+  const extra64 = (...values: number[]) => {
+    const field = Buffer.alloc(4 + 8 * values.length);
+    field.writeUInt16LE(1, 0);
+    field.writeUInt16LE(8 * values.length, 2);
+    values.forEach((v, i) => field.writeBigUInt64LE(BigInt(v), 4 + 8 * i));
+    return field;
+  };
   for (const entry of entries) {
     const name = Buffer.from(
       entry.type === 'directory' && !entry.name.endsWith('/') ? `${entry.name}/` : entry.name,
@@ -105,39 +118,60 @@ export function zipBytes(entries: Iterable<RawEntry & { lieSize?: number; symlin
     const method = body.length > 0 ? 8 : 0;
     const crc = crc32(body);
     const size = entry.lieSize ?? body.length;
+    const localExtra = zip64 ? extra64(size, data.length) : Buffer.alloc(0);
     const lh = Buffer.alloc(30);
     lh.writeUInt32LE(0x04034b50, 0);
-    lh.writeUInt16LE(20, 4);
+    lh.writeUInt16LE(zip64 ? 45 : 20, 4);
     lh.writeUInt16LE(0x800, 6);
     lh.writeUInt16LE(method, 8);
     lh.writeUInt32LE(crc, 14);
-    lh.writeUInt32LE(data.length, 18);
-    lh.writeUInt32LE(size, 22);
+    lh.writeUInt32LE(zip64 ? 0xffffffff : data.length, 18);
+    lh.writeUInt32LE(zip64 ? 0xffffffff : size, 22);
     lh.writeUInt16LE(name.length, 26);
-    local.push(lh, name, data);
+    lh.writeUInt16LE(localExtra.length, 28);
+    local.push(lh, name, localExtra, data);
+    const centralExtra = zip64 ? extra64(size, data.length, offset) : Buffer.alloc(0);
     const ch = Buffer.alloc(46);
     ch.writeUInt32LE(0x02014b50, 0);
     ch.writeUInt16LE(0x031e, 4);
-    ch.writeUInt16LE(20, 6);
+    ch.writeUInt16LE(zip64 ? 45 : 20, 6);
     ch.writeUInt16LE(0x800, 8);
     ch.writeUInt16LE(method, 10);
     ch.writeUInt32LE(crc, 16);
-    ch.writeUInt32LE(data.length, 20);
-    ch.writeUInt32LE(size, 24);
+    ch.writeUInt32LE(zip64 ? 0xffffffff : data.length, 20);
+    ch.writeUInt32LE(zip64 ? 0xffffffff : size, 24);
     ch.writeUInt16LE(name.length, 28);
+    ch.writeUInt16LE(centralExtra.length, 30);
     const mode = entry.symlink ? 0o120777 : entry.type === 'directory' ? 0o40755 : 0o100644;
     ch.writeUInt32LE((mode << 16) >>> 0, 38);
-    ch.writeUInt32LE(offset, 42);
-    central.push(ch, name);
-    offset += lh.length + name.length + data.length;
+    ch.writeUInt32LE(zip64 ? 0xffffffff : offset, 42);
+    central.push(ch, name, centralExtra);
+    offset += lh.length + name.length + localExtra.length + data.length;
     count++;
   }
   const cd = Buffer.concat(central);
+  const tail: Buffer[] = [];
+  if (zip64) {
+    const record = Buffer.alloc(56);
+    record.writeUInt32LE(0x06064b50, 0);
+    record.writeBigUInt64LE(44n, 4);
+    record.writeUInt16LE(45, 12);
+    record.writeUInt16LE(45, 14);
+    record.writeBigUInt64LE(BigInt(count), 24);
+    record.writeBigUInt64LE(BigInt(count), 32);
+    record.writeBigUInt64LE(BigInt(cd.length), 40);
+    record.writeBigUInt64LE(BigInt(offset), 48);
+    const locator = Buffer.alloc(20);
+    locator.writeUInt32LE(0x07064b50, 0);
+    locator.writeBigUInt64LE(BigInt(offset + cd.length), 8);
+    locator.writeUInt32LE(1, 16);
+    tail.push(record, locator);
+  }
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(count, 8);
-  end.writeUInt16LE(count, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...local, cd, end]);
+  end.writeUInt16LE(zip64 ? 0xffff : count, 8);
+  end.writeUInt16LE(zip64 ? 0xffff : count, 10);
+  end.writeUInt32LE(zip64 ? 0xffffffff : cd.length, 12);
+  end.writeUInt32LE(zip64 ? 0xffffffff : offset, 16);
+  return Buffer.concat([...local, cd, ...tail, end]);
 }

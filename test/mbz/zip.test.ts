@@ -1,0 +1,68 @@
+/** The zip reader: Zip64 records, archive comments, and entries whose bytes do not match their CRC-32. */
+import { buffer } from 'node:stream/consumers';
+import JSZip from 'jszip';
+import { describe, expect, it } from 'vitest';
+import { inspectBackup, listEntries, MbzFormatError, openEntry } from '../../src/mbz/index.js';
+import { zipBytes } from './helpers/archive-writers.js';
+import { generateBackup } from './helpers/generate-backup.js';
+
+const backup = () => generateBackup({ archiveIndex: false, blobs: 3 });
+
+/** Offset of the central directory header of `name` (the last occurrence of the name is in the directory). */
+function centralHeaderOf(zip: Buffer, name: string): number {
+  const at = zip.lastIndexOf(Buffer.from(name)) - 46;
+  expect(zip.readUInt32LE(at)).toBe(0x02014b50);
+  return at;
+}
+
+describe('zip reader', () => {
+  it('reads Zip64 records the same as the classic ones, as an independent reader does', async () => {
+    const { entries, blobs } = backup();
+    const classic = zipBytes(entries);
+    const zip64 = zipBytes(entries, { zip64: true });
+    expect(zip64.readUInt32LE(zip64.length - 22 - 20 - 56)).toBe(0x06064b50);
+    const a = await inspectBackup(classic);
+    const b = await inspectBackup(zip64);
+    expect({ ...b, manifest: undefined }).toEqual({ ...a, manifest: undefined });
+    const names = (await listEntries(zip64)).map((e) => e.name);
+    expect(names).toEqual(Object.keys((await JSZip.loadAsync(zip64)).files));
+    const blob = blobs[1] as { hash: string; size: number };
+    const content = await buffer(await openEntry(zip64, `files/${blob.hash.slice(0, 2)}/${blob.hash}`));
+    expect(content.length).toBe(blob.size);
+  });
+
+  it('reads a zip that ends with an archive comment', async () => {
+    const zip = zipBytes(backup().entries);
+    const comment = Buffer.from('made by a hand-rolled tool');
+    zip.writeUInt16LE(comment.length, zip.length - 2);
+    const summary = await inspectBackup(Buffer.concat([zip, comment]));
+    expect(summary.activities).toHaveLength(3);
+  });
+
+  it('refuses an entry whose bytes do not match its CRC-32, read whole or streamed', async () => {
+    const { entries, blobs } = backup();
+    const zip = zipBytes(entries);
+    const manifestHeader = centralHeaderOf(zip, 'moodle_backup.xml');
+    zip.writeUInt32LE((zip.readUInt32LE(manifestHeader + 16) ^ 1) >>> 0, manifestHeader + 16);
+    const error = await inspectBackup(zip).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MbzFormatError);
+    expect(error).toMatchObject({ code: 'mbz.corrupt_zip', details: { path: 'moodle_backup.xml' } });
+    expect((error as Error).message).toContain('CRC-32');
+
+    const blob = blobs[0] as { hash: string };
+    const path = `files/${blob.hash.slice(0, 2)}/${blob.hash}`;
+    const blobHeader = centralHeaderOf(zip, path);
+    zip.writeUInt32LE((zip.readUInt32LE(blobHeader + 16) ^ 1) >>> 0, blobHeader + 16);
+    const streamed = await buffer(await openEntry(zip, path)).catch((e: unknown) => e);
+    expect(streamed).toMatchObject({ code: 'mbz.corrupt_zip', details: { path } });
+  });
+
+  it('says which entry is cut short when its data runs past the end of the file', async () => {
+    const zip = zipBytes(backup().entries);
+    const header = centralHeaderOf(zip, 'files.xml');
+    zip.writeUInt32LE(zip.length - 40, header + 42);
+    const error = await inspectBackup(zip).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MbzFormatError);
+    expect(error).toMatchObject({ details: { path: 'files.xml' } });
+  });
+});
