@@ -106,7 +106,7 @@ export function zipBytes(
     const field = Buffer.alloc(4 + 8 * values.length);
     field.writeUInt16LE(1, 0);
     field.writeUInt16LE(8 * values.length, 2);
-    values.forEach((v, i) => field.writeBigUInt64LE(BigInt(v), 4 + 8 * i));
+    for (const [i, v] of values.entries()) field.writeBigUInt64LE(BigInt(v), 4 + 8 * i);
     return field;
   };
   for (const entry of entries) {
