@@ -10,13 +10,7 @@ import {
   type WsSingleDesc,
   type WsValueDesc,
 } from './definitions.js';
-import {
-  CLIENT_CHECKED_TYPES,
-  cleanScalar,
-  isPhpFloatString,
-  isPhpIntString,
-  phpString,
-} from './php-clean.js';
+import { compiledFits, scalarProblem } from './fits.js';
 
 /** One problem with a caller's parameters. */
 export interface ParamIssue {
@@ -59,8 +53,19 @@ function join(path: string, key: string): string {
  * ```
  */
 export function validateParams(info: WsFunctionInfo, params: unknown): ParamIssue[] {
+  const value = params ?? {};
+  // The compiled check answers for the usual, valid call; the walk below names the issues of the others.
+  if (compiledFits(info.parameters)(value)) return [];
+  return findIssues(info.parameters, value);
+}
+
+/**
+ * Every issue of `value` against a structure, found by walking it (what validateParams reports).
+ * @internal
+ */
+export function findIssues(desc: WsSingleDesc, value: unknown): ParamIssue[] {
   const issues: ParamIssue[] = [];
-  checkSingle(info.parameters, params ?? {}, '', issues);
+  checkSingle(desc, value, '', issues);
   return issues;
 }
 
@@ -168,27 +173,4 @@ function wrongType(
     expected: desc.type,
     message: `${path}: ${problem}, got ${describe(value)}.`,
   });
-}
-
-/** Why a JS value does not fit a PARAM_ type, or undefined when it does. */
-function scalarProblem(type: string, value: unknown): string | undefined {
-  if (type === 'bool') {
-    return typeof value === 'boolean' || value === 0 || value === 1 || value === '0' || value === '1'
-      ? undefined
-      : 'expected a boolean';
-  }
-  if (type === 'int') {
-    if (typeof value === 'number') return Number.isInteger(value) ? undefined : 'expected an integer';
-    return typeof value === 'string' && isPhpIntString(value) ? undefined : 'expected an integer';
-  }
-  if (type === 'float') {
-    if (typeof value === 'number') return Number.isFinite(value) ? undefined : 'expected a finite number';
-    return typeof value === 'string' && isPhpFloatString(value) ? undefined : 'expected a number';
-  }
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : 'expected a string';
-  if (typeof value !== 'string') return `expected a string (PARAM_${type.toUpperCase()})`;
-  if (!CLIENT_CHECKED_TYPES.has(type)) return undefined;
-  const cleaned = phpString(cleanScalar(type, value));
-  if (cleaned === value) return undefined;
-  return `PARAM_${type.toUpperCase()} takes this only as ${JSON.stringify(cleaned)} (Moodle refuses a value its cleaning changes)`;
 }
