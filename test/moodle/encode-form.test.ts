@@ -4,18 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { countFields, encodeForm, encodePairs, flattenParams } from '../../src/moodle/encode.js';
-
-/** A small seeded generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from './random.js';
 
 const STRINGS = ['', 'ann', 'a b', 'x&y=z', 'é文', '100%', 'a+b', '~._-', '[0]', 'line\nbreak', '😀'];
 const NUMBERS = [0, -0, 7, -12, 1.5, 1e21, 1.5e-7, 2 ** 53, 2 ** 53 + 2, -2.5e-8, 0.1];
@@ -59,7 +48,7 @@ function outcome(run: () => unknown): unknown {
 
 describe('encodeForm', () => {
   it('writes the same bytes as encodePairs(flattenParams()) and counts the same fields, over 2,000 generated inputs', () => {
-    const next = random(20_251_121);
+    const next = seeded(20_251_121);
     for (let i = 0; i < 2000; i++) {
       const params: Record<string, unknown> = {};
       for (let k = Math.floor(next() * 4); k > 0; k--) params[`p${k}`] = value(next, 0);

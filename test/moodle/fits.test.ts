@@ -6,17 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { coreFunctionTable, type WsDesc } from '../../src/moodle/definitions.js';
 import { compiledFits } from '../../src/moodle/fits.js';
 import { findIssues, validateParams } from '../../src/moodle/validate.js';
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from './random.js';
 
 const ODD = [
   null,
@@ -81,7 +71,7 @@ const FUNCTIONS = [
 
 describe('compiled parameter check', () => {
   it('agrees with the issue walk on 12,000 generated values of real core functions', () => {
-    const next = random(4_500_000);
+    const next = seeded(4_500_000);
     let refused = 0;
     for (const name of FUNCTIONS) {
       const info = coreFunctionTable().get(name);
