@@ -65,6 +65,8 @@ export interface ElementPlan {
   removal: MassRemovalCounts;
   /** True when the removal exceeds the threshold and was not allowed. */
   refused: boolean;
+  /** False when the site source cannot describe this element (no outcome is planned for it). */
+  compared: boolean;
 }
 
 /** The dry run of an import. */
@@ -175,6 +177,7 @@ async function planElement(
       threshold: options.threshold ?? DEFAULT_REMOVAL_THRESHOLD,
     },
     refused: false,
+    compared: options.site.elements.includes(element),
   };
   const notCompared = new Set<string>();
   const skip = (key: string, reason: string) => {
@@ -192,6 +195,7 @@ async function planElement(
       limitPush(plan.deleted, displayKey(key), max);
     }
   };
+  if (!plan.compared) return plan;
   if (refusedBy) {
     skip('(whole file)', `Totara refuses the file: ${refusedBy}`);
     plan.counts.skipped = rowCount;

@@ -297,3 +297,20 @@ describe('plan of files with invalid rows', () => {
     expect(refused.elements[0]!.skipped[0]?.reason).toContain('header.missing_column');
   });
 });
+
+describe('plan of an element the site source cannot describe', () => {
+  it('is marked not compared instead of counting every row as created', async () => {
+    const dir = join(root, 'plan-org');
+    await writeElementFile(dir, 'org', [
+      { idnumber: 'O1', fullname: 'Org', frameworkidnumber: 'FW', timemodified: 0, deleted: 0 },
+    ]);
+    const site = join(root, 'plan-org-users.csv');
+    await writeFile(site, 'idnumber,username\nE1,a\n');
+    const plan = await planImport(dir, { site: await csvSiteState(site) });
+    expect(plan.elements[0]).toMatchObject({
+      element: 'org',
+      compared: false,
+      counts: { rows: 1, created: 0 },
+    });
+  });
+});

@@ -107,6 +107,14 @@ function renderPlan(plan: HrImportPlan, style: Style): string {
   const out = [`Site: ${plan.site}`];
   for (const e of plan.elements) {
     const c = e.counts;
+    if (!e.compared) {
+      out.push(
+        '',
+        style.bold(`${ELEMENTS[e.element].file}  (${c.rows} rows)`),
+        style.dim('  not planned: the site source cannot describe this element'),
+      );
+      continue;
+    }
     out.push(
       '',
       style.bold(`${ELEMENTS[e.element].file}  (${c.rows} rows)`),
