@@ -55,6 +55,7 @@ describe.skipIf(!hasTmux)('the REPL in a real terminal (tmux)', () => {
       await inTmux({ MTS_CONFIG_DIR: config.dir }, async (keys, _screen, until) => {
         await until('sandbox>'); // capture-pane drops trailing spaces
         await until('functions'); // the site's function list has arrived
+        await until('Totara 17.3 schema'); // and the schema (the sandbox refuses introspection)
         keys("moodle.call('core_webservice_get_si", 'Tab');
         await until("moodle.call('core_webservice_get_site_info");
         keys('C-u', "moodle.call('core_course_get_courses_by_field', { fi", 'Tab');
