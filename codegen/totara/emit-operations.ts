@@ -23,7 +23,14 @@ import {
 } from 'graphql';
 import { fragmentsUsedBy, type OperationSet, positionOf } from '../../src/totara/schema/documents.js';
 import { TotaraSchemaError } from '../../src/totara/schema/errors.js';
-import { dateFormatDefault, type ScalarOverride, scalarRef, tsName, wrapType } from './render.js';
+import {
+  commentSafe,
+  dateFormatDefault,
+  type ScalarOverride,
+  scalarRef,
+  tsName,
+  wrapType,
+} from './render.js';
 
 /** Options of {@link emitOperations}. */
 export interface EmitOperationsOptions {
@@ -71,7 +78,7 @@ export function emitOperations(
     const parent = schema.getType(node.typeCondition.name.value) as GraphQLCompositeType;
     const name = claim(`${node.name.value}_fragment`, `fragment ${node.name.value} (${path})`);
     out.push(
-      `\n/** Fragment \`${node.name.value}\` on \`${parent.name}\` (${path}:${positionOf(node).line}). */\n`,
+      `\n/** Fragment \`${node.name.value}\` on \`${parent.name}\` (${commentSafe(path)}:${positionOf(node).line}). */\n`,
     );
     out.push(`export type ${name} = ${emitter.selection(parent, node.selectionSet.selections, '')};\n`);
   }
@@ -81,7 +88,9 @@ export function emitOperations(
     const constName = claim(safeIdentifier(opName), `${node.operation} ${opName} (${path})`);
     const result = claim(`${opName}_result`, `the result of ${opName}`);
     const variables = claim(`${opName}_variables`, `the variables of ${opName}`);
-    out.push(`\n/** Variables of ${node.operation} \`${opName}\` (${path}:${positionOf(node).line}). */\n`);
+    out.push(
+      `\n/** Variables of ${node.operation} \`${opName}\` (${commentSafe(path)}:${positionOf(node).line}). */\n`,
+    );
     out.push(`export type ${variables} = ${emitter.variables(node)};\n`);
     out.push(`\n/** Result of ${node.operation} \`${opName}\`. */\n`);
     out.push(`export type ${result} = ${emitter.selection(root, node.selectionSet.selections, '')};\n`);

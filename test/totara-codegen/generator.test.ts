@@ -154,3 +154,15 @@ describe('schema input', () => {
     }
   });
 });
+
+describe('hostile input', () => {
+  it('cannot end a comment and inject code through a file name or a description', () => {
+    const sdl = 'type Query {\n  "ends */ globalThis.pwned = 1; /*"\n  a: Int\n}';
+    const schema = loadSchemaText(sdl, 'x.graphql\nglobalThis.pwned = 2;');
+    const doc = parseDocument('query a_op { a }', 'ops/*/\nglobalThis.pwned = 3;//.graphql');
+    for (const { name, content } of generateTotara({ schema, documents: [doc] })) {
+      expect(content, name).not.toMatch(/^\s*globalThis/m);
+      expect(content, name).not.toMatch(/\*\/\s*globalThis/);
+    }
+  });
+});
