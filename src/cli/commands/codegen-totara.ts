@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { generateTotara, writeGeneratedFiles } from '../../../codegen/totara/generate.js';
 import { parseScalarOverrides } from '../../../codegen/totara/options.js';
 import { displayPath, type LoadedSchema, loadSchemaFile, readDocuments } from '../../totara/schema/index.js';
@@ -38,6 +39,10 @@ export const totaraCodegenCommand: CommandSpec = {
       description: 'TypeScript for a scalar, e.g. core_id=number',
       valueName: 'NAME=TS',
     },
+    check: {
+      type: 'boolean',
+      description: 'Write nothing; exit 1 when the files in DIR differ from what would be generated (for CI)',
+    },
     'runtime-import': {
       type: 'string',
       description: 'Module to import TypedDocument/createBuilder from (default moodle-totara-sdk/totara)',
@@ -47,6 +52,7 @@ export const totaraCodegenCommand: CommandSpec = {
   examples: [
     'mts codegen totara --schema site.graphql --out src/totara --documents "src/**/*.graphql"',
     'mts codegen totara --url https://lms.example.org --out src/totara',
+    'mts codegen totara --schema site.graphql --out src/totara --check   (CI: fail when out of date)',
   ],
   async run(ctx, input) {
     const file = input.options.schema as string | undefined;
@@ -67,6 +73,19 @@ export const totaraCodegenCommand: CommandSpec = {
       runtimeImport: input.options['runtime-import'] as string | undefined,
       inputName: file ? displayPath(resolve(file)) : schema.source,
     });
+    if (input.options.check === true) {
+      const stale: string[] = [];
+      for (const f of files) {
+        const current = await readFile(join(out, f.name), 'utf8').catch(() => undefined);
+        if (current !== f.content) stale.push(f.name);
+      }
+      ctx.print({ out, upToDate: stale.length === 0, stale }, () =>
+        stale.length === 0
+          ? `${out} is up to date.`
+          : `${out} is out of date: ${stale.join(', ')}. Run the same command without --check.`,
+      );
+      return stale.length === 0 ? 0 : 1;
+    }
     const written = await writeGeneratedFiles(files, out);
     const operations = documents.reduce(
       (n, d) => n + d.document.definitions.filter((x) => x.kind === 'OperationDefinition').length,
