@@ -23,7 +23,13 @@ describe('generated code against the sandbox Totara', () => {
     const op = query('first_users', {
       core_user_users: {
         __args: { query: { pagination: { limit: 3 } } },
-        items: { id: true, username: true, __typename: true },
+        items: {
+          id: true,
+          username: true,
+          __typename: true,
+          firstaccess: true,
+          lastaccess: { __args: { format: 'ISO8601' } },
+        },
         total: true,
         next_cursor: true,
       },
@@ -33,7 +39,11 @@ describe('generated code against the sandbox Totara', () => {
     for (const user of data.core_user_users.items) {
       expect(user.__typename).toBe('core_user');
       expect(user.id).toMatch(/^\d+$/); // core_id: a numeric string
+      // core_date follows `format`: a number for the default TIMESTAMP, a string for ISO8601
+      if (user.firstaccess !== null) expect(typeof user.firstaccess).toBe('number');
+      if (user.lastaccess !== null) expect(user.lastaccess).toMatch(/^\d{4}-\d\d-\d\dT/);
     }
+    expect(data.core_user_users.items.some((u) => u.firstaccess !== null && u.lastaccess !== null)).toBe(true);
     expect(data.core_user_users.total).toBeGreaterThanOrEqual(3);
     expect(typeof data.core_user_users.next_cursor).toBe('string');
   });
