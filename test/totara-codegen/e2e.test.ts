@@ -43,7 +43,9 @@ describe('generated code against the sandbox Totara', () => {
       if (user.firstaccess !== null) expect(typeof user.firstaccess).toBe('number');
       if (user.lastaccess !== null) expect(user.lastaccess).toMatch(/^\d{4}-\d\d-\d\dT/);
     }
-    expect(data.core_user_users.items.some((u) => u.firstaccess !== null && u.lastaccess !== null)).toBe(true);
+    expect(data.core_user_users.items.some((u) => u.firstaccess !== null && u.lastaccess !== null)).toBe(
+      true,
+    );
     expect(data.core_user_users.total).toBeGreaterThanOrEqual(3);
     expect(typeof data.core_user_users.next_cursor).toBe('string');
   });
