@@ -50,6 +50,18 @@ describe('generated code against the sandbox Totara', () => {
     expect(typeof data.core_user_users.next_cursor).toBe('string');
   });
 
+  it('pages through a builder query with TotaraClient.paginate', async () => {
+    const op = query('all_users', {
+      core_user_users: { __args: { query: {} }, items: { id: true }, total: true, next_cursor: true },
+    });
+    const items = await site
+      .client()
+      .paginate<{ id: string }>(op.document, op.variables, { pageSize: 7 })
+      .toArray({ limit: 20 });
+    expect(items).toHaveLength(20);
+    expect(new Set(items.map((item) => item.id)).size).toBe(20);
+  });
+
   it('generates typed documents from the site by introspection, and they run', async () => {
     await writeFile(
       join(dir, 'users.graphql'),
