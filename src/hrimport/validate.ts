@@ -1,18 +1,22 @@
 import { isSecretKey, MASK } from '../core/redact.js';
-import { HEADER_CHARS } from './csv-reader.js';
 import { isFormulaLike } from './csv-writer.js';
-import { parseHrImportDate } from './dates.js';
 import { type ColumnDefinition, CUSTOM_FIELD_PREFIX, ELEMENTS, type ElementName } from './elements.js';
 import { FingerprintSet } from './fingerprint-set.js';
-import { findCycles } from './graph.js';
 import type { IssueSeverity, ValidationIssue } from './issues.js';
-import { requiredColumns } from './required-columns.js';
 import type { ElementSettings, HrImportSettings } from './settings.js';
 import { SpillDeduper } from './spill-dedupe.js';
+import { checkHeader, type Reporter } from './validate-header.js';
+import { checkJobRow, JOB_REFERENCES } from './validate-job.js';
+import {
+  checkHierarchyLinks,
+  checkJobLinks,
+  type KnownIds,
+  type Reference,
+  reportDuplicate,
+} from './validate-links.js';
 import { checkCell } from './validate-values.js';
 
-/** idnumbers known from other files of the same import (e.g. user.csv for job assignment references). */
-export type KnownIds = Partial<Record<ElementName, ReadonlySet<string>>>;
+export type { KnownIds } from './validate-links.js';
 
 /** Options of {@link ElementValidator}. */
 export interface ElementValidatorOptions {
@@ -43,42 +47,7 @@ export interface ElementValidatorOptions {
   duplicates?: 'memory' | 'disk' | undefined;
 }
 
-const KIND = { idnumber: 1, username: 2, email: 3, job: 4, userjob: 5 } as const;
-
-const SKIPPED = 'Totara skips every copy.';
-const DUPLICATES: Record<number, { code: string; column: string; label: string; consequence: string }> = {
-  [KIND.idnumber]: {
-    code: 'rows.duplicate_idnumber',
-    column: 'idnumber',
-    label: 'idnumber',
-    consequence: SKIPPED,
-  },
-  [KIND.username]: {
-    code: 'rows.duplicate_username',
-    column: 'username',
-    label: 'Username',
-    consequence: SKIPPED,
-  },
-  [KIND.email]: { code: 'rows.duplicate_email', column: 'email', label: 'Email', consequence: SKIPPED },
-  [KIND.job]: {
-    code: 'rows.duplicate_job_assignment',
-    column: 'idnumber',
-    label: 'Job assignment (user/idnumber)',
-    consequence: 'Totara makes no update to it.',
-  },
-  [KIND.userjob]: {
-    code: 'rows.multiple_jobs_per_user',
-    column: 'useridnumber',
-    label: 'User',
-    consequence: 'only one job assignment per user is allowed while "Update ID numbers" is on.',
-  },
-};
-
-interface Reference {
-  row: number;
-  column: string;
-  value: string;
-}
+import { KIND } from './validate-links.js';
 
 /**
  * Checks one element file as Totara's HR Import would, row by row with constant memory per row (duplicate checks
@@ -185,135 +154,18 @@ export class ElementValidator {
 
   /** Checks the header; returns false when rows cannot be checked against it (e.g. a missing idnumber). */
   header(names: readonly string[]): boolean {
-    const def = ELEMENTS[this.element];
     this.#header = [...names];
-    this.#index = {};
-    const { delimiter } = this.#settings.elements[this.element].delimiter
-      ? { delimiter: this.#settings.elements[this.element].delimiter }
-      : this.#settings;
-    names.forEach((name, i) => {
-      if (!HEADER_CHARS.test(name)) {
-        const bad = [...name].find((ch) => !HEADER_CHARS.test(ch));
-        this.report(
-          'error',
-          'header.invalid_characters',
-          1,
-          `Header "${name}" holds "${bad}", which Totara refuses: the whole file would be rejected.`,
-          {
-            column: name,
-            hint: `Header names may hold letters, digits, space, _ - ? ! only. Is the delimiter really "${delimiter === '\t' ? 'tab' : delimiter}"?`,
-          },
-        );
-      }
-      if (Object.hasOwn(this.#index, name))
-        this.report(
-          'error',
-          'header.duplicate_column',
-          1,
-          `Column "${name}" appears twice; Totara would use the last one.`,
-          { column: name },
-        );
-      this.#index[name] = i;
-      const column = def.columns.find((col) => col.name === name);
-      this.#columns[i] = column;
-      if (column) return;
-      if (name.startsWith(CUSTOM_FIELD_PREFIX)) {
-        this.#checkCustomFieldColumn(name);
-      } else {
-        this.report(
-          this.#unknownSeverity,
-          'header.unknown_column',
-          1,
-          `Column "${name}" is not an ${this.element} column; Totara ignores it.`,
-          {
-            column: name,
-            hint: `Known columns: ${def.columns.map((col) => col.name).join(', ')}${def.customFields ? ', customfield_<shortname>' : ''}.`,
-          },
-        );
-      }
-    });
-    for (const name of requiredColumns(this.element, this.#settings, names)) {
-      if (!Object.hasOwn(this.#index, name))
-        this.report(
-          'error',
-          'header.missing_column',
-          1,
-          `Required column "${name}" is missing; Totara would refuse the file.`,
-          {
-            column: name,
-            hint: this.#missingHint(name),
-          },
-        );
-    }
-    if (this.#own.sourceAllRecords && Object.hasOwn(this.#index, 'deleted'))
-      this.report(
-        'warning',
-        'header.ignored_column',
-        1,
-        'Column "deleted" is ignored while the source contains all records.',
-        {
-          column: 'deleted',
-          hint: 'Leave out the records to remove instead.',
-        },
-      );
-    if (
-      this.element === 'user' &&
-      this.#own.deleteMode === 'suspend' &&
-      Object.hasOwn(this.#index, 'suspended')
-    )
-      this.report(
-        'warning',
-        'header.ignored_column',
-        1,
-        'Column "suspended" is ignored while the delete action is "suspend".',
-        {
-          column: 'suspended',
-        },
-      );
-    this.#usable = Object.hasOwn(this.#index, 'idnumber') && names.length > 0;
+    const { index, columns } = checkHeader(
+      this.element,
+      this.#settings,
+      names,
+      this.#unknownSeverity,
+      (...args) => this.report(...args),
+    );
+    this.#index = index;
+    this.#columns = columns;
+    this.#usable = Object.hasOwn(index, 'idnumber') && names.length > 0;
     return this.#usable;
-  }
-
-  #missingHint(name: string): string {
-    if (name === 'deleted')
-      return 'Required unless "source contains all records" is on: 1 removes the record, 0 keeps it.';
-    if (name === 'email') return 'Required unless duplicate emails are allowed.';
-    if (name === 'firstname' || name === 'lastname') return 'Required while the create action is allowed.';
-    if (name === 'typeidnumber') return 'Hierarchy custom fields need the type column.';
-    if (name.includes('jobassignmentidnumber'))
-      return 'Required with the manager column unless "Update ID numbers" is on.';
-    return 'Add the column (an empty value is allowed where the field is optional).';
-  }
-
-  #checkCustomFieldColumn(name: string): void {
-    const def = ELEMENTS[this.element];
-    const shortname = name.slice(CUSTOM_FIELD_PREFIX.length);
-    if (!def.customFields) {
-      this.report(
-        'error',
-        'header.custom_fields_not_supported',
-        1,
-        `${this.element} files have no custom fields; "${name}" would be ignored.`,
-        {
-          column: name,
-        },
-      );
-    } else if (!/^[A-Za-z0-9_]+$/.test(shortname)) {
-      this.report('error', 'header.custom_field_name', 1, `"${name}" is not customfield_<shortname>.`, {
-        column: name,
-      });
-    } else if (this.#own.customFields && !this.#own.customFields.includes(shortname)) {
-      this.report(
-        'error',
-        'header.unknown_custom_field',
-        1,
-        `The site has no ${this.element} custom field "${shortname}".`,
-        {
-          column: name,
-          hint: `Known custom fields: ${this.#own.customFields.join(', ') || '(none)'}.`,
-        },
-      );
-    }
   }
 
   #cell(cells: readonly string[], name: string): string | undefined {
@@ -421,13 +273,7 @@ export class ElementValidator {
   }
 
   #reportDuplicate(kind: number, row: number, value: string | undefined, firstRow: number | undefined): void {
-    const what = DUPLICATES[kind] as (typeof DUPLICATES)[number];
-    const shown = value === undefined ? '' : ` "${value}"`;
-    const where = firstRow === undefined ? 'also appears on an earlier row' : `repeats row ${firstRow}`;
-    this.report('error', what.code, row, `${what.label}${shown} ${where}; ${what.consequence}`, {
-      column: what.column,
-      value,
-    });
+    reportDuplicate((...args) => this.report(...args), kind, row, value, firstRow);
   }
 
   #userRow(cells: readonly string[], row: number, idnumber: string, removing: boolean): void {
@@ -446,91 +292,37 @@ export class ElementValidator {
   }
 
   #jobRow(cells: readonly string[], row: number, idnumber: string, removing: boolean): void {
-    const user = this.#cell(cells, 'useridnumber') ?? '';
+    const get = (name: string) => this.#cell(cells, name);
+    const user = get('useridnumber') ?? '';
     if (user === '')
       this.report('error', 'value.required', row, 'useridnumber is empty; Totara skips the row.', {
         column: 'useridnumber',
       });
     if (user === '' || idnumber === '') return;
-    const key = `${user}\u0000${idnumber}`;
+    const updateIdNumbers = this.#own.updateIdNumbers;
+    if (!removing)
+      checkJobRow(get, row, user, (...args) => this.report(...args), {
+        dateFormat: this.#settings.dateFormat,
+        now: this.#now,
+        updateIdNumbers,
+      });
     if (!this.#crossRow) return;
+    const key = `${user}\u0000${idnumber}`;
     this.#duplicate(KIND.job, key, row, `${user}/${idnumber}`);
-    if (this.#own.updateIdNumbers) this.#duplicate(KIND.userjob, user, row, user);
+    if (updateIdNumbers) this.#duplicate(KIND.userjob, user, row, user);
     if (removing) return;
-    this.#references.push({ row, column: 'useridnumber', value: user });
-    for (const [column, label] of [
-      ['manageridnumber', 'manager'],
-      ['appraiseridnumber', 'appraiser'],
-      ['tempmanageridnumber', 'temporary manager'],
-    ] as const) {
-      const ref = this.#cell(cells, column);
-      if (!ref) continue;
-      if (ref === user)
-        this.report('error', 'value.self_reference', row, `User "${user}" cannot be their own ${label}.`, {
-          column,
-          value: ref,
-        });
-      this.#references.push({ row, column, value: ref });
+    for (const column of JOB_REFERENCES) {
+      const value = column === 'useridnumber' ? user : get(column);
+      if (value) this.#references.push({ row, column, value });
     }
-    for (const column of ['orgidnumber', 'posidnumber']) {
-      const ref = this.#cell(cells, column);
-      if (ref) this.#references.push({ row, column, value: ref });
-    }
-    const manager = this.#cell(cells, 'manageridnumber');
+    const manager = get('manageridnumber');
     if (manager) {
-      const managerJob = this.#cell(cells, 'managerjobassignmentidnumber');
-      if (managerJob === '' && !this.#own.updateIdNumbers)
-        this.report(
-          'error',
-          'value.required',
-          row,
-          'managerjobassignmentidnumber is empty while a manager is given; Totara skips the row.',
-          {
-            column: 'managerjobassignmentidnumber',
-          },
-        );
-      this.#managerEdges.set(this.#own.updateIdNumbers ? user : key, {
-        to: this.#own.updateIdNumbers || !managerJob ? manager : `${manager}\u0000${managerJob}`,
+      const managerJob = get('managerjobassignmentidnumber');
+      this.#managerEdges.set(updateIdNumbers ? user : key, {
+        to: updateIdNumbers || !managerJob ? manager : `${manager}\u0000${managerJob}`,
         row,
       });
     }
-    const tempManager = this.#cell(cells, 'tempmanageridnumber');
-    if (tempManager) {
-      const expiry = parseHrImportDate(
-        this.#cell(cells, 'tempmanagerexpirydate') ?? '',
-        this.#settings.dateFormat,
-      );
-      if (expiry === undefined)
-        this.report(
-          'error',
-          'value.required',
-          row,
-          'tempmanagerexpirydate is empty while a temporary manager is given.',
-          {
-            column: 'tempmanagerexpirydate',
-          },
-        );
-      else if (expiry !== null && expiry < this.#now)
-        this.report(
-          'error',
-          'value.expiry_in_past',
-          row,
-          'tempmanagerexpirydate is in the past; Totara skips the row.',
-          {
-            column: 'tempmanagerexpirydate',
-          },
-        );
-    }
-    const start = parseHrImportDate(this.#cell(cells, 'startdate') ?? '', this.#settings.dateFormat);
-    const end = parseHrImportDate(this.#cell(cells, 'enddate') ?? '', this.#settings.dateFormat);
-    if (typeof start === 'number' && typeof end === 'number' && start > end)
-      this.report(
-        'error',
-        'value.start_after_end',
-        row,
-        'startdate is later than enddate; Totara skips the row.',
-        { column: 'startdate' },
-      );
   }
 
   #hierarchyRow(cells: readonly string[], row: number, idnumber: string, removing: boolean): void {
@@ -576,84 +368,10 @@ export class ElementValidator {
       for (const dup of found) this.#reportDuplicate(dup.kind, dup.row, undefined, dup.firstRow);
       this.#spill = undefined;
     }
-    if (this.element === 'jobassignment') this.#finishJobs();
-    else if (ELEMENTS[this.element].hierarchy) this.#finishHierarchy();
-  }
-
-  #finishJobs(): void {
-    const users = this.#known.user;
-    const completeUsers = this.#settings.elements.user.sourceAllRecords;
-    const targets: Record<string, ElementName> = {
-      useridnumber: 'user',
-      manageridnumber: 'user',
-      appraiseridnumber: 'user',
-      tempmanageridnumber: 'user',
-      orgidnumber: 'org',
-      posidnumber: 'pos',
-    };
-    for (const ref of this.#references) {
-      const target = targets[ref.column] as ElementName;
-      const known = target === 'user' ? users : this.#known[target];
-      if (!known || known.has(ref.value)) continue;
-      const complete =
-        this.#settings.elements[target].sourceAllRecords || (target === 'user' && completeUsers);
-      this.report(
-        complete ? 'error' : 'warning',
-        target === 'user' ? 'ref.unknown_user' : `ref.unknown_${target}`,
-        ref.row,
-        `${ref.column} "${ref.value}" is not in ${ELEMENTS[target].file}${complete ? ', which holds all records' : '; it must already exist on the site'}.`,
-        { column: ref.column, value: ref.value },
-      );
-    }
-    const edges = new Map<string, string>();
-    for (const [from, edge] of this.#managerEdges) edges.set(from, edge.to);
-    for (const cycle of findCycles(edges)) {
-      const names = cycle.map((key) => key.replace('\u0000', '/'));
-      for (const key of cycle) {
-        const edge = this.#managerEdges.get(key);
-        if (edge)
-          this.report(
-            'error',
-            'rows.management_loop',
-            edge.row,
-            `Management loop: ${names.join(' → ')} → ${names[0]}.`,
-            {
-              column: 'manageridnumber',
-              hint: 'Someone in the chain must report outside it; Totara skips these job assignments.',
-            },
-          );
-      }
-    }
-  }
-
-  #finishHierarchy(): void {
-    const complete = this.#own.sourceAllRecords;
-    for (const [id, { parent, row }] of this.#parents) {
-      if (this.#ids.has(parent)) continue;
-      this.report(
-        complete ? 'error' : 'warning',
-        'ref.unknown_parent',
-        row,
-        complete
-          ? `Parent "${parent}" of "${id}" is not in the file, which holds all records.`
-          : `Parent "${parent}" of "${id}" is not in the file; it must already exist on the site.`,
-        { column: 'parentidnumber', value: parent },
-      );
-    }
-    const edges = new Map<string, string>();
-    for (const [id, { parent }] of this.#parents) edges.set(id, parent);
-    for (const cycle of findCycles(edges)) {
-      for (const id of cycle)
-        this.report(
-          'error',
-          'rows.parent_cycle',
-          this.#parents.get(id)?.row ?? 0,
-          `Parents form a cycle: ${cycle.join(' → ')} → ${cycle[0]}.`,
-          {
-            column: 'parentidnumber',
-            value: this.#parents.get(id)?.parent,
-          },
-        );
-    }
+    const report: Reporter = (...args) => this.report(...args);
+    if (this.element === 'jobassignment')
+      checkJobLinks(report, this.#settings, this.#known, this.#references, this.#managerEdges);
+    else if (ELEMENTS[this.element].hierarchy)
+      checkHierarchyLinks(report, this.#own.sourceAllRecords, this.#parents, this.#ids);
   }
 }

@@ -285,6 +285,26 @@ describe('validation rules: each fails on bad input and passes on good input', (
     ).toEqual([]);
   });
 
+  it("checks: 'rows' still checks each row (self references, dates) but keeps nothing across rows", () => {
+    const v = new ElementValidator({
+      element: 'jobassignment',
+      settings: resolveSettings(),
+      file: 'j.csv',
+      checks: 'rows',
+    });
+    const rows = [job({ appraiseridnumber: 'E1' }, 1), job({}, 1)];
+    const columns = Object.keys(rows[0] as object);
+    v.header(columns);
+    rows.forEach((r, i) => {
+      v.row(
+        columns.map((c) => (r as Record<string, string>)[c] ?? ''),
+        i + 2,
+      );
+    });
+    v.finish();
+    expect(v.issues.map((i) => i.code)).toEqual(['value.self_reference']);
+  });
+
   it('job assignments: duplicates per user, one job per user with "Update ID numbers"', () => {
     expect(codes(check('jobassignment', [job({}, 1), job({}, 1)]))).toEqual([
       'rows.duplicate_job_assignment',
