@@ -63,6 +63,7 @@ export {
   type UsersSummary,
 } from './inspect.js';
 export type {
+  ActivityInfo,
   BackupUser,
   EnrolmentMethod,
   GradeTally,

@@ -4,6 +4,7 @@ import type { ArchiveReader, BackupFormat, BackupSource } from './archive.js';
 import { type FilesSummary, summariseFiles } from './files-xml.js';
 import { compareIndex, type IndexCheck } from './index-check.js';
 import type {
+  ActivityInfo,
   EnrolmentMethod,
   GradeTally,
   GroupsSummary,
@@ -36,6 +37,13 @@ export interface BackupInventory {
   sections: SectionInfo[];
   /** Activities by module name (from the manifest). */
   activitiesByModule: Record<string, number>;
+  /**
+   * Every activity of the manifest, in its order, with the visibility its module.xml records (absent when the
+   * backup lacks that module.xml; `mts mbz verify` reports it).
+   */
+  activities: ActivityInfo[];
+  /** Activities hidden from students (`visible` = 0). */
+  hiddenActivities: number;
   /** `qbank` activities: the shared question banks of Moodle 5.0+. */
   qbankActivities: number;
   groups: GroupsSummary | null;
@@ -150,9 +158,13 @@ export function summarise(format: BackupFormat, scan: ScanResult, withInventory:
     for (const activity of manifest.contents.activities) {
       byModule[activity.modulename] = (byModule[activity.modulename] ?? 0) + 1;
     }
+    const modules = new Map(scan.modules.map((m) => [m.moduleId, m]));
+    const activities = manifest.contents.activities.flatMap((a) => modules.get(a.moduleId) ?? []);
     summary.inventory = {
       sections: scan.sections,
       activitiesByModule: byModule,
+      activities,
+      hiddenActivities: activities.filter((a) => !a.visible).length,
       qbankActivities: byModule.qbank ?? 0,
       groups: scan.groups,
       roles: scan.roles,

@@ -28,6 +28,38 @@ export function parseSectionXml(content: Buffer, path: string): SectionInfo {
   };
 }
 
+/** An activity as its `activities/<modulename>_<id>/module.xml` describes it. */
+export interface ActivityInfo {
+  moduleId: string;
+  modulename: string;
+  sectionId: string;
+  /** Position of its section in the course. */
+  sectionNumber: string;
+  /** Shown to students (`visible` = 1); a hidden activity is only seen by teachers. */
+  visible: boolean;
+  /**
+   * Shown on the course page (Moodle 3.3+). `visible` and not this is a "stealth" activity, reachable by link
+   * only; null when the backup predates the setting.
+   */
+  visibleOnCoursePage: boolean | null;
+  /** Access restrictions as Moodle's availability JSON, or null when there are none. */
+  availability: string | null;
+}
+
+export function parseModuleXml(content: Buffer, path: string): ActivityInfo {
+  const module = parseXml(content, path).module;
+  const onPage = textOf(module, 'visibleoncoursepage');
+  return {
+    moduleId: attr(module, 'id') ?? '',
+    modulename: str(module, 'modulename'),
+    sectionId: str(module, 'sectionid'),
+    sectionNumber: str(module, 'sectionnumber'),
+    visible: str(module, 'visible') !== '0',
+    visibleOnCoursePage: onPage === undefined || onPage === null ? null : onPage !== '0',
+    availability: textOf(module, 'availability') || null,
+  };
+}
+
 /** A user of `users.xml`, reduced to who it is. */
 export interface BackupUser {
   id: string;

@@ -4,6 +4,7 @@ import { ARCHIVE_INDEX_PATH, type ArchiveIndex, parseArchiveIndex } from './arch
 import { MbzError, MbzNotBackupError } from './errors.js';
 import { type BackupFileRecord, FILES_XML_PATH, parseFilesXml } from './files-xml.js';
 import {
+  type ActivityInfo,
   type BackupUser,
   type EnrolmentMethod,
   type GradeTally,
@@ -12,6 +13,7 @@ import {
   parseEnrolmentsXml,
   parseGradesXml,
   parseGroupsXml,
+  parseModuleXml,
   parseQuestionsXml,
   parseRolesXml,
   parseSectionXml,
@@ -46,6 +48,8 @@ export interface ScanResult {
   users: BackupUser[] | null;
   archiveIndex: ArchiveIndex | null;
   sections: SectionInfo[];
+  /** From each activity's module.xml (inventory only), in archive order. */
+  modules: ActivityInfo[];
   groups: GroupsSummary | null;
   roles: string[] | null;
   grades: GradeTally;
@@ -57,6 +61,7 @@ export interface ScanResult {
 
 const SECTION_XML = /^sections\/section_[^/]+\/section\.xml$/;
 const GRADES_XML = /^activities\/[^/]+\/grades\.xml$/;
+const MODULE_XML = /^activities\/[^/]+\/module\.xml$/;
 const BLOCK_XML = /(^|\/)blocks\/[^/]+\/block\.xml$/;
 
 /** Reads a backup in one pass (tar.gz) or through its directory (zip). Throws when there is no manifest. */
@@ -72,6 +77,7 @@ export async function scanBackup(
     users: null,
     archiveIndex: null,
     sections: [],
+    modules: [],
     groups: null,
     roles: null,
     grades: { items: 0, categories: 0, byType: {} },
@@ -94,7 +100,11 @@ export async function scanBackup(
     if (parts.checkAllXml && name.endsWith('.xml')) return true;
     if (!parts.inventory) return false;
     return (
-      inventoryFiles.has(name) || SECTION_XML.test(name) || GRADES_XML.test(name) || BLOCK_XML.test(name)
+      inventoryFiles.has(name) ||
+      SECTION_XML.test(name) ||
+      MODULE_XML.test(name) ||
+      GRADES_XML.test(name) ||
+      BLOCK_XML.test(name)
     );
   };
   const handle = (name: string, content: Buffer): void => {
@@ -146,6 +156,7 @@ function readInventoryFile(name: string, content: Buffer, result: ScanResult): b
   else if (name === 'course/enrolments.xml') result.enrolments = parseEnrolmentsXml(content, name);
   else if (name === 'gradebook.xml' || GRADES_XML.test(name)) parseGradesXml(content, name, result.grades);
   else if (SECTION_XML.test(name)) result.sections.push(parseSectionXml(content, name));
+  else if (MODULE_XML.test(name)) result.modules.push(parseModuleXml(content, name));
   else if (BLOCK_XML.test(name)) {
     const block = parseBlockXml(content, name);
     result.blocks[block] = (result.blocks[block] ?? 0) + 1;

@@ -14,7 +14,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mts-mbz-cli-'));
   tgz = join(dir, 'a.mbz');
   zip = join(dir, 'b.mbz');
-  await writeFile(tgz, buildBackup({ activities: 4, users: 2 }, 'tar.gz'));
+  await writeFile(tgz, buildBackup({ activities: 4, users: 2, visible: (i) => i !== 2 }, 'tar.gz'));
   await writeFile(zip, buildBackup({ activities: 3, users: null }, 'zip'));
 });
 afterAll(async () => rm(dir, { recursive: true, force: true }));
@@ -61,6 +61,10 @@ describe('mts mbz', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Generated & tested (GEN, course 7)');
     expect(run.stdout).toContain('users: 2');
+    expect(run.stdout).toMatch(/resource +Activity 2 \(cm 1002\) hidden/);
+    expect(run.stdout).toContain('hidden from students: 1');
+    const json = JSON.parse((await runCli(['mbz', 'inspect', tgz, '--inventory', '--json'])).stdout);
+    expect(json.inventory.activities[2]).toMatchObject({ moduleId: '1002', visible: false });
   });
 
   it('verify exits 0 on a sound backup and 1 with problems listed on a damaged one', async () => {

@@ -62,6 +62,30 @@ describe.skipIf(!hasFixtures)(`inspect on real backups ${FIXTURES_SKIP_REASON}`,
       blocks[name] = (blocks[name] ?? 0) + 1;
     }
     expect(inventory.blocks).toEqual(blocks);
+
+    // Visibility of each activity, as its module.xml says.
+    expect(inventory.activities.map((a) => a.moduleId)).toEqual(summary.activities.map((a) => a.moduleId));
+    for (const activity of summary.manifest.contents.activities) {
+      const moduleXml = (await readEntryIndependently(file, `${activity.directory}/module.xml`)) as string;
+      const info = inventory.activities.find((a) => a.moduleId === activity.moduleId);
+      expect(info?.visible, activity.directory).toBe(tagValues(moduleXml, 'visible')[0] === '1');
+      const onPage = tagValues(moduleXml, 'visibleoncoursepage')[0];
+      expect(info?.visibleOnCoursePage).toBe(onPage === undefined ? null : onPage === '1');
+    }
+    expect(inventory.hiddenActivities).toBe(inventory.activities.filter((a) => !a.visible).length);
+  });
+
+  it('finds the hidden activities of the public backups', async () => {
+    const m26 = await inspectBackup(fixture('mbz-public/m26-zip-nousers-files-gapfill.mbz'), {
+      inventory: true,
+    });
+    expect(m26.inventory?.hiddenActivities).toBe(1);
+    const m50 = await inspectBackup(fixture('mbz-public/m50-tgz-users-qbank-coderunner.mbz'), {
+      inventory: true,
+    });
+    expect(m50.inventory?.activities.filter((a) => !a.visible)).toEqual([
+      expect.objectContaining({ moduleId: '961', modulename: 'qbank', visibleOnCoursePage: false }),
+    ]);
   });
 
   it('agrees with the facts of mbz-public/MANIFEST.txt', async () => {

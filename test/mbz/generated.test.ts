@@ -104,4 +104,31 @@ describe('generated backups', () => {
       expect(last?.done).toBe(last?.total);
     }
   });
+  it.each(['zip', 'tar.gz'] as const)(
+    'gives each activity the visibility its module.xml records, reading module.xml only for an inventory (%s)',
+    async (format) => {
+      const spec = { activities: 6, visible: (i: number) => i % 3 !== 1 };
+      const generated = generateBackup(spec);
+      const summary = await inspectBackup(buildBackup(spec, format), { inventory: true });
+      expect(summary.inventory?.activities.map((a) => [a.moduleId, a.visible])).toEqual(
+        generated.activities.map((a, i) => [a.moduleId, i % 3 !== 1]),
+      );
+      expect(summary.inventory?.hiddenActivities).toBe(2);
+      expect(summary.inventory?.activities[0]).toMatchObject({
+        visibleOnCoursePage: true,
+        availability: null,
+      });
+
+      // A damaged module.xml does not stand in the way of a plain inspect, which does not read it.
+      const damaged = buildBackup(
+        { ...spec, replace: { 'activities/page_1001/module.xml': '<module>' } },
+        format,
+      );
+      expect((await inspectBackup(damaged)).activities).toHaveLength(6);
+      await expect(inspectBackup(damaged, { inventory: true })).rejects.toMatchObject({
+        code: 'mbz.xml_malformed',
+        details: { path: 'activities/page_1001/module.xml' },
+      });
+    },
+  );
 });

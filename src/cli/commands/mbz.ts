@@ -48,15 +48,26 @@ function inspectText(s: BackupSummary, style: Style): string {
     '',
     `sections (${s.sections.length}):`,
   ];
+  const visibility = new Map(s.inventory?.activities.map((a) => [a.moduleId, a]) ?? []);
+  const flag = (moduleId: string): string => {
+    const info = visibility.get(moduleId);
+    if (!info) return '';
+    if (!info.visible) return ` ${style.yellow('hidden')}`;
+    return info.visibleOnCoursePage === false ? ` ${style.yellow('stealth')}` : '';
+  };
   for (const section of s.sections) {
     lines.push(`  ${section.title} ${style.dim(`(id ${section.id})`)}`);
     for (const a of s.activities.filter((x) => x.sectionId === section.id)) {
-      lines.push(`    ${a.modulename.padEnd(12)} ${a.title} ${style.dim(`(cm ${a.moduleId})`)}`);
+      lines.push(
+        `    ${a.modulename.padEnd(12)} ${a.title} ${style.dim(`(cm ${a.moduleId})`)}${flag(a.moduleId)}`,
+      );
     }
   }
   const orphans = s.activities.filter((a) => !s.sections.some((x) => x.id === a.sectionId));
   for (const a of orphans)
-    lines.push(`  ${a.modulename.padEnd(14)} ${a.title} ${style.dim(`(cm ${a.moduleId})`)}`);
+    lines.push(
+      `  ${a.modulename.padEnd(14)} ${a.title} ${style.dim(`(cm ${a.moduleId})`)}${flag(a.moduleId)}`,
+    );
   const settings = Object.entries(s.settings).filter(([name]) => name !== 'filename');
   lines.push('', `settings: ${settings.map(([k, v]) => `${k}=${v ?? 'null'}`).join(' ')}`);
   if (s.inventory) {
@@ -66,7 +77,7 @@ function inspectText(s: BackupSummary, style: Style): string {
         Object.entries(inv.activitiesByModule)
           .map(([k, v]) => `${k} ${v}`)
           .join(', ') || 'none'
-      }`,
+      }, hidden from students: ${inv.hiddenActivities}`,
       `questions: ${inv.questions ? `${inv.questions.questions} in ${inv.questions.categories} categories (${inv.questions.model})` : 'none'}, qbank activities: ${inv.qbankActivities}`,
       `groups: ${inv.groups?.groups ?? 0}, groupings: ${inv.groups?.groupings ?? 0}, roles: ${(inv.roles ?? []).join(', ') || 'none'}`,
       `grade items: ${inv.grades.items}, enrolment methods: ${(inv.enrolmentMethods ?? []).map((m) => m.enrol).join(', ') || 'none'}`,

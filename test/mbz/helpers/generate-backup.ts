@@ -24,6 +24,8 @@ export interface BackupSpec {
   release?: string;
   /** Activity title by index. */
   title?: (i: number) => string;
+  /** Whether activity `i` is visible to students (default: all are). */
+  visible?: (i: number) => boolean;
   /** Write .ARCHIVE_INDEX first (tar.gz only, as Moodle does). */
   archiveIndex?: boolean;
   /** Put moodle_backup.xml first instead of near the end. */
@@ -131,10 +133,11 @@ ${type === 'course' ? `<course><courseid>${spec.courseId ?? '7'}</courseid><titl
   for (const a of activities) {
     const d = `activities/${a.modulename}_${a.moduleId}`;
     dir(d);
+    const visible = spec.visible ? spec.visible(activities.indexOf(a)) : true;
     body.push({
       name: `${d}/module.xml`,
       body: xml(
-        `<module id="${a.moduleId}" version="2024100700"><modulename>${a.modulename}</modulename><sectionid>${a.sectionId}</sectionid><visible>1</visible></module>`,
+        `<module id="${a.moduleId}" version="2024100700"><modulename>${a.modulename}</modulename><sectionid>${a.sectionId}</sectionid><sectionnumber>0</sectionnumber><visible>${visible ? 1 : 0}</visible><visibleoncoursepage>1</visibleoncoursepage><availability>$@NULL@$</availability></module>`,
       ),
     });
     body.push({
