@@ -144,6 +144,48 @@ describe('mts totara schema diff', () => {
   });
 });
 
+describe('mts totara schema show', () => {
+  it('prints a type or field and the shortest ways to reach it from a root type', async () => {
+    const run = await runCli([
+      'totara',
+      'schema',
+      'show',
+      'shop_book',
+      '--schema',
+      `${golden}/schema.graphql`,
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    const item = JSON.parse(run.stdout);
+    expect(item).toMatchObject({ name: 'shop_book', kind: 'object' });
+    expect(item.sdl).toContain('type shop_book implements shop_thing {');
+    expect(item.paths).toEqual([
+      'Query.shop_search(on shop_book)',
+      'Mutation.shop_rename(on shop_book)',
+      'Query.shop_items.items(on shop_book)',
+    ]);
+    const field = await runCli([
+      'totara',
+      'schema',
+      'show',
+      'shop_book.published',
+      '--schema',
+      `${golden}/schema.graphql`,
+    ]);
+    expect(field.stdout).toContain('shop_book.published(format: core_date_format = TIMESTAMP): core_date');
+    const unknown = await runCli([
+      'totara',
+      'schema',
+      'show',
+      'book',
+      '--schema',
+      `${golden}/schema.graphql`,
+    ]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('Did you mean shop_book');
+  });
+});
+
 describe('mts totara schema pull against the sandbox', () => {
   let open: RunningTotara;
   let closed: RunningTotara;

@@ -5,6 +5,7 @@ import { ConfigError } from '../../core/errors.js';
 import type { Style } from '../../core/format.js';
 import { TotaraClient } from '../../totara/client.js';
 import {
+  describeSchemaItem,
   diffSchemas,
   introspectSchema,
   type LoadedSchema,
@@ -24,13 +25,16 @@ const DESCRIPTION = [
   '       (the changes touching what it uses, and whether it still validates against NEW).',
   '       Exit status 1 when a stored operation is broken (with --fail-on-breaking: when there is any breaking',
   '       change), else 0, so a CI job can gate an upgrade on the operations a project really sends.',
+  'show   NAME is a type (core_user) or a field (Query.core_user_users): prints its SDL and the shortest paths',
+  '       from a query or mutation that reach it. The schema comes from --schema (file, URL or profile:NAME),',
+  '       else from the configured site by introspection.',
 ].join('\n');
 
 const schema: CommandSpec = {
   name: 'schema',
   summary:
-    'pull: save the site schema; diff: breaking changes between schemas and the operations they break.',
-  usage: 'pull --out FILE | diff OLD NEW',
+    'pull: save the site schema; diff: changes and the operations they break; show: explore a type or field.',
+  usage: 'pull --out FILE | diff OLD NEW | show NAME',
   description: DESCRIPTION,
   positionals: { min: 1, max: 3 },
   options: {
@@ -47,11 +51,17 @@ const schema: CommandSpec = {
       valueName: 'GLOB',
     },
     'fail-on-breaking': { type: 'boolean', description: 'diff: exit 1 on any breaking change, used or not' },
+    schema: {
+      type: 'string',
+      description: 'show: schema file, site URL or profile:NAME (else the configured site)',
+      valueName: 'SRC',
+    },
   },
   examples: [
     'mts totara schema pull --out site.graphql',
     'mts totara schema diff 17.3.graphql 18.0.graphql --documents "src/**/*.graphql"',
     'mts totara schema diff profile:staging profile:prod --json',
+    'mts totara schema show totara_job_job_assignment --schema site.graphql',
   ],
   async run(ctx, input) {
     const [action, ...rest] = input.positionals;
@@ -63,9 +73,23 @@ const schema: CommandSpec = {
       if (rest.length !== 2) throw new UsageError('schema diff takes OLD and NEW.');
       return diff(ctx, input, rest[0] as string, rest[1] as string);
     }
+    if (action === 'show') {
+      if (rest.length !== 1) throw new UsageError('schema show takes one NAME: a type or Type.field.');
+      const source = input.options.schema as string | undefined;
+      const loaded = source ? await schemaFromArgument(ctx, source) : await pullFromSite(ctx);
+      const item = describeSchemaItem(loaded.schema, rest[0] as string);
+      ctx.print(item, () =>
+        [
+          item.sdl,
+          '',
+          item.paths.length ? `Reached by:\n${item.paths.map((p) => `  ${p}`).join('\n')}` : 'A root type.',
+        ].join('\n'),
+      );
+      return 0;
+    }
     throw new UsageError(
       `Unknown action "${action}".`,
-      'Use `mts totara schema pull` or `mts totara schema diff`.',
+      'Use `mts totara schema pull`, `mts totara schema diff` or `mts totara schema show`.',
     );
   },
 };

@@ -1,5 +1,6 @@
 /** Schema tools: load SDL or introspection JSON, introspect a site, check operation documents, diff schemas. */
 
+export * from './describe.js';
 export * from './diff.js';
 export * from './diff-report.js';
 export * from './documents.js';
