@@ -26,8 +26,7 @@ function say(session: ReplSession, text: string): void {
 }
 
 function show(session: ReplSession, value: unknown): void {
-  session.last = value;
-  if (session.server) session.server.context._ = value;
+  session.remember(value);
   say(session, session.render(value));
 }
 

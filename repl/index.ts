@@ -180,8 +180,7 @@ async function scriptLoop(session: ReplSession, options: RunReplOptions): Promis
   const evaluate = hookEvaluator(server, { settled: () => undefined });
   const print = (value: unknown) => {
     if (value === undefined) return;
-    session.last = value;
-    server.context._ = value;
+    session.remember(value);
     io.stdout.write(`${options.json ? maskSecrets(toJsonText(value)) : session.render(value)}\n`);
   };
   const fail = (error: unknown, where: string) => {

@@ -58,6 +58,15 @@ export class ReplSession {
     this.options = options;
   }
 
+  /**
+   * Records the last result and makes it `_` at the prompt. Node's REPL keeps `_` in its own `last`: assigning
+   * `context._` instead would print "Expression assignment to _ now disabled." and freeze `_` for the session.
+   */
+  remember(value: unknown): void {
+    this.last = value;
+    if (this.server) (this.server as unknown as { last: unknown }).last = value;
+  }
+
   get style(): Style {
     return this.options.style;
   }

@@ -116,4 +116,23 @@ describe.skipIf(!hasTmux)('the REPL in a real terminal (tmux)', () => {
       await config.cleanup();
     }
   });
+  it('a dot-command result becomes `_` and `_` keeps following later results (no "assignment to _" switch)', async () => {
+    const config = await tempConfigDir();
+    try {
+      await inTmux({ MTS_CONFIG_DIR: config.dir }, async (keys, screen, until) => {
+        await until('sandbox>');
+        keys('.gql query status_now { totara_webapi_status { status } }', 'Enter');
+        await until("status: 'ok'");
+        keys('_.totara_webapi_status.status + "!"', 'Enter');
+        await until("'ok!'");
+        keys('20 + 22', 'Enter');
+        await until('42');
+        keys('_ * 2', 'Enter');
+        await until('84');
+        expect(screen()).not.toContain('Expression assignment to _');
+      });
+    } finally {
+      await config.cleanup();
+    }
+  });
 });
