@@ -27,12 +27,15 @@ export function operationNameProblem(name: string | undefined | null): string | 
     return 'The operation has no name; Totara requires a lower snake_case operation name (e.g. query my_users { ... }).';
   }
   if (!OPERATION_NAME_PATTERN.test(name)) {
-    const suggestion = name
+    let suggestion = name
       .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
       .replace(/[^A-Za-z0-9_]/g, '_')
       .toLowerCase()
       .replace(/^[^a-z]+/, '');
-    return `Operation name "${name}" is not lower snake_case (^[a-z][a-z0-9_]+$); Totara refuses it. Try "${suggestion || 'my_query'}".`;
+    // the pattern wants two characters at least: "x" becomes "x_query", not "x" again
+    if (suggestion !== '' && !OPERATION_NAME_PATTERN.test(suggestion)) suggestion = `${suggestion}_query`;
+    const why = /^[a-z]$/.test(name) ? 'is a single letter' : 'is not lower snake_case';
+    return `Operation name "${name}" ${why} (Totara wants ^[a-z][a-z0-9_]+$) and would be refused. Try "${suggestion || 'my_query'}".`;
   }
   return undefined;
 }

@@ -58,6 +58,12 @@ describe('TotaraClient against the sandbox', () => {
     expect((error as InputError).message).toContain('list_users');
     const anonymous = await client.request('{ totara_webapi_status { status } }').catch((e: unknown) => e);
     expect((anonymous as InputError).code).toBe('totara.operation_name');
+    // a one-letter name is lower case but still refused: the suggestion must be a name Totara accepts
+    const short = await client
+      .request('query x { totara_webapi_status { status } }')
+      .catch((e: unknown) => e);
+    expect((short as InputError).code).toBe('totara.operation_name');
+    expect((short as InputError).message).toContain('Try "x_query"');
     expect(totara.module.stats().requests).toBe(before);
     expect(totara.module.tokensIssued()).toBe(issued);
   });
