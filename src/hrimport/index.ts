@@ -93,10 +93,12 @@ export {
   fileFormat,
   type HrImportSettings,
   type HrImportSettingsInput,
+  isResolved,
   loadSettingsFile,
   normaliseEncoding,
   parseDelimiter,
   resolveSettings,
+  settingsFrom,
 } from './settings.js';
 export { type CsvSiteStateOptions, csvSiteState, siteRecordFromRow } from './site-csv.js';
 export { type MoodleCall, moodleSiteState, type TotaraPagingClient, totaraSiteState } from './site-remote.js';
@@ -107,10 +109,9 @@ export { type ValidateFilesOptions, validateFiles } from './validate-files.js';
 export { type CellProblem, checkCell, isValidEmail } from './validate-values.js';
 export {
   ElementWriter,
-  isResolved,
   openElementWriter,
   readyPath,
   type WriteElementOptions,
   type WriteElementResult,
-  writeElementFile,
 } from './write.js';
+export { writeElementFile } from './write-file.js';

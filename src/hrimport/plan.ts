@@ -6,15 +6,9 @@ import type { ValidationReport } from './issues.js';
 import { diffRecord, type FieldChange } from './plan-diff.js';
 import { findElementFiles, readElementFile } from './read.js';
 import { DEFAULT_REMOVAL_THRESHOLD } from './removal-guard.js';
-import {
-  fileFormat,
-  type HrImportSettings,
-  type HrImportSettingsInput,
-  resolveSettings,
-} from './settings.js';
+import { fileFormat, type HrImportSettings, type HrImportSettingsInput, settingsFrom } from './settings.js';
 import { displayKey, recordKey, type SiteRecord, type SiteState } from './site-state.js';
 import { validateFiles } from './validate-files.js';
-import { isResolved } from './write.js';
 
 /** Options of {@link planImport}. */
 export interface PlanOptions {
@@ -108,7 +102,7 @@ export async function planImport(dir: string, options: PlanOptions): Promise<HrI
     'onProgress',
     'signal',
   ]);
-  const settings = isResolved(options.settings) ? options.settings : resolveSettings(options.settings ?? {});
+  const settings = settingsFrom(options.settings);
   const validation = await validateFiles(dir, {
     settings,
     maxIssues: 1_000_000,

@@ -240,3 +240,22 @@ export function fileFormat(
   const own = settings.elements[element];
   return { delimiter: own.delimiter ?? settings.delimiter, encoding: own.encoding ?? settings.encoding };
 }
+
+/** True for settings already resolved (every top-level field present). */
+export function isResolved(settings: unknown): settings is HrImportSettings {
+  const s = settings as HrImportSettings | undefined;
+  return (
+    !!s &&
+    typeof s.delimiter === 'string' &&
+    typeof s.dateFormat === 'string' &&
+    !!s.elements?.user &&
+    typeof s.lineEnding === 'string'
+  );
+}
+
+/** Resolved settings from either resolved settings or partial input (Totara's defaults when absent). */
+export function settingsFrom(
+  settings: HrImportSettings | HrImportSettingsInput | undefined,
+): HrImportSettings {
+  return isResolved(settings) ? settings : resolveSettings(settings ?? {});
+}

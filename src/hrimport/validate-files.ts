@@ -7,14 +7,8 @@ import { ELEMENT_NAMES, elementOfFileName } from './elements.js';
 import { HrImportError } from './errors.js';
 import { makeReport, type ValidationIssue, type ValidationReport } from './issues.js';
 import { findElementFiles } from './read.js';
-import {
-  fileFormat,
-  type HrImportSettings,
-  type HrImportSettingsInput,
-  resolveSettings,
-} from './settings.js';
+import { fileFormat, type HrImportSettings, type HrImportSettingsInput, settingsFrom } from './settings.js';
 import { ElementValidator, type KnownIds } from './validate.js';
-import { isResolved } from './write.js';
 
 /** Options of {@link validateFiles}. */
 export interface ValidateFilesOptions {
@@ -43,7 +37,7 @@ export async function validateFiles(
   options: ValidateFilesOptions = {},
 ): Promise<ValidationReport> {
   assertKnownOptions('validateFiles', options, ['settings', 'maxIssues', 'now', 'onProgress', 'signal']);
-  const settings = isResolved(options.settings) ? options.settings : resolveSettings(options.settings ?? {});
+  const settings = settingsFrom(options.settings);
   const isDir = (await stat(target).catch(() => undefined))?.isDirectory() ?? false;
   const files = isDir ? await findElementFiles(target) : [{ element: undefined, path: target }];
   const ordered = [...files].sort(

@@ -9,12 +9,7 @@ import type { ValidationIssue } from './issues.js';
 import { cellText, type ElementRecords } from './records.js';
 import { assertRemovalAllowed, countRemovals, type RemovalGuardOptions } from './removal-guard.js';
 import { orderColumns } from './required-columns.js';
-import {
-  fileFormat,
-  type HrImportSettings,
-  type HrImportSettingsInput,
-  resolveSettings,
-} from './settings.js';
+import { fileFormat, type HrImportSettings, type HrImportSettingsInput, settingsFrom } from './settings.js';
 import { ElementValidator, type KnownIds } from './validate.js';
 
 /** Options of {@link openElementWriter} and {@link writeElementFile}. */
@@ -298,64 +293,8 @@ export async function openElementWriter<E extends ElementName>(
       hint: `Elements: ${Object.keys(ELEMENTS).join(', ')}.`,
       details: { element },
     });
-  const settings = isResolved(options.settings) ? options.settings : resolveSettings(options.settings ?? {});
+  const settings = settingsFrom(options.settings);
   const writer = new ElementWriter(dir, element, settings, options);
   await writer.open();
   return writer;
-}
-
-/**
- * Validates and writes a whole element file from records (an array, an iterable or an async iterable).
- *
- * @example
- * ```ts
- * const result = await writeElementFile('/var/hrimport', 'user', [
- *   { idnumber: 'E1', username: 'jsmith', timemodified: 0, deleted: 0, firstname: 'Jane', lastname: 'Smith', email: 'jane@example.org' },
- * ]);
- * console.log(result.path); // /var/hrimport/csv/ready/user.csv
- * ```
- */
-export async function writeElementFile<E extends ElementName>(
-  dir: string,
-  element: E,
-  records: Iterable<ElementRecords[E]> | AsyncIterable<ElementRecords[E]>,
-  options: WriteElementOptions = {},
-): Promise<WriteElementResult> {
-  // With every record at hand, the header can cover the keys of all of them, not only the first.
-  const settings = isResolved(options.settings) ? options.settings : resolveSettings(options.settings ?? {});
-  const union =
-    !options.columns && Array.isArray(records) ? unionOfKeys(records as readonly object[]) : undefined;
-  const columns = options.columns ?? (union ? orderColumns(element, settings, union) : undefined);
-  const writer = await openElementWriter(dir, element, {
-    ...options,
-    settings,
-    ...(columns ? { columns } : {}),
-  });
-  try {
-    for await (const record of records) await writer.write(record);
-  } catch (error) {
-    await writer.abort();
-    throw error;
-  }
-  return writer.close();
-}
-
-function unionOfKeys(records: readonly object[]): string[] | undefined {
-  if (records.length === 0) return undefined;
-  const keys = new Set<string>();
-  for (const record of records)
-    for (const [key, value] of Object.entries(record)) if (value !== undefined) keys.add(key);
-  return [...keys];
-}
-
-/** True for settings already resolved (every top-level field present). */
-export function isResolved(settings: unknown): settings is HrImportSettings {
-  const s = settings as HrImportSettings | undefined;
-  return (
-    !!s &&
-    typeof s.delimiter === 'string' &&
-    typeof s.dateFormat === 'string' &&
-    !!s.elements?.user &&
-    typeof s.lineEnding === 'string'
-  );
 }
