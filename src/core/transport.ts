@@ -93,24 +93,35 @@ export class Transport {
    * caller aborts (`transport.aborted`). Safe requests are retried on network errors, 5xx and 429 as the policy
    * allows; a request body that is a stream is never retried.
    */
-  async request(req: HttpRequest): Promise<HttpResponse> {
-    const method = req.method ?? (req.body === undefined ? 'GET' : 'POST');
-    const headers: Record<string, string> =
-      req.headers === undefined
-        ? { 'user-agent': this.userAgent }
-        : { 'user-agent': this.userAgent, ...req.headers };
-    const sent = new SentRequest(method, req, headers, req.timeoutMs ?? this.timeoutMs);
-    const replayable =
-      typeof req.body === 'string' || req.body instanceof Uint8Array || req.body === undefined;
-    if (req.idempotent !== true || !replayable) {
-      // Never repeated: one attempt, whatever it gives.
-      if (debugEnabled()) debug('request', method, sent.redacted().url, 'attempt 1');
-      return this.#attempt(sent, 1);
+  request(req: HttpRequest): Promise<HttpResponse> {
+    // Not an async function, so that a request that is never retried costs one promise less; anything thrown
+    // here still reaches the caller as a rejection.
+    try {
+      const method = req.method ?? (req.body === undefined ? 'GET' : 'POST');
+      const headers: Record<string, string> =
+        req.headers === undefined
+          ? { 'user-agent': this.userAgent }
+          : { 'user-agent': this.userAgent, ...req.headers };
+      const sent = new SentRequest(method, req, headers, req.timeoutMs ?? this.timeoutMs);
+      const replayable =
+        typeof req.body === 'string' || req.body instanceof Uint8Array || req.body === undefined;
+      if (req.idempotent !== true || !replayable) {
+        // Never repeated: one attempt, whatever it gives.
+        if (debugEnabled()) debug('request', method, sent.redacted().url, 'attempt 1');
+        return this.#attempt(sent, 1);
+      }
+      return this.#withRetries(sent);
+    } catch (error) {
+      return Promise.reject(error);
     }
+  }
+
+  async #withRetries(sent: SentRequest): Promise<HttpResponse> {
+    const req = sent.req;
     const policy =
       req.retry === undefined ? this.retryPolicy : resolveRetryPolicy(this.retryPolicy, req.retry);
     for (let attempt = 1; ; attempt++) {
-      if (debugEnabled()) debug('request', method, sent.redacted().url, `attempt ${attempt}`);
+      if (debugEnabled()) debug('request', sent.method, sent.redacted().url, `attempt ${attempt}`);
       let response: HttpResponse;
       try {
         response = await this.#attempt(sent, attempt);
@@ -124,6 +135,7 @@ export class Transport {
         await sleep(decision.delayMs, req.signal);
         continue;
       }
+      if (!policy.retryStatuses.includes(response.status)) return response;
       const decision = decideRetry(
         policy,
         attempt,
@@ -155,11 +167,8 @@ export class Transport {
       control.dispose();
       throw control.classify(error);
     }
-    const body = response.body as HttpResponse['body'] & { [kControl]?: AttemptControl };
-    if (control.needsDisposal()) {
-      body[kControl] = control;
-      body.once('close', disposeOnClose);
-    }
+    const body = response.body as HttpResponse['body'];
+    if (control.needsDisposal()) body.on('close', () => control.dispose());
     return new AttemptResponse(response.statusCode, response.headers, body, sent, control, attempt);
   }
 }
@@ -178,12 +187,6 @@ class SentRequest {
     this.#redacted ??= redactRequest(this.method, this.req.url, this.headers, this.req.body);
     return this.#redacted;
   }
-}
-
-const kControl = Symbol('mts.attemptControl');
-
-function disposeOnClose(this: { [kControl]?: AttemptControl }): void {
-  this[kControl]?.dispose();
 }
 
 function onDeadline(control: AttemptControl): void {
@@ -328,8 +331,12 @@ function networkError(request: RedactedRequest, cause: unknown): TransportError 
 }
 
 /** Reads a response body as text, refusing bodies over `limitBytes` (default 64 MiB). */
-export async function readText(response: HttpResponse, limitBytes = 64 * 1024 * 1024): Promise<string> {
-  return (await readBytes(response, limitBytes)).toString('utf8');
+export function readText(response: HttpResponse, limitBytes = 64 * 1024 * 1024): Promise<string> {
+  return readBytes(response, limitBytes).then(utf8);
+}
+
+function utf8(bytes: Buffer): string {
+  return bytes.toString('utf8');
 }
 
 /** Reads a response body into one buffer, refusing bodies over `limitBytes` (default 64 MiB). */
@@ -369,17 +376,17 @@ export function readBytes(response: HttpResponse, limitBytes = 64 * 1024 * 1024)
       }
       chunks.push(chunk);
     });
-    body.once('end', () => {
+    body.on('end', () => {
       if (settled) return;
       settled = true;
       resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     });
-    body.once('error', (error: unknown) => {
+    body.on('error', (error: unknown) => {
       if (settled) return;
       settled = true;
       reject(error instanceof TransportError ? error : response.classifyError(error));
     });
-    body.once('close', () => {
+    body.on('close', () => {
       if (settled) return;
       settled = true;
       reject(response.classifyError(body.errored ?? prematureClose()));
