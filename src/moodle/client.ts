@@ -90,6 +90,8 @@ const CLIENT_OPTION_KEYS = [
 
 const SETTING_KEYS = ['filter', 'fileurl', 'lang', 'timezone', 'raw'] as const;
 
+const CALL_OPTIONS: ReadonlySet<string> = new Set(CALL_OPTION_KEYS);
+
 /** The headers of every REST call (the transport copies them, adding its user agent). */
 const REST_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'content-type': 'application/x-www-form-urlencoded',
@@ -122,6 +124,8 @@ export class MoodleClient {
   readonly #endpoint: string;
   #tokenFieldFor: string | undefined;
   #tokenFieldText = '';
+  /** The client's own `moodlewssetting*` fields, for calls that set none. */
+  readonly #clientSettings: EncodedForm;
 
   constructor(options: MoodleClientOptions) {
     assertKnownOptions('MoodleClient', options, CLIENT_OPTION_KEYS);
@@ -141,6 +145,7 @@ export class MoodleClient {
     this.#maxInputVars = options.maxInputVars ?? 1000;
     this.#settings = { ...options.settings };
     assertKnownOptions('MoodleClient settings', this.#settings, SETTING_KEYS);
+    this.#clientSettings = settingsForm(this.#settings, {});
     this.#onWarning =
       options.onWarning ??
       ((warning, fn) => debug('moodle warning', fn, warning.warningcode, warning.message));
@@ -200,7 +205,10 @@ export class MoodleClient {
    */
   async call<F extends FunctionName>(fn: F, ...args: CallArgs<F>): Promise<ResultOf<F>> {
     const [params = {}, options = {}] = args as [unknown, MoodleCallOptions | undefined];
-    assertKnownOptions(`call(${fn})`, options, CALL_OPTION_KEYS);
+    for (const key in options) {
+      // The message names the call, so it is built only when a key is unknown.
+      if (!CALL_OPTIONS.has(key)) assertKnownOptions(`call(${fn})`, options, CALL_OPTION_KEYS);
+    }
     if (params === null || typeof params !== 'object' || Array.isArray(params)) {
       throw new InputError('moodle.invalid_params', `Parameters of ${fn} must be an object.`, {
         hint: 'Pass named parameters: call(fn, { key: value }).',
@@ -309,15 +317,16 @@ export class MoodleClient {
 
   /** `wstoken`, `wsfunction`, the format and the `moodlewssetting*` fields, encoded (fn is a checked name). */
   #controlForm(fn: string, options: MoodleCallOptions): EncodedForm {
-    let body = `${this.#tokenField()}&wsfunction=${fn}&moodlewsrestformat=json`;
-    let fields = 3;
-    for (const key of SETTING_KEYS) {
-      const value = options[key] ?? this.#settings[key];
-      if (value === undefined) continue;
-      body += `&${encodeParams({ [`moodlewssetting${key}`]: typeof value === 'boolean' ? (value ? '1' : '0') : String(value) })}`;
-      fields++;
-    }
-    return { body, fields };
+    const head = `${this.#tokenField()}&wsfunction=${fn}&moodlewsrestformat=json`;
+    const settings =
+      options.filter === undefined &&
+      options.fileurl === undefined &&
+      options.lang === undefined &&
+      options.timezone === undefined &&
+      options.raw === undefined
+        ? this.#clientSettings
+        : settingsForm(this.#settings, options);
+    return { body: head + settings.body, fields: 3 + settings.fields };
   }
 
   /** `wstoken=...`, encoded once per token. */
@@ -404,6 +413,20 @@ export class MoodleClient {
   toJSON(): { url: string } {
     return { url: this.url };
   }
+}
+
+/** The `moodlewssetting*` fields (each `&name=value`), a call's settings over the client's. */
+function settingsForm(client: MoodleSettings, call: MoodleSettings): EncodedForm {
+  let body = '';
+  let fields = 0;
+  for (const key of SETTING_KEYS) {
+    const value = call[key] ?? client[key];
+    if (value === undefined) continue;
+    const text = typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
+    body += `&${encodeParams({ [`moodlewssetting${key}`]: text })}`;
+    fields++;
+  }
+  return { body, fields };
 }
 
 /**

@@ -193,6 +193,7 @@ export interface EncodedForm {
  * ```
  */
 export function encodeForm(params: Readonly<Record<string, unknown>>): EncodedForm {
+  if (isEmpty(params)) return { body: '', fields: 0 };
   const writer = new FormWriter();
   for (const key of Object.keys(params)) {
     if (key === '' || /[[\]. ]/.test(key)) throw badKey(key, key);
@@ -201,6 +202,11 @@ export function encodeForm(params: Readonly<Record<string, unknown>>): EncodedFo
     writer.path.pop();
   }
   return { body: writer.parts.join('&'), fields: writer.parts.length };
+}
+
+function isEmpty(params: object): boolean {
+  for (const key in params) if (Object.hasOwn(params, key)) return false;
+  return true;
 }
 
 function encodeValue(value: string): string {

@@ -68,18 +68,20 @@ export function missingToken(): InputError {
  */
 export async function readMoodleJson(response: HttpResponse, context: MoodleErrorContext): Promise<unknown> {
   const text = await readText(response);
-  const contentType = String(response.headers['content-type'] ?? '');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw moodleResponseError(response.status, text, contentType, { ...context, request: response.request });
+    throw notMoodleJson(response, text, context);
   }
   if (isMoodleExceptionBody(parsed)) {
     throw moodleErrorFromBody(parsed, { ...context, request: response.request });
   }
-  if (response.status < 200 || response.status >= 300) {
-    throw moodleResponseError(response.status, text, contentType, { ...context, request: response.request });
-  }
+  if (response.status < 200 || response.status >= 300) throw notMoodleJson(response, text, context);
   return parsed;
+}
+
+function notMoodleJson(response: HttpResponse, text: string, context: MoodleErrorContext): Error {
+  const contentType = String(response.headers['content-type'] ?? '');
+  return moodleResponseError(response.status, text, contentType, { ...context, request: response.request });
 }
