@@ -40,6 +40,8 @@ const START_TAG = new RegExp(
 );
 const END_TAG = new RegExp(`/(${NAME})${SPACE}*>`, 'y');
 const LEAF = new RegExp(`<(${NAME})>([^<]*)</\\1${SPACE}*>`, 'y');
+// A leaf after white space: runs of these (the fields of a record) are read by one tight loop.
+const SPACED_LEAF = new RegExp(`${SPACE}*<(${NAME})>([^<&]*)</\\1${SPACE}*>`, 'y');
 const ATTRIBUTE = new RegExp(`(${NAME})${SPACE}*=${SPACE}*(?:"([^"<]*)"|'([^'<]*)')`, 'g');
 const LEADING_SPACE = /[ \t\r\n]*/y;
 
@@ -81,6 +83,21 @@ export function scanXml(content: Buffer | string, path: string, handler: XmlHand
   let rootDone = false;
   let i = 0;
   while (i < n) {
+    if (stack.length > 0) {
+      // Leaves without references, one after another: the bulk of every backup file.
+      SPACED_LEAF.lastIndex = i;
+      for (let leaf = SPACED_LEAF.exec(text); leaf !== null; leaf = SPACED_LEAF.exec(text)) {
+        i = SPACED_LEAF.lastIndex;
+        const value = leaf[2] as string;
+        const last = value.length - 1;
+        handler.leaf(
+          leaf[1] as string,
+          last < 0 || (!isSpace(value.charCodeAt(0)) && !isSpace(value.charCodeAt(last)))
+            ? value
+            : trimSpace(value),
+        );
+      }
+    }
     const lt = text.indexOf('<', i);
     const end = lt === -1 ? n : lt;
     if (end > i) {
@@ -255,6 +272,15 @@ function readStartTagSlowly(text: string, lt: number, path: string): StartTag {
     attributes[attrName] = decodeChecked(text, text.slice(j + 1, valueEnd), j + 1, path);
     j = valueEnd + 1;
   }
+}
+
+/** `value` without leading and trailing XML white space (space, tab, CR, LF; not other Unicode spaces). */
+function trimSpace(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isSpace(value.charCodeAt(start))) start++;
+  while (end > start && isSpace(value.charCodeAt(end - 1))) end--;
+  return value.slice(start, end);
 }
 
 /** The text of a leaf, `raw` found at `from`: trimmed of XML white space and decoded. */
