@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 
@@ -14,7 +13,10 @@ export interface RandomAccess {
 
 const CHUNK = 256 * 1024;
 
-/** A file read with positioned reads through one descriptor; streams open their own, so closing is independent. */
+/**
+ * A file read with positioned reads through one descriptor, streams included (so they read the file that was
+ * opened, even if the path is replaced meanwhile); the caller closes it once its streams are done.
+ */
 export async function fileAccess(path: string): Promise<RandomAccess> {
   const handle: FileHandle = await open(path, 'r');
   let size: number;
@@ -38,7 +40,7 @@ export async function fileAccess(path: string): Promise<RandomAccess> {
     },
     stream(start, end) {
       if (end <= start) return Readable.from([]);
-      return createReadStream(path, { start, end: end - 1, highWaterMark: CHUNK });
+      return handle.createReadStream({ start, end: end - 1, highWaterMark: CHUNK, autoClose: false });
     },
     close: () => handle.close(),
   };

@@ -151,6 +151,15 @@ export class ZipReader implements ArchiveReader {
       );
     }
     this.#checkRatio(name, location);
+    // Deflate never grows data by more than a few bytes per 64 KiB block: a larger compressed size is a lie that
+    // would otherwise have us read that much into memory.
+    if (location.compressedSize > location.uncompressedSize + (location.uncompressedSize >> 6) + 1024) {
+      throw mismatch(
+        name,
+        this.#label,
+        `its compressed size (${location.compressedSize}) exceeds any real deflate stream`,
+      );
+    }
     const start = await this.#dataStart(name, location);
     const data = await this.#file.read(start, location.compressedSize);
     let content: Buffer;

@@ -57,6 +57,15 @@ describe('zip reader', () => {
     expect(streamed).toMatchObject({ code: 'mbz.corrupt_zip', details: { path } });
   });
 
+  it('refuses to read into memory a compressed size no deflate stream could have', async () => {
+    const zip = zipBytes(generateBackup({ archiveIndex: false, manifestFirst: true, blobs: 3 }).entries);
+    const header = centralHeaderOf(zip, 'moodle_backup.xml');
+    zip.writeUInt32LE(zip.readUInt32LE(header + 24) * 2 + 5000, header + 20);
+    const error = await inspectBackup(zip).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'mbz.corrupt_zip', details: { path: 'moodle_backup.xml' } });
+    expect((error as Error).message).toContain('compressed size');
+  });
+
   it('says which entry is cut short when its data runs past the end of the file', async () => {
     const zip = zipBytes(backup().entries);
     const header = centralHeaderOf(zip, 'files.xml');
