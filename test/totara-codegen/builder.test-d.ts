@@ -42,6 +42,8 @@ describe('typed builder over the Totara 17.3 external API', () => {
     mutation('delete_user', { core_user_delete_user: { user_id: true } });
     // @ts-expect-error not a field of core_user
     query('bad_field', { core_user_users: { items: { no_such_field: true } } });
+    // @ts-expect-error a misspelt field beside a correct one
+    query('bad_field', { core_user_users: { items: { id: true, fulname: true } } });
     // @ts-expect-error an enum argument takes one of its values
     query('bad_enum', { core_user_users: { items: { url: { __args: { format: 'NOPE' } } } } });
   });
@@ -85,5 +87,23 @@ describe('__scalar: true', () => {
     expectTypeOf<Item['fullname']>().toEqualTypeOf<string | null>();
     expectTypeOf<Item['startdate']>().toEqualTypeOf<number | null>(); // default format TIMESTAMP
     expectTypeOf<'user' extends keyof Item ? true : false>().toEqualTypeOf<false>(); // an object: not a scalar
+  });
+});
+
+describe('aliases', () => {
+  it("selects a field twice under other names with 'alias:field'", () => {
+    const op = query('two_formats', {
+      core_user_users: {
+        items: {
+          'seen_iso:lastaccess': { __args: { format: 'ISO8601' } },
+          'seen_at:lastaccess': true,
+          id: true,
+        },
+      },
+    });
+    type Item = ResultOf<typeof op.document>['core_user_users']['items'][number];
+    expectTypeOf<Item>().toEqualTypeOf<{ seen_iso: string | null; seen_at: number | null; id: string }>();
+    // @ts-expect-error the aliased field must exist
+    query('bad_alias', { core_user_users: { items: { 'x:nope': true } } });
   });
 });

@@ -122,6 +122,18 @@ describe.skipIf(!hasFixtures)(`Totara 17.3 schemas ${FIXTURES_SKIP_REASON}`, () 
     expect(all.text).toMatch(/items \{ id userid shortname idnumber .*fullname \}/);
     expect(all.text).not.toMatch(/\buser \{|\buser\b /);
     expect(validate(schema, all.document)).toEqual([]);
+    const aliased = query('two_formats', {
+      core_user_users: {
+        items: { 'seen_iso:lastaccess': { __args: { format: 'ISO8601' } }, 'seen_at:lastaccess': true },
+      },
+    });
+    expect(aliased.text).toContain(
+      'items { seen_iso: lastaccess(format: $seen_iso_format) seen_at: lastaccess }',
+    );
+    expect(validate(schema, aliased.document)).toEqual([]);
+    expect(() => query('bad_alias', { core_user_users: { items: { '1x:id': true } } } as never)).toThrow(
+      expect.objectContaining({ code: 'totara.builder.alias' }),
+    );
     const del = mutation('delete_user', {
       core_user_delete_user: { __args: { target_user: { id: '42' } }, user_id: true },
     });

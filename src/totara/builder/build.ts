@@ -9,6 +9,7 @@ import type {
   ResultOfSelection,
   RootOf,
   Selection,
+  StrictSelection,
 } from './types.js';
 
 /** An operation made by the builder: the typed document, the variables that go with it, and its text. */
@@ -33,7 +34,7 @@ export interface Builder<S extends BuilderSchema> {
    */
   query<Sel extends Selection<S, RootOf<S, 'query'>>>(
     name: string,
-    selection: Sel,
+    selection: Sel & StrictSelection<S, RootOf<S, 'query'>, Sel>,
   ): BuiltOperation<ResultOfSelection<S, RootOf<S, 'query'>, Sel>>;
   /**
    * Builds a named mutation from a selection object; the result type follows the selection.
@@ -44,7 +45,7 @@ export interface Builder<S extends BuilderSchema> {
    */
   mutation<Sel extends Selection<S, RootOf<S, 'mutation'>>>(
     name: string,
-    selection: Sel,
+    selection: Sel & StrictSelection<S, RootOf<S, 'mutation'>, Sel>,
   ): BuiltOperation<ResultOfSelection<S, RootOf<S, 'mutation'>, Sel>>;
 }
 
@@ -138,10 +139,19 @@ function selectionText(
       );
       continue;
     }
-    const spec: FieldSpec | undefined = fields?.[key];
-    if (spec === undefined) throw unknown(path, key, typeName, table);
+    const colon = key.indexOf(':');
+    const alias = colon > 0 ? key.slice(0, colon) : undefined;
+    const fieldName = colon > 0 ? key.slice(colon + 1) : key;
+    if (alias !== undefined && !/^[_A-Za-z][_0-9A-Za-z]*$/.test(alias))
+      throw new InputError('totara.builder.alias', `"${alias}" is not a valid GraphQL alias (at ${path}).`, {
+        hint: 'An alias is a name: letters, digits and _, not starting with a digit.',
+        details: { path: `${path}.${key}` },
+      });
+    const spec: FieldSpec | undefined = fields?.[fieldName];
+    if (spec === undefined) throw unknown(path, fieldName, typeName, table);
+    const fieldText = alias === undefined ? fieldName : `${alias}: ${fieldName}`;
     const [type, argTypes] = typeof spec === 'string' ? [spec, {}] : [spec[0], spec[1]];
-    const fieldPath = `${path}.${key}`;
+    const fieldPath = `${path}.${alias ?? fieldName}`;
     const args = (value as { __args?: Record<string, unknown> }).__args;
     let argText = '';
     if (args && typeof args === 'object') {
@@ -154,7 +164,7 @@ function selectionText(
             hint: `Arguments: ${Object.keys(argTypes).join(', ') || '(none)'}.`,
             details: { path: `${fieldPath}.__args.${arg}` },
           });
-        const variable = uniqueName(`${key}_${arg}`, declared);
+        const variable = uniqueName(`${alias ?? fieldName}_${arg}`, declared);
         declared.push({ name: variable, type: argType.replace(/=$/, '') });
         variables[variable] = argValue;
         pieces.push(`${arg}: $${variable}`);
@@ -164,10 +174,10 @@ function selectionText(
     const named = type.replace(/[[\]!]/g, '');
     if (table.types[named] !== undefined || table.possible[named] !== undefined) {
       parts.push(
-        `${key}${argText} ${selectionText(table, named, value, fieldPath, declared, variables, depth + 1)}`,
+        `${fieldText}${argText} ${selectionText(table, named, value, fieldPath, declared, variables, depth + 1)}`,
       );
     } else {
-      parts.push(`${key}${argText}`);
+      parts.push(`${fieldText}${argText}`);
     }
   }
   if (parts.length === 0)

@@ -132,13 +132,22 @@ export type MemberSelection<S extends BuilderSchema, T> = T extends keyof TableP
 
 /** The field selections of an object or interface. */
 export type FieldsSelection<S extends BuilderSchema, T> = T extends keyof TableTypes<S>
-  ? { [F in keyof TableTypes<S>[T]]?: FieldSelection<S, TableTypes<S>[T][F]> }
+  ? { [F in keyof TableTypes<S>[T]]?: FieldSelection<S, TableTypes<S>[T][F]> } & {
+      [F in keyof TableTypes<S>[T] as `${string}:${F & string}`]?: FieldSelection<S, TableTypes<S>[T][F]>;
+    }
   : unknown;
+
+/** The field an `alias:field` selection key names (the key itself when it has no alias). */
+export type FieldOfKey<K> = K extends `${string}:${infer F}` ? F : K;
+
+/** The result key of an `alias:field` selection key: the alias (the key itself when it has none). */
+export type ResultKey<K> = K extends `${infer A}:${string}` ? A : K;
 
 /**
  * What may be selected on type `T`: `field: true` for a scalar, a nested selection for an object, `__args` for
- * arguments, `__typename: true`, `__scalar: true` for every scalar and enum field that needs no argument, and
- * `on_<Type>` for the members of an interface or union.
+ * arguments, `__typename: true`, `__scalar: true` for every scalar and enum field that needs no argument,
+ * `'alias:field'` to select a field under another name (twice with different arguments, say), and `on_<Type>` for
+ * the members of an interface or union.
  */
 export type Selection<S extends BuilderSchema, T> = { __typename?: true; __scalar?: true } & FieldsSelection<
   S,
@@ -207,10 +216,12 @@ export type ScalarSelection<S extends BuilderSchema, T, Sel> = Sel extends { __s
 /** The result of a selection on one object type. */
 export type ObjectResult<S extends BuilderSchema, T, Sel> = T extends keyof TableTypes<S>
   ? {
-      [K in keyof PlainSelection<Sel> | keyof ScalarSelection<S, T, Sel>]: K extends '__typename'
+      [K in
+        | keyof PlainSelection<Sel>
+        | keyof ScalarSelection<S, T, Sel> as ResultKey<K>]: K extends '__typename'
         ? T
-        : K extends keyof TableTypes<S>[T]
-          ? FieldResult<S, TableTypes<S>[T][K], K extends keyof Sel ? Sel[K] : true>
+        : FieldOfKey<K> extends keyof TableTypes<S>[T]
+          ? FieldResult<S, TableTypes<S>[T][FieldOfKey<K>], K extends keyof Sel ? Sel[K] : true>
           : never;
     }
   : Record<never, never>;
@@ -225,6 +236,24 @@ export type MemberResult<S extends BuilderSchema, P, Sel> = Simplified<
 export type ResultOfSelection<S extends BuilderSchema, T, Sel> = T extends keyof TablePossible<S>
   ? { [P in TablePossible<S>[T][number]]: MemberResult<S, P, Sel> }[TablePossible<S>[T][number]]
   : Simplified<ObjectResult<S, T, Sel>>;
+
+/**
+ * `Sel` with every key the schema does not know mapped to `never`, so that a misspelt field fails to type-check
+ * even beside correct ones (a generic parameter escapes TypeScript's excess property check).
+ */
+export type StrictSelection<S extends BuilderSchema, T, Sel> = {
+  [K in keyof Sel]: K extends '__typename' | '__scalar' | '__args'
+    ? Sel[K]
+    : K extends `on_${infer P}`
+      ? StrictSelection<S, P, Sel[K]>
+      : T extends keyof TableTypes<S>
+        ? FieldOfKey<K> extends keyof TableTypes<S>[T]
+          ? IsCompositeType<S, NamedOf<FieldTypeString<TableTypes<S>[T][FieldOfKey<K>]>>> extends true
+            ? StrictSelection<S, NamedOf<FieldTypeString<TableTypes<S>[T][FieldOfKey<K>]>>, Sel[K]>
+            : Sel[K]
+          : never
+        : never;
+};
 
 /** The root type name of queries (or mutations) in a schema. */
 export type RootOf<S extends BuilderSchema, K extends 'query' | 'mutation'> = S['table'][K] & string;
