@@ -85,8 +85,10 @@ export function scanXml(content: Buffer | string, path: string, handler: XmlHand
   while (i < n) {
     if (stack.length > 0) {
       // Leaves without references, one after another: the bulk of every backup file.
-      SPACED_LEAF.lastIndex = i;
-      for (let leaf = SPACED_LEAF.exec(text); leaf !== null; leaf = SPACED_LEAF.exec(text)) {
+      for (;;) {
+        SPACED_LEAF.lastIndex = i;
+        const leaf = SPACED_LEAF.exec(text);
+        if (leaf === null) break;
         i = SPACED_LEAF.lastIndex;
         const value = leaf[2] as string;
         const last = value.length - 1;

@@ -89,6 +89,14 @@ describe('XML scanner', () => {
     expect(textOf(doc.a, 'f')).toBe('007');
   });
 
+  it.each([
+    `<a  x = 'v' y="w"\n/>`,
+    '<a><b>  padded  </b><c>\n</c><d x="1">t</d><e>1<f/>2</e></a>',
+    '<?xml version="1.0"?><!-- note --><a><?pi x?><b>&#233;t&#xE9;</b><![CDATA[ raw ]]></a>',
+  ])('agrees with fast-xml-parser on %j', (xml) => {
+    expect(plain(parseXml(xml, 't.xml'))).toEqual(oracleTree(xml));
+  });
+
   it('gives no element name a way into a prototype', () => {
     const doc = parseXml('<a><__proto__><polluted>yes</polluted></__proto__><constructor/></a>', 't.xml');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
