@@ -1,6 +1,9 @@
 /** `mts lti decode | validate | launch | doctor` as a user runs them. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createLtiTool,
@@ -89,12 +92,67 @@ describe.skipIf(!hasFixtures)(
       expect(run.stdout).toContain('fix:');
     });
 
+    it('says how to check a captured launch when it validates one today without --now', async () => {
+      const run = await runCli([...base(), '--deployment-id', '1', '--json']);
+      expect(run.code).toBe(1);
+      const out = JSON.parse(run.stdout);
+      expect(out.error.code).toBe('lti.token_expired');
+      expect(out.error.hint).toContain(`--now ${captured.payload.iat}`);
+    });
+
     it('is a usage error without --token', async () => {
       const run = await runCli(['lti', 'validate', '--jwks', 'x.json']);
       expect(run.code).toBe(2);
     });
   },
 );
+
+describe('mts lti validate / platform with bad files and numbers', () => {
+  const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln';
+  const validateArgs = (token: string, jwks: string, ...more: string[]) => [
+    ...['lti', 'validate', '--token', token, '--jwks', jwks],
+    ...['--issuer', 'I', '--client-id', 'C', '--deployment-id', '1', ...more],
+  ];
+  it('names a missing token or key set file instead of reporting a bug in mts', async () => {
+    const missing = join(tmpdir(), `mts-no-such-${process.pid}.jwt`);
+    const token = await runCli(validateArgs(`@${missing}`, missing, '--json'));
+    expect(token.code).toBe(1);
+    const error = JSON.parse(token.stdout).error;
+    expect(error.code).toBe('lti.file_unreadable');
+    expect(error.message).toContain(missing);
+    expect(error.hint).toBeTruthy();
+    const jwks = await runCli(validateArgs(JWT, missing));
+    expect(jwks.code).toBe(1);
+    expect(jwks.stderr).toContain('code: lti.file_unreadable');
+    expect(jwks.stderr).toContain(`--jwks: the file "${missing}" does not exist`);
+  });
+
+  it('says a key set or tool file is not JSON', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mts-lti-cli-'));
+    try {
+      const file = join(dir, 'jwks.json');
+      await writeFile(file, 'hello\n');
+      const run = await runCli(validateArgs(JWT, file, '--json'));
+      expect(run.code).toBe(1);
+      expect(JSON.parse(run.stdout).error).toMatchObject({ code: 'lti.not_json', path: file });
+      const tool = await runCli(['lti', 'platform', '--tool', file], { MTS_SANDBOX_EXIT_ON_EOF: '1' });
+      expect(tool.code).toBe(1);
+      expect(tool.stderr).toContain('code: lti.not_json');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a number option that is not a whole number', async () => {
+    const run = await runCli(validateArgs(JWT, 'https://x.invalid/jwks', '--clock-tolerance-ms', 'abc'));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--clock-tolerance-ms takes a whole number, not "abc"');
+    const lifetime = await runCli(['lti', 'platform', '--token-lifetime-ms', '1m'], {
+      MTS_SANDBOX_EXIT_ON_EOF: '1',
+    });
+    expect(lifetime.code).toBe(2);
+  });
+});
 
 describe('mts lti launch / doctor against the sandbox platform', () => {
   let sandbox: Sandbox;
@@ -149,6 +207,20 @@ describe('mts lti launch / doctor against the sandbox platform', () => {
     ]);
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).code).toBe('lti.roles_missing');
+  });
+
+  it('shows why the platform refused the launch (no such tool), not only the status', async () => {
+    const run = await runCli(['lti', 'launch', '--platform', sandbox.url, '--client-id', 'no-such-tool']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('failed with 404 (unknown_tool)');
+    expect(run.stdout).toMatch(/Register the tool first/);
+  });
+
+  it("prints the tool's message and fix for a failed launch", async () => {
+    const run = await runCli(['lti', 'launch', '--platform', sandbox.url, '--fault', 'deployment-id=77']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('(lti.deployment_id_unknown)');
+    expect(run.stdout).toMatch(/fix: {2}.*Deployment ID/);
   });
 
   it('refuses an unknown fault as a usage error', async () => {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { JSONWebKeySet } from 'jose';
+import { InputError } from '../../core/errors.js';
 import { registerSecret } from '../../core/redact.js';
 import { readText, Transport } from '../../core/transport.js';
 import {
@@ -12,6 +13,7 @@ import {
   runDoctor,
 } from '../../lti/index.js';
 import {
+  describeLaunchFailure,
   FAULT_NAMES,
   type LaunchRequestSpec,
   parseFaults,
@@ -31,15 +33,54 @@ function need(input: CommandInput, name: string): string {
   return value;
 }
 
+/** A file's text; a missing or unreadable file is an InputError naming the path and the option. */
+async function readInput(path: string, option: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
+    throw new InputError('lti.file_unreadable', `${option}: the file "${path}" ${reason}.`, {
+      cause: error,
+      details: { path },
+      hint: 'Check the path (relative paths start from the current directory).',
+    });
+  }
+}
+
+/** A JSON file or inline JSON text, parsed; bad JSON is an InputError naming where it came from. */
+function parseJsonInput(text: string, source: string, option: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError('lti.not_json', `${option}: ${source} is not JSON (${(error as Error).message}).`, {
+      cause: error,
+      details: { path: source },
+      hint: `${option} takes a JSON file (or a URL for --jwks).`,
+    });
+  }
+}
+
 /** A value given inline, as @FILE, or as - (stdin). */
-async function valueOrFile(ctx: CliContext, value: string): Promise<string> {
+async function valueOrFile(ctx: CliContext, value: string, option: string): Promise<string> {
   if (value === '-') {
     let text = '';
     for await (const chunk of ctx.io.stdin) text += String(chunk);
     return text.trim();
   }
-  if (value.startsWith('@')) return (await readFile(value.slice(1), 'utf8')).trim();
+  if (value.startsWith('@')) return (await readInput(value.slice(1), option)).trim();
   return value.trim();
+}
+
+/** A whole number of milliseconds (or a port) given as an option, or undefined when absent. */
+function wholeNumber(input: CommandInput, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const value = str(input, name);
+  if (value === undefined) return undefined;
+  const parsed = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed > max)
+    throw new UsageError(
+      `--${name} takes a whole number${max < 65536 ? ' up to 65535' : ''}, not "${value}".`,
+    );
+  return parsed;
 }
 
 /** `--now` as ISO 8601 or UNIX seconds, in ms. */
@@ -68,7 +109,7 @@ const decode: CommandSpec = {
   examples: ['mts lti decode eyJhbGciOi...', 'mts lti decode @id_token.txt --json'],
   async run(ctx, input) {
     const { header, payload } = decodeJwt(
-      await valueOrFile(ctx, input.positionals[0] as string),
+      await valueOrFile(ctx, input.positionals[0] as string, 'JWT'),
       1024 * 1024,
     );
     const times: Record<string, string> = {};
@@ -124,17 +165,20 @@ const validate: CommandSpec = {
     'mts lti validate --token @t.jwt --jwks jwks.json --issuer I --client-id C --deployment-id 1 --now 1795288017 --json',
   ],
   async run(ctx, input) {
-    const token = await valueOrFile(ctx, need(input, 'token'));
+    const token = await valueOrFile(ctx, need(input, 'token'), '--token');
     registerSecret(token);
     const jwksArg = need(input, 'jwks');
     const deploymentIds = list(input, 'deployment-id');
     if (deploymentIds.length === 0) throw new UsageError('--deployment-id is required.');
     const now = parseNow(str(input, 'now'));
-    const tolerance = str(input, 'clock-tolerance-ms');
+    const tolerance = wholeNumber(input, 'clock-tolerance-ms');
     let keys: JSONWebKeySet | undefined;
     let jwksUrl: string | undefined;
     if (/^https?:\/\//.test(jwksArg)) jwksUrl = jwksArg;
-    else keys = assertJwks(JSON.parse(await readFile(jwksArg.replace(/^@/, ''), 'utf8')), jwksArg);
+    else {
+      const path = jwksArg.replace(/^@/, '');
+      keys = assertJwks(parseJsonInput(await readInput(path, '--jwks'), path, '--jwks'), jwksArg);
+    }
     const clock = now === undefined ? undefined : () => now;
     const validator = new LaunchValidator({
       registration: {
@@ -146,7 +190,7 @@ const validate: CommandSpec = {
       },
       now: clock,
       nonceStore: new MemoryNonceStore({ now: clock }),
-      clockToleranceMs: tolerance === undefined ? undefined : Number(tolerance),
+      clockToleranceMs: tolerance,
     });
     try {
       const launch = await validator.validate(token, { expectedNonce: str(input, 'nonce') });
@@ -164,14 +208,19 @@ const validate: CommandSpec = {
       return 0;
     } catch (error) {
       if (!(error instanceof LtiError)) throw error;
-      ctx.print(
-        { valid: false, error: { code: error.code, message: error.message, hint: error.hint } },
-        (_v, style) =>
-          [
-            `${style.red('invalid:')} ${error.message}`,
-            `  code: ${error.code}`,
-            ...(error.hint ? [`  fix:  ${error.hint}`] : []),
-          ].join('\n'),
+      let hint = error.hint;
+      if (error.code === 'lti.token_expired' && now === undefined) {
+        const iat = decodeJwt(token, 1024 * 1024).payload.iat;
+        if (typeof iat === 'number')
+          hint =
+            `${hint ?? ''} Checking a captured launch? Validate it at its own time: --now ${iat}.`.trim();
+      }
+      ctx.print({ valid: false, error: { code: error.code, message: error.message, hint } }, (_v, style) =>
+        [
+          `${style.red('invalid:')} ${error.message}`,
+          `  code: ${error.code}`,
+          ...(hint ? [`  fix:  ${hint}`] : []),
+        ].join('\n'),
       );
       return 1;
     }
@@ -240,10 +289,17 @@ const launch: CommandSpec = {
       transport: new Transport({ retry: false, timeoutMs: ctx.timeoutMs }),
     });
     const ok = trace.final.status >= 200 && trace.final.status < 400;
-    const code =
-      /<code>([^<]+)<\/code>/.exec(trace.final.body)?.[1] ?? /"code":"([^"]+)"/.exec(trace.final.body)?.[1];
+    const failure = ok ? {} : describeLaunchFailure(trace.final);
+    const { code, message, hint } = failure;
     ctx.print(
-      { ok, steps: trace.steps, status: trace.final.status, code, body: trace.final.body.slice(0, 2000) },
+      {
+        ok,
+        steps: trace.steps,
+        status: trace.final.status,
+        code,
+        ...(ok ? {} : { message, hint }),
+        body: trace.final.body.slice(0, 2000),
+      },
       (_v, style) =>
         [
           ...trace.steps.map(
@@ -252,6 +308,8 @@ const launch: CommandSpec = {
           ok
             ? style.green(`tool answered ${trace.final.status}`)
             : style.red(`failed with ${trace.final.status}${code ? ` (${code})` : ''}`),
+          ...(message ? [`  ${message}`] : []),
+          ...(hint ? [`  fix:  ${hint}`] : []),
         ].join('\n'),
     );
     return ok ? 0 : 1;
@@ -263,8 +321,9 @@ async function readToolConfigs(ctx: CliContext, input: CommandInput): Promise<Si
   for (const value of list(input, 'tool')) {
     const text = value.trim().startsWith('{')
       ? value
-      : await valueOrFile(ctx, value.startsWith('@') ? value : `@${value}`);
-    const parsed = JSON.parse(text) as SimToolConfig | SimToolConfig[];
+      : await valueOrFile(ctx, value.startsWith('@') ? value : `@${value}`, '--tool');
+    const source = value.trim().startsWith('{') ? 'the inline tool configuration' : value.replace(/^@/, '');
+    const parsed = parseJsonInput(text, source, '--tool') as SimToolConfig | SimToolConfig[];
     out.push(...(Array.isArray(parsed) ? parsed : [parsed]));
   }
   return out;
@@ -292,15 +351,12 @@ const platform: CommandSpec = {
   },
   examples: ['mts lti platform --port 8080 --tool tool.json'],
   async run(ctx, input) {
-    const portText = str(input, 'port');
-    const port = portText === undefined ? 0 : Number(portText);
-    if (!Number.isInteger(port) || port < 0 || port > 65535)
-      throw new UsageError(`--port takes a port number, not "${portText}".`);
-    const lifetime = str(input, 'token-lifetime-ms');
+    const port = wholeNumber(input, 'port', 65535) ?? 0;
+    const lifetime = wholeNumber(input, 'token-lifetime-ms');
     const tools = await readToolConfigs(ctx, input);
     const sandbox = await startSandbox({
       port,
-      lti: { tools, tokenLifetimeMs: lifetime === undefined ? undefined : Number(lifetime) },
+      lti: { tools, tokenLifetimeMs: lifetime },
     });
     const listed = await new Transport().request({ url: sandbox.lti.toolsUrl });
     const registered = JSON.parse(await readText(listed)) as {

@@ -156,3 +156,58 @@ export async function simulateLaunch(options: SimulatedLaunchOptions): Promise<L
   if (options.replay) final = await send('replay', 'POST', post.action, body, form);
   return { initiation, steps, final, idToken: post.fields.id_token };
 }
+
+/** Why a simulated launch failed, as the tool's or the platform's answer says it. */
+export interface LaunchFailure {
+  /** A stable code (`lti.roles_missing`) or the platform's error (`unknown_tool`, `invalid_request`). */
+  code?: string | undefined;
+  message?: string | undefined;
+  hint?: string | undefined;
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+/**
+ * Reads the reason out of a failed launch's final answer: an SDK tool's error page or JSON
+ * (`{error: {code, message, hint}}`), the sandbox platform's JSON (`{error, message}`) or its auth error page.
+ *
+ * @example
+ * const trace = await simulateLaunch({ platformUrl });
+ * if (trace.final.status >= 400) console.log(describeLaunchFailure(trace.final).message);
+ */
+export function describeLaunchFailure(final: { body: string }): LaunchFailure {
+  const body = final.body.trim();
+  if (body.startsWith('{')) {
+    try {
+      const json = JSON.parse(body) as Record<string, unknown>;
+      const error = json.error;
+      if (error && typeof error === 'object') {
+        const e = error as Record<string, unknown>;
+        return { code: text(e.code), message: text(e.message), hint: text(e.hint) };
+      }
+      return {
+        code: text(error),
+        message: text(json.message) ?? text(json.error_description),
+        hint: text(json.hint),
+      };
+    } catch {
+      return {};
+    }
+  }
+  const pick = (pattern: RegExp) => {
+    const found = pattern.exec(body)?.[1];
+    return found === undefined ? undefined : text(unescapeHtml(found.trim()));
+  };
+  const platform = /<p class="error" data-error="([^"]*)">([\s\S]*?)<\/p>/.exec(body);
+  if (platform)
+    return {
+      code: text(unescapeHtml(platform[1] as string)),
+      message: text(unescapeHtml(platform[2] as string)),
+    };
+  return {
+    code: pick(/<code>([^<]+)<\/code>/),
+    message: pick(/<p><strong>([\s\S]*?)<\/strong><\/p>/),
+    hint: pick(/<\/strong><\/p>\s*<p>([^<]+)<\/p>/),
+  };
+}

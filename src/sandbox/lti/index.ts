@@ -7,8 +7,8 @@ import { serviceRoutes } from './service-routes.js';
 import { SimServices } from './services.js';
 import type { SimContext, SimToolConfig, SimUser } from './types.js';
 
-export type { LaunchTrace, LaunchTraceStep, SimulatedLaunchOptions } from './browser.js';
-export { simulateLaunch } from './browser.js';
+export type { LaunchFailure, LaunchTrace, LaunchTraceStep, SimulatedLaunchOptions } from './browser.js';
+export { describeLaunchFailure, simulateLaunch } from './browser.js';
 export { FAULT_NAMES, parseFaults } from './faults.js';
 export { SimPlatform } from './platform.js';
 export type {
