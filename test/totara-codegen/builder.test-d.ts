@@ -42,6 +42,12 @@ describe('typed builder over the Totara 17.3 external API', () => {
     mutation('delete_user', { core_user_delete_user: { user_id: true } });
     // @ts-expect-error not a field of core_user
     query('bad_field', { core_user_users: { items: { no_such_field: true } } });
+    // @ts-expect-error an argument the field does not take, beside one it does
+    query('bad_arg', { core_user_users: { __args: { query: {}, qery: {} }, total: true } });
+    query('bad_arg', {
+      // @ts-expect-error the same on a scalar field
+      core_user_users: { items: { url: { __args: { format: 'PLAIN', fromat: 'HTML' } } } },
+    });
     // @ts-expect-error a misspelt field beside a correct one
     query('bad_field', { core_user_users: { items: { id: true, fulname: true } } });
     // @ts-expect-error an enum argument takes one of its values

@@ -238,21 +238,35 @@ export type ResultOfSelection<S extends BuilderSchema, T, Sel> = T extends keyof
   : Simplified<ObjectResult<S, T, Sel>>;
 
 /**
- * `Sel` with every key the schema does not know mapped to `never`, so that a misspelt field fails to type-check
- * even beside correct ones (a generic parameter escapes TypeScript's excess property check).
+ * `Sel` with every key the schema does not know mapped to `never` (fields, `on_<Type>` members and `__args`
+ * arguments), so that a misspelling fails to type-check even beside correct keys: a generic parameter escapes
+ * TypeScript's excess property check. `Spec` is the entry of the field `Sel` was selected on.
  */
-export type StrictSelection<S extends BuilderSchema, T, Sel> = {
-  [K in keyof Sel]: K extends '__typename' | '__scalar' | '__args'
+export type StrictSelection<S extends BuilderSchema, T, Sel, Spec = never> = {
+  [K in keyof Sel]: K extends '__typename' | '__scalar'
     ? Sel[K]
-    : K extends `on_${infer P}`
-      ? StrictSelection<S, P, Sel[K]>
-      : T extends keyof TableTypes<S>
-        ? FieldOfKey<K> extends keyof TableTypes<S>[T]
-          ? IsCompositeType<S, NamedOf<FieldTypeString<TableTypes<S>[T][FieldOfKey<K>]>>> extends true
-            ? StrictSelection<S, NamedOf<FieldTypeString<TableTypes<S>[T][FieldOfKey<K>]>>, Sel[K]>
-            : Sel[K]
-          : never
-        : never;
+    : K extends '__args'
+      ? StrictArguments<Spec, Sel[K]>
+      : K extends `on_${infer P}`
+        ? StrictSelection<S, P, Sel[K]>
+        : T extends keyof TableTypes<S>
+          ? FieldOfKey<K> extends keyof TableTypes<S>[T]
+            ? StrictField<S, TableTypes<S>[T][FieldOfKey<K>], Sel[K]>
+            : never
+          : never;
+};
+
+/** One field's selection made strict: nested selections and `__args` alike. */
+export type StrictField<S extends BuilderSchema, Spec, FieldSel> =
+  IsCompositeType<S, NamedOf<FieldTypeString<Spec>>> extends true
+    ? StrictSelection<S, NamedOf<FieldTypeString<Spec>>, FieldSel, Spec>
+    : FieldSel extends { __args: unknown }
+      ? { [K in keyof FieldSel]: K extends '__args' ? StrictArguments<Spec, FieldSel[K]> : never }
+      : FieldSel;
+
+/** `__args` with the arguments the field does not take mapped to `never`. */
+export type StrictArguments<Spec, Args> = {
+  [A in keyof Args]: A extends keyof FieldArgSpecs<Spec> ? Args[A] : never;
 };
 
 /** The root type name of queries (or mutations) in a schema. */
