@@ -1,7 +1,9 @@
 /**
  * The sandbox's own small Totara schema, used when the real 17.3 external schema file is not at hand (a fresh
  * clone without ../shared). Type and field names follow Totara's external API so that the same documents and
- * resolvers work with either; `core_course_courses` is a sandbox addition (17.3's external API has no course list).
+ * resolvers work with either: users and job assignments carry every 17.3 field but `card_display` (HR Import's
+ * site state reads most of them). `core_course_courses` is a sandbox addition (17.3's external API has no
+ * course list).
  */
 export const FALLBACK_SCHEMA_SDL = /* GraphQL */ `
 scalar core_id
@@ -43,17 +45,41 @@ type core_user {
   fullname(format: core_format = PLAIN): String!
   firstname(format: core_format = PLAIN): String
   lastname(format: core_format = PLAIN): String
+  middlename(format: core_format = PLAIN): String
+  alternatename(format: core_format = PLAIN): String
+  firstnamephonetic: String
+  lastnamephonetic: String
   email: String
-  city(format: core_format = PLAIN): String
-  country: String
+  address(format: core_format = PLAIN): String
+  phone1(format: core_format = PLAIN): String
+  phone2(format: core_format = PLAIN): String
   department(format: core_format = PLAIN): String
   institution(format: core_format = PLAIN): String
+  city(format: core_format = PLAIN): String
+  country: String
+  description(format: core_format = HTML): String
+  descriptionformat: core_format
+  profileimageurl: String
+  profileimageurlsmall: String
+  profileimagealt(format: core_format = PLAIN): String
   lang: String
-  timezone: String
+  theme: String
   suspended: Boolean
+  timezone: String
+  interests: String
   firstaccess(format: core_date_format = TIMESTAMP): core_date
   lastaccess(format: core_date_format = TIMESTAMP): core_date
+  url(format: core_format = PLAIN): String
+  skype(format: core_format = PLAIN): String
+  custom_fields: [core_user_custom_field!]
   job_assignments: [totara_job_job_assignment!]!
+}
+
+type core_user_custom_field {
+  shortname: String!
+  data: String!
+  data_format: Int
+  data_type: String!
 }
 
 input core_user_users_query {
@@ -185,6 +211,7 @@ type totara_job_job_assignment {
   fullname(format: core_format = PLAIN): String
   shortname(format: core_format = PLAIN): String
   idnumber: String!
+  description(format: core_format = HTML): String
   startdate(format: core_date_format = TIMESTAMP): core_date
   enddate(format: core_date_format = TIMESTAMP): core_date
   positionid: core_id
@@ -193,6 +220,9 @@ type totara_job_job_assignment {
   organisation: totara_hierarchy_organisation
   managerjaid: core_id
   managerja: totara_job_job_assignment
+  tempmanagerjaid: core_id
+  tempmanagerja: totara_job_job_assignment
+  tempmanagerexpirydate(format: core_date_format = TIMESTAMP): core_date
   appraiserid: core_id
   appraiser: core_user
   staffcount: Int!

@@ -268,6 +268,7 @@ export function typeResolvers(site: SandboxSite): Record<string, Record<string, 
       organisation: (j: SandboxJobAssignment) =>
         j.organisationid ? site.organisations.get(j.organisationid) : null,
       managerja: (j: SandboxJobAssignment) => (j.managerjaid ? site.jobAssignments.get(j.managerjaid) : null),
+      tempmanagerja: () => null,
       appraiser: (j: SandboxJobAssignment) => (j.appraiserid ? site.users.get(j.appraiserid) : null),
       staffcount: (j: SandboxJobAssignment) =>
         [...site.jobAssignments.values()].filter((o) => o.managerjaid === j.id).length,
