@@ -48,6 +48,10 @@ describe('typed builder over the Totara 17.3 external API', () => {
       // @ts-expect-error the same on a scalar field
       core_user_users: { items: { url: { __args: { format: 'PLAIN', fromat: 'HTML' } } } },
     });
+    query('bad_input', {
+      // @ts-expect-error a misspelt key inside an input object, beside a correct one
+      core_user_users: { __args: { query: { pagination: { limit: 5, curser: 'x' } } }, total: true },
+    });
     // @ts-expect-error a misspelt field beside a correct one
     query('bad_field', { core_user_users: { items: { id: true, fulname: true } } });
     // @ts-expect-error an enum argument takes one of its values

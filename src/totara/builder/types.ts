@@ -246,7 +246,7 @@ export type StrictSelection<S extends BuilderSchema, T, Sel, Spec = never> = {
   [K in keyof Sel]: K extends '__typename' | '__scalar'
     ? Sel[K]
     : K extends '__args'
-      ? StrictArguments<Spec, Sel[K]>
+      ? StrictArguments<S, Spec, Sel[K]>
       : K extends `on_${infer P}`
         ? StrictSelection<S, P, Sel[K]>
         : T extends keyof TableTypes<S>
@@ -261,13 +261,29 @@ export type StrictField<S extends BuilderSchema, Spec, FieldSel> =
   IsCompositeType<S, NamedOf<FieldTypeString<Spec>>> extends true
     ? StrictSelection<S, NamedOf<FieldTypeString<Spec>>, FieldSel, Spec>
     : FieldSel extends { __args: unknown }
-      ? { [K in keyof FieldSel]: K extends '__args' ? StrictArguments<Spec, FieldSel[K]> : never }
+      ? { [K in keyof FieldSel]: K extends '__args' ? StrictArguments<S, Spec, FieldSel[K]> : never }
       : FieldSel;
 
-/** `__args` with the arguments the field does not take mapped to `never`. */
-export type StrictArguments<Spec, Args> = {
-  [A in keyof Args]: A extends keyof FieldArgSpecs<Spec> ? Args[A] : never;
+/** `__args` with the arguments the field does not take, and unknown keys of input objects, mapped to `never`. */
+export type StrictArguments<S extends BuilderSchema, Spec, Args> = {
+  [A in keyof Args]: A extends keyof FieldArgs<S, Spec> ? StrictInput<FieldArgs<S, Spec>[A], Args[A]> : never;
 };
+
+/** An input value with the keys its input type does not have mapped to `never`, through lists and nesting. */
+export type StrictInput<Expected, Value> = Value extends readonly unknown[]
+  ? { [I in keyof Value]: StrictInput<ListElement<Expected>, Value[I]> }
+  : Value extends object
+    ? keyof NonNullable<Expected> extends never
+      ? Value
+      : {
+          [K in keyof Value]: K extends keyof NonNullable<Expected>
+            ? StrictInput<NonNullable<Expected>[K], Value[K]>
+            : never;
+        }
+    : Value;
+
+/** The element type of a list input type. */
+export type ListElement<T> = NonNullable<T> extends ReadonlyArray<infer E> ? E : NonNullable<T>;
 
 /** The root type name of queries (or mutations) in a schema. */
 export type RootOf<S extends BuilderSchema, K extends 'query' | 'mutation'> = S['table'][K] & string;
