@@ -87,6 +87,8 @@ describe('mts doctor', () => {
       const run = await runCli(['doctor', '--json'], {
         MTS_MOODLE_URL: site.url,
         MTS_MOODLE_TOKEN: 'doctor-token-123456',
+        MTS_TOTARA_CLIENT_ID: 'doctor-client',
+        MTS_TOTARA_CLIENT_SECRET: 'doctor-secret-987654',
       });
       expect(run.code).toBe(1);
       const report = JSON.parse(run.stdout) as Report;
@@ -101,6 +103,10 @@ describe('mts doctor', () => {
       expect(checks['moodle.courses']).toMatchObject({ status: 'failed', code: 'moodle.access_denied' });
       expect(checks['moodle.download']?.status).toBe('skipped');
       expect(checks['totara.token']?.status).toBe('skipped');
+      // the skip names what is missing, not the settings that are there
+      expect(checks['totara.token']?.detail).toContain('totaraUrl (MTS_TOTARA_URL) not configured');
+      expect(checks['totara.token']?.detail).not.toContain('totaraClientId');
+      expect(run.stdout).not.toContain('doctor-secret-987654');
       expect(checks['lti.jwks']).toMatchObject({ status: 'failed', code: 'doctor.jwks_invalid' });
       expect(checks['lti.endpoints']).toMatchObject({ status: 'failed', code: 'doctor.lti_endpoints' });
       expect(checks.clock).toMatchObject({ status: 'failed', code: 'doctor.clock_offset' });

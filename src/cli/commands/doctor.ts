@@ -118,13 +118,26 @@ async function moodleChecks(
   });
 }
 
+/** The settings a Totara check needs, with their environment variables. */
+const TOTARA_SETTINGS = [
+  ['totaraUrl', 'MTS_TOTARA_URL'],
+  ['totaraClientId', 'MTS_TOTARA_CLIENT_ID'],
+  ['totaraClientSecret', 'MTS_TOTARA_CLIENT_SECRET'],
+] as const;
+
 async function totaraChecks(
   checks: Checks,
   settings: ProfileSettings,
   timeoutMs: number | undefined,
 ): Promise<void> {
   if (!settings.totaraUrl || !settings.totaraClientId || !settings.totaraClientSecret) {
-    checks.skip('totara.token', 'no totaraUrl, totaraClientId and totaraClientSecret in this profile');
+    const missing = TOTARA_SETTINGS.filter(([key]) => !settings[key]);
+    checks.skip(
+      'totara.token',
+      missing.length === TOTARA_SETTINGS.length
+        ? 'no Totara site configured (totaraUrl, totaraClientId, totaraClientSecret)'
+        : `${missing.map(([key, env]) => `${key} (${env})`).join(' and ')} not configured`,
+    );
     checks.skip('totara.status', 'no Totara API client configured');
     return;
   }
