@@ -167,8 +167,9 @@ export class Transport {
       control.dispose();
       throw control.classify(error);
     }
+    // No close listener of ours: undici takes its abort listener off the signal when the body closes, and the
+    // control disposes itself then (see removeEventListener).
     const body = response.body as HttpResponse['body'];
-    if (control.needsDisposal()) body.on('close', () => control.dispose());
     return new AttemptResponse(response.statusCode, response.headers, body, sent, control, attempt);
   }
 }
@@ -226,10 +227,6 @@ class AttemptControl {
       : (this as unknown as AbortSignal);
   }
 
-  needsDisposal(): boolean {
-    return this.#timer !== undefined || this.#caller !== undefined;
-  }
-
   /** The caller's signal fired (EventTarget calls `handleEvent` of a listener object). */
   handleEvent(): void {
     this.abort(this.#caller?.reason);
@@ -241,11 +238,19 @@ class AttemptControl {
     else this.#listeners = [listener];
   }
 
+  /**
+   * undici calls this when the request is over: its response body closed (read, dumped or destroyed) or the
+   * request failed. With no listener left, the deadline and the caller's signal are let go.
+   */
   removeEventListener(type: string, listener: AbortListener): void {
+    if (type !== 'abort') return;
     const listeners = this.#listeners;
-    if (type !== 'abort' || !listeners) return;
-    const index = listeners.indexOf(listener);
-    if (index >= 0) listeners.splice(index, 1);
+    if (listeners) {
+      const index = listeners.indexOf(listener);
+      if (index >= 0) listeners.splice(index, 1);
+      if (listeners.length > 0) return;
+    }
+    this.dispose();
   }
 
   abort(reason: unknown): void {

@@ -96,4 +96,16 @@ describe('Moodle calls when the answer stops half-way', () => {
     controller.abort();
     expect(await client.call('core_webservice_get_site_info').then(() => 'ok')).toBe('ok');
   });
+
+  it('leaves no deadline timer behind once answers are read, so a script exits at once', async () => {
+    server = await startTestServer((_req, res, index) => {
+      res.writeHead(index % 2 === 0 ? 200 : 502, { 'content-type': 'application/json' });
+      res.end(index % 2 === 0 ? JSON.stringify(SITE) : 'bad gateway');
+    });
+    const client = new MoodleClient({ url: server.url, token: TOKEN, timeoutMs: 600_000, retry: false });
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    for (let i = 0; i < 6; i++) await client.call('core_webservice_get_site_info').catch(() => undefined);
+    expect(timers()).toBe(before);
+  });
 });
