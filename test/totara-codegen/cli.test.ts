@@ -216,11 +216,15 @@ describe('mts totara schema pull against the sandbox', () => {
     expect(JSON.parse(await readFile(json, 'utf8')).data.__schema.queryType.name).toBe('Query');
     const same = await runCli(['totara', 'schema', 'diff', sdl, json, '--json']);
     expect(JSON.parse(same.stdout).summary).toMatchObject({ breaking: 0, dangerous: 0 });
+    const saved = join(dir, 'from-site.graphql');
     const gen = await runCli(
-      ['codegen', 'totara', '--url', open.url, '--out', join(dir, 'from-site')],
+      ['codegen', 'totara', '--url', open.url, '--out', join(dir, 'from-site'), '--save-schema', saved],
       env(open),
     );
     expect(gen.code).toBe(0);
+    // The schema the code was generated from, kept to diff against the site after an upgrade.
+    const later = await runCli(['totara', 'schema', 'diff', saved, sdl, '--json']);
+    expect(JSON.parse(later.stdout).summary).toMatchObject({ breaking: 0, dangerous: 0 });
     expect(await readFile(join(dir, 'from-site', 'types.ts'), 'utf8')).toContain(
       'export interface core_user {',
     );

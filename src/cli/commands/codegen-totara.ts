@@ -2,7 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { generateTotara, writeGeneratedFiles } from '../../../codegen/totara/generate.js';
 import { parseScalarOverrides } from '../../../codegen/totara/options.js';
-import { displayPath, type LoadedSchema, loadSchemaFile, readDocuments } from '../../totara/schema/index.js';
+import { writeFileAtomic } from '../../core/atomic.js';
+import {
+  displayPath,
+  type LoadedSchema,
+  loadSchemaFile,
+  readDocuments,
+  schemaFileContent,
+} from '../../totara/schema/index.js';
 import { type CommandSpec, UsageError } from '../framework.js';
 import { pullFromSite } from './totara-schema.js';
 
@@ -39,6 +46,11 @@ export const totaraCodegenCommand: CommandSpec = {
       description: 'TypeScript for a scalar, e.g. core_id=number',
       valueName: 'NAME=TS',
     },
+    'save-schema': {
+      type: 'string',
+      description: 'Also save the schema used (SDL), e.g. to diff against the site after an upgrade',
+      valueName: 'FILE',
+    },
     check: {
       type: 'boolean',
       description: 'Write nothing; exit 1 when the files in DIR differ from what would be generated (for CI)',
@@ -51,7 +63,7 @@ export const totaraCodegenCommand: CommandSpec = {
   },
   examples: [
     'mts codegen totara --schema site.graphql --out src/totara --documents "src/**/*.graphql"',
-    'mts codegen totara --url https://lms.example.org --out src/totara',
+    'mts codegen totara --url https://lms.example.org --out src/totara --save-schema src/totara/schema.graphql',
     'mts codegen totara --schema site.graphql --out src/totara --check   (CI: fail when out of date)',
   ],
   async run(ctx, input) {
@@ -87,6 +99,11 @@ export const totaraCodegenCommand: CommandSpec = {
       return stale.length === 0 ? 0 : 1;
     }
     const written = await writeGeneratedFiles(files, out);
+    const saveSchema = input.options['save-schema'] as string | undefined;
+    if (saveSchema) {
+      await writeFileAtomic(saveSchema, schemaFileContent(schema, saveSchema));
+      written.push(saveSchema);
+    }
     const operations = documents.reduce(
       (n, d) => n + d.document.definitions.filter((x) => x.kind === 'OperationDefinition').length,
       0,
