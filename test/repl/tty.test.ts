@@ -51,6 +51,7 @@ async function inTmux(
 describe.skipIf(!hasTmux)('the REPL in a real terminal (tmux)', () => {
   it('completes function names and parameters from the site, GraphQL fields in .gql, and keeps a redacted history', async () => {
     const config = await tempConfigDir();
+    let history = '';
     try {
       await inTmux({ MTS_CONFIG_DIR: config.dir }, async (keys, _screen, until) => {
         await until('sandbox>'); // capture-pane drops trailing spaces
@@ -71,12 +72,12 @@ describe.skipIf(!hasTmux)('the REPL in a real terminal (tmux)', () => {
         keys('.js', 'Enter', "const c = { clientSecret: 'typed-secret-value-42' }; 'typed'", 'Enter');
         await until("'typed'");
         keys('.exit', 'Enter');
+        // Wait for the history to reach the file before the terminal is torn down (killing tmux kills the REPL).
+        for (let i = 0; i < 200 && !history.includes('clientSecret'); i++) {
+          history = await readFile(join(config.dir, 'repl-history', 'sandbox.txt'), 'utf8').catch(() => '');
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
       });
-      let history = '';
-      for (let i = 0; i < 50 && !history.includes('clientSecret'); i++) {
-        history = await readFile(join(config.dir, 'repl-history', 'sandbox.txt'), 'utf8').catch(() => '');
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
       expect(history, history).toContain("clientSecret: '***'");
       expect(history).not.toContain('typed-secret-value-42');
     } finally {
