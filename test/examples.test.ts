@@ -18,7 +18,8 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox?.close());
 
-function run(file: string): Promise<{ code: number | null; output: string }> {
+function run(file: string, against: Sandbox = sandbox): Promise<{ code: number | null; output: string }> {
+  const sandbox = against;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `examples/${file}`], {
       cwd: projectRoot,
@@ -60,4 +61,22 @@ describe('examples/ run against the sandbox', () => {
   it('has examples to run', () => {
     expect(examples.length).toBeGreaterThan(0);
   });
+});
+
+// A user's fresh clone has no ../shared, so its sandbox serves Totara from the built-in schema: the examples that
+// talk to Totara must work there too.
+describe.skipIf(!hasFixtures)('Totara examples against the built-in schema of a fresh clone', () => {
+  let builtIn: Sandbox;
+  beforeAll(async () => {
+    builtIn = await startSandbox({ totara: { schemaFile: false } });
+  });
+  afterAll(async () => builtIn?.close());
+  it.each(examples.filter((name) => /^(totara|hrimport)-/.test(name)))(
+    '%s exits 0',
+    async (file) => {
+      const { code, output } = await run(file, builtIn);
+      expect(code, output).toBe(0);
+    },
+    60_000,
+  );
 });

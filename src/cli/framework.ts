@@ -188,8 +188,12 @@ export function formatBytes(n: number): string {
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
-/** Parses a command's own options (global flags already removed). */
-export function parseCommandArgs(command: CommandSpec, args: string[]): CommandInput {
+/** Parses a command's own options (global flags already removed). `path` is the command as typed (`moodle call`). */
+export function parseCommandArgs(
+  command: CommandSpec,
+  args: string[],
+  path: string = command.name,
+): CommandInput {
   const options: ParseArgsConfig['options'] = {};
   for (const [name, spec] of Object.entries(command.options ?? {})) {
     options[name] = {
@@ -198,28 +202,44 @@ export function parseCommandArgs(command: CommandSpec, args: string[]): CommandI
       ...(spec.multiple ? { multiple: true } : {}),
     };
   }
+  const help = `See \`mts ${path} --help\`.`;
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(
-      (error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''),
-      `See \`mts ... ${command.name} --help\`.`,
-    );
+    throw new UsageError(parseArgsMessage(error, command), help);
   }
   const positionals = parsed.positionals;
   const min = command.positionals?.min ?? 0;
   const max = command.positionals?.max ?? 0;
-  if (positionals.length < min) throw new UsageError(`Missing argument: ${command.usage ?? ''}`.trim());
-  if (positionals.length > max) throw new UsageError(`Unexpected argument "${positionals[max]}".`);
+  if (positionals.length < min) throw new UsageError(`Missing argument: ${command.usage ?? ''}`.trim(), help);
+  if (positionals.length > max) throw new UsageError(`Unexpected argument "${positionals[max]}".`, help);
   return { positionals, options: parsed.values as CommandInput['options'] };
 }
 
+/** node's parseArgs messages, shortened to what a person needs. */
+function parseArgsMessage(error: unknown, command: CommandSpec): string {
+  const { code, message } = error as { code?: string; message: string };
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const option = /option '([^']+)'/i.exec(message)?.[1] ?? message;
+    const name = option.replace(/^-+/, '');
+    const near = Object.keys(command.options ?? {}).filter(
+      (known) => known.startsWith(name.slice(0, 3)) || name.startsWith(known),
+    );
+    return `Unknown option ${option}.${near.length ? ` Did you mean ${near.map((n) => `--${n}`).join(' or ')}?` : ''}`;
+  }
+  return message.replace(/^TypeError \[[A-Z_]+\]: /, '');
+}
+
 function optionLines(options: Record<string, OptionSpec>): string[] {
-  return Object.entries(options).map(([name, spec]) => {
-    const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.type === 'string' ? ` ${spec.valueName ?? 'VALUE'}` : ''}`;
-    return `  ${flag.padEnd(30)} ${spec.description}`;
-  });
+  const flags = Object.entries(options).map(
+    ([name, spec]) =>
+      `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.type === 'string' ? ` ${spec.valueName ?? 'VALUE'}` : ''}`,
+  );
+  const width = Math.max(28, ...flags.map((flag) => flag.length + 2));
+  return Object.values(options).map(
+    (spec, i) => `  ${(flags[i] as string).padEnd(width)}${spec.description}`,
+  );
 }
 
 /** `--help` text of one command. */

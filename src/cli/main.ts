@@ -141,6 +141,7 @@ function defaultIO(): CliIO {
 export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
   let ctx: CliContext | undefined;
   let helpFor: string | undefined;
+  let commandPath: string | undefined;
   try {
     const { globals, rest } = extractGlobals(argv);
     ctx = new CliContext(io, globals);
@@ -185,14 +186,15 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       }
     }
     helpFor = commandHelp(path, command);
+    commandPath = path;
     if (globals.help) {
       io.stdout.write(helpFor);
       return 0;
     }
-    const input = parseCommandArgs(command, args);
+    const input = parseCommandArgs(command, args, path);
     return (await command.run(ctx, input)) ?? 0;
   } catch (error) {
-    return reportError(error, io, ctx, helpFor);
+    return reportError(error, io, ctx, helpFor, commandPath);
   }
 }
 
@@ -201,6 +203,7 @@ function reportError(
   io: CliIO,
   ctx: CliContext | undefined,
   helpFor: string | undefined,
+  commandPath: string | undefined,
 ): number {
   const usage = error instanceof UsageError;
   const mts = error instanceof MtsError ? error : undefined;
@@ -211,6 +214,8 @@ function reportError(
         message: error instanceof Error ? error.message : String(error),
         hint: 'This is a bug in mts; please report it with the command you ran.',
       };
+  if (usage && payload.hint === undefined)
+    payload.hint = `Run \`mts ${commandPath ?? ''}${commandPath ? ' ' : ''}--help\`.`;
   const errorcode = (error as { errorcode?: unknown }).errorcode;
   if (errorcode !== undefined) payload.errorcode = errorcode;
   const json = ctx?.json ?? false;

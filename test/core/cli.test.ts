@@ -48,3 +48,29 @@ describe('mts command line', () => {
     }
   });
 });
+
+describe('usage errors a person can act on', () => {
+  it('names the real command and the unknown option, and suggests a near one', async () => {
+    const run = await runCli(['config', 'set', 'moodleUrl=x', '--defualt']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Unknown option --defualt. Did you mean --default?');
+    expect(run.stderr).toContain('See `mts config set --help`.');
+    expect(run.stderr).not.toContain('mts ...');
+  });
+
+  it('gives every usage error a hint, also in --json', async () => {
+    const run = await runCli(['config', 'set', '--json']);
+    expect(run.code).toBe(2);
+    const { error } = JSON.parse(run.stdout);
+    expect(error.code).toBe('cli.usage');
+    expect(error.hint).toMatch(/mts config set --help/);
+  });
+
+  it('keeps long option names apart from their descriptions in --help', async () => {
+    const run = await runCli(['lti', 'doctor', '--help']);
+    expect(run.stdout).toContain('--openid-configuration');
+    for (const line of run.stdout.split('\n').filter((l) => l.trimStart().startsWith('-'))) {
+      expect(line, line).toMatch(/^\s+\S.*\S {2,}\S/);
+    }
+  });
+});

@@ -17,7 +17,10 @@ const run: CommandSpec = {
     const port = portText === undefined ? 0 : Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new UsageError(`--port takes a port number, not "${portText}".`);
-    const sandbox = await startSandbox({ port });
+    const sandbox = await startSandbox({
+      port,
+      ...(input.options['totara-introspection'] === true ? { totara: { introspection: true } } : {}),
+    });
     const info = { url: sandbox.url, moodle: sandbox.moodle, totara: sandbox.totara, lti: sandbox.lti };
     ctx.print(info, (_value, style) =>
       [
