@@ -10,14 +10,42 @@ export interface CsvFormat {
 /** Cells a spreadsheet would run as a formula when the file is opened (OWASP "CSV injection"). */
 export const FORMULA_START = /^[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^[+-]?\d+(?:[.,]\d+)?$/;
+/** `+` then only digits, spaces, `-`, `(`, `)` and `.`: an international phone number as people write it. */
+const PHONE_SHAPED = /^\+[\d ().-]+$/;
+const PHONE_MIN_DIGITS = 7;
 
-/** True when a spreadsheet could evaluate the cell as a formula; plain signed numbers (`-5`, `+64`) are not. */
+/**
+ * True for a cell that is plainly an international phone number (`+64 4 555 0100`, `+1 (555) 010-0199`): `+`, then
+ * only digits, spaces, `-`, brackets and dots, with at least 7 digits. A spreadsheet may parse it as arithmetic on
+ * number literals, but it has no function, reference or DDE call, so nothing runs and nothing leaves the sheet.
+ */
+export function isPhoneNumberLike(cell: string): boolean {
+  if (cell.charCodeAt(0) !== 43 || !PHONE_SHAPED.test(cell)) return false;
+  let digits = 0;
+  for (let i = 1; i < cell.length; i++) {
+    const code = cell.charCodeAt(i);
+    if (code >= 48 && code <= 57 && ++digits >= PHONE_MIN_DIGITS) return true;
+  }
+  return false;
+}
+
+/**
+ * True when a spreadsheet could evaluate the cell as a formula. Plain signed numbers (`-5`, `+64`) and plain
+ * international phone numbers ({@link isPhoneNumberLike}) are not flagged: E.164 numbers fill phone columns, and
+ * flagging each one would drown real findings. `-2+3`, `+SUM(A1)`, `=1+1` and `@cmd` are flagged.
+ *
+ * @example
+ * ```ts
+ * isFormulaLike('=HYPERLINK("http://x")'); // true
+ * isFormulaLike('+64 4 555 0100');         // false
+ * ```
+ */
 export function isFormulaLike(cell: string): boolean {
   const first = cell.charCodeAt(0);
   // = + - @ tab CR, checked by code for speed (this runs on every cell of every row)
   if (first !== 61 && first !== 43 && first !== 45 && first !== 64 && first !== 9 && first !== 13)
     return false;
-  return !PLAIN_NUMBER.test(cell);
+  return !PLAIN_NUMBER.test(cell) && !isPhoneNumberLike(cell);
 }
 
 /** Prefixes a formula-like cell with `'` so spreadsheets show it as text (changes the data Totara imports). */

@@ -131,7 +131,7 @@ const JOB_COLUMNS: readonly ColumnDefinition[] = [
   c('startdate', 'date', undefined, 'Start date (date format or Unix time).', '01/02/2024'),
   c('enddate', 'date', undefined, 'End date; not before the start date.', ''),
   c('orgidnumber', 'idnumber', 100, 'idnumber of the organisation.', 'ORG-FIN'),
-  c('posidnumber', 'idnumber', 100, 'idnumber of the position.', 'POS-ACC'),
+  c('posidnumber', 'idnumber', 100, 'idnumber of the position.', 'POS-FIN'),
   c('manageridnumber', 'idnumber', 255, 'idnumber of the manager (a user).', 'E0001'),
   c(
     'managerjobassignmentidnumber',

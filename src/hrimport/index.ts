@@ -31,6 +31,7 @@ export {
   createRowEncoder,
   FORMULA_START,
   isFormulaLike,
+  isPhoneNumberLike,
   neutraliseFormula,
 } from './csv-writer.js';
 export { formatDate, parseFormattedDate, parseHrImportDate, UNIX_TIME } from './dates.js';
@@ -75,7 +76,7 @@ export {
   type RawRecord,
   type UserRecord,
 } from './records.js';
-export { readRecordsFile } from './records-file.js';
+export { readRecordsFile, readRecordsStream } from './records-file.js';
 export {
   assertRemovalAllowed,
   countRemovals,
@@ -107,11 +108,10 @@ export { type ElementTemplate, elementTemplate, type TemplateColumn } from './te
 export { ElementValidator, type ElementValidatorOptions, type KnownIds } from './validate.js';
 export { type ValidateFilesOptions, validateFiles } from './validate-files.js';
 export { type CellProblem, checkCell, isValidEmail } from './validate-values.js';
+export { ElementWriter, openElementWriter, readyPath } from './write.js';
+export { writeElementFile } from './write-file.js';
 export {
-  ElementWriter,
-  openElementWriter,
-  readyPath,
+  DEFAULT_FILE_MODE,
   type WriteElementOptions,
   type WriteElementResult,
-} from './write.js';
-export { writeElementFile } from './write-file.js';
+} from './write-options.js';

@@ -2,7 +2,8 @@ import type { ElementName } from './elements.js';
 import type { ElementRecords } from './records.js';
 import { orderColumns } from './required-columns.js';
 import { settingsFrom } from './settings.js';
-import { openElementWriter, type WriteElementOptions, type WriteElementResult } from './write.js';
+import { openElementWriter } from './write.js';
+import type { WriteElementOptions, WriteElementResult } from './write-options.js';
 
 /**
  * Validates and writes a whole element file from records (an array, an iterable or an async iterable).

@@ -1,77 +1,22 @@
+import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type AtomicFile, openAtomic } from '../core/atomic.js';
 import { assertKnownOptions } from '../core/errors.js';
-import type { ProgressListener } from '../core/progress.js';
 import { ChunkedSink, createRowEncoder, neutraliseFormula } from './csv-writer.js';
 import { ELEMENTS, type ElementName, isElementName } from './elements.js';
 import { HrImportError, HrImportValidationError, type MassRemovalCounts } from './errors.js';
-import type { ValidationIssue } from './issues.js';
 import { cellText, type ElementRecords } from './records.js';
-import { assertRemovalAllowed, countRemovals, type RemovalGuardOptions } from './removal-guard.js';
+import { assertRemovalAllowed, countRemovals } from './removal-guard.js';
 import { orderColumns } from './required-columns.js';
-import { fileFormat, type HrImportSettings, type HrImportSettingsInput, settingsFrom } from './settings.js';
-import { ElementValidator, type KnownIds } from './validate.js';
-
-/** Options of {@link openElementWriter} and {@link writeElementFile}. */
-export interface WriteElementOptions {
-  /** The site's HR Import settings (delimiter, encoding, date format, required columns). Default: Totara's defaults. */
-  settings?: HrImportSettings | HrImportSettingsInput | undefined;
-  /**
-   * The header, exactly. Default: the required columns plus the record keys, in Totara's column order (keys of
-   * every record for {@link writeElementFile} with an array, else of the first record).
-   */
-  columns?: readonly string[] | undefined;
-  /** Prefix formula-like cells with `'` (changes the data Totara imports; off by default). */
-  neutraliseFormulas?: boolean | undefined;
-  /** idnumbers of other elements in the same import, for reference checks. */
-  known?: KnownIds | undefined;
-  /** Refuse a complete-source import that would remove too many of the site's records. */
-  removalGuard?: RemovalGuardOptions | undefined;
-  /**
-   * `full` (default): every check, including duplicates and references across rows (about 16 bytes per key in
-   * memory). `rows`: each row on its own, in constant memory, for sources already known to be unique.
-   */
-  checks?: 'full' | 'rows' | undefined;
-  /**
-   * Where duplicate checks keep keys: `disk` (default; bucket files in the system temp directory, a few MB for
-   * millions of rows) or `memory` (~16 bytes per key; used anyway with a removal guard).
-   */
-  duplicates?: 'memory' | 'disk' | undefined;
-  /** Keep at most this many issues in the result or error. Default 1000. */
-  maxIssues?: number | undefined;
-  /** Progress in rows. */
-  onProgress?: ProgressListener | undefined;
-  /** Aborts the write; nothing is left behind. */
-  signal?: AbortSignal | undefined;
-}
-
-const OPTION_KEYS = [
-  'settings',
-  'columns',
-  'neutraliseFormulas',
-  'known',
-  'removalGuard',
-  'checks',
-  'duplicates',
-  'maxIssues',
-  'onProgress',
-  'signal',
-] as const;
-
-/** The outcome of a successful write. */
-export interface WriteElementResult {
-  element: ElementName;
-  /** Where the file now is: `<dir>/csv/ready/<element>.csv`. */
-  path: string;
-  columns: string[];
-  rows: number;
-  bytes: number;
-  /** Warnings found (errors stop the write). */
-  issues: ValidationIssue[];
-  warnings: number;
-  /** What the removal guard counted, when one was given. */
-  removal?: MassRemovalCounts | undefined;
-}
+import { fileFormat, type HrImportSettings, settingsFrom } from './settings.js';
+import { ElementValidator } from './validate.js';
+import {
+  assertFileMode,
+  DEFAULT_FILE_MODE,
+  OPTION_KEYS,
+  type WriteElementOptions,
+  type WriteElementResult,
+} from './write-options.js';
 
 /** Where HR Import picks up an element's file: `<dir>/csv/ready/<element>.csv`. */
 export function readyPath(dir: string, element: ElementName): string {
@@ -131,7 +76,16 @@ export class ElementWriter<E extends ElementName = ElementName> {
 
   /** Opens the temporary file (called by {@link openElementWriter}). */
   async open(): Promise<void> {
-    this.#file = await openAtomic(this.path);
+    const mode = this.#options.mode;
+    this.#file = await openAtomic(this.path, { mode: mode ?? DEFAULT_FILE_MODE });
+    if (mode !== undefined) {
+      try {
+        await chmod(this.#file.tempPath, mode);
+      } catch (error) {
+        await this.#file.abort();
+        throw error;
+      }
+    }
     this.#sink = new ChunkedSink(this.#file.stream, { encoding: this.#latin1 ? 'latin1' : 'utf8' });
   }
 
@@ -152,6 +106,8 @@ export class ElementWriter<E extends ElementName = ElementName> {
     for (let i = 0; i < columns.length; i++) {
       const value = source[columns[i] as string];
       if (value !== undefined) present++;
+      if (typeof value === 'object' && value !== null && !(value instanceof Date))
+        this.#notACell(columns[i] as string, value, row);
       let text = cellText(value as never);
       if (this.#options.neutraliseFormulas) text = neutraliseFormula(text);
       cells[i] = text;
@@ -189,6 +145,20 @@ export class ElementWriter<E extends ElementName = ElementName> {
           },
         );
     }
+  }
+
+  /** JSON objects and arrays would be written as `[object Object]` or joined with commas: refuse them. */
+  #notACell(column: string, value: object, row: number): void {
+    this.#validator?.report(
+      'error',
+      'record.not_a_cell',
+      row,
+      `${column} is ${Array.isArray(value) ? 'an array' : 'an object'}; a cell takes text, a number, a boolean or a date.`,
+      {
+        column,
+        hint: 'Flatten the record first (one column per value; custom fields as customfield_<shortname>).',
+      },
+    );
   }
 
   #checkLatin1(cells: string[], row: number): void {
@@ -293,6 +263,7 @@ export async function openElementWriter<E extends ElementName>(
       hint: `Elements: ${Object.keys(ELEMENTS).join(', ')}.`,
       details: { element },
     });
+  assertFileMode(options.mode);
   const settings = settingsFrom(options.settings);
   const writer = new ElementWriter(dir, element, settings, options);
   await writer.open();

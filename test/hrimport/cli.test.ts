@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +103,75 @@ describe('mts hrimport', () => {
     expect(error.issues).toEqual([
       expect.objectContaining({ code: 'value.invalid_email', row: 3, column: 'email' }),
     ]);
+  });
+
+  it('template takes --settings like validate/write/plan (--profile-file stays an alias)', async () => {
+    const profile = join(dir, 'semicolon.json');
+    await writeFile(profile, JSON.stringify({ delimiter: ';' }));
+    const run = await runCli(['hrimport', 'template', 'org', '--settings', profile]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\r\n')[0]).toBe(
+      'idnumber;fullname;shortname;deleted;description;frameworkidnumber;parentidnumber;typeidnumber;timemodified',
+    );
+    const alias = await runCli(['hrimport', 'template', 'org', '--profile-file', profile]);
+    expect(alias.stdout).toBe(run.stdout);
+    const both = await runCli([
+      'hrimport',
+      'template',
+      'org',
+      '--settings',
+      profile,
+      '--profile-file',
+      join(dir, 'other.json'),
+    ]);
+    expect(both.code).toBe(2);
+  });
+
+  it('the templates validate with no warning of their own (international phone numbers are not formulas)', async () => {
+    const ready = join(dir, 'templates', 'csv', 'ready');
+    await mkdir(ready, { recursive: true });
+    for (const element of ['user', 'org', 'pos', 'jobassignment']) {
+      const run = await runCli(['hrimport', 'template', element]);
+      await writeFile(join(ready, `${element}.csv`), run.stdout);
+    }
+    expect(await readFile(join(ready, 'user.csv'), 'utf8')).toContain('+64 4 555 0100');
+    const run = await runCli(['hrimport', 'validate', join(dir, 'templates'), '--json']);
+    expect(run.code).toBe(0);
+    // Only the example manager, who is not in user.csv and must exist on the site, is worth a warning.
+    expect(
+      JSON.parse(run.stdout).issues.map((i: { code: string; column: string }) => [i.code, i.column]),
+    ).toEqual([['ref.unknown_user', 'manageridnumber']]);
+  });
+
+  it('write creates a file with passwords 0640 (never world-readable), --mode 600 for owner only', async () => {
+    const from = join(dir, 'secret.ndjson');
+    await writeFile(from, JSON.stringify({ ...people[0], password: 'Secret-Passw0rd' }));
+    const out = join(dir, 'secret');
+    const file = join(out, 'csv', 'ready', 'user.csv');
+    const args = ['hrimport', 'write', '--from', from, '--element', 'user', '--out', out];
+    expect((await runCli(args)).code).toBe(0);
+    expect((await stat(file)).mode & 0o777).toBe(0o640 & ~process.umask());
+    expect((await stat(file)).mode & 0o007).toBe(0);
+    expect((await runCli([...args, '--mode', '600'])).code).toBe(0);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect((await runCli([...args, '--mode', 'rw-r-----'])).code).toBe(2);
+    const help = await runCli(['hrimport', 'write', '--help']);
+    expect(help.stdout + help.stderr).toMatch(/0640[\s\S]*web server user/);
+  });
+
+  it('write --from - reads NDJSON or a JSON array from standard input', async () => {
+    const out = join(dir, 'stdin');
+    const args = ['hrimport', 'write', '--from', '-', '--element', 'user', '--out', out, '--json'];
+    const ndjson = await runCli(args, {}, people.map((p) => JSON.stringify(p)).join('\n'));
+    expect(ndjson.code).toBe(0);
+    expect(JSON.parse(ndjson.stdout)).toMatchObject({ rows: 2 });
+    const array = await runCli(args, {}, `  \n${JSON.stringify(people, null, 2)}\n`);
+    expect(array.code).toBe(0);
+    expect(JSON.parse(array.stdout)).toMatchObject({ rows: 2 });
+    const bad = await runCli(args, {}, `${JSON.stringify(people[0])}\n{oops\n`);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout).error).toMatchObject({ code: 'hrimport.records_invalid' });
+    expect(JSON.parse(bad.stdout).error.message).toContain('stdin line 2');
   });
 
   it('validate --json reports findings and exits 1 on errors', async () => {

@@ -222,6 +222,19 @@ describe('validation rules: each fails on bad input and passes on good input', (
     expect(codes(check('user', [user({ description: 'C:\\temp\\' })]))).toEqual([]);
   });
 
+  it('international phone numbers are not formula-like (phone columns or any text); formulas still are', () => {
+    const phones = ['+64 4 555 0100', '+1 (555) 010-0199', '+44.20.7946.0958', '+6835551'];
+    for (const phone of phones) {
+      expect(check('user', [user({ phone1: phone, phone2: phone })]), phone).toEqual([]);
+      expect(check('user', [user({ description: phone })]), phone).toEqual([]);
+    }
+    // What a spreadsheet would run (functions, references, DDE, arithmetic that changes the value) still warns.
+    for (const bad of ['+SUM(A1)', '=1+1', '@cmd', '-2+3', '+64 4 555 0100+A1', '+1-2', "+1|cmd'!A0"])
+      expect(check('user', [user({ phone1: bad.slice(0, 20) })]), bad).toEqual([
+        { code: 'value.formula_like', severity: 'warning', row: 2, column: 'phone1' },
+      ]);
+  });
+
   it('job assignments: references to unknown users warn, or fail when users.csv holds all records', () => {
     const known = { user: new Set(['E1', 'M1']) };
     expect(

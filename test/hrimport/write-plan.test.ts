@@ -1,9 +1,10 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   csvSiteState,
+  DEFAULT_FILE_MODE,
   HrImportMassRemovalError,
   type HrImportSettingsInput,
   HrImportValidationError,
@@ -130,6 +131,54 @@ describe('atomic write into csv/ready/', () => {
       neutraliseFormulas: true,
     });
     expect(await readFile(readyPath(dir, 'user'), 'utf8')).toContain(`,"'=HYPERLINK(""x"")"`);
+  });
+});
+
+describe('file permissions and record values', () => {
+  const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
+
+  it('creates element files 0640 (less the umask), never readable by others, even over an older 0644 file', async () => {
+    const dir = join(root, 'mode');
+    await mkdir(join(dir, 'csv', 'ready'), { recursive: true });
+    await writeFile(readyPath(dir, 'user'), 'old', { mode: 0o644 });
+    await chmod(readyPath(dir, 'user'), 0o644);
+    await writeElementFile(dir, 'user', [person(1, { password: 'Secret-Passw0rd' })]);
+    const mode = await modeOf(readyPath(dir, 'user'));
+    expect(mode & 0o007).toBe(0);
+    expect(mode).toBe(DEFAULT_FILE_MODE & ~process.umask());
+    expect(await readFile(readyPath(dir, 'user'), 'utf8')).toContain('Secret-Passw0rd');
+  });
+
+  it('sets an explicit mode exactly and refuses one that is not permission bits', async () => {
+    const dir = join(root, 'mode-explicit');
+    await writeElementFile(dir, 'user', [person(1)], { mode: 0o600 });
+    expect(await modeOf(readyPath(dir, 'user'))).toBe(0o600);
+    await writeElementFile(dir, 'user', [person(1)], { mode: 0o664 });
+    expect(await modeOf(readyPath(dir, 'user'))).toBe(0o664);
+    await expect(writeElementFile(dir, 'user', [person(1)], { mode: 0o4755 })).rejects.toMatchObject({
+      code: 'hrimport.invalid_mode',
+    });
+    expect(await modeOf(readyPath(dir, 'user'))).toBe(0o664);
+  });
+
+  it('refuses objects and arrays as cell values instead of writing "[object Object]"', async () => {
+    const dir = join(root, 'objects');
+    const bad = {
+      ...person(1),
+      city: { name: 'Wellington' },
+      department: ['a', 'b'],
+    } as unknown as UserRecord;
+    const error = (await writeElementFile(dir, 'user', [bad]).catch(
+      (e: unknown) => e,
+    )) as HrImportValidationError;
+    expect(error).toBeInstanceOf(HrImportValidationError);
+    expect(error.issues.map((i) => [i.code, i.row, i.column])).toEqual([
+      ['record.not_a_cell', 2, 'city'],
+      ['record.not_a_cell', 2, 'department'],
+    ]);
+    expect(await readyFiles(dir)).toEqual([]);
+    await writeElementFile(dir, 'user', [person(1, { timemodified: new Date(1_700_000_000_000) })]);
+    expect(await readFile(readyPath(dir, 'user'), 'utf8')).toContain('E1,1700000000,');
   });
 });
 

@@ -14,6 +14,7 @@ import {
   openElementWriter,
   planImport,
   readRecordsFile,
+  readRecordsStream,
   resolveSettings,
   type SiteState,
   totaraSiteState,
@@ -92,6 +93,15 @@ function thresholdArg(value: unknown): number | undefined {
   return n;
 }
 
+function modeArg(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  const digits = /^(?:0o?)?([0-7]{3})$/i.exec(text)?.[1];
+  if (digits === undefined)
+    throw new UsageError(`--mode takes octal permission bits such as 640 or 600, not "${text}".`);
+  return Number.parseInt(digits, 8);
+}
+
 function renderReport(report: ValidationReport, style: Style): string {
   const lines = report.issues.map((i) => {
     const where = `${i.file}:${i.row}${i.column ? ` ${i.column}` : ''}`;
@@ -153,15 +163,26 @@ const template: CommandSpec = {
     '(or everything as JSON with --json). Required columns (marked *) follow the settings profile.',
   positionals: { min: 1, max: 1 },
   options: {
-    'profile-file': { type: 'string', description: 'HR Import settings profile (JSON)', valueName: 'FILE' },
+    settings: { type: 'string', description: 'HR Import settings profile (JSON)', valueName: 'FILE' },
+    'profile-file': {
+      type: 'string',
+      description: 'Older name of --settings (still accepted)',
+      valueName: 'FILE',
+    },
   },
   examples: [
     'mts hrimport template user > user.csv',
-    'mts hrimport template jobassignment --profile-file hr.json',
+    'mts hrimport template jobassignment --settings hr.json',
   ],
   async run(ctx, input) {
     const element = elementArg(input.positionals[0]);
-    const result = elementTemplate(element, await settingsFrom(input.options['profile-file']));
+    const { settings, 'profile-file': profileFile } = input.options;
+    if (typeof settings === 'string' && typeof profileFile === 'string' && settings !== profileFile)
+      throw new UsageError(
+        '--settings and --profile-file name the same thing; give one.',
+        '--profile-file is the older name of --settings.',
+      );
+    const result = elementTemplate(element, await settingsFrom(settings ?? profileFile));
     if (ctx.json) {
       ctx.print(result);
       return 0;
@@ -204,9 +225,17 @@ const write: CommandSpec = {
   description:
     'Records are objects keyed by CSV column names, as a JSON array or one per line (.ndjson). Nothing is written when\n' +
     'validation finds errors. With --site, a complete-source import that would remove more than --threshold of the\n' +
-    "site's records is refused unless --allow-mass-removal is given.",
+    "site's records is refused unless --allow-mass-removal is given.\n\n" +
+    'The file is created mode 0640 (less your umask), never readable by others: it holds personal data and may hold\n' +
+    "plaintext passwords. The group can read it because Totara's cron runs as the web server user, which must read\n" +
+    "it: give csv/ready/ the web server's group with the setgid bit (chgrp www-data csv/ready && chmod 2770\n" +
+    'csv/ready) or write as that user. --mode 600 when the web server user itself writes the files.',
   options: {
-    from: { type: 'string', description: 'Records file (.json array or .ndjson)', valueName: 'FILE' },
+    from: {
+      type: 'string',
+      description: 'Records file (.json array or .ndjson); - reads standard input',
+      valueName: 'FILE',
+    },
     element: { type: 'string', description: 'user, jobassignment, org, pos or comp', valueName: 'ELEMENT' },
     out: { type: 'string', description: 'HR Import files directory', valueName: 'DIR' },
     settings: { type: 'string', description: 'HR Import settings profile (JSON)', valueName: 'FILE' },
@@ -225,9 +254,15 @@ const write: CommandSpec = {
       valueName: 'N',
     },
     'allow-mass-removal': { type: 'boolean', description: 'Write even when many records would be removed' },
+    mode: {
+      type: 'string',
+      description: 'File permissions in octal (default 640; 600 = owner only)',
+      valueName: 'OCTAL',
+    },
   },
   examples: [
     'mts hrimport write --from people.ndjson --element user --out /var/totara/hrimport --settings hr.json',
+    "jq -c '.employees[]' hr.json | mts hrimport write --from - --element user --out ./out --mode 600",
   ],
   async run(ctx, input) {
     const { from, out } = input.options;
@@ -240,6 +275,7 @@ const write: CommandSpec = {
     const writer = await openElementWriter(out, element, {
       settings,
       neutraliseFormulas: input.options['neutralise-formulas'] === true,
+      mode: modeArg(input.options.mode),
       onProgress: ctx.progress(),
       removalGuard: site
         ? {
@@ -250,7 +286,8 @@ const write: CommandSpec = {
         : undefined,
     });
     try {
-      for await (const record of readRecordsFile(from)) await writer.write(record as never);
+      const records = from === '-' ? readRecordsStream(ctx.io.stdin, 'stdin') : readRecordsFile(from);
+      for await (const record of records) await writer.write(record as never);
     } catch (error) {
       await writer.abort();
       throw error;
