@@ -224,7 +224,8 @@ function readStartTag(text: string, lt: number, path: string): StartTag {
   if (list !== '') {
     attributes = Object.create(null) as Record<string, string>;
     const base = lt + 1 + (match[1] as string).length;
-    for (const attribute of list.matchAll(ATTRIBUTE)) {
+    ATTRIBUTE.lastIndex = 0;
+    for (let attribute = ATTRIBUTE.exec(list); attribute !== null; attribute = ATTRIBUTE.exec(list)) {
       const name = attribute[1] as string;
       const valueAt = base + (attribute.index as number) + attribute[0].length - 1;
       if (name in attributes) throw malformed(text, path, valueAt, `attribute ${name} appears twice`);
