@@ -7,11 +7,11 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { crc32, createGzip } from 'node:zlib';
 import tar from 'tar-stream';
-import type { RawEntry } from '../../test/mbz/helpers/archive-writers.js';
+import { type RawEntry, zipBytes } from '../../test/mbz/helpers/archive-writers.js';
 import { generateBackup } from '../../test/mbz/helpers/generate-backup.js';
 
 export const BLOBS = 400;
@@ -159,4 +159,24 @@ export async function benchBackups(dir: string): Promise<{ tgz: string; zip: str
     if (!existsSync(zip)) await writeZip(zip, p);
   }
   return { tgz, zip };
+}
+
+/** Files in the many-files backup: its files.xml, not its size, is what inspect's time grows with. */
+export const MANY_FILES = 20_000;
+
+/** A zip course backup of {@link MANY_FILES} small files (files.xml ~15 MB), generated once into `dir`. */
+export async function manyFilesBackup(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const path = `${dir}/mbz-many-files.zip.mbz`;
+  if (!existsSync(path)) {
+    const { entries } = generateBackup({
+      activities: 50,
+      blobs: MANY_FILES,
+      blobSize: 200,
+      archiveIndex: false,
+    });
+    await writeFile(`${path}.part`, zipBytes(entries));
+    await rename(`${path}.part`, path);
+  }
+  return path;
 }

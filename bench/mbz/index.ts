@@ -15,7 +15,7 @@ import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { report } from '../util.js';
-import { benchBackups } from './generate.js';
+import { benchBackups, MANY_FILES, manyFilesBackup } from './generate.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -101,6 +101,7 @@ async function best(n: number, fn: () => Promise<Measure>): Promise<Measure> {
 
 export default async function bench(): Promise<void> {
   const { tgz, zip } = await benchBackups(`${here}../.tmp`);
+  const manyFilesPath = await manyFilesBackup(`${here}../.tmp`);
   process.stdout.write(`(mbz bench starts, ${load()}; 2 cores)\n`);
   const gzip = Math.min(await gzipFloor(tgz), await gzipFloor(tgz));
   const ours = await best(2, () => child('inspect', tgz));
@@ -169,6 +170,14 @@ export default async function bench(): Promise<void> {
       better: 'lower',
     });
   } else process.stdout.write(`mbz inspect 1 GB zip, process total: skipped, ${cli.skip}\n`);
+  const many = await best(3, () => child('inspect', manyFilesPath));
+  if (many.activities !== 50) throw new Error(`many-files inspect found ${many.activities} activities`);
+  report({
+    name: `mbz inspect zip of ${MANY_FILES} files (${(statSync(manyFilesPath).size / 1e6).toFixed(0)} MB), inspect call cold`,
+    ours: many.ms,
+    unit: 'ms',
+    better: 'lower',
+  });
   const jszip = await child('jszip', zip);
   report({
     name: 'mbz inspect 1 GB zip vs jszip, time',

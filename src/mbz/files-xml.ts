@@ -72,14 +72,47 @@ export function isDirectoryRecord(record: BackupFileRecord): boolean {
  * ```
  */
 export function parseFilesXml(content: Buffer | string, path = FILES_XML_PATH): BackupFileRecord[] {
-  // files.xml can hold tens of thousands of flat records: they are built straight from the scanner's events
-  // (<files><file id><field>text</field>...</file></files>) instead of through a generic tree.
   const records: BackupFileRecord[] = [];
+  forEachFileRecord(content, (record) => void records.push(record), path);
+  return records;
+}
+
+/**
+ * Reads `files.xml` and hands each record to `visit` as it is read, so that a caller who only tallies them keeps
+ * none in memory.
+ *
+ * @example
+ * ```ts
+ * let bytes = 0;
+ * forEachFileRecord(await readFile('files.xml'), (record) => { bytes += record.filesize; });
+ * ```
+ */
+export function forEachFileRecord(
+  content: Buffer | string,
+  visit: (record: BackupFileRecord) => void,
+  path = FILES_XML_PATH,
+): void {
+  // files.xml can hold tens of thousands of flat records. A record written the way every Moodle since 2.x writes
+  // it (the fields below, in that order, without references) is matched whole by one regular expression, which
+  // also proves it well-formed; any other record is read field by field from the scanner's events.
   let depth = 0;
   let id = '';
   let fields: Record<string, string | null> = {};
   let text = '';
   scanXml(content, path, {
+    child(xml, at) {
+      RECORD.lastIndex = at;
+      const match = RECORD.exec(xml);
+      if (match === null) return -1;
+      const end = RECORD.lastIndex;
+      visit(
+        toRecord(match[1] as string, (k) => {
+          const value = trimSpace(match[k + 2] as string);
+          return value === NULL_MARKER ? null : value;
+        }),
+      );
+      return end;
+    },
     open(name, attributes) {
       depth++;
       if (depth === 2 && name === 'file') {
@@ -96,78 +129,138 @@ export function parseFilesXml(content: Buffer | string, path = FILES_XML_PATH): 
     },
     close(name) {
       if (depth === 3) fields[name] = text === NULL_MARKER ? null : text;
-      else if (depth === 2 && name === 'file') records.push(toRecord(id, fields));
+      else if (depth === 2 && name === 'file') {
+        const read = fields;
+        visit(toRecord(id, (k) => read[FIELDS[k] as string] ?? null));
+      }
       text = '';
       depth--;
     },
   });
-  return records;
 }
 
-function toRecord(id: string, fields: Record<string, string | null>): BackupFileRecord {
-  const text = (name: string) => fields[name] ?? '';
-  const nullable = (name: string) => fields[name] ?? null;
-  const size = Number(text('filesize'));
+/** The fields of a files.xml record, in the order Moodle writes them. */
+const FIELDS = [
+  'contenthash',
+  'contextid',
+  'component',
+  'filearea',
+  'itemid',
+  'filepath',
+  'filename',
+  'userid',
+  'filesize',
+  'mimetype',
+  'status',
+  'timecreated',
+  'timemodified',
+  'source',
+  'author',
+  'license',
+  'sortorder',
+  'repositorytype',
+  'repositoryid',
+  'reference',
+];
+const SPACE = '[ \\t\\r\\n]*';
+const RECORD = new RegExp(
+  `${SPACE}<file[ \\t\\r\\n]+id="([^"<&]*)"${SPACE}>${FIELDS.map((f) => `${SPACE}<${f}>([^<&]*)</${f}>`).join('')}${SPACE}</file${SPACE}>`,
+  'y',
+);
+
+function trimSpace(value: string): string {
+  const last = value.length - 1;
+  if (last < 0 || (!isSpace(value.charCodeAt(0)) && !isSpace(value.charCodeAt(last)))) return value;
+  return value.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+}
+
+/** A record from its id and its fields by position in {@link FIELDS} (null for `$@NULL@$` or absent). */
+function toRecord(id: string, field: (k: number) => string | null): BackupFileRecord {
+  const text = (k: number) => field(k) ?? '';
+  const size = Number(text(8));
   return {
     id,
-    contenthash: text('contenthash'),
-    contextid: text('contextid'),
-    component: text('component'),
-    filearea: text('filearea'),
-    itemid: text('itemid'),
-    filepath: text('filepath'),
-    filename: text('filename'),
-    userid: nullable('userid'),
+    contenthash: text(0),
+    contextid: text(1),
+    component: text(2),
+    filearea: text(3),
+    itemid: text(4),
+    filepath: text(5),
+    filename: text(6),
+    userid: field(7),
     filesize: Number.isFinite(size) && size >= 0 ? size : 0,
-    mimetype: nullable('mimetype'),
-    status: text('status'),
-    timecreated: text('timecreated'),
-    timemodified: text('timemodified'),
-    source: nullable('source'),
-    author: nullable('author'),
-    license: nullable('license'),
-    sortorder: text('sortorder'),
-    repositorytype: nullable('repositorytype'),
-    repositoryid: nullable('repositoryid'),
-    reference: nullable('reference'),
+    mimetype: field(9),
+    status: text(10),
+    timecreated: text(11),
+    timemodified: text(12),
+    source: field(13),
+    author: field(14),
+    license: field(15),
+    sortorder: text(16),
+    repositorytype: field(17),
+    repositoryid: field(18),
+    reference: field(19),
   };
 }
 
 /** Tallies records by component and mime type, leaving directory records out. */
-export function summariseFiles(records: readonly BackupFileRecord[]): FilesSummary {
-  const summary: FilesSummary = {
-    count: 0,
-    totalBytes: 0,
-    blobs: 0,
-    blobBytes: 0,
-    directories: 0,
-    byComponent: {},
-    byMimetype: {},
-  };
-  const seen = new Set<string>();
-  for (const record of records) {
-    if (isDirectoryRecord(record)) {
-      summary.directories++;
-      continue;
-    }
-    summary.count++;
-    summary.totalBytes += record.filesize;
-    if (!seen.has(record.contenthash)) {
-      seen.add(record.contenthash);
-      summary.blobs++;
-      summary.blobBytes += record.filesize;
-    }
-    tally(summary.byComponent, record.component, record.filesize);
-    tally(summary.byMimetype, record.mimetype ?? 'unknown', record.filesize);
-  }
-  return summary;
+export function summariseFiles(records: Iterable<BackupFileRecord>): FilesSummary {
+  const tally = new FilesTally();
+  for (const record of records) tally.add(record);
+  return tally.summary();
 }
 
-function tally(into: Record<string, FileTally>, key: string, bytes: number): void {
-  const entry = into[key] ?? { count: 0, bytes: 0 };
-  entry.count++;
-  entry.bytes += bytes;
-  into[key] = entry;
+/**
+ * {@link summariseFiles} one record at a time, so records can be tallied as they are read and dropped. Keys come
+ * from the file: tallies are kept in maps, never as properties of an object a name like `__proto__` could reach.
+ */
+export class FilesTally {
+  #count = 0;
+  #totalBytes = 0;
+  #blobBytes = 0;
+  #directories = 0;
+  readonly #seen = new Set<string>();
+  readonly #byComponent = new Map<string, FileTally>();
+  readonly #byMimetype = new Map<string, FileTally>();
+
+  add(record: BackupFileRecord): void {
+    if (isDirectoryRecord(record)) {
+      this.#directories++;
+      return;
+    }
+    this.#count++;
+    this.#totalBytes += record.filesize;
+    if (!this.#seen.has(record.contenthash)) {
+      this.#seen.add(record.contenthash);
+      this.#blobBytes += record.filesize;
+    }
+    bump(this.#byComponent, record.component, record.filesize);
+    bump(this.#byMimetype, record.mimetype ?? 'unknown', record.filesize);
+  }
+
+  summary(): FilesSummary {
+    return {
+      count: this.#count,
+      totalBytes: this.#totalBytes,
+      blobs: this.#seen.size,
+      blobBytes: this.#blobBytes,
+      directories: this.#directories,
+      byComponent: Object.fromEntries(this.#byComponent),
+      byMimetype: Object.fromEntries(this.#byMimetype),
+    };
+  }
+}
+
+function bump(into: Map<string, FileTally>, key: string, bytes: number): void {
+  const entry = into.get(key);
+  if (entry) {
+    entry.count++;
+    entry.bytes += bytes;
+  } else into.set(key, { count: 1, bytes });
 }
 
 /** The original name of a file: `component/filearea/itemid/filepath/filename`, as `restoreFile` accepts it. */

@@ -48,6 +48,7 @@ export {
   FILES_XML_PATH,
   type FilesSummary,
   type FileTally,
+  forEachFileRecord,
   isDirectoryRecord,
   originalName,
   parseFilesXml,

@@ -113,7 +113,7 @@ export async function inspectArchive(
 ): Promise<BackupSummary> {
   const scan = await scanBackup(
     reader,
-    { inventory: options.inventory === true },
+    { inventory: options.inventory === true, fileRecords: false },
     { onProgress: options.onProgress, signal: options.signal },
   );
   return summarise(reader.format, scan, options.inventory === true);
@@ -144,7 +144,7 @@ export function summarise(format: BackupFormat, scan: ScanResult, withInventory:
       title: a.title,
       sectionId: a.sectionId,
     })),
-    files: summariseFiles(scan.files ?? []),
+    files: scan.filesSummary ?? summariseFiles([]),
     users:
       hasUserData && scan.users !== null
         ? { count: scan.users.length, anonymised: manifest.rootSettings.anonymize === '1' }

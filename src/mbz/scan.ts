@@ -2,7 +2,13 @@
 import type { ArchiveEntry, ArchiveReader, WalkOptions } from './archive.js';
 import { ARCHIVE_INDEX_PATH, type ArchiveIndex, parseArchiveIndex } from './archive-index.js';
 import { MbzError, MbzNotBackupError } from './errors.js';
-import { type BackupFileRecord, FILES_XML_PATH, parseFilesXml } from './files-xml.js';
+import {
+  type BackupFileRecord,
+  FILES_XML_PATH,
+  type FilesSummary,
+  FilesTally,
+  forEachFileRecord,
+} from './files-xml.js';
 import {
   type ActivityInfo,
   type BackupUser,
@@ -30,6 +36,11 @@ export interface ScanParts {
   inventory?: boolean;
   /** Check every other XML file is well-formed, recording problems instead of throwing. */
   checkAllXml?: boolean;
+  /**
+   * Keep every record of files.xml in {@link ScanResult.files} (default true); when false only their summary is
+   * kept, which is all `inspect` needs and saves holding tens of thousands of records.
+   */
+  fileRecords?: boolean;
 }
 
 /** A problem met while scanning in tolerant mode. */
@@ -44,7 +55,10 @@ export interface ScanResult {
   manifest: BackupManifest;
   /** Every entry in archive order (names, kinds and sizes only). */
   entries: ArchiveEntry[];
+  /** The records of files.xml; null when it is absent or the records were not kept. */
   files: BackupFileRecord[] | null;
+  /** Summary of files.xml; null when it is absent. */
+  filesSummary: FilesSummary | null;
   users: BackupUser[] | null;
   archiveIndex: ArchiveIndex | null;
   sections: SectionInfo[];
@@ -74,6 +88,7 @@ export async function scanBackup(
     manifest: undefined as unknown as BackupManifest,
     entries: [],
     files: null,
+    filesSummary: null,
     users: null,
     archiveIndex: null,
     sections: [],
@@ -113,9 +128,17 @@ export async function scanBackup(
         result.manifest = parseManifest(content);
         manifestSeen = true;
         return;
-      case FILES_XML_PATH:
-        result.files = parseFilesXml(content);
+      case FILES_XML_PATH: {
+        const tally = new FilesTally();
+        const records: BackupFileRecord[] | null = parts.fileRecords === false ? null : [];
+        forEachFileRecord(content, (record) => {
+          tally.add(record);
+          records?.push(record);
+        });
+        result.files = records;
+        result.filesSummary = tally.summary();
         return;
+      }
       case 'users.xml':
         result.users = parseUsersXml(content, name);
         return;

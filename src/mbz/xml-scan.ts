@@ -8,8 +8,13 @@
  */
 import { at, MbzXmlError } from './errors.js';
 
-/** Receives what {@link scanXml} reads, in document order. */
+/**
+ * Receives what {@link scanXml} reads, in document order. `child`, when given, is offered every child of the
+ * root element first: it may consume the whole child (returning the offset just past it), provided it only
+ * consumes well-formed XML, or return -1 to let the scanner read it.
+ */
 export interface XmlHandler {
+  child?: ((text: string, at: number) => number) | undefined;
   /** A start tag; `attributes` holds decoded values, or is null when the tag has none. */
   open(name: string, attributes: Record<string, string> | null): void;
   /** Character data inside an element: trimmed and decoded (whitespace-only runs are not reported). */
@@ -82,7 +87,15 @@ export function scanXml(content: Buffer | string, path: string, handler: XmlHand
   const stack: string[] = [];
   let rootDone = false;
   let i = 0;
+  const child = handler.child;
   while (i < n) {
+    if (child !== undefined && stack.length === 1) {
+      const end = child(text, i);
+      if (end >= 0) {
+        i = end;
+        continue;
+      }
+    }
     if (stack.length > 0) {
       // Leaves without references, one after another: the bulk of every backup file.
       for (;;) {
