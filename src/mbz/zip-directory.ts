@@ -18,6 +18,50 @@ export interface ZipEntryLocation {
   crc32: number;
 }
 
+/**
+ * An entry as the central directory lists it: one object per entry (a directory can list a million), its date
+ * turned into a Date and its location into an object only when asked for.
+ */
+export class ZipEntry implements ArchiveEntry {
+  readonly name: string;
+  readonly kind: 'file' | 'directory';
+  readonly size: number;
+  readonly compressedSize: number;
+  readonly #uncompressedSize: number;
+  readonly #localHeaderOffset: number;
+  readonly #method: number;
+  readonly #crc32: number;
+  readonly #dosDateTime: number;
+
+  constructor(name: string, location: ZipEntryLocation, dosDateTime: number) {
+    const directory = name.endsWith('/');
+    this.name = name;
+    this.kind = directory ? 'directory' : 'file';
+    this.size = directory ? 0 : location.uncompressedSize;
+    this.compressedSize = location.compressedSize;
+    this.#uncompressedSize = location.uncompressedSize;
+    this.#localHeaderOffset = location.localHeaderOffset;
+    this.#method = location.method;
+    this.#crc32 = location.crc32;
+    this.#dosDateTime = dosDateTime;
+  }
+
+  /** Modification time (zip stores local time without a zone; read as UTC). */
+  get mtime(): Date {
+    return dosDate(this.#dosDateTime >>> 16, this.#dosDateTime & 0xffff);
+  }
+
+  location(): ZipEntryLocation {
+    return {
+      localHeaderOffset: this.#localHeaderOffset,
+      compressedSize: this.compressedSize,
+      uncompressedSize: this.#uncompressedSize,
+      method: this.#method,
+      crc32: this.#crc32,
+    };
+  }
+}
+
 const EOCD = 0x06054b50;
 const ZIP64_LOCATOR = 0x07064b50;
 const ZIP64_EOCD = 0x06064b50;
@@ -93,7 +137,7 @@ export async function readZipDirectory(
   file: RandomAccess,
   limits: ResolvedLimits,
   label: string,
-): Promise<{ entries: ArchiveEntry[]; locations: Map<string, ZipEntryLocation> }> {
+): Promise<{ entries: ZipEntry[]; byName: Map<string, ZipEntry> }> {
   const where = await locate(file, label);
   if (where.count > limits.maxEntries) {
     throw new MbzLimitError(
@@ -104,8 +148,8 @@ export async function readZipDirectory(
   }
   const cd = await file.read(where.offset, where.size);
   if (cd.length < where.size) throw truncated(label, 'the central directory is cut short');
-  const entries: ArchiveEntry[] = [];
-  const locations = new Map<string, ZipEntryLocation>();
+  const entries: ZipEntry[] = [];
+  const byName = new Map<string, ZipEntry>();
   // DataView reads are builtins, fast from the first call; this loop runs once per entry, mostly before the JIT.
   const view = new DataView(cd.buffer, cd.byteOffset, cd.byteLength);
   let declared = 0;
@@ -160,14 +204,9 @@ export async function readZipDirectory(
       throw corrupt(label, `stored entry ${name} declares two different sizes`, name);
     }
     declared += directory ? 0 : location.uncompressedSize;
-    entries.push({
-      name,
-      kind: directory ? 'directory' : 'file',
-      size: directory ? 0 : location.uncompressedSize,
-      compressedSize: location.compressedSize,
-      mtime: dosDate(view.getUint16(p + 14, true), view.getUint16(p + 12, true)),
-    });
-    if (!locations.has(name)) locations.set(name, location);
+    const entry = new ZipEntry(name, location, view.getUint32(p + 12, true));
+    entries.push(entry);
+    if (!byName.has(name)) byName.set(name, entry);
     p = next;
   }
   if (declared > limits.maxTotalBytes) {
@@ -180,7 +219,7 @@ export async function readZipDirectory(
       },
     );
   }
-  return { entries, locations };
+  return { entries, byName };
 }
 
 /** Applies the Zip64 extended information extra field (id 1) to the sizes and offset marked 0xffffffff. */

@@ -6,7 +6,7 @@ import { at, MbzAbortError, MbzError, MbzFormatError, MbzLimitError } from './er
 import type { ResolvedLimits } from './limits.js';
 import { bufferAccess, fileAccess, type RandomAccess } from './random-access.js';
 import { describeSource } from './source.js';
-import { readZipDirectory, type ZipEntryLocation } from './zip-directory.js';
+import { readZipDirectory, type ZipEntry, type ZipEntryLocation } from './zip-directory.js';
 
 const inflateRawAsync = promisify(inflateRaw);
 const LOCAL_HEADER = 0x04034b50;
@@ -22,13 +22,13 @@ export class ZipReader implements ArchiveReader {
   readonly limits: ResolvedLimits;
   readonly entries: readonly ArchiveEntry[];
   readonly #file: RandomAccess;
-  readonly #locations: Map<string, ZipEntryLocation>;
+  readonly #byName: Map<string, ZipEntry>;
   readonly #label: string;
 
   private constructor(
     file: RandomAccess,
-    entries: ArchiveEntry[],
-    locations: Map<string, ZipEntryLocation>,
+    entries: ZipEntry[],
+    byName: Map<string, ZipEntry>,
     limits: ResolvedLimits,
     label: string,
   ) {
@@ -36,7 +36,7 @@ export class ZipReader implements ArchiveReader {
     this.limits = limits;
     this.#label = label;
     this.entries = entries;
-    this.#locations = locations;
+    this.#byName = byName;
   }
 
   /** Opens the zip and reads its central directory, enforcing entry-count and total-size limits. */
@@ -44,8 +44,8 @@ export class ZipReader implements ArchiveReader {
     const label = describeSource(source);
     const file = typeof source === 'string' ? await fileAccess(source) : bufferAccess(source);
     try {
-      const { entries, locations } = await readZipDirectory(file, limits, label);
-      return new ZipReader(file, entries, locations, limits, label);
+      const { entries, byName } = await readZipDirectory(file, limits, label);
+      return new ZipReader(file, entries, byName, limits, label);
     } catch (error) {
       await file.close();
       throw error;
@@ -69,7 +69,7 @@ export class ZipReader implements ArchiveReader {
   async readMany(names: readonly string[]): Promise<Map<string, Buffer>> {
     const out = new Map<string, Buffer>();
     for (const name of names) {
-      if (this.#locations.has(name) && !name.endsWith('/') && !out.has(name)) {
+      if (this.#byName.has(name) && !name.endsWith('/') && !out.has(name)) {
         out.set(name, await this.#read(name));
       }
     }
@@ -77,7 +77,7 @@ export class ZipReader implements ArchiveReader {
   }
 
   async openStream(name: string): Promise<Readable | undefined> {
-    const location = this.#locations.get(name);
+    const location = this.#byName.get(name)?.location();
     if (!location || name.endsWith('/')) return undefined;
     this.#checkRatio(name, location);
     const start = await this.#dataStart(name, location);
@@ -144,7 +144,7 @@ export class ZipReader implements ArchiveReader {
 
   /** An entry's whole content, inflated into memory with its size and CRC-32 checked. */
   async #read(name: string): Promise<Buffer> {
-    const location = this.#locations.get(name) as ZipEntryLocation;
+    const location = (this.#byName.get(name) as ZipEntry).location();
     if (location.uncompressedSize > this.limits.maxXmlBytes) {
       throw new MbzLimitError(
         'mbz.xml_size_limit',
