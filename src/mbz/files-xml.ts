@@ -234,10 +234,8 @@ export class FilesTally {
     }
     this.#count++;
     this.#totalBytes += record.filesize;
-    if (!this.#seen.has(record.contenthash)) {
-      this.#seen.add(record.contenthash);
-      this.#blobBytes += record.filesize;
-    }
+    const blobs = this.#seen.size;
+    if (this.#seen.add(record.contenthash).size !== blobs) this.#blobBytes += record.filesize;
     bump(this.#byComponent, record.component, record.filesize);
     bump(this.#byMimetype, record.mimetype ?? 'unknown', record.filesize);
   }
