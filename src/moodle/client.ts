@@ -12,8 +12,7 @@ import { Transport } from '../core/transport.js';
 import { type BatchCall, type BatchOptions, type BatchResult, runBatch } from './batch.js';
 import { assertValidParams, normaliseParams, resolveFunction } from './check.js';
 import { coreFunctionTable, type FunctionTable, type WsFunctionInfo } from './definitions.js';
-import { type EncodedForm, encodeForm, encodeParams } from './encode.js';
-import { MoodleError, MoodleInputError } from './errors.js';
+import { encodeForm } from './encode.js';
 import {
   type DownloadOptions,
   downloadFile,
@@ -32,8 +31,9 @@ import {
   type Paginator,
   paginate,
 } from './paging.js';
+import { REST_HEADERS, RestControl, SETTING_KEYS } from './rest-form.js';
 import { missingToken, normaliseSiteUrl, readMoodleJson, type SiteAccess } from './site.js';
-import { joinResults, planSplit } from './split.js';
+import { sendInPieces } from './split.js';
 import {
   CALL_OPTION_KEYS,
   type CallArgs,
@@ -88,15 +88,7 @@ const CLIENT_OPTION_KEYS = [
   'onWarning',
 ];
 
-const SETTING_KEYS = ['filter', 'fileurl', 'lang', 'timezone', 'raw'] as const;
-
 const CALL_OPTIONS: ReadonlySet<string> = new Set(CALL_OPTION_KEYS);
-
-/** The headers of every REST call (the transport copies them, adding its user agent). */
-const REST_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  'content-type': 'application/x-www-form-urlencoded',
-  accept: 'application/json',
-});
 
 /**
  * A Moodle Web Services client (REST protocol, JSON).
@@ -122,10 +114,7 @@ export class MoodleClient {
   readonly #site: SiteAccess;
   #batchSupported: boolean | undefined;
   readonly #endpoint: string;
-  #tokenFieldFor: string | undefined;
-  #tokenFieldText = '';
-  /** The client's own `moodlewssetting*` fields, for calls that set none. */
-  readonly #clientSettings: EncodedForm;
+  readonly #control: RestControl;
 
   constructor(options: MoodleClientOptions) {
     assertKnownOptions('MoodleClient', options, CLIENT_OPTION_KEYS);
@@ -145,7 +134,7 @@ export class MoodleClient {
     this.#maxInputVars = options.maxInputVars ?? 1000;
     this.#settings = { ...options.settings };
     assertKnownOptions('MoodleClient settings', this.#settings, SETTING_KEYS);
-    this.#clientSettings = settingsForm(this.#settings, {});
+    this.#control = new RestControl(this.#settings);
     this.#onWarning =
       options.onWarning ??
       ((warning, fn) => debug('moodle warning', fn, warning.warningcode, warning.message));
@@ -218,22 +207,21 @@ export class MoodleClient {
     const info = resolveFunction(this.functions, fn, this.#strict);
     const normalised = normaliseParams(params) as Record<string, unknown>;
     if (info && (options.validate ?? this.#validate)) assertValidParams(info, normalised);
-    const control = this.#controlForm(fn, options);
+    const control = this.#control.form(this.#site.token(), fn, options);
     const form = encodeForm(normalised);
     const maxVars = options.maxInputVars ?? this.#maxInputVars;
     if (control.fields + form.fields <= maxVars) {
       const body = form.fields === 0 ? control.body : `${control.body}&${form.body}`;
       return (await this.#send(fn, info, body, options)) as ResultOf<F>;
     }
-    return (await this.#sendSplit(
-      fn,
-      info,
-      normalised,
-      control,
-      form.fields,
-      maxVars,
-      options,
-    )) as ResultOf<F>;
+    const send = (paramsBody: string) => this.#send(fn, info, `${control.body}&${paramsBody}`, options);
+    const split = options.split === false ? false : { info, params: normalised };
+    const limits = {
+      fields: control.fields + form.fields,
+      controlFields: control.fields,
+      maxInputVars: maxVars,
+    };
+    return (await sendInPieces(send, fn, split, limits)) as ResultOf<F>;
   }
 
   /**
@@ -315,30 +303,6 @@ export class MoodleClient {
     return downloadFile(this.#site, url, options);
   }
 
-  /** `wstoken`, `wsfunction`, the format and the `moodlewssetting*` fields, encoded (fn is a checked name). */
-  #controlForm(fn: string, options: MoodleCallOptions): EncodedForm {
-    const head = `${this.#tokenField()}&wsfunction=${fn}&moodlewsrestformat=json`;
-    const settings =
-      options.filter === undefined &&
-      options.fileurl === undefined &&
-      options.lang === undefined &&
-      options.timezone === undefined &&
-      options.raw === undefined
-        ? this.#clientSettings
-        : settingsForm(this.#settings, options);
-    return { body: head + settings.body, fields: 3 + settings.fields };
-  }
-
-  /** `wstoken=...`, encoded once per token. */
-  #tokenField(): string {
-    const token = this.#site.token();
-    if (this.#tokenFieldFor !== token) {
-      this.#tokenFieldFor = token;
-      this.#tokenFieldText = encodeParams({ wstoken: token });
-    }
-    return this.#tokenFieldText;
-  }
-
   async #send(
     fn: string,
     info: WsFunctionInfo | undefined,
@@ -360,44 +324,6 @@ export class MoodleClient {
     return result;
   }
 
-  async #sendSplit(
-    fn: string,
-    info: WsFunctionInfo | undefined,
-    params: Record<string, unknown>,
-    control: EncodedForm,
-    fieldCount: number,
-    maxVars: number,
-    options: MoodleCallOptions,
-  ): Promise<unknown> {
-    const plan =
-      options.split === false
-        ? { reason: 'splitting is turned off' }
-        : planSplit(info, params, maxVars - control.fields);
-    if ('reason' in plan) {
-      throw new MoodleInputError(
-        'moodle.too_many_input_vars',
-        `${fn} needs ${fieldCount + control.fields} form fields, more than max_input_vars (${maxVars}); PHP would silently drop the rest, and ${plan.reason}.`,
-        {
-          hint: 'Send fewer items per call, or raise maxInputVars if the site allows more (php.ini max_input_vars).',
-          fn,
-          details: { fields: fieldCount + control.fields, maxInputVars: maxVars },
-        },
-      );
-    }
-    const results: unknown[] = [];
-    let done = 0;
-    for (const [index, chunk] of plan.chunks.entries()) {
-      try {
-        results.push(await this.#send(fn, info, `${control.body}&${encodeForm(chunk.params).body}`, options));
-      } catch (error) {
-        if (index === 0 || !(error instanceof MoodleError || error instanceof Error)) throw error;
-        throw new MoodleSplitError(fn, plan.key, done, error, joinResults(info as WsFunctionInfo, results));
-      }
-      done += chunk.items;
-    }
-    return joinResults(info as WsFunctionInfo, results);
-  }
-
   #surfaceWarnings(fn: string, result: unknown, listener: WarningListener | undefined): void {
     const warnings = (result as { warnings?: unknown } | null)?.warnings;
     if (!Array.isArray(warnings) || warnings.length === 0) return;
@@ -412,45 +338,5 @@ export class MoodleClient {
   /** JSON form: the URL only. */
   toJSON(): { url: string } {
     return { url: this.url };
-  }
-}
-
-/** The `moodlewssetting*` fields (each `&name=value`), a call's settings over the client's. */
-function settingsForm(client: MoodleSettings, call: MoodleSettings): EncodedForm {
-  let body = '';
-  let fields = 0;
-  for (const key of SETTING_KEYS) {
-    const value = call[key] ?? client[key];
-    if (value === undefined) continue;
-    const text = typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
-    body += `&${encodeParams({ [`moodlewssetting${key}`]: text })}`;
-    fields++;
-  }
-  return { body, fields };
-}
-
-/**
- * A split call failed after some pieces had been applied: `completedItems` items of `key` were processed and
- * `partialResult` holds their joined results; `cause` is the error of the piece that failed.
- */
-export class MoodleSplitError extends MoodleError {
-  /** How many list items were applied before the failure. */
-  readonly completedItems: number;
-  /** The joined results of the pieces that succeeded. */
-  readonly partialResult: unknown;
-  constructor(fn: string, key: string, completedItems: number, cause: Error, partialResult: unknown) {
-    super(
-      'moodle.split_partial',
-      `${fn}: the call was sent in pieces and failed after ${completedItems} items of ${key}: ${cause.message}`,
-      {
-        hint: `The first ${completedItems} items of ${key} were applied; resend only the rest once the cause is fixed.`,
-        fn,
-        cause,
-        errorcode: (cause as MoodleError).errorcode,
-        details: { completedItems, key },
-      },
-    );
-    this.completedItems = completedItems;
-    this.partialResult = partialResult;
   }
 }

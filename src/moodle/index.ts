@@ -15,7 +15,7 @@
 export type { BatchCall, BatchOptions, BatchOutcome, BatchResult } from './batch.js';
 export { editDistance, MoodleValidationError, suggestFunctions } from './check.js';
 export type { MoodleClientOptions } from './client.js';
-export { MoodleClient, MoodleSplitError } from './client.js';
+export { MoodleClient } from './client.js';
 export * from './definitions.js';
 export type { FormPair, MoodleParamValue } from './encode.js';
 export { encodePairs, encodeParams, flattenParams, formatLeaf, formatNumber } from './encode.js';
@@ -48,6 +48,7 @@ export { PAGED_FUNCTIONS, Paginator } from './paging.js';
 export { cleanScalar, isPhpFloatString, isPhpIntString, type PhpScalar, phpString } from './php-clean.js';
 export { decodePhpForm, type PhpValue } from './php-form.js';
 export { normaliseSiteUrl } from './site.js';
+export { MoodleSplitError } from './split.js';
 export type {
   AllOptional,
   CallArgs,

@@ -5,7 +5,8 @@
  * is sent in pieces that each fit; any other call that does not fit is refused before sending.
  */
 import type { WsDesc, WsFunctionInfo } from './definitions.js';
-import { countFields } from './encode.js';
+import { countFields, encodeForm } from './encode.js';
+import { MoodleError, MoodleInputError } from './errors.js';
 
 /** One planned request: its parameters. */
 export interface SplitChunk {
@@ -101,4 +102,75 @@ export function joinResults(info: WsFunctionInfo, results: unknown[]): unknown {
     }
   }
   return out;
+}
+
+/** What splitting may use: the function's description and the (normalised) parameters; false when it is off. */
+export type SplitInput = { info: WsFunctionInfo | undefined; params: Record<string, unknown> } | false;
+
+/**
+ * Sends a call too large for `max_input_vars` in pieces (each piece's parameters encoded and given to `send`),
+ * and joins the results; or refuses it with `moodle.too_many_input_vars` when it cannot be split. A failure after
+ * the first piece is a {@link MoodleSplitError} saying how many items were applied.
+ */
+export async function sendInPieces(
+  send: (paramsBody: string) => Promise<unknown>,
+  fn: string,
+  split: SplitInput,
+  limits: { fields: number; controlFields: number; maxInputVars: number },
+): Promise<unknown> {
+  const { fields, maxInputVars } = limits;
+  const plan =
+    split === false
+      ? { reason: 'splitting is turned off' }
+      : planSplit(split.info, split.params, maxInputVars - limits.controlFields);
+  if ('reason' in plan) {
+    throw new MoodleInputError(
+      'moodle.too_many_input_vars',
+      `${fn} needs ${fields} form fields, more than max_input_vars (${maxInputVars}); PHP would silently drop the rest, and ${plan.reason}.`,
+      {
+        hint: 'Send fewer items per call, or raise maxInputVars if the site allows more (php.ini max_input_vars).',
+        fn,
+        details: { fields, maxInputVars },
+      },
+    );
+  }
+  const info = (split as { info: WsFunctionInfo }).info;
+  const results: unknown[] = [];
+  let done = 0;
+  for (const [index, chunk] of plan.chunks.entries()) {
+    try {
+      results.push(await send(encodeForm(chunk.params).body));
+    } catch (error) {
+      if (index === 0 || !(error instanceof MoodleError || error instanceof Error)) throw error;
+      throw new MoodleSplitError(fn, plan.key, done, error, joinResults(info, results));
+    }
+    done += chunk.items;
+  }
+  return joinResults(info, results);
+}
+
+/**
+ * A split call failed after some pieces had been applied: `completedItems` items of `key` were processed and
+ * `partialResult` holds their joined results; `cause` is the error of the piece that failed.
+ */
+export class MoodleSplitError extends MoodleError {
+  /** How many list items were applied before the failure. */
+  readonly completedItems: number;
+  /** The joined results of the pieces that succeeded. */
+  readonly partialResult: unknown;
+  constructor(fn: string, key: string, completedItems: number, cause: Error, partialResult: unknown) {
+    super(
+      'moodle.split_partial',
+      `${fn}: the call was sent in pieces and failed after ${completedItems} items of ${key}: ${cause.message}`,
+      {
+        hint: `The first ${completedItems} items of ${key} were applied; resend only the rest once the cause is fixed.`,
+        fn,
+        cause,
+        errorcode: (cause as MoodleError).errorcode,
+        details: { completedItems, key },
+      },
+    );
+    this.completedItems = completedItems;
+    this.partialResult = partialResult;
+  }
 }
