@@ -1,4 +1,3 @@
-import { ConfigError } from '../../core/errors.js';
 import type { Style } from '../../core/format.js';
 import {
   csvSiteState,
@@ -21,8 +20,7 @@ import {
   type ValidationReport,
   validateFiles,
 } from '../../hrimport/index.js';
-import { MoodleClient } from '../../moodle/index.js';
-import { TotaraClient } from '../../totara/index.js';
+import { moodleClientFromSettings, totaraClientFromSettings } from '../clients.js';
 import type { CliContext, CommandGroup, CommandInput, CommandSpec } from '../framework.js';
 import { UsageError } from '../framework.js';
 
@@ -30,44 +28,14 @@ import { UsageError } from '../framework.js';
 async function resolveSite(ctx: CliContext, value: string): Promise<SiteState> {
   if (value !== 'totara' && value !== 'moodle') return csvSiteState(value);
   const { settings } = ctx.config();
-  const needed: Array<[keyof typeof settings, string]> =
-    value === 'totara'
-      ? [
-          ['totaraUrl', 'MTS_TOTARA_URL'],
-          ['totaraClientId', 'MTS_TOTARA_CLIENT_ID'],
-          ['totaraClientSecret', 'MTS_TOTARA_CLIENT_SECRET'],
-        ]
-      : [
-          ['moodleUrl', 'MTS_MOODLE_URL'],
-          ['moodleToken', 'MTS_MOODLE_TOKEN'],
-        ];
-  const missing = needed.filter(([key]) => !settings[key]);
-  if (missing.length > 0)
-    throw new ConfigError(
-      'config.missing',
-      `--site ${value} needs ${missing.map(([key]) => key).join(', ')}.`,
-      {
-        hint: `Set ${missing.map(([, env]) => env).join(', ')} or save them in a profile with \`mts config set\`.`,
-        details: { missing: missing.map(([key]) => key) },
-      },
-    );
   if (value === 'totara') {
-    const url = settings.totaraUrl as string;
-    const client = new TotaraClient({
-      url,
-      clientId: settings.totaraClientId as string,
-      clientSecret: settings.totaraClientSecret as string,
-      timeoutMs: settings.timeoutMs,
-    });
-    return totaraSiteState(client, { description: url });
+    const client = totaraClientFromSettings(settings, '--site totara');
+    return totaraSiteState(client, { description: client.url });
   }
-  const url = settings.moodleUrl as string;
-  const moodle = new MoodleClient({ url, token: settings.moodleToken, timeoutMs: settings.timeoutMs });
+  const moodle = moodleClientFromSettings(settings, { purpose: '--site moodle' });
   return moodleSiteState(
     (fn, params, options) => moodle.call(fn as 'core_user_get_users', params as never, options),
-    {
-      description: url,
-    },
+    { description: moodle.url },
   );
 }
 

@@ -1,29 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigError, InputError } from '../../core/errors.js';
-import { TotaraClient } from '../../totara/client.js';
+import { InputError } from '../../core/errors.js';
+import type { TotaraClient } from '../../totara/client.js';
+import { totaraClientFromSettings } from '../clients.js';
 import type { CliContext, CommandSpec } from '../framework.js';
 import { UsageError } from '../framework.js';
 
 /** A client from flags > MTS_TOTARA_* > profile. */
 function clientFrom(ctx: CliContext): TotaraClient {
-  const { settings } = ctx.config();
-  const missing = [
-    ['totaraUrl', 'MTS_TOTARA_URL'],
-    ['totaraClientId', 'MTS_TOTARA_CLIENT_ID'],
-    ['totaraClientSecret', 'MTS_TOTARA_CLIENT_SECRET'],
-  ].filter(([key]) => !settings[key as keyof typeof settings]);
-  if (missing.length > 0) {
-    throw new ConfigError('config.missing', `No ${missing.map(([key]) => key).join(', ')} configured.`, {
-      hint: `Set ${missing.map(([, env]) => env).join(', ')}, or save them with \`mts config set totaraUrl=... totaraClientId=... totaraClientSecret=-\`.`,
-      details: { missing: missing.map(([key]) => key) },
-    });
-  }
-  return new TotaraClient({
-    url: settings.totaraUrl as string,
-    clientId: settings.totaraClientId as string,
-    clientSecret: settings.totaraClientSecret as string,
-    timeoutMs: settings.timeoutMs,
-  });
+  return totaraClientFromSettings(ctx.config().settings, `mts totara`);
 }
 
 async function documentFrom(arg: string): Promise<string> {

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { writeFileAtomic } from '../../core/atomic.js';
 import { type ProfileSettings, resolveConfig } from '../../core/config.js';
-import { ConfigError } from '../../core/errors.js';
 import type { Style } from '../../core/format.js';
-import { TotaraClient } from '../../totara/client.js';
+import type { TotaraClient } from '../../totara/client.js';
 import {
   describeSchemaItem,
   diffSchemas,
@@ -14,6 +13,7 @@ import {
   type SchemaDiffReport,
   schemaFileContent,
 } from '../../totara/schema/index.js';
+import { totaraClientFromSettings } from '../clients.js';
 import { type CliContext, type CommandInput, type CommandSpec, UsageError } from '../framework.js';
 
 const DESCRIPTION = [
@@ -147,24 +147,7 @@ function renderReport(report: SchemaDiffReport, style: Style): string {
 
 /** A client for the site in `settings`, or a ConfigError naming what is missing. */
 export function totaraClientFor(settings: ProfileSettings, where: string): TotaraClient {
-  const missing = (
-    [
-      ['totaraUrl', 'MTS_TOTARA_URL'],
-      ['totaraClientId', 'MTS_TOTARA_CLIENT_ID'],
-      ['totaraClientSecret', 'MTS_TOTARA_CLIENT_SECRET'],
-    ] as const
-  ).filter(([key]) => !settings[key]);
-  if (missing.length > 0)
-    throw new ConfigError('config.missing', `No ${missing.map(([k]) => k).join(', ')} for ${where}.`, {
-      hint: `Set ${missing.map(([, env]) => env).join(', ')}, or save them in a profile with \`mts config set\`.`,
-      details: { missing: missing.map(([k]) => k) },
-    });
-  return new TotaraClient({
-    url: settings.totaraUrl as string,
-    clientId: settings.totaraClientId as string,
-    clientSecret: settings.totaraClientSecret as string,
-    timeoutMs: settings.timeoutMs,
-  });
+  return totaraClientFromSettings(settings, `Reading ${where}`);
 }
 
 /** Introspects the site at `url` (or the configured one) with the configured credentials. */
