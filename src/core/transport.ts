@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
+import { AttemptControl, abortedError } from './attempt.js';
 import { debug, debugEnabled } from './debug.js';
 import { type RedactedRequest, redactRequest, TransportError } from './errors.js';
 import { decideRetry, parseRetryAfter, type RetryPolicy, resolveRetryPolicy, sleep } from './retry.js';
@@ -190,104 +191,6 @@ class SentRequest {
   }
 }
 
-function onDeadline(control: AttemptControl): void {
-  control.timedOut = true;
-  control.abort(new Error('deadline'));
-}
-
-type AbortListener = (this: unknown, event?: unknown) => void;
-
-/**
- * The abort handle of one attempt: the deadline and the caller's signal in one, without an AbortController,
- * a closure or an EventTarget per request (they dominated the cost of a fast call). undici and Node's http2 accept
- * it as a request `signal`: they read `aborted` and `reason` and add one `abort` listener.
- */
-class AttemptControl {
-  aborted = false;
-  reason: unknown;
-  timedOut = false;
-  #listeners: AbortListener[] | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #caller: AbortSignal | undefined;
-  readonly #sent: SentRequest;
-
-  constructor(sent: SentRequest, caller: AbortSignal | undefined) {
-    this.#sent = sent;
-    if (sent.timeoutMs > 0) this.#timer = setTimeout(onDeadline, sent.timeoutMs, this);
-    if (caller) {
-      this.#caller = caller;
-      caller.addEventListener('abort', this, { once: true });
-    }
-  }
-
-  /** What undici is given as `signal`: this object, or nothing when neither a deadline nor a caller can abort. */
-  signal(): AbortSignal | undefined {
-    return this.#timer === undefined && this.#caller === undefined
-      ? undefined
-      : (this as unknown as AbortSignal);
-  }
-
-  /** The caller's signal fired (EventTarget calls `handleEvent` of a listener object). */
-  handleEvent(): void {
-    this.abort(this.#caller?.reason);
-  }
-
-  addEventListener(type: string, listener: AbortListener): void {
-    if (type !== 'abort') return;
-    if (this.#listeners) this.#listeners.push(listener);
-    else this.#listeners = [listener];
-  }
-
-  /**
-   * undici calls this when the request is over: its response body closed (read, dumped or destroyed) or the
-   * request failed. With no listener left, the deadline and the caller's signal are let go.
-   */
-  removeEventListener(type: string, listener: AbortListener): void {
-    if (type !== 'abort') return;
-    const listeners = this.#listeners;
-    if (listeners) {
-      const index = listeners.indexOf(listener);
-      if (index >= 0) listeners.splice(index, 1);
-      if (listeners.length > 0) return;
-    }
-    this.dispose();
-  }
-
-  abort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    const listeners = this.#listeners;
-    this.#listeners = undefined;
-    if (listeners) for (const listener of listeners) listener.call(this, { type: 'abort', target: this });
-  }
-
-  /** Stops the deadline and forgets the caller's signal (the answer is complete, or failed). */
-  dispose(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#caller?.removeEventListener('abort', this);
-    this.#caller = undefined;
-  }
-
-  classify(error: unknown): TransportError {
-    const sent = this.#sent;
-    if (this.timedOut) {
-      return new TransportError(
-        'transport.timeout',
-        `No complete answer from ${sent.redacted().url} within ${sent.timeoutMs} ms.`,
-        {
-          hint: 'The server is slow or unreachable; raise timeoutMs for this call or check the site.',
-          request: sent.redacted(),
-          cause: error,
-        },
-      );
-    }
-    if (sent.req.signal?.aborted) return abortedError(sent.redacted(), error);
-    return networkError(sent.redacted(), error);
-  }
-}
-
 /** A response of one attempt; `request` (the redacted copy) is made on first read. */
 class AttemptResponse implements HttpResponse {
   readonly #control: AttemptControl;
@@ -311,28 +214,6 @@ class AttemptResponse implements HttpResponse {
   classifyError(error: unknown): TransportError {
     return this.#control.classify(error);
   }
-}
-
-function abortedError(request: RedactedRequest, cause: unknown): TransportError {
-  return new TransportError('transport.aborted', `The request to ${request.url} was aborted by the caller.`, {
-    request,
-    cause,
-  });
-}
-
-function networkError(request: RedactedRequest, cause: unknown): TransportError {
-  const code = (cause as { code?: string } | undefined)?.code;
-  const reason = code ? ` (${code})` : '';
-  let hint = 'Check the URL, that the server is running and that this machine can reach it.';
-  if (code === 'ECONNREFUSED') hint = 'Nothing listens at that address: check the host and port.';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') hint = 'The host name does not resolve: check the URL.';
-  if (code?.startsWith('ERR_TLS') || code?.includes('CERT'))
-    hint = 'TLS failed: check the certificate or the https/http scheme.';
-  return new TransportError('transport.network', `Could not reach ${request.url}${reason}.`, {
-    hint,
-    request,
-    cause,
-  });
 }
 
 /** Reads a response body as text, refusing bodies over `limitBytes` (default 64 MiB). */

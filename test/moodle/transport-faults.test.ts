@@ -108,4 +108,28 @@ describe('Moodle calls when the answer stops half-way', () => {
     for (let i = 0; i < 6; i++) await client.call('core_webservice_get_site_info').catch(() => undefined);
     expect(timers()).toBe(before);
   });
+
+  it('keeps every deadline when calls with different deadlines overlap', async () => {
+    // Requests whose body says "stall" never get an answer; the others are answered at once.
+    server = await startTestServer((req, res) => {
+      if (req.body.includes('moodlewssettinglang=stall')) return;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(SITE));
+    });
+    const client = new MoodleClient({ url: server.url, token: TOKEN, retry: false });
+    const call = (timeoutMs: number, lang: string, signal?: AbortSignal) =>
+      client.call('core_webservice_get_site_info', {}, { timeoutMs, lang, signal }).then(
+        () => 'answered',
+        (e: TransportError) => e.code,
+      );
+    // A long deadline first, then a shorter one: the shorter still fires while the long call waits.
+    const controller = new AbortController();
+    const long = call(60_000, 'stall', controller.signal);
+    expect(await call(80, 'stall')).toBe('transport.timeout');
+    // An early deadline whose call was answered, then a later one that must still fire.
+    const [answered, stalled] = await Promise.all([call(50, 'en'), call(150, 'stall')]);
+    expect([answered, stalled]).toEqual(['answered', 'transport.timeout']);
+    controller.abort();
+    expect(await long).toBe('transport.aborted');
+  });
 });
