@@ -16,16 +16,33 @@ export interface AttemptRequest {
 
 /**
  * The deadlines of the attempts in flight, behind one timer armed for the earliest. A call that ends before its
- * deadline (nearly all) costs a set insertion and deletion instead of a timer of its own; the timer is unref'd, so
- * it never keeps a finished program alive (an attempt in flight has its socket for that).
+ * deadline (nearly all) costs linking and unlinking in a list instead of a timer of its own; the timer is unref'd,
+ * so it never keeps a finished program alive (an attempt in flight has its socket for that).
  */
-const deadlines = new Set<AttemptControl>();
+interface Link {
+  prev: Link;
+  next: Link;
+}
+const inFlight: Link = { prev: undefined as unknown as Link, next: undefined as unknown as Link };
+inFlight.prev = inFlight;
+inFlight.next = inFlight;
 let sweepTimer: ReturnType<typeof setTimeout> | undefined;
 let sweepAt = Number.POSITIVE_INFINITY;
 
 function watchDeadline(control: AttemptControl): void {
-  deadlines.add(control);
+  const last = inFlight.prev;
+  control.prev = last;
+  control.next = inFlight;
+  last.next = control;
+  inFlight.prev = control;
   if (control.deadline < sweepAt) armSweep(control.deadline);
+}
+
+function unwatchDeadline(control: AttemptControl): void {
+  control.prev.next = control.next;
+  control.next.prev = control.prev;
+  control.prev = control;
+  control.next = control;
 }
 
 function armSweep(at: number): void {
@@ -40,9 +57,12 @@ function sweep(): void {
   sweepAt = Number.POSITIVE_INFINITY;
   const now = performance.now();
   let next = Number.POSITIVE_INFINITY;
-  for (const control of deadlines) {
+  let link = inFlight.next;
+  while (link !== inFlight) {
+    const control = link as AttemptControl;
+    link = link.next;
     if (control.deadline <= now) {
-      deadlines.delete(control);
+      unwatchDeadline(control);
       control.timedOut = true;
       control.abort(new Error('deadline'));
     } else if (control.deadline < next) next = control.deadline;
@@ -57,7 +77,10 @@ type AbortListener = (this: unknown, event?: unknown) => void;
  * a closure or an EventTarget per request (they dominated the cost of a fast call). undici and Node's http2 accept
  * it as a request `signal`: they read `aborted` and `reason` and add one `abort` listener.
  */
-export class AttemptControl {
+export class AttemptControl implements Link {
+  /** Neighbours in the list of deadlines in flight (itself when not in it). */
+  prev: Link = this;
+  next: Link = this;
   aborted = false;
   reason: unknown;
   timedOut = false;
@@ -121,7 +144,7 @@ export class AttemptControl {
 
   /** Stops the deadline and forgets the caller's signal (the answer is complete, or failed). */
   dispose(): void {
-    deadlines.delete(this);
+    unwatchDeadline(this);
     this.#caller?.removeEventListener('abort', this);
     this.#caller = undefined;
   }
