@@ -76,6 +76,9 @@ function componentsOf(table: FunctionTable): Set<string> {
   return set;
 }
 
+/** What a web service function name may hold. */
+const FUNCTION_NAME = /^[a-zA-Z0-9_]+$/;
+
 /**
  * Finds a function's description. A name the table lacks is refused, with suggestions, when the table covers its
  * component (`core_user_get_userz`) or when `strict` is set; another component's name (a site plugin's
@@ -86,7 +89,7 @@ export function resolveFunction(
   name: string,
   strict: boolean,
 ): WsFunctionInfo | undefined {
-  if (typeof name !== 'string' || !/^[a-zA-Z0-9_]+$/.test(name)) {
+  if (typeof name !== 'string' || !FUNCTION_NAME.test(name)) {
     throw new MoodleInputError('moodle.invalid_function_name', `"${String(name)}" is not a function name.`, {
       hint: 'Function names are letters, digits and underscores, e.g. core_webservice_get_site_info.',
       details: { function: String(name) },

@@ -57,6 +57,9 @@ function expandExponent(mantissa: string, exponent: number): string {
   return negative ? `-${out}` : out;
 }
 
+/** Characters PHP reads as nesting, or turns into `_`, in a top-level name. */
+const TOP_LEVEL_MANGLED = /[[\]. ]/;
+
 function badKey(path: string, key: string): InputError {
   return new InputError(
     'moodle.invalid_param_name',
@@ -115,7 +118,7 @@ export function formatLeaf(value: unknown, path: string): string | undefined {
 export function flattenParams(params: Readonly<Record<string, unknown>>): FormPair[] {
   const out: FormPair[] = [];
   for (const key of Object.keys(params)) {
-    if (key === '' || /[[\]. ]/.test(key)) throw badKey(key, key);
+    if (key === '' || TOP_LEVEL_MANGLED.test(key)) throw badKey(key, key);
     flattenInto(out, key, params[key], 1);
   }
   return out;
@@ -196,7 +199,7 @@ export function encodeForm(params: Readonly<Record<string, unknown>>): EncodedFo
   if (isEmpty(params)) return { body: '', fields: 0 };
   const writer = new FormWriter();
   for (const key of Object.keys(params)) {
-    if (key === '' || /[[\]. ]/.test(key)) throw badKey(key, key);
+    if (key === '' || TOP_LEVEL_MANGLED.test(key)) throw badKey(key, key);
     writer.path.push(key);
     writer.write(encodeValue(key), params[key]);
     writer.path.pop();
