@@ -106,21 +106,21 @@ export class Transport {
       const sent = new SentRequest(method, req, headers, req.timeoutMs ?? this.timeoutMs);
       const replayable =
         typeof req.body === 'string' || req.body instanceof Uint8Array || req.body === undefined;
-      if (req.idempotent !== true || !replayable) {
-        // Never repeated: one attempt, whatever it gives.
+      const policy =
+        req.retry === undefined ? this.retryPolicy : resolveRetryPolicy(this.retryPolicy, req.retry);
+      if (req.idempotent !== true || !replayable || policy.retries === 0) {
+        // Never repeated (unsafe, or no retries allowed): one attempt, whatever it gives.
         if (debugEnabled()) debug('request', method, sent.redacted().url, 'attempt 1');
         return this.#attempt(sent, 1);
       }
-      return this.#withRetries(sent);
+      return this.#withRetries(sent, policy);
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  async #withRetries(sent: SentRequest): Promise<HttpResponse> {
+  async #withRetries(sent: SentRequest, policy: Readonly<RetryPolicy>): Promise<HttpResponse> {
     const req = sent.req;
-    const policy =
-      req.retry === undefined ? this.retryPolicy : resolveRetryPolicy(this.retryPolicy, req.retry);
     for (let attempt = 1; ; attempt++) {
       if (debugEnabled()) debug('request', sent.method, sent.redacted().url, `attempt ${attempt}`);
       let response: HttpResponse;
