@@ -28,7 +28,7 @@ export async function openArchive(
   const limits = resolveLimits(options.limits);
   const head = await readHead(source, 512);
   const format = detectFormat(head, describeSource(source));
-  // Each packing's reader (and, for tar.gz, tar-stream) is loaded only when a backup of that packing is
+  // Each packing's reader (and its library: yauzl, tar-stream) is loaded only when a backup of that packing is
   // opened: module loading is a large part of a short command like `mts mbz inspect` on a zip.
   if (format === 'zip') return (await import('./zip-reader.js')).ZipReader.open(source, limits);
   const size = typeof source === 'string' ? (await stat(source)).size : source.byteLength;

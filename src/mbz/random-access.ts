@@ -39,8 +39,29 @@ export async function fileAccess(path: string): Promise<RandomAccess> {
       return buffer.subarray(0, done);
     },
     stream(start, end) {
-      if (end <= start) return Readable.from([]);
-      return handle.createReadStream({ start, end: end - 1, highWaterMark: CHUNK, autoClose: false });
+      // Not handle.createReadStream: destroying one of those closes the handle, and yauzl destroys every
+      // stream it is done with.
+      let position = start;
+      return new Readable({
+        highWaterMark: CHUNK,
+        read() {
+          const length = Math.min(CHUNK, end - position);
+          if (length <= 0) {
+            this.push(null);
+            return;
+          }
+          const chunk = Buffer.allocUnsafe(length);
+          handle.read(chunk, 0, length, position).then(
+            ({ bytesRead }) => {
+              if (this.destroyed) return;
+              position += bytesRead;
+              // A file shorter than the range ends the stream early; the reader counts the bytes it gets.
+              this.push(bytesRead === 0 ? null : chunk.subarray(0, bytesRead));
+            },
+            (error: Error) => this.destroy(error),
+          );
+        },
+      });
     },
     close: () => handle.close(),
   };

@@ -1,38 +1,64 @@
 import { type Readable, Transform } from 'node:stream';
 import { promisify } from 'node:util';
-import { crc32, createInflateRaw, inflateRaw } from 'node:zlib';
+import { crc32, inflateRaw } from 'node:zlib';
 import type { ArchiveEntry, ArchiveReader, BackupSource, EntryVisitor, WalkOptions } from './archive.js';
-import { at, MbzAbortError, MbzError, MbzFormatError, MbzLimitError } from './errors.js';
+import { at, MbzAbortError, MbzFormatError, MbzLimitError } from './errors.js';
 import type { ResolvedLimits } from './limits.js';
-import { bufferAccess, fileAccess, type RandomAccess } from './random-access.js';
+import { bufferAccess, fileAccess } from './random-access.js';
 import { describeSource } from './source.js';
-import { readZipDirectory, type ZipEntry, type ZipEntryLocation } from './zip-directory.js';
+import { type Entry, yauzl, type ZipFile } from './yauzl.js';
+import { listZip, mapZipError } from './zip-entries.js';
+import { TailBufferedReader } from './zip-tail-reader.js';
 
 const inflateRawAsync = promisify(inflateRaw);
-const LOCAL_HEADER = 0x04034b50;
+
+/** How yauzl is asked to read: entries one at a time, names left to us, sizes checked, the file kept open. */
+const YAUZL_OPTIONS = {
+  lazyEntries: true,
+  autoClose: false,
+  decodeStrings: false,
+  validateEntrySizes: true,
+  strictFileNames: true,
+} as const;
+
+function openZip(reader: TailBufferedReader, size: number): Promise<ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromRandomAccessReader(reader, size, YAUZL_OPTIONS, (error, zip) =>
+      error ? reject(error) : resolve(zip),
+    );
+  });
+}
+
+function promised<T>(run: (callback: (error: Error | null, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => run((error, value) => (error ? reject(error) : resolve(value))));
+}
 
 /**
- * A zip read through its central directory: listing costs one read of the directory at the end of the file, and
- * each entry is then read on its own, so looking at `moodle_backup.xml` does not depend on the archive's size.
- * Every entry read is checked against the size and CRC-32 the directory declares.
+ * A zip read by yauzl through its central directory: listing costs one buffered read of the end of the file (see
+ * {@link TailBufferedReader}), and each entry is then read on its own, so looking at `moodle_backup.xml` does not
+ * depend on the archive's size. Every entry read is checked against the size and CRC-32 the directory declares
+ * (yauzl checks sizes, not CRC-32).
  */
 export class ZipReader implements ArchiveReader {
   readonly format = 'zip' as const;
   readonly randomAccess = true;
   readonly limits: ResolvedLimits;
   readonly entries: readonly ArchiveEntry[];
-  readonly #file: RandomAccess;
-  readonly #byName: Map<string, ZipEntry>;
+  readonly #zip: ZipFile;
+  readonly #reader: TailBufferedReader;
+  readonly #byName: Map<string, Entry>;
   readonly #label: string;
 
   private constructor(
-    file: RandomAccess,
-    entries: ZipEntry[],
-    byName: Map<string, ZipEntry>,
+    zip: ZipFile,
+    reader: TailBufferedReader,
+    entries: readonly ArchiveEntry[],
+    byName: Map<string, Entry>,
     limits: ResolvedLimits,
     label: string,
   ) {
-    this.#file = file;
+    this.#zip = zip;
+    this.#reader = reader;
     this.limits = limits;
     this.#label = label;
     this.entries = entries;
@@ -43,12 +69,24 @@ export class ZipReader implements ArchiveReader {
   static async open(source: BackupSource, limits: ResolvedLimits): Promise<ZipReader> {
     const label = describeSource(source);
     const file = typeof source === 'string' ? await fileAccess(source) : bufferAccess(source);
+    const reader = new TailBufferedReader(file);
+    let zip: ZipFile;
     try {
-      const { entries, byName } = await readZipDirectory(file, limits, label);
-      return new ZipReader(file, entries, byName, limits, label);
+      zip = await openZip(reader, file.size);
     } catch (error) {
       await file.close();
+      throw mapZipError(error, label);
+    }
+    // yauzl reports a failure to close the file as an error event; nobody waits for that one.
+    zip.on('error', () => {});
+    try {
+      const { entries, byName } = await listZip(zip, limits, label);
+      return new ZipReader(zip, reader, entries, byName, limits, label);
+    } catch (error) {
+      zip.close();
       throw error;
+    } finally {
+      reader.release();
     }
   }
 
@@ -77,34 +115,32 @@ export class ZipReader implements ArchiveReader {
   }
 
   async openStream(name: string): Promise<Readable | undefined> {
-    const location = this.#byName.get(name)?.location();
-    if (!location || name.endsWith('/')) return undefined;
-    this.#checkRatio(name, location);
-    const start = await this.#dataStart(name, location);
-    const stages: Readable[] = [this.#file.stream(start, start + location.compressedSize)];
-    if (location.method === 8) stages.push(createInflateRaw());
-    const out = checked(name, location, this.#label);
-    stages.push(out);
-    for (let i = 0; i < stages.length - 1; i++) {
-      const stage = stages[i] as Readable;
-      stage.on('error', (error) => out.destroy(mapZipError(error, this.#label, name)));
-      stage.pipe(stages[i + 1] as Transform);
+    const entry = this.#byName.get(name);
+    if (!entry || name.endsWith('/')) return undefined;
+    this.#checkRatio(name, entry);
+    let inflated: Readable;
+    try {
+      inflated = await promised<Readable>((callback) => this.#zip.openReadStream(entry, callback));
+    } catch (error) {
+      throw mapZipError(error, this.#label, name);
     }
-    // A consumer that stops early (or a failure) releases the file stream and the inflater too.
-    out.once('close', () => {
-      for (const stage of stages) stage.destroy();
-    });
+    const out = checked(name, entry, this.#label);
+    inflated.on('error', (error) => out.destroy(mapZipError(error, this.#label, name)));
+    inflated.pipe(out);
+    // A consumer that stops early (or a failure) releases yauzl's stream, and with it the file.
+    out.once('close', () => inflated.destroy());
     return out;
   }
 
+  /** Closes the zip; yauzl closes the file once the last stream opened from it has ended. */
   async close(): Promise<void> {
-    await this.#file.close();
+    this.#zip.close();
   }
 
-  #checkRatio(name: string, location: ZipEntryLocation): void {
+  #checkRatio(name: string, entry: Entry): void {
     const limits = this.limits;
-    if (location.uncompressedSize > limits.ratioFloorBytes) {
-      const ratio = location.uncompressedSize / Math.max(1, location.compressedSize);
+    if (entry.uncompressedSize > limits.ratioFloorBytes) {
+      const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
       if (ratio > limits.maxCompressionRatio) {
         throw new MbzLimitError(
           'mbz.compression_ratio_limit',
@@ -118,79 +154,72 @@ export class ZipReader implements ArchiveReader {
     }
   }
 
-  /** Where the entry's data starts, after its local header. */
-  async #dataStart(name: string, location: ZipEntryLocation): Promise<number> {
-    const header = await this.#file.read(location.localHeaderOffset, 30);
-    if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_HEADER) {
-      throw new MbzFormatError(
-        header.length < 30 ? 'mbz.truncated' : 'mbz.corrupt_zip',
-        `${this.#label}: the local header of ${name} is ${header.length < 30 ? 'cut short' : 'damaged'}.`,
-        { ...at(name), hint: 'The zip is damaged; restore it from another copy.' },
-      );
-    }
-    const start = location.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
-    if (start + location.compressedSize > this.#file.size) {
-      throw new MbzFormatError(
-        'mbz.truncated',
-        `${this.#label}: the data of ${name} runs past the end of the file.`,
-        {
-          ...at(name),
-          hint: 'The zip is cut short; fetch the backup again.',
-        },
-      );
-    }
-    return start;
-  }
-
-  /** An entry's whole content, inflated into memory with its size and CRC-32 checked. */
+  /**
+   * An entry's whole content, inflated into memory with its size and CRC-32 checked. The compressed bytes are
+   * inflated in one call with large output chunks (a 16 MB files.xml: ~18 ms instead of ~75 ms through a
+   * 16 KiB-chunk inflate stream such as yauzl's).
+   */
   async #read(name: string): Promise<Buffer> {
-    const location = (this.#byName.get(name) as ZipEntry).location();
-    if (location.uncompressedSize > this.limits.maxXmlBytes) {
+    const entry = this.#byName.get(name) as Entry;
+    if (entry.uncompressedSize > this.limits.maxXmlBytes) {
       throw new MbzLimitError(
         'mbz.xml_size_limit',
-        `${name} is ${location.uncompressedSize} bytes, more than the ${this.limits.maxXmlBytes} bytes read into memory.`,
+        `${name} is ${entry.uncompressedSize} bytes, more than the ${this.limits.maxXmlBytes} bytes read into memory.`,
         { ...at(name), hint: 'Raise limits.maxXmlBytes if this backup is trusted.' },
       );
     }
-    this.#checkRatio(name, location);
+    this.#checkRatio(name, entry);
     // Deflate never grows data by more than a few bytes per 64 KiB block: a larger compressed size is a lie that
     // would otherwise have us read that much into memory.
-    if (location.compressedSize > location.uncompressedSize + (location.uncompressedSize >> 6) + 1024) {
+    if (entry.compressedSize > entry.uncompressedSize + (entry.uncompressedSize >> 6) + 1024) {
       throw mismatch(
         name,
         this.#label,
-        `its compressed size (${location.compressedSize}) exceeds any real deflate stream`,
+        `its compressed size (${entry.compressedSize}) exceeds any real deflate stream`,
       );
     }
-    const start = await this.#dataStart(name, location);
-    const data = await this.#file.read(start, location.compressedSize);
+    let data: Buffer;
+    try {
+      // yauzl finds the data behind the local header and checks that it lies within the file; the bytes are
+      // then taken in one read, as the inflate below wants them whole.
+      const { fileDataStart } = await promised<{ fileDataStart: number }>((callback) =>
+        this.#zip.readLocalFileHeader(entry, { minimal: true }, callback),
+      );
+      data = Buffer.allocUnsafe(entry.compressedSize);
+      const bytesRead = await promised<number | undefined>((callback) =>
+        this.#reader.read(data, 0, data.length, fileDataStart, callback),
+      );
+      if (bytesRead !== data.length) throw new Error('unexpected EOF');
+    } catch (error) {
+      throw mapZipError(error, this.#label, name);
+    }
     let content: Buffer;
     try {
       // maxOutputLength stops a lying entry as soon as it inflates past its declared size.
       content =
-        location.method === 8
+        entry.compressionMethod === 8
           ? await inflateRawAsync(data, {
-              maxOutputLength: Math.max(1, location.uncompressedSize),
+              maxOutputLength: Math.max(1, entry.uncompressedSize),
               // One output chunk per 4 MiB instead of per 16 KiB: each chunk is a round trip to the thread pool.
-              chunkSize: Math.min(Math.max(location.uncompressedSize, 1024), 4 << 20),
+              chunkSize: Math.min(Math.max(entry.uncompressedSize, 1024), 4 << 20),
             })
           : data;
     } catch (error) {
       throw mismatch(
         name,
         this.#label,
-        `it does not inflate to its declared ${location.uncompressedSize} bytes`,
+        `it does not inflate to its declared ${entry.uncompressedSize} bytes`,
         error,
       );
     }
-    if (content.length !== location.uncompressedSize) {
+    if (content.length !== entry.uncompressedSize) {
       throw mismatch(
         name,
         this.#label,
-        `it holds ${content.length} bytes, not the declared ${location.uncompressedSize}`,
+        `it holds ${content.length} bytes, not the declared ${entry.uncompressedSize}`,
       );
     }
-    if (crc32(content) !== location.crc32) throw mismatch(name, this.#label, 'its CRC-32 does not match');
+    if (crc32(content) !== entry.crc32) throw mismatch(name, this.#label, 'its CRC-32 does not match');
     return content;
   }
 }
@@ -205,41 +234,26 @@ function mismatch(name: string, label: string, what: string, cause?: unknown): M
 }
 
 /** Passes an entry's inflated bytes through, failing when their count or CRC-32 differs from the directory's. */
-function checked(name: string, location: ZipEntryLocation, label: string): Transform {
+function checked(name: string, entry: Entry, label: string): Transform {
   let count = 0;
   let crc = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       count += chunk.length;
-      if (count > location.uncompressedSize) {
-        callback(mismatch(name, label, `it inflates past its declared ${location.uncompressedSize} bytes`));
+      if (count > entry.uncompressedSize) {
+        callback(mismatch(name, label, `it inflates past its declared ${entry.uncompressedSize} bytes`));
         return;
       }
       crc = crc32(chunk, crc);
       callback(null, chunk);
     },
     flush(callback) {
-      if (count !== location.uncompressedSize) {
+      if (count !== entry.uncompressedSize) {
         callback(
-          mismatch(name, label, `it holds ${count} bytes, not the declared ${location.uncompressedSize}`),
+          mismatch(name, label, `it holds ${count} bytes, not the declared ${entry.uncompressedSize}`),
         );
-      } else if (crc !== location.crc32) callback(mismatch(name, label, 'its CRC-32 does not match'));
+      } else if (crc !== entry.crc32) callback(mismatch(name, label, 'its CRC-32 does not match'));
       else callback();
     },
   });
-}
-
-/** Turns zlib and file-system failures met while streaming an entry into coded errors. */
-export function mapZipError(error: unknown, label: string, entry?: string): MbzError {
-  if (error instanceof MbzError) return error;
-  const message = (error as Error)?.message ?? String(error);
-  return new MbzFormatError(
-    'mbz.corrupt_zip',
-    `${label} is not a readable zip${entry ? ` (entry ${entry})` : ''}: ${message}.`,
-    {
-      cause: error,
-      hint: 'The zip is damaged; restore it from another copy.',
-      details: { path: entry ?? label },
-    },
-  );
 }

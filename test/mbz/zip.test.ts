@@ -1,4 +1,7 @@
 /** The zip reader: Zip64 records, archive comments, and entries whose bytes do not match their CRC-32. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +32,26 @@ describe('zip reader', () => {
     const blob = blobs[1] as { hash: string; size: number };
     const content = await buffer(await openEntry(zip64, `files/${blob.hash.slice(0, 2)}/${blob.hash}`));
     expect(content.length).toBe(blob.size);
+  });
+
+  it('lists a central directory larger than the first buffered read of the file, from a file', async () => {
+    const { entries } = backup();
+    const many = Array.from({ length: 12_000 }, (_, i) => ({
+      name: `files/${(i % 256).toString(16).padStart(2, '0')}/${String(i).padStart(40, '0')}`,
+      body: '',
+    }));
+    const zip = zipBytes([...entries, ...many]);
+    const dir = await mkdtemp(join(tmpdir(), 'mts-zip-'));
+    try {
+      const file = join(dir, 'many.mbz');
+      await writeFile(file, zip);
+      const listed = await listEntries(file);
+      expect(listed).toHaveLength(entries.length + many.length);
+      expect(listed.at(-1)?.name).toBe(many.at(-1)?.name);
+      expect((await inspectBackup(file)).activities).toHaveLength(3);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads a zip that ends with an archive comment', async () => {
