@@ -89,6 +89,24 @@ describe('zip reader', () => {
     expect((error as Error).message).toContain('compressed size');
   });
 
+  it('gives coded errors for damaged or undecodable directory records', async () => {
+    const codeOf = async (edit: (zip: Buffer, header: number) => void) => {
+      const zip = zipBytes(backup().entries);
+      edit(zip, centralHeaderOf(zip, 'files.xml'));
+      return inspectBackup(zip).catch((e: unknown) => e);
+    };
+    // Stored, yet two different sizes: yauzl refuses the record before its name is known.
+    const stored = await codeOf((zip, at) => zip.writeUInt16LE(0, at + 10));
+    expect(stored).toMatchObject({ code: 'mbz.corrupt_zip' });
+    expect((stored as Error).message).toMatch(/central directory record \d+/);
+    const encrypted = await codeOf((zip, at) => zip.writeUInt16LE(zip.readUInt16LE(at + 8) | 1, at + 8));
+    expect(encrypted).toMatchObject({ code: 'mbz.unsupported_entry', details: { path: 'files.xml' } });
+    const strong = await codeOf((zip, at) => zip.writeUInt16LE(zip.readUInt16LE(at + 8) | 0x41, at + 8));
+    expect(strong).toMatchObject({ code: 'mbz.unsupported_entry' });
+    const signature = await codeOf((zip, at) => zip.writeUInt32LE(0x12345678, at));
+    expect(signature).toMatchObject({ code: 'mbz.corrupt_zip' });
+  });
+
   it('says which entry is cut short when its data runs past the end of the file', async () => {
     const zip = zipBytes(backup().entries);
     const header = centralHeaderOf(zip, 'files.xml');
