@@ -165,9 +165,17 @@ export const COMMANDS: Record<string, DotCommand> = {
     async run(session, arg) {
       const file = arg.trim();
       if (!file) throw new InputError('repl.bad_argument', 'Usage: .mbz FILE');
-      const inspect = fn(await module(session, 'mbz'), 'inspect', 'inspectBackup');
-      if (!inspect) throw new MtsError('repl.unavailable', 'This build has no .mbz inspector.');
-      show(session, await inspect(file));
+      const mbz = await module(session, 'mbz');
+      const inspect = fn(mbz, 'inspectBackup');
+      const format = fn(mbz, 'formatSummary');
+      if (!inspect || !format) throw new MtsError('repl.unavailable', 'This build has no .mbz inspector.');
+      const summary = await inspect(file);
+      // The same readable summary as `mts mbz inspect`; `.raw` shows the whole object, `_` and `.save` hold it.
+      if (session.raw) show(session, summary);
+      else {
+        session.remember(summary);
+        say(session, String(format(summary, session.style)));
+      }
     },
   },
   lti: {

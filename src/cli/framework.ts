@@ -2,7 +2,10 @@ import type { Readable, Writable } from 'node:stream';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type ProfileSettings, type ResolvedConfig, resolveConfig } from '../core/config.js';
 import { MtsError } from '../core/errors.js';
-import { colorWanted, createStyle, formatHuman, type Style } from '../core/format.js';
+import { colorWanted, createStyle, formatBytes, formatHuman, type Style } from '../core/format.js';
+
+export { formatBytes };
+
 import type { ProgressEvent, ProgressListener } from '../core/progress.js';
 import { maskSecrets } from '../core/redact.js';
 
@@ -173,19 +176,6 @@ export class CliContext {
       this.#progressDrawn = false;
     }
   }
-}
-
-/** Bytes as a short human figure (`1.5 MB`). */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = n / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
 /** Parses a command's own options (global flags already removed). `path` is the command as typed (`moodle call`). */

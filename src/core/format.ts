@@ -105,3 +105,16 @@ export function formatHuman(value: unknown, options: { color?: boolean } = {}): 
     maxArrayLength: 200,
   });
 }
+
+/** Bytes as a short human figure (`1.5 MB`). */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { assertKnownOptions } from '../core/errors.js';
 import type { ArchiveReader, BackupSource } from './archive.js';
 import { normaliseEntryName } from './entry-path.js';
-import { MbzEntryNotFoundError, MbzError } from './errors.js';
+import { MbzEntryNotFoundError, MbzError, MbzUnsafeEntryError } from './errors.js';
 import {
   type BackupFileRecord,
   blobPath,
@@ -13,6 +13,26 @@ import {
 } from './files-xml.js';
 import type { ListOptions } from './list.js';
 import { openArchive } from './open.js';
+
+/**
+ * The name a caller asked for, checked as a name inside an archive. A `..` or absolute path here is the caller's
+ * typing, not a hostile archive, so it gets its own code and a hint about what to type instead.
+ */
+function requestedEntryName(name: string): string {
+  try {
+    return normaliseEntryName(name);
+  } catch (error) {
+    if (!(error instanceof MbzUnsafeEntryError)) throw error;
+    throw new MbzEntryNotFoundError(
+      'mbz.bad_entry_name',
+      `"${name}" is not a path inside a backup: entry names are relative, with "/" separators and no "..".`,
+      {
+        hint: 'List the entries with `mts mbz ls FILE` (or listEntries()) and give one of those names.',
+        details: { path: name },
+      },
+    );
+  }
+}
 
 /**
  * Streams one entry of a backup (`moodle_backup.xml`, `files/1b/1b7a…`) without unpacking anything else. The
@@ -30,7 +50,7 @@ export async function openEntry(
   options: ListOptions = {},
 ): Promise<Readable> {
   assertKnownOptions('openEntry', options, ['limits', 'onProgress', 'signal']);
-  const wanted = normaliseEntryName(name);
+  const wanted = requestedEntryName(name);
   const reader = await openArchive(source, { limits: options.limits });
   try {
     return await streamFrom(

@@ -54,6 +54,7 @@ export {
   parseFilesXml,
   summariseFiles,
 } from './files-xml.js';
+export { formatSummary } from './format.js';
 export type { IndexCheck } from './index-check.js';
 export {
   type BackupInventory,

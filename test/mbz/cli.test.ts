@@ -146,4 +146,31 @@ describe.skipIf(!hasFixtures)(`mts mbz on real backups ${FIXTURES_SKIP_REASON}`,
       expect(run.code, file).toBe(0);
     }
   });
+
+  it("names the backup mode in --json, with Moodle's code beside it", async () => {
+    const out = JSON.parse((await runCli(['mbz', 'inspect', zip, '--json'])).stdout);
+    expect(out).toMatchObject({ mode: 'general', modeCode: '10' });
+  });
+
+  it('tells a mistyped ENTRY apart from a hostile archive', async () => {
+    const run = await runCli(['mbz', 'extract', tgz, '../../etc/passwd', '-o', join(dir, 'x'), '--json']);
+    expect(run.code).toBe(1);
+    const { error } = JSON.parse(run.stdout);
+    expect(error.code).toBe('mbz.bad_entry_name');
+    expect(error.hint).toContain('mts mbz ls');
+    expect(run.stdout).not.toMatch(/zip-slip|Do not extract/);
+  });
+});
+
+describe("the REPL's .mbz", () => {
+  it('prints the same readable summary as mts mbz inspect', async () => {
+    const cli = await runCli(['mbz', 'inspect', zip]);
+    const repl = await runCli(['repl', '-e', `.mbz ${zip}`], { MTS_CONFIG_DIR: join(dir, 'config') });
+    expect(repl.code, repl.stderr).toBe(0);
+    const firstLine = cli.stdout.split('\n')[0] as string;
+    expect(firstLine).toContain('Generated & tested');
+    expect(repl.stdout).toContain(firstLine);
+    expect(repl.stdout).toContain('sections (');
+    expect(repl.stdout).not.toContain('rootSettings');
+  });
 });

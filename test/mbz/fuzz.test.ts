@@ -9,23 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { MtsError } from '../../src/core/errors.js';
 import { inspectBackup, verifyBackup } from '../../src/mbz/index.js';
 import { fixture, hasFixtures } from '../helpers/fixtures.js';
+import { seededRandom } from '../helpers/random.js';
 import { buildBackup } from './helpers/generate-backup.js';
 
 const SEED = 0x5eed_2026;
 const ITERATIONS_PER_SAMPLE = 30;
 const DEADLINE_MS = 5_000;
 const BUDGET_MS = 40_000;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(input: Buffer, random: () => number): { bytes: Buffer; what: string } {
   const bytes = Buffer.from(input);
@@ -93,7 +83,7 @@ async function settle(work: Promise<unknown>): Promise<unknown> {
 
 describe('fuzzing real backups', () => {
   it('answers every mutation with a result or a coded MtsError, in time', async () => {
-    const random = prng(SEED);
+    const random = seededRandom(SEED);
     const started = Date.now();
     const failures: string[] = [];
     let runs = 0;
