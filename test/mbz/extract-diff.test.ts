@@ -29,7 +29,7 @@ describe('extract', () => {
     await expect(openOriginalFile(bytes, 'mod_resource/content/0/absent.pdf')).rejects.toBeInstanceOf(
       MbzError,
     );
-    await expect(openEntry(bytes, '../moodle_backup.xml')).rejects.toMatchObject({ code: 'mbz.unsafe_path' });
+    await expect(openEntry(bytes, '../moodle_backup.xml')).rejects.toMatchObject({ code: 'mbz.bad_entry_name' });
   });
 });
 
