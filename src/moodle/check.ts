@@ -3,7 +3,8 @@
  * hides the detail of a refused parameter unless the site has developer debugging on; these checks name it.
  */
 import type { FunctionTable, WsFunctionInfo } from './definitions.js';
-import { MoodleInputError } from './errors.js';
+import { type MoodleError, MoodleInputError } from './errors.js';
+import { closeNames, editDistance } from './names.js';
 import { type ParamIssue, validateParams } from './validate.js';
 
 /**
@@ -19,33 +20,19 @@ export class MoodleValidationError extends MoodleInputError {
   /** Every problem found, each with its path. */
   readonly issues: readonly ParamIssue[];
   constructor(fn: string, issues: readonly ParamIssue[]) {
-    const first = issues[0] as ParamIssue;
-    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
-    super('moodle.invalid_params', `${fn}: ${first.path || 'parameters'}: ${first.message}${more}`, {
-      hint: 'Fix the parameters named in `issues`; `mts moodle functions NAME` shows what the function takes.',
+    // Each issue's message starts with its path. Every issue goes in the message, one per line, so that whoever
+    // shows only the message (a terminal, a log line) shows all of them.
+    const message =
+      issues.length === 1
+        ? `${fn}: ${(issues[0] as ParamIssue).message}`
+        : `${fn}: ${issues.length} problems with the parameters:\n${issues.map((issue) => `  - ${issue.message}`).join('\n')}`;
+    super('moodle.invalid_params', message, {
+      hint: `Fix the parameter${issues.length === 1 ? '' : 's'} above; \`mts moodle functions ${fn}\` shows what ${fn} takes.`,
       fn,
       details: { issues: issues.map((issue) => ({ ...issue })) },
     });
     this.issues = issues;
   }
-}
-
-/** Edit distance between two names, for did-you-mean suggestions. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(
-        (previous[j] as number) + 1,
-        (current[j - 1] as number) + 1,
-        (previous[j - 1] as number) + cost,
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
 }
 
 /** Up to `max` known names closest to `name`. */
@@ -80,8 +67,32 @@ function componentsOf(table: FunctionTable): Set<string> {
 const FUNCTION_NAME = /^[a-zA-Z0-9_]+$/;
 
 /**
- * Finds a function's description. A name the table lacks is refused, with suggestions, when the table covers its
- * component (`core_user_get_userz`) or when `strict` is set; another component's name (a site plugin's
+ * Whether a name the table lacks still looks like one of its functions: its component is one the table covers
+ * (`core_user_get_userz`), it is a core subsystem's (`core_usr_get_users`: plugins cannot add `core_` functions), or
+ * it is a couple of edits from a known name (`mod_assing_get_assignments`).
+ */
+function looksKnown(table: FunctionTable, name: string): boolean {
+  if (componentsOf(table).has(componentOf(name))) return true;
+  if (name.startsWith('core_') && componentsOf(table).has('core_webservice')) return true;
+  // A plugin's function is called again and again: measure its distance to the known names once.
+  let plugins = pluginCache.get(table);
+  if (!plugins) {
+    plugins = new Map();
+    pluginCache.set(table, plugins);
+  }
+  let close = plugins.get(name);
+  if (close === undefined) {
+    close = closeNames(name, table.names(), 2).length > 0;
+    if (plugins.size < 1000) plugins.set(name, close);
+  }
+  return close;
+}
+
+const pluginCache = new WeakMap<FunctionTable, Map<string, boolean>>();
+
+/**
+ * Finds a function's description. A name the table lacks is refused, with suggestions, when it looks like one of
+ * the table's functions (see looksKnown) or when `strict` is set; a name of another component (a site plugin's
  * `local_acme_sync`) passes through undescribed, since the table cannot know the site's plugins.
  */
 export function resolveFunction(
@@ -98,15 +109,39 @@ export function resolveFunction(
   if (!table) return undefined;
   const info = table.get(name);
   if (info) return info;
-  if (!strict && !componentsOf(table).has(componentOf(name))) return undefined;
+  if (!strict && !looksKnown(table, name)) return undefined;
   const suggestions = suggestFunctions(table, name);
   throw new MoodleInputError('moodle.unknown_function', `There is no function "${name}".`, {
     hint: suggestions.length
-      ? `Did you mean ${suggestions.join(', ')}?`
-      : "List the functions with `mts moodle functions`; for a plugin, pass your site's table (`mts codegen moodle`).",
+      ? `Did you mean ${suggestions.join(', ')}? (If the site runs another Moodle version or has it from a plugin, pass the site's own table: \`mts codegen moodle\`.)`
+      : "List the functions with `mts moodle functions`; for a plugin or another Moodle version, pass your site's table (`mts codegen moodle`).",
     fn: name,
     details: { function: name, suggestions },
   });
+}
+
+/**
+ * The error for a function the site itself says it lacks (Moodle answers `invalidrecord` on its
+ * `external_functions` table): says so, with the closest known names, instead of the bare database message.
+ */
+export function unknownOnSite(error: MoodleError, table: FunctionTable, siteUrl: string): MoodleError {
+  const fn = error.fn ?? '';
+  const suggestions = fn ? suggestFunctions(table, fn) : [];
+  const mean = suggestions.length ? `Did you mean ${suggestions.join(', ')}? ` : '';
+  return new MoodleInputError(
+    'moodle.unknown_function',
+    `The function "${fn}" does not exist on ${siteUrl}.`,
+    {
+      hint: `${mean}Check the name, the site's Moodle version and that the plugin providing it is installed (\`mts moodle functions\` lists Moodle 4.5 core).`,
+      errorcode: error.errorcode,
+      debuginfo: error.debuginfo,
+      exception: error.exception,
+      fn,
+      cause: error,
+      request: error.request,
+      details: { function: fn, suggestions },
+    },
+  );
 }
 
 /**

@@ -10,9 +10,10 @@ import { registerSecret } from '../core/redact.js';
 import type { RetryPolicy } from '../core/retry.js';
 import { Transport } from '../core/transport.js';
 import { type BatchCall, type BatchOptions, type BatchResult, runBatch } from './batch.js';
-import { assertValidParams, normaliseParams, resolveFunction } from './check.js';
+import { assertValidParams, normaliseParams, resolveFunction, unknownOnSite } from './check.js';
 import { coreFunctionTable, type FunctionTable, type WsFunctionInfo } from './definitions.js';
 import { encodeForm } from './encode.js';
+import { MoodleError } from './errors.js';
 import {
   type DownloadOptions,
   downloadFile,
@@ -22,6 +23,7 @@ import {
   type UploadResult,
   uploadFiles,
 } from './files.js';
+import type { MoodleFunctions } from './generated/types.js';
 import { type LoginOptions, type LoginResult, requestToken } from './login.js';
 import {
   type PagedFunction,
@@ -37,7 +39,9 @@ import { sendInPieces } from './split.js';
 import {
   CALL_OPTION_KEYS,
   type CallArgs,
+  type FunctionMap,
   type FunctionName,
+  type MoodleCaller,
   type MoodleCallOptions,
   type MoodleSettings,
   type MoodleWarning,
@@ -93,14 +97,26 @@ const CALL_OPTIONS: ReadonlySet<string> = new Set(CALL_OPTION_KEYS);
 /**
  * A Moodle Web Services client (REST protocol, JSON).
  *
+ * The type argument `M` is the map that types `call()`: by default Moodle 4.5 core ({@link MoodleFunctions}), where
+ * any other name (a plugin's) takes loose parameters. Give your site's map, from the `types.ts` that
+ * `mts codegen moodle` writes, to type its plugin functions too.
+ *
  * @example
  * ```ts
  * const moodle = new MoodleClient({ url: 'https://lms.example.org', token: process.env.MTS_MOODLE_TOKEN });
  * const site = await moodle.call('core_webservice_get_site_info');
  * const [user] = await moodle.call('core_user_get_users_by_field', { field: 'username', values: ['ann'] });
  * ```
+ *
+ * @example
+ * ```ts
+ * import type { MoodleFunctions as SiteFunctions } from './moodle-site/types.js';
+ * import { MOODLE_FUNCTION_TABLE } from './moodle-site/functions.js';
+ * const site = new MoodleClient<SiteFunctions>({ url, token, functions: FunctionTable.fromCompact(MOODLE_FUNCTION_TABLE) });
+ * const { synced } = await site.call('local_acme_sync_users', { userids: [2, 3] });
+ * ```
  */
-export class MoodleClient {
+export class MoodleClient<M extends FunctionMap = MoodleFunctions> {
   /** The site's wwwroot, without a trailing slash. */
   readonly url: string;
   #token: string | undefined;
@@ -192,7 +208,7 @@ export class MoodleClient {
    * });
    * ```
    */
-  async call<F extends FunctionName>(fn: F, ...args: CallArgs<F>): Promise<ResultOf<F>> {
+  async call<F extends FunctionName<M>>(fn: F, ...args: CallArgs<F, M>): Promise<ResultOf<F, M>> {
     const [params = {}, options = {}] = args as [unknown, MoodleCallOptions | undefined];
     for (const key in options) {
       // The message names the call, so it is built only when a key is unknown.
@@ -212,7 +228,7 @@ export class MoodleClient {
     const maxVars = options.maxInputVars ?? this.#maxInputVars;
     if (control.fields + form.fields <= maxVars) {
       const body = form.fields === 0 ? control.body : `${control.body}&${form.body}`;
-      return (await this.#send(fn, info, body, options)) as ResultOf<F>;
+      return (await this.#send(fn, info, body, options)) as ResultOf<F, M>;
     }
     const send = (paramsBody: string) => this.#send(fn, info, `${control.body}&${paramsBody}`, options);
     const split = options.split === false ? false : { info, params: normalised };
@@ -221,7 +237,7 @@ export class MoodleClient {
       controlFields: control.fields,
       maxInputVars: maxVars,
     };
-    return (await sendInPieces(send, fn, split, limits)) as ResultOf<F>;
+    return (await sendInPieces(send, fn, split, limits)) as ResultOf<F, M>;
   }
 
   /**
@@ -240,7 +256,11 @@ export class MoodleClient {
     const outcome = await runBatch(
       {
         call: (fn, params, callOptions) =>
-          this.call(fn as FunctionName, params as never, callOptions as never) as Promise<unknown>,
+          (this as unknown as MoodleCaller).call(
+            fn as FunctionName,
+            params as never,
+            callOptions as never,
+          ) as Promise<unknown>,
         check: (fn, params) => {
           const info = resolveFunction(this.functions, fn, this.#strict);
           const normalised = normaliseParams(params ?? {});
@@ -273,7 +293,8 @@ export class MoodleClient {
     params: PageParams<F>,
     options: PageOptions = {},
   ): Paginator<PageItem<F>> {
-    return paginate(this, fn, params, options);
+    // Paging knows the core functions' shapes; a site's map types them the same way.
+    return paginate(this as unknown as MoodleCaller, fn, params, options);
   }
 
   /**
@@ -319,7 +340,14 @@ export class MoodleClient {
       timeoutMs: options.timeoutMs,
       retry: options.retry,
     });
-    const result = await readMoodleJson(response, { fn });
+    let result: unknown;
+    try {
+      result = await readMoodleJson(response, { fn });
+    } catch (error) {
+      if (error instanceof MoodleError && error.code === 'moodle.unknown_function')
+        throw unknownOnSite(error, this.functions ?? coreFunctionTable(), this.url);
+      throw error;
+    }
     this.#surfaceWarnings(fn, result, options.onWarning);
     return result;
   }

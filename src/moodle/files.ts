@@ -3,12 +3,13 @@
  * `pluginfile.php` / `webservice/pluginfile.php` / `tokenpluginfile.php` URLs as a stream. The token travels in
  * the multipart body or the POST body, never in a URL; URLs in errors and logs are redacted.
  */
-import { openAsBlob } from 'node:fs';
+import { constants, openAsBlob } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { FormData } from 'undici';
 import { assertKnownOptions, InputError } from '../core/errors.js';
-import { registerSecret } from '../core/redact.js';
+import { redactUrl, registerSecret } from '../core/redact.js';
 import { readBytes } from '../core/transport.js';
 import {
   isMoodleExceptionBody,
@@ -135,12 +136,13 @@ export async function uploadFiles(
 async function toBlob(input: UploadInput, index: number): Promise<{ blob: Blob; name: string }> {
   if (typeof input.path === 'string') {
     try {
+      // openAsBlob opens lazily and says only "Unable to open file": look first, to say why.
+      const info = await stat(input.path);
+      if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      await access(input.path, constants.R_OK);
       return { blob: await openAsBlob(input.path), name: input.filename ?? basename(input.path) };
     } catch (error) {
-      throw new InputError('moodle.file_unreadable', `Cannot read ${input.path}.`, {
-        cause: error,
-        details: { path: `files[${index}].path` },
-      });
+      throw unreadableFile(input.path, index, error);
     }
   }
   const data = input.data;
@@ -154,6 +156,35 @@ async function toBlob(input: UploadInput, index: number): Promise<{ blob: Blob; 
       ? data
       : new Blob([typeof data === 'string' ? data : new Uint8Array(data as Uint8Array)]);
   return { blob, name: input.filename };
+}
+
+/** Why a file to upload cannot be read, from the system's error code. */
+const UNREADABLE: Record<string, { reason: string; hint: string }> = {
+  ENOENT: {
+    reason: 'does not exist',
+    hint: 'Check the path; a relative path starts at the current directory.',
+  },
+  ENOTDIR: { reason: 'does not exist', hint: 'Part of the path is a file, not a folder; check the path.' },
+  EACCES: {
+    reason: 'cannot be read (permission denied)',
+    hint: 'Give your user read permission on the file (and search permission on its folders).',
+  },
+  EPERM: {
+    reason: 'cannot be read (permission denied)',
+    hint: 'Give your user read permission on the file (and search permission on its folders).',
+  },
+  EISDIR: { reason: 'is a folder, not a file', hint: 'Upload the files in it one by one, or zip it first.' },
+};
+
+function unreadableFile(path: string, index: number, error: unknown): InputError {
+  const code = (error as NodeJS.ErrnoException | null)?.code ?? '';
+  const known = UNREADABLE[code];
+  const reason = known?.reason ?? `cannot be read (${code || (error as Error)?.message || 'unknown error'})`;
+  return new InputError('moodle.file_unreadable', `${path} ${reason}.`, {
+    hint: known?.hint ?? 'Check that the path names a regular file you can read.',
+    cause: error,
+    details: { path: `files[${index}].path`, file: path, reason: code || undefined },
+  });
 }
 
 /** Options of {@link MoodleClient.download}. */
@@ -186,9 +217,11 @@ export function resolveFileUrl(siteUrl: string, raw: string): { url: string; nee
   }
   const site = new URL(`${siteUrl}/`);
   if (url.origin !== site.origin || !url.pathname.startsWith(site.pathname)) {
-    throw new InputError('moodle.foreign_file_url', 'The file URL is not on this Moodle site.', {
-      hint: `Only URLs under ${siteUrl} are downloaded with the token, so it never reaches another host.`,
-      details: { path: 'url', origin: url.origin },
+    // A tokenpluginfile.php URL carries a user's access key in its path.
+    const shown = redactUrl(url).replace(/(\/tokenpluginfile\.php\/)[^/]+/, '$1***');
+    throw new InputError('moodle.foreign_file_url', `${shown} is not on the Moodle site ${siteUrl}.`, {
+      hint: `Only URLs under ${siteUrl}/ are downloaded (with the token, which must not reach another host); use the site the URL came from (MTS_MOODLE_URL or --profile).`,
+      details: { path: 'url', url: shown, site: siteUrl, origin: url.origin },
     });
   }
   const rest = url.pathname.slice(site.pathname.length - 1);

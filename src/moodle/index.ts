@@ -13,7 +13,7 @@
  * @module moodle
  */
 export type { BatchCall, BatchOptions, BatchOutcome, BatchResult } from './batch.js';
-export { editDistance, MoodleValidationError, suggestFunctions } from './check.js';
+export { MoodleValidationError, suggestFunctions } from './check.js';
 export type { MoodleClientOptions } from './client.js';
 export { MoodleClient } from './client.js';
 export * from './definitions.js';
@@ -43,6 +43,7 @@ export type {
 export { MoodleUploadFileError } from './files.js';
 export type { MoodleFunctions } from './generated/types.js';
 export type { LoginOptions, LoginResult } from './login.js';
+export { editDistance } from './names.js';
 export type { Page, PagedFunction, PageItem, PageOptions, PageParams, ToArrayOptions } from './paging.js';
 export { PAGED_FUNCTIONS, Paginator } from './paging.js';
 export { cleanScalar, isPhpFloatString, isPhpIntString, type PhpScalar, phpString } from './php-clean.js';
@@ -52,6 +53,7 @@ export { MoodleSplitError } from './split.js';
 export type {
   AllOptional,
   CallArgs,
+  FunctionMap,
   FunctionName,
   KnownFunction,
   LooseParams,

@@ -5,21 +5,35 @@
 import type { RetryPolicy } from '../core/retry.js';
 import type { MoodleFunctions } from './generated/types.js';
 
-/** Names of the Moodle 4.5 core functions the SDK knows the types of. */
-export type KnownFunction = keyof MoodleFunctions & string;
+/**
+ * A map of function names to `{ params, returns }`: the `MoodleFunctions` interface that `mts codegen moodle` writes
+ * into a site's `types.ts` (plugins included), or the shipped Moodle 4.5 core one.
+ */
+export type FunctionMap = object;
 
-/** Any function name: a known core function (typed) or a site's own (loosely typed). */
+/** Names of the functions a map types (by default the Moodle 4.5 core functions). */
+export type KnownFunction<M extends FunctionMap = MoodleFunctions> = keyof M & string;
+
+/** Any function name: a function of the map (typed) or any other (loosely typed, e.g. a plugin's). */
 // `string & {}` keeps editor completion for known names while accepting any other.
-export type FunctionName = KnownFunction | (string & {});
+export type FunctionName<M extends FunctionMap = MoodleFunctions> = KnownFunction<M> | (string & {});
 
 /** Loose parameters of a function the SDK has no types for. */
 export type LooseParams = Record<string, unknown>;
 
-/** The parameters of function `F`. */
-export type ParamsOf<F extends string> = F extends KnownFunction ? MoodleFunctions[F]['params'] : LooseParams;
+/** The parameters of function `F` in map `M`. */
+export type ParamsOf<F extends string, M extends FunctionMap = MoodleFunctions> = F extends keyof M
+  ? M[F] extends { params: infer P }
+    ? P
+    : LooseParams
+  : LooseParams;
 
-/** The result of function `F`. */
-export type ResultOf<F extends string> = F extends KnownFunction ? MoodleFunctions[F]['returns'] : unknown;
+/** The result of function `F` in map `M`. */
+export type ResultOf<F extends string, M extends FunctionMap = MoodleFunctions> = F extends keyof M
+  ? M[F] extends { returns: infer R }
+    ? R
+    : unknown
+  : unknown;
 
 /** Moodle's per-request settings (`moodlewssetting*`): how text, file URLs, language and time zone come back. */
 export interface MoodleSettings {
@@ -84,12 +98,12 @@ export const CALL_OPTION_KEYS: readonly string[] = [
 export type AllOptional<T> = Record<never, never> extends T ? true : false;
 
 /** The arguments after the function name: parameters (optional when nothing is required) and options. */
-export type CallArgs<F extends string> =
-  AllOptional<ParamsOf<F>> extends true
-    ? [params?: ParamsOf<F>, options?: MoodleCallOptions]
-    : [params: ParamsOf<F>, options?: MoodleCallOptions];
+export type CallArgs<F extends string, M extends FunctionMap = MoodleFunctions> =
+  AllOptional<ParamsOf<F, M>> extends true
+    ? [params?: ParamsOf<F, M>, options?: MoodleCallOptions]
+    : [params: ParamsOf<F, M>, options?: MoodleCallOptions];
 
 /** Anything that can call a Moodle function: the client, or a test double of it. */
-export interface MoodleCaller {
-  call<F extends FunctionName>(fn: F, ...args: CallArgs<F>): Promise<ResultOf<F>>;
+export interface MoodleCaller<M extends FunctionMap = MoodleFunctions> {
+  call<F extends FunctionName<M>>(fn: F, ...args: CallArgs<F, M>): Promise<ResultOf<F, M>>;
 }

@@ -11,6 +11,7 @@ import {
   type WsValueDesc,
 } from './definitions.js';
 import { compiledFits, scalarProblem } from './fits.js';
+import { closeNames } from './names.js';
 
 /** One problem with a caller's parameters. */
 export interface ParamIssue {
@@ -19,6 +20,8 @@ export interface ParamIssue {
   path: string;
   /** What was expected there: a PARAM_ type (`int`), `object` or `list`. */
   expected?: string;
+  /** For an unknown key: the known key it is probably a misspelling of. */
+  suggestion?: string;
   message: string;
 }
 
@@ -91,12 +94,7 @@ function checkSingle(desc: WsSingleDesc, value: unknown, path: string, issues: P
     if (v === undefined) continue;
     const child = Object.hasOwn(desc.keys, key) ? desc.keys[key] : undefined;
     if (!child) {
-      const at = join(path, key);
-      issues.push({
-        code: 'unknown_key',
-        path: at,
-        message: `${at} is not a parameter here; known keys: ${Object.keys(desc.keys).join(', ') || '(none)'}.`,
-      });
+      issues.push(unknownKey(desc, key, join(path, key)));
     } else if (v === null) {
       if (child.required !== VALUE_REQUIRED) continue;
       const at = join(path, key);
@@ -111,6 +109,18 @@ function checkSingle(desc: WsSingleDesc, value: unknown, path: string, issues: P
   for (const key of requiredKeys(desc)) {
     if (value[key] === undefined) missing(desc.keys[key] as WsDesc, join(path, key), false, issues);
   }
+}
+
+function unknownKey(desc: WsSingleDesc, key: string, at: string): ParamIssue {
+  const known = Object.keys(desc.keys);
+  const [suggestion] = closeNames(key, known);
+  const mean = suggestion === undefined ? 'known' : `did you mean ${suggestion}? Known`;
+  return {
+    code: 'unknown_key',
+    path: at,
+    ...(suggestion === undefined ? {} : { suggestion }),
+    message: `${at} is not a parameter here; ${mean} keys: ${known.join(', ') || '(none)'}.`,
+  };
 }
 
 const requiredCache = new WeakMap<WsSingleDesc, string[]>();

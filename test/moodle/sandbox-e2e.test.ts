@@ -267,7 +267,7 @@ describe('sandbox Moodle end to end (under /moodle)', () => {
     expect(text).toBe('The first resource of SDK_XS.\n');
     expect(download.filename).toBe('resource1.txt');
     await expect(moodle.download('https://elsewhere.example/pluginfile.php/1/x')).rejects.toThrow(
-      /not on this Moodle site/,
+      /is not on the Moodle site http/,
     );
   });
 });

@@ -1,26 +1,18 @@
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
 import { streamToFileAtomic } from '../../core/atomic.js';
 import { type ResolvedConfig, resolveConfig, saveProfile } from '../../core/config.js';
-import { ConfigError } from '../../core/errors.js';
-import { type FunctionName, MoodleClient, type WsDesc } from '../../moodle/index.js';
+import { ConfigError, InputError } from '../../core/errors.js';
+import { coreFunctionTable, type FunctionName, MoodleClient, type WsDesc } from '../../moodle/index.js';
+import { moodleClientFromSettings } from '../clients.js';
 import type { CliContext, CommandGroup, CommandSpec } from '../framework.js';
 import { formatBytes, UsageError } from '../framework.js';
 
-function client(ctx: CliContext, needToken = true): MoodleClient {
-  const { settings } = ctx.config();
-  if (!settings.moodleUrl) {
-    throw new ConfigError('config.missing_moodle_url', 'No Moodle URL is configured.', {
-      hint: 'Set MTS_MOODLE_URL, pass --url, or `mts config set moodleUrl=https://your.site`.',
-    });
-  }
-  if (needToken && !settings.moodleToken) {
-    throw new ConfigError('config.missing_moodle_token', 'No Moodle token is configured.', {
-      hint: 'Set MTS_MOODLE_TOKEN or run `mts moodle login`.',
-    });
-  }
-  return new MoodleClient({
-    url: settings.moodleUrl,
-    token: needToken ? settings.moodleToken : undefined,
-    timeoutMs: settings.timeoutMs,
+/** A client from flags > MTS_* > profile; a missing URL or token is named with its environment variable. */
+function client(ctx: CliContext, purpose: string): MoodleClient {
+  return moodleClientFromSettings(ctx.config().settings, {
+    purpose,
     onWarning: (warning, fn) => ctx.warn(`${fn}: ${warning.warningcode}: ${warning.message}`),
   });
 }
@@ -93,7 +85,11 @@ const call: CommandSpec = {
       ...(input.options.raw ? { raw: true } : {}),
       ...(input.options.filter ? { filter: true } : {}),
     };
-    const result = await client(ctx).call(fn as FunctionName, params as never, options as never);
+    const result = await client(ctx, `mts moodle call`).call(
+      fn as FunctionName,
+      params as never,
+      options as never,
+    );
     ctx.print(result ?? null);
     return 0;
   },
@@ -121,7 +117,7 @@ const functions: CommandSpec = {
   positionals: { max: 1 },
   examples: ['mts moodle functions core_user', 'mts moodle functions core_user_create_users'],
   run(ctx, input) {
-    const table = new MoodleClient({ url: 'http://localhost' }).functions;
+    const table = coreFunctionTable();
     const pattern = input.positionals[0] ?? '';
     const exact = table?.get(pattern);
     if (exact) {
@@ -231,7 +227,7 @@ const upload: CommandSpec = {
   async run(ctx, input) {
     const itemid = input.options.itemid === undefined ? undefined : Number(input.options.itemid);
     if (itemid !== undefined && !Number.isInteger(itemid)) throw new UsageError('--itemid takes an integer.');
-    const result = await client(ctx).upload(
+    const result = await client(ctx, 'mts moodle upload').upload(
       input.positionals.map((path) => ({ path })),
       itemid === undefined ? {} : { itemid },
     );
@@ -248,16 +244,81 @@ const upload: CommandSpec = {
   },
 };
 
+/** The file name at the end of a URL's path, if it makes a safe file name in the current directory. */
+export function fileNameOfUrl(raw: string): string | undefined {
+  let last: string;
+  try {
+    last = decodeURIComponent(new URL(raw).pathname.split('/').pop() ?? '');
+  } catch {
+    return undefined;
+  }
+  const name = basename(last.replace(/\\/g, '/'));
+  return name === '' || name === '.' || name === '..' ? undefined : name;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Copies a stream to stdout without ending it, waiting whenever stdout asks to. */
+async function copyToStdout(ctx: CliContext, stream: Readable): Promise<number> {
+  let bytes = 0;
+  for await (const chunk of stream) {
+    bytes += (chunk as Buffer).length;
+    if (!ctx.io.stdout.write(chunk)) await new Promise((resolve) => ctx.io.stdout.once('drain', resolve));
+  }
+  return bytes;
+}
+
 const download: CommandSpec = {
   name: 'download',
-  summary: 'Download a pluginfile URL of the site to a file (written atomically).',
+  summary: 'Download a pluginfile URL of the site to a file (written atomically) or to stdout.',
   usage: 'URL',
+  description:
+    "Without -o the file is saved under the URL's file name in the current directory, never over an existing file\n" +
+    'unless --force. -o - writes the bytes to stdout.',
   positionals: { min: 1, max: 1 },
-  options: { output: { type: 'string', short: 'o', description: 'Where to write', valueName: 'FILE' } },
+  options: {
+    output: { type: 'string', short: 'o', description: 'Where to write (- for stdout)', valueName: 'FILE' },
+    force: { type: 'boolean', description: 'Overwrite the file named after the URL if it exists' },
+  },
+  examples: [
+    'mts moodle download "$FILEURL"',
+    'mts moodle download "$FILEURL" -o report.pdf',
+    'mts moodle download "$FILEURL" -o - | wc -c',
+  ],
   async run(ctx, input) {
-    const output = input.options.output;
-    if (typeof output !== 'string') throw new UsageError('-o FILE is required.');
-    const file = await client(ctx).download(input.positionals[0] as string);
+    const url = input.positionals[0] as string;
+    const given = input.options.output;
+    if (given === '-') {
+      if (ctx.json) throw new UsageError('-o - writes the file to stdout, which --json needs for itself.');
+      const file = await client(ctx, 'mts moodle download').download(url);
+      const bytes = await copyToStdout(ctx, file.stream);
+      ctx.info(`Wrote ${formatBytes(bytes)} to stdout.`);
+      return 0;
+    }
+    let output: string;
+    if (typeof given === 'string') output = given;
+    else {
+      const name = fileNameOfUrl(url);
+      if (!name)
+        throw new UsageError(
+          `The URL ${url} does not end in a file name.`,
+          'Say where to write it: -o FILE.',
+        );
+      output = name;
+      if (!input.options.force && (await exists(output)))
+        throw new InputError('moodle.output_exists', `${output} already exists; not overwriting it.`, {
+          hint: `Pass --force to replace it, or -o FILE to write elsewhere.`,
+          details: { path: output },
+        });
+    }
+    const file = await client(ctx, 'mts moodle download').download(url);
     await streamToFileAtomic(file.stream, output);
     ctx.print(
       { path: output, filename: file.filename, size: file.size },

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendText } from '../http.js';
 import { fullname } from './context.js';
 import { ajaxErrorBody, moodleException, SandboxException } from './exceptions.js';
+import { generatedFile } from './generated-files.js';
 import { authenticate, phpJson, type RestServer } from './rest.js';
 import { now, type SiteFile } from './site.js';
 
@@ -174,6 +175,8 @@ export function handleUpload(
 
 function findFile(server: RestServer, relative: string): SiteFile {
   const parts = relative.split('/').filter(Boolean).map(decodeURIComponent);
+  const generated = generatedFile(server.site, parts);
+  if (generated) return generated;
   const [contextid, component, filearea, itemid, ...rest] = parts;
   const filename = rest.pop();
   const filepath = rest.length ? `/${rest.join('/')}/` : '/';
