@@ -1,11 +1,2 @@
-/** A small seeded generator (mulberry32) for the Moodle property tests, so a failure replays from its seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator of the Moodle property tests: the project's shared one, so a failure replays from its seed. */
+export { seededRandom as seeded } from '../helpers/random.js';
