@@ -29,7 +29,9 @@ describe('extract', () => {
     await expect(openOriginalFile(bytes, 'mod_resource/content/0/absent.pdf')).rejects.toBeInstanceOf(
       MbzError,
     );
-    await expect(openEntry(bytes, '../moodle_backup.xml')).rejects.toMatchObject({ code: 'mbz.bad_entry_name' });
+    await expect(openEntry(bytes, '../moodle_backup.xml')).rejects.toMatchObject({
+      code: 'mbz.bad_entry_name',
+    });
   });
 });
 
