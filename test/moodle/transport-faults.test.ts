@@ -106,7 +106,8 @@ describe('Moodle calls when the answer stops half-way', () => {
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const before = timers();
     for (let i = 0; i < 6; i++) await client.call('core_webservice_get_site_info').catch(() => undefined);
-    expect(timers()).toBe(before);
+    // Never more than before: an earlier test's shared deadline timer may be cleared meanwhile, never one added.
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 
   it('keeps every deadline when calls with different deadlines overlap', async () => {
