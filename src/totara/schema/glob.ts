@@ -107,7 +107,7 @@ export function globToRegExp(glob: string): RegExp {
  *
  * @example
  * ```ts
- * displayPath('/work/app/ops/users.graphql', '/work/app'); // 'ops/users.graphql'
+ * displayPath('/srv/app/ops/users.graphql', '/srv/app'); // 'ops/users.graphql'
  * ```
  */
 export function displayPath(path: string, cwd: string = process.cwd()): string {
