@@ -18,8 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox?.close());
 
-function run(file: string, against: Sandbox = sandbox): Promise<{ code: number | null; output: string }> {
-  const sandbox = against;
+function run(file: string, target: Sandbox): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `examples/${file}`], {
       cwd: projectRoot,
@@ -27,13 +26,13 @@ function run(file: string, against: Sandbox = sandbox): Promise<{ code: number |
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         MTS_CONFIG_DIR: '/nonexistent-mts-config',
-        MTS_MOODLE_URL: sandbox.moodle.url,
-        MTS_MOODLE_TOKEN: sandbox.moodle.token,
-        MTS_TOTARA_URL: sandbox.totara.url,
-        MTS_TOTARA_CLIENT_ID: sandbox.totara.clientId,
-        MTS_TOTARA_CLIENT_SECRET: sandbox.totara.clientSecret,
-        MTS_LTI_ISSUER: sandbox.lti.issuer,
-        MTS_SANDBOX_URL: sandbox.url,
+        MTS_MOODLE_URL: target.moodle.url,
+        MTS_MOODLE_TOKEN: target.moodle.token,
+        MTS_TOTARA_URL: target.totara.url,
+        MTS_TOTARA_CLIENT_ID: target.totara.clientId,
+        MTS_TOTARA_CLIENT_SECRET: target.totara.clientSecret,
+        MTS_LTI_ISSUER: target.lti.issuer,
+        MTS_SANDBOX_URL: target.url,
         ...(hasFixtures ? { MTS_FIXTURES_DIR: fixturesDir } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -53,7 +52,7 @@ describe('examples/ run against the sandbox', () => {
   it.each(examples)(
     '%s exits 0',
     async (file) => {
-      const { code, output } = await run(file);
+      const { code, output } = await run(file, sandbox);
       expect(code, output).toBe(0);
     },
     60_000,

@@ -215,7 +215,7 @@ function reportError(
         hint: 'This is a bug in mts; please report it with the command you ran.',
       };
   if (usage && payload.hint === undefined)
-    payload.hint = `Run \`mts ${commandPath ?? ''}${commandPath ? ' ' : ''}--help\`.`;
+    payload.hint = `Run \`mts ${commandPath ? `${commandPath} ` : ''}--help\`.`;
   const errorcode = (error as { errorcode?: unknown }).errorcode;
   if (errorcode !== undefined) payload.errorcode = errorcode;
   const json = ctx?.json ?? false;
