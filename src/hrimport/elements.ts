@@ -77,7 +77,7 @@ const DELETED = c(
 
 const USER_COLUMNS: readonly ColumnDefinition[] = [
   c('idnumber', 'idnumber', 255, 'Unique, stable ID of the person in the HR system.', 'E1001'),
-  c('timemodified', TIMEMODIFIED.kind, undefined, TIMEMODIFIED.description, TIMEMODIFIED.example),
+  TIMEMODIFIED,
   c('username', 'username', 100, 'Login name; lower case (Totara lower-cases it).', 'jsmith'),
   DELETED,
   c('firstname', 'text', 100, 'First name; required when creating users.', 'Jane'),
@@ -125,7 +125,7 @@ const USER_COLUMNS: readonly ColumnDefinition[] = [
 const JOB_COLUMNS: readonly ColumnDefinition[] = [
   c('idnumber', 'idnumber', 100, 'ID of the job assignment, unique per user.', 'JA1'),
   c('useridnumber', 'idnumber', 255, 'idnumber of the user holding the job.', 'E1001'),
-  c('timemodified', TIMEMODIFIED.kind, undefined, TIMEMODIFIED.description, TIMEMODIFIED.example),
+  TIMEMODIFIED,
   DELETED,
   c('fullname', 'text', 255, 'Job title.', 'Accountant'),
   c('startdate', 'date', undefined, 'Start date (date format or Unix time).', '01/02/2024'),
@@ -161,7 +161,7 @@ const hierarchyColumns = (prefix: string, fullnameLength: number): ColumnDefinit
   c('frameworkidnumber', 'idnumber', 100, 'idnumber of the framework the item belongs to.', `${prefix}FW`),
   c('parentidnumber', 'idnumber', 100, 'idnumber of the parent item; empty = top level.', ''),
   c('typeidnumber', 'idnumber', 100, 'idnumber of the type; required when custom fields are imported.', ''),
-  c('timemodified', TIMEMODIFIED.kind, undefined, TIMEMODIFIED.description, TIMEMODIFIED.example),
+  TIMEMODIFIED,
 ];
 
 /** Every element definition, keyed by name. */

@@ -178,16 +178,18 @@ async function planElement(
     plan.counts.skipped++;
     limitPush(plan.skipped, { key: displayKey(key), reason }, max);
   };
-  const remove = (key: string, site: SiteRecord) => {
-    if (own.deleteMode === 'keep') return;
+  /** Counts the removal the delete mode makes of `key`; false when it makes none. */
+  const remove = (key: string, site: SiteRecord): boolean => {
+    if (own.deleteMode === 'keep') return false;
     if (own.deleteMode === 'suspend') {
-      if (site.suspended) return;
+      if (site.suspended) return false;
       plan.counts.suspended++;
       limitPush(plan.suspended, displayKey(key), max);
     } else {
       plan.counts.deleted++;
       limitPush(plan.deleted, displayKey(key), max);
     }
+    return true;
   };
   if (!plan.compared) return plan;
   if (refusedBy) {
@@ -198,54 +200,50 @@ async function planElement(
   for (const [key, code] of invalidKeys)
     skip(key, `invalid row (${code}); Totara skips it and does not remove it`);
   const seen = new Set<string>();
-  if (options.site.elements.includes(element)) {
-    for await (const site of options.site.records(element, { signal: options.signal })) {
-      const key = recordKey(element, site.values);
-      if (!site.values.idnumber) continue;
-      seen.add(key);
-      const managed = site.syncEnabled !== false && !site.deleted;
-      if (managed && !(own.deleteMode === 'suspend' && site.suspended)) plan.removal.existing++;
-      if (invalidKeys.has(key)) continue;
-      const row = rows.get(key);
-      const flaggedDeleted = !own.sourceAllRecords && row?.deleted === '1';
-      if (!row || flaggedDeleted) {
-        if ((own.sourceAllRecords || flaggedDeleted) && managed) {
-          const before = plan.counts.suspended + plan.counts.deleted;
-          remove(key, site);
-          if (own.sourceAllRecords && plan.counts.suspended + plan.counts.deleted > before)
-            plan.removal.removing++;
-        }
-        continue;
+  for await (const site of options.site.records(element, { signal: options.signal })) {
+    const key = recordKey(element, site.values);
+    if (!site.values.idnumber) continue;
+    seen.add(key);
+    const managed = site.syncEnabled !== false && !site.deleted;
+    if (managed && !(own.deleteMode === 'suspend' && site.suspended)) plan.removal.existing++;
+    if (invalidKeys.has(key)) continue;
+    const row = rows.get(key);
+    const flaggedDeleted = !own.sourceAllRecords && row?.deleted === '1';
+    if (!row || flaggedDeleted) {
+      if ((own.sourceAllRecords || flaggedDeleted) && managed) {
+        const removed = remove(key, site);
+        if (removed && own.sourceAllRecords) plan.removal.removing++;
       }
-      if (site.syncEnabled === false) {
-        skip(key, 'HR Import is disabled for this record on the site');
-        continue;
-      }
-      if (site.deleted) {
-        if (own.allowCreate && own.allowUpdate) {
-          plan.counts.created++;
-          limitPush(plan.created, displayKey(key), max);
-        } else skip(key, 'deleted on the site and create is not allowed');
-        continue;
-      }
-      if (!own.allowUpdate) {
-        skip(key, 'update is not allowed');
-        continue;
-      }
-      const stamp = Number(row.timemodified || 0);
-      if (stamp !== 0 && site.timemodified !== undefined && site.timemodified === stamp) {
-        plan.counts.unchanged++;
-        continue;
-      }
-      const { changes, unknown } = diffRecord(element, row, site.values, own, settings.dateFormat);
-      for (const column of unknown) notCompared.add(column);
-      if (element === 'user' && own.deleteMode === 'suspend' && site.suspended)
-        changes.push({ column: 'suspended', from: '1', to: '0' });
-      if (changes.length === 0) plan.counts.unchanged++;
-      else {
-        plan.counts.updated++;
-        limitPush(plan.updated, { key: displayKey(key), changes }, max);
-      }
+      continue;
+    }
+    if (site.syncEnabled === false) {
+      skip(key, 'HR Import is disabled for this record on the site');
+      continue;
+    }
+    if (site.deleted) {
+      if (own.allowCreate && own.allowUpdate) {
+        plan.counts.created++;
+        limitPush(plan.created, displayKey(key), max);
+      } else skip(key, 'deleted on the site and create is not allowed');
+      continue;
+    }
+    if (!own.allowUpdate) {
+      skip(key, 'update is not allowed');
+      continue;
+    }
+    const stamp = Number(row.timemodified || 0);
+    if (stamp !== 0 && site.timemodified !== undefined && site.timemodified === stamp) {
+      plan.counts.unchanged++;
+      continue;
+    }
+    const { changes, unknown } = diffRecord(element, row, site.values, own, settings.dateFormat);
+    for (const column of unknown) notCompared.add(column);
+    if (element === 'user' && own.deleteMode === 'suspend' && site.suspended)
+      changes.push({ column: 'suspended', from: '1', to: '0' });
+    if (changes.length === 0) plan.counts.unchanged++;
+    else {
+      plan.counts.updated++;
+      limitPush(plan.updated, { key: displayKey(key), changes }, max);
     }
   }
   for (const [key, row] of rows) {

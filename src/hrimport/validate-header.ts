@@ -3,7 +3,7 @@ import { HEADER_CHARS } from './csv-reader.js';
 import { type ColumnDefinition, CUSTOM_FIELD_PREFIX, ELEMENTS, type ElementName } from './elements.js';
 import type { IssueSeverity } from './issues.js';
 import { requiredColumns } from './required-columns.js';
-import type { ElementSettings, HrImportSettings } from './settings.js';
+import { type ElementSettings, fileFormat, type HrImportSettings } from './settings.js';
 
 /** Records one finding (the signature of `ElementValidator.report`). */
 export type Reporter = (
@@ -29,9 +29,7 @@ export function checkHeader(
   const own = settings.elements[element];
   const index: Record<string, number> = {};
   const columns: Array<ColumnDefinition | undefined> = [];
-  const { delimiter } = settings.elements[element].delimiter
-    ? { delimiter: settings.elements[element].delimiter }
-    : settings;
+  const { delimiter } = fileFormat(settings, element);
   names.forEach((name, i) => {
     if (!HEADER_CHARS.test(name)) {
       const bad = [...name].find((ch) => !HEADER_CHARS.test(ch));

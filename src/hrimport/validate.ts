@@ -10,6 +10,7 @@ import { checkJobRow, JOB_REFERENCES } from './validate-job.js';
 import {
   checkHierarchyLinks,
   checkJobLinks,
+  KIND,
   type KnownIds,
   type Reference,
   reportDuplicate,
@@ -47,8 +48,6 @@ export interface ElementValidatorOptions {
   duplicates?: 'memory' | 'disk' | undefined;
 }
 
-import { KIND } from './validate-links.js';
-
 /**
  * Checks one element file as Totara's HR Import would, row by row with constant memory per row (duplicate checks
  * keep a compact fingerprint per key): header, every cell, duplicates within the file, references, management
@@ -78,6 +77,8 @@ export class ElementValidator {
   #header: string[] = [];
   #columns: Array<ColumnDefinition | undefined> = [];
   #index: Record<string, number> = {};
+  /** Positions of the `customfield_*` columns, found once per header. */
+  #customFieldCells: number[] = [];
   #usable = false;
   readonly #seen = new FingerprintSet();
   #spill: SpillDeduper | undefined;
@@ -88,6 +89,8 @@ export class ElementValidator {
   readonly #collectIds: boolean;
   readonly #crossRow: boolean;
   readonly #unknownSeverity: IssueSeverity;
+  /** `report` as a plain function, made once for the checks in other modules. */
+  readonly #reporter: Reporter = (...args) => this.report(...args);
 
   constructor(options: ElementValidatorOptions) {
     this.element = options.element;
@@ -160,10 +163,13 @@ export class ElementValidator {
       this.#settings,
       names,
       this.#unknownSeverity,
-      (...args) => this.report(...args),
+      this.#reporter,
     );
     this.#index = index;
     this.#columns = columns;
+    this.#customFieldCells = Object.entries(index).flatMap(([name, i]) =>
+      name.startsWith(CUSTOM_FIELD_PREFIX) ? [i] : [],
+    );
     this.#usable = Object.hasOwn(index, 'idnumber') && names.length > 0;
     return this.#usable;
   }
@@ -273,7 +279,7 @@ export class ElementValidator {
   }
 
   #reportDuplicate(kind: number, row: number, value: string | undefined, firstRow: number | undefined): void {
-    reportDuplicate((...args) => this.report(...args), kind, row, value, firstRow);
+    reportDuplicate(this.#reporter, kind, row, value, firstRow);
   }
 
   #userRow(cells: readonly string[], row: number, idnumber: string, removing: boolean): void {
@@ -301,7 +307,7 @@ export class ElementValidator {
     if (user === '' || idnumber === '') return;
     const updateIdNumbers = this.#own.updateIdNumbers;
     if (!removing)
-      checkJobRow(get, row, user, (...args) => this.report(...args), {
+      checkJobRow(get, row, user, this.#reporter, {
         dateFormat: this.#settings.dateFormat,
         now: this.#now,
         updateIdNumbers,
@@ -338,20 +344,16 @@ export class ElementValidator {
     );
     const parent = this.#cell(cells, 'parentidnumber');
     if (parent && this.#crossRow) this.#parents.set(idnumber, { parent, row });
-    if (
-      Object.keys(this.#index).some(
-        (name) => name.startsWith(CUSTOM_FIELD_PREFIX) && this.#cell(cells, name) !== '',
-      )
-    ) {
-      if (this.#cell(cells, 'typeidnumber') === '')
-        this.report(
-          'error',
-          'value.required',
-          row,
-          'typeidnumber is empty on a row with custom field values.',
-          { column: 'typeidnumber' },
-        );
-    }
+    if (this.#customFieldCells.some((i) => cells[i] !== '') && this.#cell(cells, 'typeidnumber') === '')
+      this.report(
+        'error',
+        'value.required',
+        row,
+        'typeidnumber is empty on a row with custom field values.',
+        {
+          column: 'typeidnumber',
+        },
+      );
   }
 
   /** Removes the temporary files of `duplicates: 'disk'` (when `finish()` is not reached). */
@@ -368,10 +370,9 @@ export class ElementValidator {
       for (const dup of found) this.#reportDuplicate(dup.kind, dup.row, undefined, dup.firstRow);
       this.#spill = undefined;
     }
-    const report: Reporter = (...args) => this.report(...args);
     if (this.element === 'jobassignment')
-      checkJobLinks(report, this.#settings, this.#known, this.#references, this.#managerEdges);
+      checkJobLinks(this.#reporter, this.#settings, this.#known, this.#references, this.#managerEdges);
     else if (ELEMENTS[this.element].hierarchy)
-      checkHierarchyLinks(report, this.#own.sourceAllRecords, this.#parents, this.#ids);
+      checkHierarchyLinks(this.#reporter, this.#own.sourceAllRecords, this.#parents, this.#ids);
   }
 }

@@ -17,6 +17,7 @@ import {
   resolveSettings,
   type SiteState,
   totaraSiteState,
+  type ValidationIssue,
   type ValidationReport,
   validateFiles,
 } from '../../hrimport/index.js';
@@ -70,11 +71,15 @@ function modeArg(value: unknown): number | undefined {
   return Number.parseInt(digits, 8);
 }
 
+/** `file:row column  severity code  message`, the one line every command prints per finding. */
+function issueLine(i: ValidationIssue, severity: string = i.severity): string {
+  return `${i.file}:${i.row}${i.column ? ` ${i.column}` : ''}  ${severity} ${i.code}  ${i.message}`;
+}
+
 function renderReport(report: ValidationReport, style: Style): string {
   const lines = report.issues.map((i) => {
-    const where = `${i.file}:${i.row}${i.column ? ` ${i.column}` : ''}`;
     const tag = i.severity === 'error' ? style.red('error') : style.yellow('warning');
-    return `${where}  ${tag} ${i.code}  ${i.message}${i.hint ? style.dim(`\n    hint: ${i.hint}`) : ''}`;
+    return `${issueLine(i, tag)}${i.hint ? style.dim(`\n    hint: ${i.hint}`) : ''}`;
   });
   const rows = Object.entries(report.rows).map(([file, n]) => `${file}: ${n} row(s)`);
   const summary = `${report.errors} error(s), ${report.warnings} warning(s) in ${report.files.length} file(s)`;
@@ -265,19 +270,13 @@ const write: CommandSpec = {
       result = await writer.close();
     } catch (error) {
       if (error instanceof HrImportValidationError && !ctx.json)
-        for (const i of error.issues)
-          ctx.info(
-            `${i.file}:${i.row}${i.column ? ` ${i.column}` : ''}  ${i.severity} ${i.code}  ${i.message}`,
-          );
+        for (const i of error.issues) ctx.info(issueLine(i));
       throw error;
     }
     ctx.print(result, (_v, style) =>
       [
         style.green(`Wrote ${result.rows} row(s) to ${result.path} (${result.bytes} bytes).`),
-        ...result.issues.map(
-          (i) =>
-            `${i.file}:${i.row}${i.column ? ` ${i.column}` : ''}  ${style.yellow('warning')} ${i.code}  ${i.message}`,
-        ),
+        ...result.issues.map((i) => issueLine(i, style.yellow('warning'))),
       ].join('\n'),
     );
     return 0;
