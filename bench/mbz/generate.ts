@@ -132,7 +132,7 @@ async function writeZip(path: string, p: Plan): Promise<void> {
     await write(file, body);
     offset += 30 + name.length + body.length;
   };
-  for (const e of p.head) await add(e.type === 'directory' ? e.name : e.name, Buffer.from(e.body ?? ''));
+  for (const e of p.head) await add(e.name, Buffer.from(e.body ?? ''));
   for (const b of p.blobs) await add(b.name, blob(b.index));
   for (const e of p.tail) await add(e.name, Buffer.from(e.body ?? ''));
   const cd = Buffer.concat(central);

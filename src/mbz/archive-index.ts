@@ -18,6 +18,7 @@ export interface ArchiveIndex {
 
 export const ARCHIVE_INDEX_PATH = '.ARCHIVE_INDEX';
 const HEADER = /^Moodle archive file index\. Count: (\d+)$/;
+const HINT = 'The index is damaged; `mts mbz verify` checks the archive without it.';
 
 /**
  * Parses `.ARCHIVE_INDEX` (a header line, then `path TAB d|f TAB size TAB mtime` per entry).
@@ -35,7 +36,7 @@ export function parseArchiveIndex(content: Buffer | string): ArchiveIndex {
   if (!header) {
     throw new MbzFormatError('mbz.index_malformed', '.ARCHIVE_INDEX does not start with its header line.', {
       ...at(ARCHIVE_INDEX_PATH),
-      hint: 'The index is damaged; `mts mbz verify` checks the archive without it.',
+      hint: HINT,
     });
   }
   const entries: ArchiveIndexEntry[] = [];
@@ -47,11 +48,7 @@ export function parseArchiveIndex(content: Buffer | string): ArchiveIndex {
       throw new MbzFormatError(
         'mbz.index_malformed',
         `.ARCHIVE_INDEX line ${i + 1} is not "path, d|f, size, mtime".`,
-        {
-          ...at(ARCHIVE_INDEX_PATH),
-          hint: 'The index is damaged; `mts mbz verify` checks the archive without it.',
-          details: { path: ARCHIVE_INDEX_PATH, line: i + 1 },
-        },
+        { hint: HINT, details: { path: ARCHIVE_INDEX_PATH, line: i + 1 } },
       );
     }
     entries.push({

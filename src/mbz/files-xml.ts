@@ -1,5 +1,5 @@
 import { NULL_MARKER } from './xml.js';
-import { scanXml } from './xml-scan.js';
+import { scanXml, trimSpace } from './xml-scan.js';
 
 /** One record of `files.xml`: a file of the course as Moodle's file API knew it. Ids stay strings. */
 export interface BackupFileRecord {
@@ -167,16 +167,6 @@ const RECORD = new RegExp(
   `${SPACE}<file[ \\t\\r\\n]+id="([^"<&]*)"${SPACE}>${FIELDS.map((f) => `${SPACE}<${f}>([^<&]*)</${f}>`).join('')}${SPACE}</file${SPACE}>`,
   'y',
 );
-
-function trimSpace(value: string): string {
-  const last = value.length - 1;
-  if (last < 0 || (!isSpace(value.charCodeAt(0)) && !isSpace(value.charCodeAt(last)))) return value;
-  return value.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
-}
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
-}
 
 /** A record from its id and its fields by position in {@link FIELDS} (null for `$@NULL@$` or absent). */
 function toRecord(id: string, field: (k: number) => string | null): BackupFileRecord {

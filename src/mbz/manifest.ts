@@ -1,5 +1,5 @@
 import { at, MbzXmlError } from './errors.js';
-import { child, children, parseXml, str, textOf, type XmlNode } from './xml.js';
+import { attr, child, children, parseXml, str, textOf, type XmlNode } from './xml.js';
 
 /** What a backup holds: a whole course, one section, or one activity. */
 export type BackupType = 'course' | 'section' | 'activity';
@@ -167,7 +167,7 @@ export function parseManifest(content: Buffer | string): BackupManifest {
       courseContextId: str(info, 'original_course_contextid'),
       systemContextId: str(info, 'original_system_contextid'),
     },
-    backupId: detailAttr(detail, 'backup_id'),
+    backupId: attr(detail, 'backup_id') ?? '',
     type: (type === 'section' || type === 'activity' ? type : 'course') as BackupType,
     format: str(detail, 'format'),
     interactive: str(detail, 'interactive') === '1',
@@ -214,12 +214,6 @@ function toSetting(node: XmlNode): BackupSetting {
   if (section) setting.section = section;
   if (activity) setting.activity = activity;
   return setting;
-}
-
-function detailAttr(detail: XmlNode | undefined, name: string): string {
-  if (detail === undefined || typeof detail === 'string') return '';
-  const value = detail[`@_${name}`];
-  return typeof value === 'string' ? value : '';
 }
 
 /** A Unix timestamp in seconds as a Date; null for empty, zero or non-numeric values. */

@@ -1,7 +1,7 @@
 import { assertKnownOptions } from '../core/errors.js';
 import type { BackupSource } from './archive.js';
 import { blobPath, isDirectoryRecord } from './files-xml.js';
-import { compareIndex } from './index-check.js';
+import type { IndexCheck } from './index-check.js';
 import { type BackupSummary, type InspectOptions, summarise } from './inspect.js';
 import { openArchive } from './open.js';
 import { type ScanResult, scanBackup } from './scan.js';
@@ -52,7 +52,8 @@ export async function verifyBackup(
       { checkAllXml: true, inventory: options.inventory === true },
       { onProgress: options.onProgress, signal: options.signal },
     );
-    const problems = checkScan(scan);
+    const summary = summarise(reader.format, scan, options.inventory === true);
+    const problems = checkScan(scan, summary.archiveIndex);
     return {
       ok: !problems.some((p) => p.severity === 'error'),
       problems,
@@ -63,15 +64,15 @@ export async function verifyBackup(
         xmlFiles: scan.entries.filter((e) => e.kind === 'file' && e.name.endsWith('.xml')).length,
         archiveIndex: scan.archiveIndex !== null,
       },
-      summary: summarise(reader.format, scan, options.inventory === true),
+      summary,
     };
   } finally {
     await reader.close();
   }
 }
 
-/** Integrity checks over what one scan collected. */
-export function checkScan(scan: ScanResult): VerifyProblem[] {
+/** Integrity checks over what one scan collected; `index` is its `.ARCHIVE_INDEX` compared with its entries. */
+export function checkScan(scan: ScanResult, index: IndexCheck | null): VerifyProblem[] {
   const problems: VerifyProblem[] = scan.problems.map((p) => ({ ...p, severity: 'error' as const }));
   const add = (code: string, severity: VerifyProblem['severity'], path: string, message: string) =>
     problems.push({ code: `mbz.verify.${code}`, severity, path, message });
@@ -87,7 +88,6 @@ export function checkScan(scan: ScanResult): VerifyProblem[] {
   for (const name of seen) {
     for (let i = name.indexOf('/'); i > 0; i = name.indexOf('/', i + 1)) folders.add(name.slice(0, i));
   }
-  const isDirectory = (dir: string) => folders.has(dir);
 
   const referenced = new Set<string>();
   if (scan.files === null) {
@@ -140,28 +140,27 @@ export function checkScan(scan: ScanResult): VerifyProblem[] {
     else add('blob_unreferenced', 'warning', name, `${name} is not referenced by files.xml.`);
   }
 
-  if (scan.archiveIndex) {
-    const check = compareIndex(scan.archiveIndex, scan.entries);
-    for (const name of check.missing)
+  if (index) {
+    for (const name of index.missing)
       add('index_missing', 'error', name, `.ARCHIVE_INDEX lists ${name}, absent from the archive.`);
-    for (const name of check.unlisted)
+    for (const name of index.unlisted)
       add('index_unlisted', 'error', name, `${name} is in the archive but not in .ARCHIVE_INDEX.`);
-    for (const [name, listed, actual] of check.sizeMismatches) {
+    for (const [name, listed, actual] of index.sizeMismatches) {
       add('index_size_mismatch', 'error', name, `${name} is ${actual} bytes; .ARCHIVE_INDEX says ${listed}.`);
     }
-    if (check.declaredCount !== check.listed) {
+    if (index.declaredCount !== index.listed) {
       add(
         'index_count_mismatch',
         'error',
         '.ARCHIVE_INDEX',
-        `.ARCHIVE_INDEX announces ${check.declaredCount} entries and lists ${check.listed}.`,
+        `.ARCHIVE_INDEX announces ${index.declaredCount} entries and lists ${index.listed}.`,
       );
     }
   }
 
   const { activities, sections, course } = scan.manifest.contents;
   for (const activity of activities) {
-    if (!isDirectory(activity.directory)) {
+    if (!folders.has(activity.directory)) {
       add(
         'activity_missing',
         'error',
@@ -178,7 +177,7 @@ export function checkScan(scan: ScanResult): VerifyProblem[] {
     }
   }
   for (const section of sections) {
-    if (!isDirectory(section.directory)) {
+    if (!folders.has(section.directory)) {
       add(
         'section_missing',
         'error',

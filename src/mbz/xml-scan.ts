@@ -291,7 +291,7 @@ function readStartTagSlowly(text: string, lt: number, path: string): StartTag {
 }
 
 /** `value` without leading and trailing XML white space (space, tab, CR, LF; not other Unicode spaces). */
-function trimSpace(value: string): string {
+export function trimSpace(value: string): string {
   let start = 0;
   let end = value.length;
   while (start < end && isSpace(value.charCodeAt(start))) start++;

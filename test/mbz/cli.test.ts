@@ -117,6 +117,20 @@ describe('mts mbz', () => {
     expect((await runCli(['mbz', 'extract', tgz, 'moodle_backup.xml'])).code).toBe(2);
   });
 
+  it("names the backup mode in --json, with Moodle's code beside it", async () => {
+    const out = JSON.parse((await runCli(['mbz', 'inspect', zip, '--json'])).stdout);
+    expect(out).toMatchObject({ mode: 'general', modeCode: '10' });
+  });
+
+  it('tells a mistyped ENTRY apart from a hostile archive', async () => {
+    const run = await runCli(['mbz', 'extract', tgz, '../../etc/passwd', '-o', join(dir, 'x'), '--json']);
+    expect(run.code).toBe(1);
+    const { error } = JSON.parse(run.stdout);
+    expect(error.code).toBe('mbz.bad_entry_name');
+    expect(error.hint).toContain('mts mbz ls');
+    expect(run.stdout).not.toMatch(/zip-slip|Do not extract/);
+  });
+
   it('turns a hostile archive into exit 1 with a coded error', async () => {
     const bad = join(dir, 'bad.mbz');
     await writeFile(bad, 'not a backup at all');
@@ -145,20 +159,6 @@ describe.skipIf(!hasFixtures)(`mts mbz on real backups ${FIXTURES_SKIP_REASON}`,
       expect(JSON.parse(run.stdout).problems, file).toEqual([]);
       expect(run.code, file).toBe(0);
     }
-  });
-
-  it("names the backup mode in --json, with Moodle's code beside it", async () => {
-    const out = JSON.parse((await runCli(['mbz', 'inspect', zip, '--json'])).stdout);
-    expect(out).toMatchObject({ mode: 'general', modeCode: '10' });
-  });
-
-  it('tells a mistyped ENTRY apart from a hostile archive', async () => {
-    const run = await runCli(['mbz', 'extract', tgz, '../../etc/passwd', '-o', join(dir, 'x'), '--json']);
-    expect(run.code).toBe(1);
-    const { error } = JSON.parse(run.stdout);
-    expect(error.code).toBe('mbz.bad_entry_name');
-    expect(error.hint).toContain('mts mbz ls');
-    expect(run.stdout).not.toMatch(/zip-slip|Do not extract/);
   });
 });
 

@@ -1,8 +1,8 @@
 /** Extracting entries and course files as streams, and comparing two backups. */
 import { buffer, text } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
-import { diffBackups, MbzError, openEntry, openOriginalFile } from '../../src/mbz/index.js';
-import { blobContent, buildBackup, generateBackup } from './helpers/generate-backup.js';
+import { diffBackups, openEntry, openOriginalFile } from '../../src/mbz/index.js';
+import { blobContent, buildBackup } from './helpers/generate-backup.js';
 
 describe('extract', () => {
   it.each(['zip', 'tar.gz'] as const)(
@@ -26,9 +26,10 @@ describe('extract', () => {
       code: 'mbz.entry_not_found',
       details: { path: 'nope.xml' },
     });
-    await expect(openOriginalFile(bytes, 'mod_resource/content/0/absent.pdf')).rejects.toBeInstanceOf(
-      MbzError,
-    );
+    await expect(openOriginalFile(bytes, 'mod_resource/content/0/absent.pdf')).rejects.toMatchObject({
+      code: 'mbz.file_not_found',
+      details: { path: 'mod_resource/content/0/absent.pdf' },
+    });
     await expect(openEntry(bytes, '../moodle_backup.xml')).rejects.toMatchObject({
       code: 'mbz.bad_entry_name',
     });
@@ -38,8 +39,6 @@ describe('extract', () => {
 describe('diff', () => {
   it('reports what a restore of A would bring back that B lost, and what changed', async () => {
     const a = buildBackup({ activities: 4, users: 3, blobs: 2 }, 'tar.gz');
-    const genB = generateBackup({ activities: 3, users: 2, blobs: 2, blobSize: 500 });
-    expect(genB.activities).toHaveLength(3);
     const b = buildBackup(
       {
         activities: 3,

@@ -3,13 +3,15 @@
  * compressed form and inside the tar before recompression. Every run must end, within a deadline, in a result or
  * an MtsError with a code; never a crash, a foreign exception or a hang. Seeded, bounded in count and time.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { MtsError } from '../../src/core/errors.js';
 import { inspectBackup, verifyBackup } from '../../src/mbz/index.js';
-import { fixture, hasFixtures } from '../helpers/fixtures.js';
+import { hasFixtures } from '../helpers/fixtures.js';
 import { seededRandom } from '../helpers/random.js';
+import { fixtureBackups } from './helpers/fixture-backups.js';
 import { buildBackup } from './helpers/generate-backup.js';
 
 const SEED = 0x5eed_2026;
@@ -58,13 +60,7 @@ function samples(): { name: string; bytes: Buffer }[] {
       { name: 'generated.zip', bytes: buildBackup({ blobs: 3 }, 'zip') },
     ];
   }
-  const files = [
-    ...readdirSync(fixture('moodle-4.5/mbz')).map((f) => `moodle-4.5/mbz/${f}`),
-    ...readdirSync(fixture('mbz-public'))
-      .filter((f) => f.endsWith('.mbz'))
-      .map((f) => `mbz-public/${f}`),
-  ];
-  return files.map((name) => ({ name, bytes: readFileSync(fixture(name)) }));
+  return fixtureBackups().map((file) => ({ name: basename(file), bytes: readFileSync(file) }));
 }
 
 async function settle(work: Promise<unknown>): Promise<unknown> {

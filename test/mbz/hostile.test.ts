@@ -1,6 +1,7 @@
 /** Hostile and damaged archives: each gives a typed error with a stable code naming what is wrong. */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/core/errors.js';
 import {
   inspectBackup,
   listEntries,
@@ -161,7 +162,11 @@ describe('hostile archives', () => {
 
   it('reports a missing file as a typed input error', async () => {
     const error = await inspectBackup('/nonexistent/backup.mbz').catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'mbz.file_not_found' });
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).toMatchObject({
+      code: 'mbz.file_not_found',
+      details: { path: '/nonexistent/backup.mbz' },
+    });
   });
 
   it('honours an AbortSignal', async () => {

@@ -9,6 +9,7 @@ import { MtsError } from '../../src/core/errors.js';
 import { MbzXmlError, openArchive } from '../../src/mbz/index.js';
 import { parseXml, textOf, type XmlNode } from '../../src/mbz/xml.js';
 import { FIXTURES_SKIP_REASON, hasFixtures } from '../helpers/fixtures.js';
+import { seededRandom } from '../helpers/random.js';
 import { fixtureBackups } from './helpers/fixture-backups.js';
 import { generateBackup } from './helpers/generate-backup.js';
 
@@ -147,11 +148,7 @@ describe('XML scanner', () => {
     const source = String(
       generateBackup({ activities: 4 }).entries.find((e) => e.name === 'moodle_backup.xml')?.body,
     );
-    let seed = 0x5eed;
-    const random = () => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed / 2 ** 32;
-    };
+    const random = seededRandom(0x5eed);
     const alphabet = '<>/&;="\'!?-[]x #\n';
     let accepted = 0;
     let refused = 0;
