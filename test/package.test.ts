@@ -14,6 +14,7 @@ const pkg = JSON.parse(readFileSync(`${projectRoot}package.json`, 'utf8')) as {
   bin: Record<string, string>;
   exports: Record<string, { types: string; default: string } | string>;
   dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
 };
 const run = promisify(execFile);
 
@@ -23,6 +24,7 @@ describe('package.json', () => {
     expect(pkg.engines.node).toBe('>=20.19');
     expect(pkg.dependencies.undici).toMatch(/^\^7\./);
     expect(pkg.dependencies.graphql).toMatch(/^\^16\./);
+    expect(pkg.devDependencies.vitest).toMatch(/^\^4\./);
   });
 
   it.each(['.', './moodle', './totara', './lti', './hrimport', './mbz', './sandbox'])(
