@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Style } from '../../core/format.js';
+import { formatBytes, type Style } from '../../core/format.js';
 import {
   type BackupDiff,
   type BackupSummary,
@@ -14,7 +14,7 @@ import {
   type VerifyReport,
   verifyBackup,
 } from '../../mbz/index.js';
-import { type CliContext, type CommandGroup, formatBytes, UsageError } from '../framework.js';
+import { type CliContext, type CommandGroup, UsageError } from '../framework.js';
 
 /** The stable `--json` shape of `mts mbz inspect`. */
 export function inspectJson(s: BackupSummary): Record<string, unknown> {
