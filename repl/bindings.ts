@@ -8,7 +8,7 @@ import type { Sandbox } from '../src/sandbox/server.js';
 import type { ReadOnlyGuard } from './guard.js';
 import { isMutationDocument, operationLabel } from './guard.js';
 import { Lazy } from './lazy.js';
-import type { Endpoints, Target } from './target.js';
+import type { Target } from './target.js';
 
 type Method = (...args: unknown[]) => unknown;
 type Client = Record<string, unknown>;
@@ -129,7 +129,6 @@ function missing(profile: string, what: 'Moodle' | 'Totara'): ConfigError {
 
 /** The raw (unguarded) clients and the preloaded names of one target. */
 export interface Bindings {
-  endpoints: Lazy<Endpoints & object>;
   moodleRaw: Lazy<Client>;
   totaraRaw: Lazy<Client>;
   moodle: Lazy<Client>;
@@ -147,7 +146,6 @@ export function createBindings(
   time: CallTimer,
   signal: SignalSource,
 ): Bindings {
-  const endpoints = new Lazy('endpoints', () => target.endpoints());
   const moodleRaw = new Lazy('moodle', async () => {
     const site = await target.endpoints();
     if (!site.moodle) throw missing(target.profile, 'Moodle');
@@ -174,7 +172,6 @@ export function createBindings(
     return new mod.TotaraClient(options);
   });
   return {
-    endpoints,
     moodleRaw,
     totaraRaw,
     moodle: new Lazy('moodle', async () => guardedMoodle(await moodleRaw.promise, guard, time, signal)),

@@ -1,6 +1,6 @@
 /** The REPL's dot-commands, usable from the prompt, from `-e` and from piped input alike. */
 import { writeFileAtomic } from '../src/core/atomic.js';
-import { InputError, MtsError } from '../src/core/errors.js';
+import { InputError } from '../src/core/errors.js';
 import { describableNames } from './complete.js';
 import { describeName } from './describe.js';
 import { runGraphql } from './gql.js';
@@ -28,16 +28,6 @@ function say(session: ReplSession, text: string): void {
 function show(session: ReplSession, value: unknown): void {
   session.remember(value);
   say(session, session.render(value));
-}
-
-async function module(session: ReplSession, name: 'mbz' | 'lti'): Promise<Record<string, unknown>> {
-  return (await session.bindings[name].promise) as Record<string, unknown>;
-}
-
-function fn(mod: Record<string, unknown>, ...names: string[]): ((...args: unknown[]) => unknown) | undefined {
-  for (const name of names)
-    if (typeof mod[name] === 'function') return mod[name] as (...args: unknown[]) => unknown;
-  return undefined;
 }
 
 /** Every dot-command, by name. */
@@ -165,16 +155,13 @@ export const COMMANDS: Record<string, DotCommand> = {
     async run(session, arg) {
       const file = arg.trim();
       if (!file) throw new InputError('repl.bad_argument', 'Usage: .mbz FILE');
-      const mbz = await module(session, 'mbz');
-      const inspect = fn(mbz, 'inspectBackup');
-      const format = fn(mbz, 'formatSummary');
-      if (!inspect || !format) throw new MtsError('repl.unavailable', 'This build has no .mbz inspector.');
-      const summary = await inspect(file);
+      const { inspectBackup, formatSummary } = await import('../src/mbz/index.js');
+      const summary = await inspectBackup(file);
       // The same readable summary as `mts mbz inspect`; `.raw` shows the whole object, `_` and `.save` hold it.
       if (session.raw) show(session, summary);
       else {
         session.remember(summary);
-        say(session, String(format(summary, session.style)));
+        say(session, formatSummary(summary, session.style));
       }
     },
   },

@@ -3,7 +3,7 @@
  * or to the sandbox. Interactive on a terminal; with `-e CODE` or piped input it runs the code, prints results
  * and exits 1 when something failed.
  */
-import { type REPLServer, start } from 'node:repl';
+import { type REPLServer, Recoverable, start } from 'node:repl';
 import { PassThrough, Writable } from 'node:stream';
 import type { CliIO } from '../src/cli/framework.js';
 import { debug } from '../src/core/debug.js';
@@ -80,8 +80,7 @@ function createServer(session: ReplSession, options: RunReplOptions, interactive
     breakEvalOnSigint: true,
     writer: (value: unknown) => session.render(value),
   });
-  session.server = server;
-  session.install(server.context);
+  session.attach(server);
   for (const [name, command] of Object.entries(COMMANDS)) {
     server.defineCommand(name, {
       help: command.help,
@@ -107,8 +106,7 @@ async function interactiveLoop(session: ReplSession, options: RunReplOptions): P
   const { io } = options;
   io.stdout.write(`${session.banner()}\n`);
   const server = createServer(session, options, true);
-  const readline = server as unknown as { history: string[]; completer: Completer };
-  readline.history = [...(session.history?.lines() ?? [])].reverse();
+  const readline = server as unknown as { completer: Completer };
   server.prependListener('line', (line: string) => {
     session.history?.add(line);
   });
@@ -183,13 +181,14 @@ async function scriptLoop(session: ReplSession, options: RunReplOptions): Promis
     session.remember(value);
     io.stdout.write(`${options.json ? maskSecrets(toJsonText(value)) : session.render(value)}\n`);
   };
-  const fail = (error: unknown, where: string) => {
-    io.stderr.write(`${where}${describeError(error)}\n`);
+  const oneShot = options.eval !== undefined;
+  /** Writes the failure, prefixed with its line number for piped input; returns the exit code. */
+  const fail = (error: unknown, line: number) => {
+    io.stderr.write(`${oneShot ? '' : `line ${line}: `}${describeError(error)}\n`);
     return 1;
   };
   try {
-    const source = options.eval !== undefined ? [options.eval] : linesOf(io.stdin);
-    const oneShot = options.eval !== undefined;
+    const source = oneShot ? [options.eval as string] : linesOf(io.stdin);
     let buffer = '';
     let lineNumber = 0;
     let startLine = 1;
@@ -203,12 +202,12 @@ async function scriptLoop(session: ReplSession, options: RunReplOptions): Promis
             new MtsError('repl.unknown_command', `Unknown command .${name}.`, {
               hint: 'Type .help for the list.',
             }),
-            oneShot ? '' : `line ${lineNumber}: `,
+            lineNumber,
           );
         try {
           await command.run(session, arg);
         } catch (error) {
-          return fail(error, oneShot ? '' : `line ${lineNumber}: `);
+          return fail(error, lineNumber);
         }
         continue;
       }
@@ -220,7 +219,7 @@ async function scriptLoop(session: ReplSession, options: RunReplOptions): Promis
               interceptGraphql(session, buffer, (error, value) =>
                 resolve(
                   error
-                    ? error.name === 'Recoverable' || error.constructor.name === 'Recoverable'
+                    ? error instanceof Recoverable
                       ? { kind: 'incomplete' }
                       : { kind: 'error', error }
                     : { kind: 'value', value },
@@ -230,7 +229,7 @@ async function scriptLoop(session: ReplSession, options: RunReplOptions): Promis
           : await evaluate(buffer);
       if (outcome.kind === 'incomplete') continue;
       buffer = '';
-      if (outcome.kind === 'error') return fail(outcome.error, oneShot ? '' : `line ${startLine}: `);
+      if (outcome.kind === 'error') return fail(outcome.error, startLine);
       print(outcome.value);
     }
     if (buffer.trim() !== '')
@@ -238,7 +237,7 @@ async function scriptLoop(session: ReplSession, options: RunReplOptions): Promis
         new MtsError('repl.incomplete_input', 'The input ended inside an unfinished statement.', {
           hint: 'Check for an unclosed bracket, brace or string.',
         }),
-        oneShot ? '' : `line ${startLine}: `,
+        startLine,
       );
     return 0;
   } finally {

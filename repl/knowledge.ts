@@ -4,7 +4,11 @@
  * parameters, and the Totara schema (from the site's introspection).
  */
 import type { GraphQLSchema } from 'graphql';
-import { debug } from '../src/core/debug.js';
+// types only: the Moodle module (and its large table) loads in the background, not with the prompt
+import type { FunctionTable, WsDesc, WsFunctionInfo } from '../src/moodle/index.js';
+
+/** Moodle's VALUE_REQUIRED (the module's own constant, not imported so that it stays lazy). */
+const VALUE_REQUIRED = 1;
 
 /** A node of a function's parameter or result description, normalised from the definitions table. */
 export type ParamShape =
@@ -28,51 +32,32 @@ export interface FunctionSummary {
 }
 
 /** The table of function definitions as the SDK exposes it (only what the REPL reads). */
-export interface FunctionTableLike {
-  get(name: string): unknown;
-  names(): Iterable<string>;
-}
+export type FunctionTableLike = Pick<FunctionTable, 'get' | 'names'>;
 
-function field(raw: unknown): ParamField {
-  const node = (raw ?? {}) as Record<string, unknown>;
-  const required = node.required === true || node.required === 1 || node.required === 'required';
-  const out: ParamField = { shape: toShape(raw), required };
-  if (node.default !== undefined) out.default = node.default;
+function field(desc: WsDesc): ParamField {
+  const out: ParamField = { shape: toShape(desc), required: desc.required === VALUE_REQUIRED };
+  if (desc.default !== undefined) out.default = desc.default;
   return out;
 }
 
-/** Normalises one description node of the definitions table, whichever spelling it uses. */
-export function toShape(raw: unknown, depth = 0): ParamShape {
-  const node = (raw ?? {}) as Record<string, unknown>;
-  if (depth > 40) return { kind: 'value', type: 'raw' };
-  const kind = String(node.kind ?? '');
-  const keys = node.keys ?? node.fields ?? node.properties;
-  if (
-    (kind === 'single' || kind === 'single_structure' || kind === 'object') &&
-    keys &&
-    typeof keys === 'object'
-  ) {
-    const out: Record<string, ParamField> = {};
-    for (const [name, inner] of Object.entries(keys as Record<string, unknown>)) out[name] = field(inner);
-    return { kind: 'object', keys: out };
-  }
-  const content = node.content ?? node.item ?? node.items ?? node.element;
-  if (kind === 'multiple' || kind === 'multiple_structure' || kind === 'list')
-    return { kind: 'list', item: toShape(content, depth + 1) };
-  return { kind: 'value', type: String(node.type ?? 'raw') };
+function fields(keys: Record<string, WsDesc>): Record<string, ParamField> {
+  return Object.fromEntries(Object.entries(keys).map(([name, inner]) => [name, field(inner)]));
+}
+
+/** Normalises one description node of the definitions table. */
+export function toShape(desc: WsDesc): ParamShape {
+  if (desc.kind === 'single') return { kind: 'object', keys: fields(desc.keys) };
+  if (desc.kind === 'multiple') return { kind: 'list', item: toShape(desc.content) };
+  return { kind: 'value', type: desc.type };
 }
 
 /** A definitions-table entry as a {@link FunctionSummary}. */
-export function summarise(name: string, raw: unknown): FunctionSummary {
-  const info = (raw ?? {}) as Record<string, unknown>;
-  const parameters = toShape(info.parameters ?? info.params);
-  const returns = info.returns ?? info.returnsDesc ?? info.result;
-  const type = info.type === 'read' || info.type === 'write' ? info.type : 'unknown';
+export function summarise(info: WsFunctionInfo): FunctionSummary {
   return {
-    name,
-    type,
-    parameters: parameters.kind === 'object' ? parameters.keys : {},
-    returns: returns === undefined || returns === null ? undefined : toShape(returns),
+    name: info.name,
+    type: info.type,
+    parameters: fields(info.parameters.keys),
+    returns: info.returns ? toShape(info.returns) : undefined,
   };
 }
 
@@ -125,14 +110,9 @@ export class SiteKnowledge {
   describeFunction(name: string): FunctionSummary | undefined {
     const cached = this.#summaries.get(name);
     if (cached) return cached;
-    let raw: unknown;
-    try {
-      raw = this.#table?.get(name);
-    } catch (error) {
-      debug('function table lookup failed', name, String(error));
-    }
-    if (raw === undefined || raw === null) return undefined;
-    const summary = summarise(name, raw);
+    const info = this.#table?.get(name);
+    if (!info) return undefined;
+    const summary = summarise(info);
     this.#summaries.set(name, summary);
     return summary;
   }

@@ -45,21 +45,6 @@ export class Lazy<T extends object> {
     void this.promise;
   }
 
-  /** True once loading has begun. */
-  get started(): boolean {
-    return this.#promise !== undefined;
-  }
-
-  /** The value when loaded. */
-  get value(): T | undefined {
-    return this.#value;
-  }
-
-  /** The loading error, if loading failed. */
-  get error(): unknown {
-    return this.#error;
-  }
-
   /** The value when loaded, else a stand-in whose methods wait for it (and whose other members are undefined). */
   handle(): T {
     if (this.#value !== undefined) return this.#value;

@@ -87,15 +87,14 @@ function renderUnmasked(value: unknown, options: RenderOptions): string {
   if (options.raw) return toJsonText(value);
   const direct = table(value, columns);
   if (direct !== undefined) return direct;
-  if (isRecord(value) && Object.values(value).some((inner) => table(inner, columns) !== undefined)) {
-    return Object.entries(value)
-      .map(([key, inner]) => {
-        const innerTable = table(inner, columns);
-        return innerTable !== undefined
-          ? `${key}:\n${innerTable}`
-          : `${key}: ${inspectValue(inner, options)}`;
-      })
-      .join('\n');
+  if (isRecord(value)) {
+    const members = Object.entries(value).map(([key, inner]) => [key, inner, table(inner, columns)] as const);
+    if (members.some(([, , innerTable]) => innerTable !== undefined))
+      return members
+        .map(([key, inner, innerTable]) =>
+          innerTable !== undefined ? `${key}:\n${innerTable}` : `${key}: ${inspectValue(inner, options)}`,
+        )
+        .join('\n');
   }
   return inspectValue(value, options);
 }

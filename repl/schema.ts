@@ -2,9 +2,8 @@
  * The Totara schema the REPL completes and describes from: the site's own by introspection, or, when the site
  * refuses introspection (Totara's default outside developer mode), the SDK's shipped Totara 17.3 schema table.
  */
-import type { GraphQLSchema, IntrospectionQuery } from 'graphql';
-
-type Requester = { request?: unknown };
+import type { GraphQLSchema } from 'graphql';
+import type { IntrospectionClient } from '../src/totara/index.js';
 
 /** The shape of the shipped schema table (`totara173SchemaTable`): field types, arguments, implementations. */
 export interface SchemaTableLike {
@@ -64,27 +63,18 @@ export function sdlFromTable(table: SchemaTableLike): string {
 export type SchemaSource = 'site' | 'bundled';
 
 /**
- * Asks the site for its schema through the Totara client (so the token, rules and errors are the client's) and
- * builds it; the introspection operation is renamed to lower snake_case, as Totara requires. When the site
- * refuses, the shipped table is used.
+ * Asks the site for its schema through the Totara client (so the token, rules and errors are the client's), with
+ * the SDK's own introspection. When the site refuses, the shipped table is used.
  */
 export async function loadSchema(
-  client: Requester,
+  client: IntrospectionClient,
 ): Promise<{ schema: GraphQLSchema; source: SchemaSource }> {
-  const graphql = await import('graphql');
-  const document = graphql
-    .getIntrospectionQuery({ descriptions: false })
-    .replace('query IntrospectionQuery', 'query repl_introspection');
-  const request = client.request as (document: string) => Promise<IntrospectionQuery>;
+  const totara = await import('../src/totara/index.js');
   try {
-    const result = await request.call(client, document);
-    return { schema: graphql.buildClientSchema(result), source: 'site' };
-  } catch (error) {
-    const totara = (await import('../src/totara/index.js')) as unknown as {
-      totara173SchemaTable?: SchemaTableLike;
-    };
-    if (!totara.totara173SchemaTable) throw error;
-    const sdl = sdlFromTable(totara.totara173SchemaTable);
-    return { schema: graphql.buildSchema(sdl, { assumeValidSDL: true }), source: 'bundled' };
+    return { schema: (await totara.introspectSchema(client)).schema, source: 'site' };
+  } catch {
+    const sdl = sdlFromTable(totara.totara173SchemaTable as unknown as SchemaTableLike);
+    const { buildSchema } = await import('graphql');
+    return { schema: buildSchema(sdl, { assumeValidSDL: true }), source: 'bundled' };
   }
 }

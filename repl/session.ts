@@ -8,10 +8,11 @@ import { debug } from '../src/core/debug.js';
 import { MtsError } from '../src/core/errors.js';
 import type { Style } from '../src/core/format.js';
 import { maskSecrets } from '../src/core/redact.js';
+import type { IntrospectionClient } from '../src/totara/index.js';
 import { type Bindings, createBindings } from './bindings.js';
 import { ReadOnlyGuard } from './guard.js';
 import { HistoryFile, historyPath } from './history.js';
-import { type FunctionTableLike, SiteKnowledge } from './knowledge.js';
+import { SiteKnowledge } from './knowledge.js';
 import { renderValue } from './render.js';
 import { loadSchema } from './schema.js';
 import { resolveTarget, sandboxTarget, type Target } from './target.js';
@@ -72,9 +73,9 @@ export class ReplSession {
   }
 
   /** Binds the session to a profile (or the sandbox when none is configured or `sandbox` is asked for). */
-  bind(profile: string | undefined, forceSandbox = false): void {
+  bind(profile: string | undefined): void {
     const target =
-      profile === 'sandbox' || forceSandbox
+      profile === 'sandbox'
         ? sandboxTarget(configDir(this.options.env))
         : resolveTarget({ profile, env: this.options.env });
     void this.target?.stop();
@@ -99,12 +100,14 @@ export class ReplSession {
       : undefined;
     this.#learning = undefined;
     this.learned = false;
-    if (this.server) {
-      this.install(this.server.context);
-      (this.server as unknown as { history: string[] }).history = [
-        ...(this.history?.lines() ?? []),
-      ].reverse();
-    }
+    if (this.server) this.attach(this.server);
+  }
+
+  /** Puts the preloaded names and this profile's history (newest first, as readline keeps it) on the REPL. */
+  attach(server: REPLServer): void {
+    this.server = server;
+    this.install(server.context);
+    (server as unknown as { history: string[] }).history = [...(this.history?.lines() ?? [])].reverse();
   }
 
   /** Defines the preloaded names on the REPL context (getters: the value once loaded, else a stand-in). */
@@ -152,10 +155,7 @@ export class ReplSession {
   async #learn(generation: number): Promise<void> {
     const current = () => generation === this.#generation;
     const knowledge = this.knowledge;
-    const table = import('../src/moodle/index.js').then((mod) => {
-      const make = (mod as unknown as { coreFunctionTable?: () => FunctionTableLike }).coreFunctionTable;
-      if (typeof make === 'function') knowledge.setTable(make());
-    });
+    const table = import('../src/moodle/index.js').then((mod) => knowledge.setTable(mod.coreFunctionTable()));
     const site = this.bindings.moodleRaw.promise.then(async (client) => {
       const call = client.call as (fn: string) => Promise<Record<string, unknown>>;
       const info = await call.call(client, 'core_webservice_get_site_info');
@@ -163,7 +163,7 @@ export class ReplSession {
       if (current()) this.notice(this.siteLine(info));
     });
     const schema = this.bindings.totaraRaw.promise.then(async (client) => {
-      const loaded = await loadSchema(client);
+      const loaded = await loadSchema(client as unknown as IntrospectionClient);
       knowledge.setSchema(loaded.schema);
       if (loaded.source === 'bundled' && current())
         this.notice(

@@ -128,15 +128,10 @@ export function sandboxTarget(configDir: string, warnings: string[] = []): Targe
  * Resolves the REPL's site. A named profile (flag or `MTS_PROFILE`) must exist; with no name, the default profile
  * is used when it configures a site, else the sandbox starts.
  */
-export function resolveTarget(options: {
-  profile?: string | undefined;
-  env: NodeJS.ProcessEnv;
-  forceSandbox?: boolean | undefined;
-}): Target {
+export function resolveTarget(options: { profile?: string | undefined; env: NodeJS.ProcessEnv }): Target {
   const config = resolveConfig({ profile: options.profile, env: options.env });
   const settings = config.settings;
-  if (options.forceSandbox || (!settings.moodleUrl && !settings.totaraUrl))
-    return sandboxTarget(config.configDir, config.warnings);
+  if (!settings.moodleUrl && !settings.totaraUrl) return sandboxTarget(config.configDir, config.warnings);
   const production = settings.production === true;
   return {
     profile: config.profile,

@@ -1,10 +1,14 @@
-import type { ProfileSettings } from '../../core/config.js';
+import { PROFILE_KEYS, type ProfileSettings } from '../../core/config.js';
 import { MtsError } from '../../core/errors.js';
 import type { Style } from '../../core/format.js';
 import { maskSecrets } from '../../core/redact.js';
 import { readText, Transport } from '../../core/transport.js';
-import { MoodleClient } from '../../moodle/index.js';
-import { TotaraClient } from '../../totara/index.js';
+import {
+  missingSettings,
+  moodleClientFromSettings,
+  TOTARA_KEYS,
+  totaraClientFromSettings,
+} from '../clients.js';
 import type { CommandGroup, CommandSpec } from '../framework.js';
 
 /** The outcome of one check. */
@@ -53,25 +57,20 @@ class Checks {
   }
 }
 
-async function moodleChecks(
-  checks: Checks,
-  settings: ProfileSettings,
-  wanted: string[],
-  timeoutMs: number | undefined,
-): Promise<void> {
+async function moodleChecks(checks: Checks, settings: ProfileSettings, wanted: string[]): Promise<void> {
   if (!settings.moodleUrl) {
     for (const name of ['moodle.site_info', 'moodle.functions', 'moodle.courses', 'moodle.download'])
       checks.skip(name, 'no moodleUrl in this profile');
     return;
   }
-  const client = new MoodleClient({ url: settings.moodleUrl, token: settings.moodleToken, timeoutMs });
+  const client = settings.moodleToken ? moodleClientFromSettings(settings) : undefined;
   let info: Record<string, unknown> = {};
   const siteOk = await checks.run('moodle.site_info', async () => {
-    if (!settings.moodleToken) throw new Skip('no moodleToken in this profile');
+    if (!client) throw new Skip('no moodleToken in this profile');
     info = (await client.call('core_webservice_get_site_info')) as Record<string, unknown>;
     return `Moodle ${String(info.release ?? '?')} · ${String(info.sitename ?? '')} · as ${String(info.username ?? '?')}`;
   });
-  if (!siteOk) {
+  if (!siteOk || !client) {
     for (const name of ['moodle.functions', 'moodle.courses', 'moodle.download'])
       checks.skip(name, 'needs a working site_info check');
     return;
@@ -118,35 +117,19 @@ async function moodleChecks(
   });
 }
 
-/** The settings a Totara check needs, with their environment variables. */
-const TOTARA_SETTINGS = [
-  ['totaraUrl', 'MTS_TOTARA_URL'],
-  ['totaraClientId', 'MTS_TOTARA_CLIENT_ID'],
-  ['totaraClientSecret', 'MTS_TOTARA_CLIENT_SECRET'],
-] as const;
-
-async function totaraChecks(
-  checks: Checks,
-  settings: ProfileSettings,
-  timeoutMs: number | undefined,
-): Promise<void> {
-  if (!settings.totaraUrl || !settings.totaraClientId || !settings.totaraClientSecret) {
-    const missing = TOTARA_SETTINGS.filter(([key]) => !settings[key]);
+async function totaraChecks(checks: Checks, settings: ProfileSettings): Promise<void> {
+  const missing = missingSettings(settings, TOTARA_KEYS);
+  if (missing.length) {
     checks.skip(
       'totara.token',
-      missing.length === TOTARA_SETTINGS.length
-        ? 'no Totara site configured (totaraUrl, totaraClientId, totaraClientSecret)'
-        : `${missing.map(([key, env]) => `${key} (${env})`).join(' and ')} not configured`,
+      missing.length === TOTARA_KEYS.length
+        ? `no Totara site configured (${TOTARA_KEYS.join(', ')})`
+        : `${missing.map((key) => `${key} (${PROFILE_KEYS[key].env})`).join(' and ')} not configured`,
     );
     checks.skip('totara.status', 'no Totara API client configured');
     return;
   }
-  const client = new TotaraClient({
-    url: settings.totaraUrl,
-    clientId: settings.totaraClientId,
-    clientSecret: settings.totaraClientSecret,
-    timeoutMs,
-  });
+  const client = totaraClientFromSettings(settings);
   const tokenOk = await checks.run('totara.token', async () => {
     const token = await client.token();
     return `token valid until ${new Date(token.expiresAt).toISOString()}`;
@@ -168,18 +151,14 @@ async function totaraChecks(
   });
 }
 
-async function ltiChecks(
-  checks: Checks,
-  settings: ProfileSettings,
-  timeoutMs: number | undefined,
-): Promise<void> {
+async function ltiChecks(checks: Checks, settings: ProfileSettings): Promise<void> {
   if (!settings.moodleUrl) {
     checks.skip('lti.jwks', 'no moodleUrl in this profile');
     checks.skip('lti.endpoints', 'no moodleUrl in this profile');
     return;
   }
   const root = settings.moodleUrl.replace(/\/+$/, '');
-  const transport = new Transport({ timeoutMs, retry: false });
+  const transport = new Transport({ timeoutMs: settings.timeoutMs, retry: false });
   const get = async (url: string) => {
     const sentAt = Date.now();
     const response = await transport.request({ url, idempotent: true });
@@ -274,10 +253,9 @@ const run: CommandSpec = {
   examples: ['mts doctor --profile prod', 'mts doctor --json --function core_user_get_users'],
   async run(ctx, input) {
     const config = ctx.config();
-    const settings = config.settings;
+    const settings = { ...config.settings, timeoutMs: config.settings.timeoutMs ?? 15_000 };
     const wanted = [...DEFAULT_FUNCTIONS, ...((input.options.function as string[] | undefined) ?? [])];
     const checks = new Checks();
-    const timeoutMs = settings.timeoutMs ?? 15_000;
     if (!settings.moodleUrl && !settings.totaraUrl) {
       checks.results.push({
         name: 'config',
@@ -288,9 +266,9 @@ const run: CommandSpec = {
         ms: 0,
       });
     } else {
-      await moodleChecks(checks, settings, wanted, timeoutMs);
-      await totaraChecks(checks, settings, timeoutMs);
-      await ltiChecks(checks, settings, timeoutMs);
+      await moodleChecks(checks, settings, wanted);
+      await totaraChecks(checks, settings);
+      await ltiChecks(checks, settings);
       clockCheck(checks);
     }
     const ok = checks.results.every((r) => r.status !== 'failed');
