@@ -17,6 +17,7 @@ import {
 import type { FetchCall } from './fetch.js';
 import { type PreparedOperation, prepareOperation, type TotaraDocument } from './operation.js';
 import { paginate, type TotaraPaginateOptions, type TotaraPaginator } from './paginate.js';
+import { MAX_QUERY_COMPLEXITY } from './rules.js';
 import { sendOperations } from './send.js';
 import { type TotaraAccessToken, TotaraTokenSource } from './token.js';
 import type { TypedDocument } from './typed-document.js';
@@ -121,7 +122,7 @@ export class TotaraClient {
       .replace(/\/api(\/graphql\.php)?$/, '');
     this.endpoint = `${this.url}/api/graphql.php`;
     this.clientId = options.clientId;
-    this.maxComplexity = options.maxComplexity ?? 6_000;
+    this.maxComplexity = options.maxComplexity ?? MAX_QUERY_COMPLEXITY;
     this.#transport = new Transport({
       dispatcher: options.dispatcher,
       timeoutMs: options.timeoutMs,

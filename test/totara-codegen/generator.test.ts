@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { introspectionFromSchema } from 'graphql';
+import { introspectionFromSchema, isInputObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { generateTotara, writeGeneratedFiles } from '../../codegen/totara/generate.js';
 import {
@@ -125,10 +125,12 @@ describe('operations are checked at generation time', () => {
 describe('schema input', () => {
   it('builds a hand-assembled SDL with a type defined twice, as Totara does, and says so', () => {
     const sdl =
-      'type Query { a: x }\ninput x_filter { a: Int }\ninput x_filter { a: Int }\ntype x { b: Int }';
+      'type Query { a: x }\ninput x_filter { a: Int }\ninput x_filter { c: Int }\ntype x { b: Int }';
     const loaded = loadSchemaText(sdl, 'two.graphqls');
     expect(loaded.warnings[0]).toContain('x_filter');
-    expect(loaded.schema.getType('x_filter')).toBeDefined();
+    // the last definition wins, as the warning says
+    const filter = loaded.schema.getType('x_filter');
+    expect(isInputObjectType(filter) && Object.keys(filter.getFields())).toEqual(['c']);
   });
 
   it('gives typed errors for unusable input', async () => {

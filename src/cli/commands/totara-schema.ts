@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { writeFileAtomic } from '../../core/atomic.js';
 import { type ProfileSettings, resolveConfig } from '../../core/config.js';
 import type { Style } from '../../core/format.js';
-import type { TotaraClient } from '../../totara/client.js';
 import {
   describeSchemaItem,
   diffSchemas,
@@ -145,17 +144,22 @@ function renderReport(report: SchemaDiffReport, style: Style): string {
   return lines.join('\n');
 }
 
-/** A client for the site in `settings`, or a ConfigError naming what is missing. */
-export function totaraClientFor(settings: ProfileSettings, where: string): TotaraClient {
-  return totaraClientFromSettings(settings, `Reading ${where}`);
+/** Introspects the site in `settings` with its credentials; `where` names it in messages. */
+function introspectConfigured(
+  ctx: CliContext,
+  settings: ProfileSettings,
+  where: string,
+  note = '',
+): Promise<LoadedSchema> {
+  const client = totaraClientFromSettings(settings, `Reading ${where}`);
+  ctx.info(`Introspecting ${client.url}${note} ...`);
+  return introspectSchema(client, { source: client.url });
 }
 
 /** Introspects the site at `url` (or the configured one) with the configured credentials. */
 export async function pullFromSite(ctx: CliContext, url?: string): Promise<LoadedSchema> {
   const settings = ctx.config(url ? { totaraUrl: url } : {}).settings;
-  const client = totaraClientFor(settings, url ?? 'the configured Totara site');
-  ctx.info(`Introspecting ${client.url} ...`);
-  return introspectSchema(client, { source: client.url });
+  return introspectConfigured(ctx, settings, url ?? 'the configured Totara site');
 }
 
 /**
@@ -168,9 +172,7 @@ export async function schemaFromArgument(ctx: CliContext, argument: string): Pro
     const profile = argument.slice('profile:'.length);
     // resolveConfig refuses a profile that does not exist, naming the known ones.
     const resolved = resolveConfig({ profile, env: ctx.env });
-    const client = totaraClientFor(resolved.settings, `profile ${profile}`);
-    ctx.info(`Introspecting ${client.url} (profile ${profile}) ...`);
-    return introspectSchema(client, { source: client.url });
+    return introspectConfigured(ctx, resolved.settings, `profile ${profile}`, ` (profile ${profile})`);
   }
   return loadSchemaFile(argument);
 }

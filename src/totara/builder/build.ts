@@ -150,7 +150,7 @@ function selectionText(
     const spec: FieldSpec | undefined = fields?.[fieldName];
     if (spec === undefined) throw unknown(path, fieldName, typeName, table);
     const fieldText = alias === undefined ? fieldName : `${alias}: ${fieldName}`;
-    const [type, argTypes] = typeof spec === 'string' ? [spec, {}] : [spec[0], spec[1]];
+    const [type, argTypes] = specParts(spec);
     const fieldPath = `${path}.${alias ?? fieldName}`;
     const args = (value as { __args?: Record<string, unknown> }).__args;
     let argText = '';
@@ -158,7 +158,7 @@ function selectionText(
       const pieces: string[] = [];
       for (const [arg, argValue] of Object.entries(args)) {
         if (argValue === undefined) continue;
-        const argType = (argTypes as Record<string, string>)[arg];
+        const argType = argTypes[arg];
         if (argType === undefined)
           throw new InputError('totara.builder.unknown_argument', `${fieldPath} has no argument "${arg}".`, {
             hint: `Arguments: ${Object.keys(argTypes).join(', ') || '(none)'}.`,
@@ -171,8 +171,8 @@ function selectionText(
       }
       if (pieces.length) argText = `(${pieces.join(', ')})`;
     }
-    const named = type.replace(/[[\]!]/g, '');
-    if (table.types[named] !== undefined || table.possible[named] !== undefined) {
+    const named = namedType(type);
+    if (isComposite(table, named)) {
       parts.push(
         `${fieldText}${argText} ${selectionText(table, named, value, fieldPath, declared, variables, depth + 1)}`,
       );
@@ -193,13 +193,27 @@ function scalarFields(table: BuilderTable, typeName: string, selection: Record<s
   const out: string[] = [];
   for (const [name, spec] of Object.entries(table.types[typeName] ?? {})) {
     if (name in selection) continue;
-    const [type, args] = typeof spec === 'string' ? [spec, {}] : [spec[0], spec[1]];
-    const named = type.replace(/[[\]!]/g, '');
-    if (table.types[named] !== undefined || table.possible[named] !== undefined) continue;
+    const [type, args] = specParts(spec);
+    if (isComposite(table, namedType(type))) continue;
     if (Object.values(args).some((t) => t.endsWith('!'))) continue;
     out.push(name);
   }
   return out;
+}
+
+/** A table entry as its type (`[core_user!]!`) and its arguments' types. */
+function specParts(spec: FieldSpec): [string, { readonly [arg: string]: string }] {
+  return typeof spec === 'string' ? [spec, {}] : [spec[0], spec[1]];
+}
+
+/** `[core_user!]!` without its list and non-null markers. */
+function namedType(type: string): string {
+  return type.replace(/[[\]!]/g, '');
+}
+
+/** True for an object, interface or union type: one that takes a selection. */
+function isComposite(table: BuilderTable, named: string): boolean {
+  return table.types[named] !== undefined || table.possible[named] !== undefined;
 }
 
 function uniqueName(base: string, declared: Variable[]): string {

@@ -4,15 +4,14 @@ import {
   type GraphQLNamedType,
   type GraphQLSchema,
   getNamedType,
-  isEnumType,
   isInputObjectType,
   isInterfaceType,
   isObjectType,
-  isScalarType,
   isUnionType,
   print,
   printType,
 } from 'graphql';
+import { kindOf } from './diff-fields.js';
 import { TotaraSchemaError } from './errors.js';
 
 /** One type or field of a schema, as `mts totara schema show` prints it. */
@@ -105,16 +104,6 @@ function pathsTo(schema: GraphQLSchema, target: string): string[] {
     frontier = next;
   }
   return found.slice(0, 5);
-}
-
-function kindOf(type: GraphQLNamedType): SchemaItemDescription['kind'] {
-  if (isObjectType(type)) return 'object';
-  if (isInterfaceType(type)) return 'interface';
-  if (isUnionType(type)) return 'union';
-  if (isEnumType(type)) return 'enum';
-  if (isInputObjectType(type)) return 'input';
-  if (isScalarType(type)) return 'scalar';
-  return 'object';
 }
 
 function unknownName(schema: GraphQLSchema, name: string): TotaraSchemaError {

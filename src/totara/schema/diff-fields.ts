@@ -170,7 +170,10 @@ function defaultText(value: GraphQLArgument | GraphQLInputField): string | undef
   return ast ? print(ast) : String(value.defaultValue);
 }
 
-export function kindOf(type: GraphQLNamedType): string {
+/** The kind of a named type, as `describeSchemaItem` and the diff's messages name it. */
+export function kindOf(
+  type: GraphQLNamedType,
+): 'scalar' | 'object' | 'interface' | 'union' | 'enum' | 'input' {
   if (isScalarType(type)) return 'scalar';
   if (isObjectType(type)) return 'object';
   if (isInterfaceType(type)) return 'interface';
