@@ -220,9 +220,7 @@ export class MoodleClient<M extends FunctionMap = MoodleFunctions> {
         details: { path: '' },
       });
     }
-    const info = resolveFunction(this.functions, fn, this.#strict);
-    const normalised = normaliseParams(params) as Record<string, unknown>;
-    if (info && (options.validate ?? this.#validate)) assertValidParams(info, normalised);
+    const { info, normalised } = this.#checked(fn, params, options.validate ?? this.#validate);
     const control = this.#control.form(this.#site.token(), fn, options);
     const form = encodeForm(normalised);
     const maxVars = options.maxInputVars ?? this.#maxInputVars;
@@ -261,12 +259,7 @@ export class MoodleClient<M extends FunctionMap = MoodleFunctions> {
             params as never,
             callOptions as never,
           ) as Promise<unknown>,
-        check: (fn, params) => {
-          const info = resolveFunction(this.functions, fn, this.#strict);
-          const normalised = normaliseParams(params ?? {});
-          if (info && this.#validate) assertValidParams(info, normalised);
-          return normalised as Record<string, unknown>;
-        },
+        check: (fn, params) => this.#checked(fn, params ?? {}, this.#validate).normalised,
         batchSupported: this.#batchSupported,
       },
       calls,
@@ -322,6 +315,18 @@ export class MoodleClient<M extends FunctionMap = MoodleFunctions> {
    */
   download(url: string, options: DownloadOptions = {}): Promise<MoodleDownload> {
     return downloadFile(this.#site, url, options);
+  }
+
+  /** The function's description (refusing an unknown name that looks known) and the parameters as sent, checked. */
+  #checked(
+    fn: string,
+    params: unknown,
+    validate: boolean,
+  ): { info: WsFunctionInfo | undefined; normalised: Record<string, unknown> } {
+    const info = resolveFunction(this.functions, fn, this.#strict);
+    const normalised = normaliseParams(params) as Record<string, unknown>;
+    if (info && validate) assertValidParams(info, normalised);
+    return { info, normalised };
   }
 
   async #send(

@@ -141,7 +141,7 @@ export async function sendInPieces(
     try {
       results.push(await send(encodeForm(chunk.params).body));
     } catch (error) {
-      if (index === 0 || !(error instanceof MoodleError || error instanceof Error)) throw error;
+      if (index === 0 || !(error instanceof Error)) throw error;
       throw new MoodleSplitError(fn, plan.key, done, error, joinResults(info, results));
     }
     done += chunk.items;

@@ -99,9 +99,6 @@ function checkSingle(desc: WsSingleDesc, value: unknown, path: string, issues: P
       if (child.required !== VALUE_REQUIRED) continue;
       const at = join(path, key);
       issues.push({ code: 'null_not_allowed', path: at, message: `${at} is required and cannot be null.` });
-    } else if (child.kind === 'value') {
-      const problem = scalarProblem(child.type, v);
-      if (problem) wrongType(child, v, join(path, key), problem, issues);
     } else if (child.kind === 'multiple' && Array.isArray(v) && v.length === 0) {
       if (child.required === VALUE_REQUIRED) missing(child, join(path, key), true, issues);
     } else checkNode(child, v, join(path, key), issues);

@@ -166,7 +166,8 @@ describe.skipIf(!hasFixtures)(`sandbox vs real Moodle 4.5 ${hasFixtures ? '' : F
       ),
     ).toEqual([]);
     const info = coreFunctionTable().get(fn);
-    if (info) expect(cleanReturns(info, ours).ok).toBe(true);
+    if (!info) throw new Error(`${fn} is not in the core table`);
+    expect(cleanReturns(info, ours).ok).toBe(true);
   });
 
   it("answers create_users and upload in the fixtures' shapes", async () => {

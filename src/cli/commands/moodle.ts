@@ -4,7 +4,14 @@ import type { Readable } from 'node:stream';
 import { streamToFileAtomic } from '../../core/atomic.js';
 import { type ResolvedConfig, resolveConfig, saveProfile } from '../../core/config.js';
 import { ConfigError, InputError } from '../../core/errors.js';
-import { coreFunctionTable, type FunctionName, MoodleClient, type WsDesc } from '../../moodle/index.js';
+import {
+  coreFunctionTable,
+  type FunctionName,
+  MoodleClient,
+  VALUE_DEFAULT,
+  VALUE_OPTIONAL,
+  type WsDesc,
+} from '../../moodle/index.js';
 import { moodleClientFromSettings } from '../clients.js';
 import type { CliContext, CommandGroup, CommandSpec } from '../framework.js';
 import { formatBytes, UsageError } from '../framework.js';
@@ -96,11 +103,11 @@ const call: CommandSpec = {
 };
 
 function describeDesc(desc: WsDesc, indent: string, name: string): string[] {
-  const flag = desc.required === 1 ? '' : desc.required === 0 ? ` = ${JSON.stringify(desc.default)}` : '?';
-  if (desc.kind === 'value')
-    return [
-      `${indent}${name}${desc.required === 2 ? '?' : ''}: ${desc.type}${desc.required === 0 ? ` = ${JSON.stringify(desc.default)}` : ''}`,
-    ];
+  // VALUE_REQUIRED: nothing; VALUE_DEFAULT: its default after the type or `:`; VALUE_OPTIONAL: `?` on the name.
+  const optional = desc.required === VALUE_OPTIONAL ? '?' : '';
+  const fallback = desc.required === VALUE_DEFAULT ? ` = ${JSON.stringify(desc.default)}` : '';
+  if (desc.kind === 'value') return [`${indent}${name}${optional}: ${desc.type}${fallback}`];
+  const flag = optional + fallback;
   if (desc.kind === 'multiple')
     return [`${indent}${name}${flag}: list of`, ...describeDesc(desc.content, `${indent}  `, '-')];
   return [
@@ -119,7 +126,7 @@ const functions: CommandSpec = {
   run(ctx, input) {
     const table = coreFunctionTable();
     const pattern = input.positionals[0] ?? '';
-    const exact = table?.get(pattern);
+    const exact = table.get(pattern);
     if (exact) {
       ctx.print(exact, () =>
         [
@@ -131,9 +138,10 @@ const functions: CommandSpec = {
       );
       return 0;
     }
-    const rows = (table?.names() ?? [])
+    const rows = table
+      .names()
       .filter((name) => name.includes(pattern))
-      .map((name) => ({ name, type: table?.get(name)?.type }));
+      .map((name) => ({ name, type: table.get(name)?.type }));
     ctx.print(
       rows,
       () => rows.map((r) => `${r.type === 'read' ? 'read ' : 'write'}  ${r.name}`).join('\n') || '(no match)',

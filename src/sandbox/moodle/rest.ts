@@ -69,6 +69,21 @@ export function authenticate(
 
 type Outcome = { ok: true; data: unknown } | { ok: false; error: SandboxException };
 
+/** A failure of cleanParams or cleanReturns as the exception Moodle throws (its message without the debuginfo). */
+function refused(failure: {
+  exception: string;
+  errorcode: string;
+  message: string;
+  debuginfo: string;
+}): SandboxException {
+  return new SandboxException(
+    failure.exception,
+    failure.errorcode,
+    failure.message.replace(/ \(.*$/s, ''),
+    failure.debuginfo,
+  );
+}
+
 /** Runs one function for an authenticated user, from raw (form pairs or JSON) parameters to the cleaned result. */
 function execute(
   server: RestServer,
@@ -83,17 +98,7 @@ function execute(
   const implementation = server.implementations[fn];
   if (!allowed.includes(fn) || !implementation) return { ok: false, error: notInService(fn) };
   const cleaned = cleanParams(info, raw, { debug: server.debugDeveloper });
-  if (!cleaned.ok) {
-    return {
-      ok: false,
-      error: new SandboxException(
-        cleaned.exception,
-        cleaned.errorcode,
-        cleaned.message.replace(/ \(.*$/s, ''),
-        cleaned.debuginfo,
-      ),
-    };
-  }
+  if (!cleaned.ok) return { ok: false, error: refused(cleaned) };
   const ctx: CallContext = {
     site: server.site,
     user: auth.user,
@@ -116,17 +121,7 @@ function execute(
     throw error;
   }
   const returned = cleanReturns(info, result, { debug: server.debugDeveloper });
-  if (!returned.ok) {
-    return {
-      ok: false,
-      error: new SandboxException(
-        returned.exception,
-        returned.errorcode,
-        returned.message.replace(/ \(.*$/s, ''),
-        returned.debuginfo,
-      ),
-    };
-  }
+  if (!returned.ok) return { ok: false, error: refused(returned) };
   return { ok: true, data: returned.value };
 }
 
