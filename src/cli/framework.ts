@@ -3,9 +3,6 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type ProfileSettings, type ResolvedConfig, resolveConfig } from '../core/config.js';
 import { MtsError } from '../core/errors.js';
 import { colorWanted, createStyle, formatBytes, formatHuman, type Style } from '../core/format.js';
-
-export { formatBytes };
-
 import type { ProgressEvent, ProgressListener } from '../core/progress.js';
 import { maskSecrets } from '../core/redact.js';
 

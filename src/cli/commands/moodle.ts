@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { streamToFileAtomic } from '../../core/atomic.js';
 import { type ResolvedConfig, resolveConfig, saveProfile } from '../../core/config.js';
 import { ConfigError, InputError } from '../../core/errors.js';
+import { formatBytes } from '../../core/format.js';
 import {
   coreFunctionTable,
   type FunctionName,
@@ -14,7 +15,7 @@ import {
 } from '../../moodle/index.js';
 import { moodleClientFromSettings } from '../clients.js';
 import type { CliContext, CommandGroup, CommandSpec } from '../framework.js';
-import { formatBytes, UsageError } from '../framework.js';
+import { UsageError } from '../framework.js';
 
 /** A client from flags > MTS_* > profile; a missing URL or token is named with its environment variable. */
 function client(ctx: CliContext, purpose: string): MoodleClient {
