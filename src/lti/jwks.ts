@@ -48,7 +48,6 @@ const OPTION_KEYS = [
 interface Entry {
   jwks: JSONWebKeySet;
   expiresAt: number;
-  fetchedAt: number;
   imported: Map<string, KeySelection>;
 }
 
@@ -100,11 +99,9 @@ export class JwksCache {
 
   /** The verification key for `want` from the key set at `url`. */
   async getKey(url: string, want: KeyRequest, context: KeyLookupContext = {}): Promise<KeySelection> {
-    let entry = this.#entries.get(url);
-    const now = this.#now();
-    const fetchedNow = !entry || entry.expiresAt <= now;
-    if (fetchedNow) entry = await this.#refresh(url, entry, context);
-    if (!entry) throw new Error('unreachable');
+    const cached = this.#entries.get(url);
+    const fetchedNow = !cached || cached.expiresAt <= this.#now();
+    let entry = fetchedNow ? await this.#refresh(url, cached, context) : cached;
     let found = await pick(entry.jwks, entry.imported, want, url, context.moodle);
     // A key set fetched by this very call is already current: refetching it at once would find the same keys.
     if (
@@ -217,7 +214,7 @@ export class JwksCache {
         ? this.#defaultMaxAgeMs
         : Math.min(this.#maxMaxAgeMs, Math.max(this.#minMaxAgeMs, lifetime));
     const now = this.#now();
-    const entry: Entry = { jwks, fetchedAt: now, expiresAt: now + maxAge, imported: new Map() };
+    const entry: Entry = { jwks, expiresAt: now + maxAge, imported: new Map() };
     this.#entries.set(url, entry);
     return entry;
   }

@@ -4,7 +4,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Agent, type Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Transport } from '../../src/core/transport.js';
 import {
   createLtiTool,
   createNodeHandler,
@@ -251,15 +253,36 @@ describe('tool + sandbox platform over HTTP', () => {
 
   it('NRPS: members page by page through Link headers, toArray({limit}) stops early; one token per scope set', async () => {
     const got = tool.launches.at(-1) as LtiLaunch;
-    const nrps = await tool.tool.nrps(got);
+    // The same tool on a transport that records what goes over the wire: pages fetched, tokens asked for.
+    const sent: string[] = [];
+    const recording = new Agent().compose(
+      (dispatch: Dispatcher['dispatch']): Dispatcher['dispatch'] =>
+        (options, handler) => {
+          sent.push(`${options.method} ${String(options.path).split('?')[0]?.split('/').pop()}`);
+          return dispatch(options, handler);
+        },
+    );
+    const observed = createLtiTool({
+      registrations: tool.tool.registrations,
+      keys: tool.tool.keys,
+      transport: new Transport({ dispatcher: recording }),
+    });
+    const nrps = await observed.nrps(got);
+    const pagesSent = () => sent.filter((line) => line === 'GET memberships').length;
     const everyone = await nrps.members({ pageSize: 2 }).toArray();
     expect(everyone.map((m) => m.user_id).sort()).toEqual(['2', '3', '4', '5']);
+    expect(pagesSent()).toBe(2);
+    const two = await nrps.members({ pageSize: 2 }).toArray({ limit: 2 });
+    expect(two).toHaveLength(2);
+    expect(pagesSent()).toBe(3);
     const three = await nrps.members({ pageSize: 2 }).toArray({ limit: 3 });
     expect(three).toHaveLength(3);
     const learners: string[] = [];
     for await (const member of nrps.members({ role: 'Learner' })) learners.push(member.user_id);
     expect(learners.sort()).toEqual(['3', '5']);
     expect(nrps.context?.id).toBe('2');
+    expect(sent.filter((line) => line === 'POST token.php')).toHaveLength(1);
+    await recording.close();
   });
   // Last: rotating the platform's key leaves the other tools' caches with the old key for a cooldown.
   it('follows a platform key rotation by refetching the JWKS once', async () => {

@@ -142,6 +142,7 @@ describe.skipIf(!hasFixtures)(`Moodle 4.5 captured launches ${FIXTURES_SKIP_REAS
   it("answers Moodle's login initiation with the redirect Moodle accepted", async () => {
     const platform = await readFixtureJson<Platform>('moodle-4.5/lti/platform.json');
     const logins = readdirSync(fixture('moodle-4.5/lti/logins')).filter((f) => f.endsWith('.json'));
+    expect(logins.length, 'captured logins').toBeGreaterThan(0);
     for (const file of logins) {
       const login = await readFixtureJson<{
         method: string;

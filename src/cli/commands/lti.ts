@@ -316,13 +316,13 @@ const launch: CommandSpec = {
   },
 };
 
-async function readToolConfigs(ctx: CliContext, input: CommandInput): Promise<SimToolConfig[]> {
+async function readToolConfigs(input: CommandInput): Promise<SimToolConfig[]> {
   const out: SimToolConfig[] = [];
   for (const value of list(input, 'tool')) {
-    const text = value.trim().startsWith('{')
-      ? value
-      : await valueOrFile(ctx, value.startsWith('@') ? value : `@${value}`, '--tool');
-    const source = value.trim().startsWith('{') ? 'the inline tool configuration' : value.replace(/^@/, '');
+    const inline = value.trim().startsWith('{');
+    const path = value.replace(/^@/, '');
+    const text = inline ? value : (await readInput(path, '--tool')).trim();
+    const source = inline ? 'the inline tool configuration' : path;
     const parsed = parseJsonInput(text, source, '--tool') as SimToolConfig | SimToolConfig[];
     out.push(...(Array.isArray(parsed) ? parsed : [parsed]));
   }
@@ -353,7 +353,7 @@ const platform: CommandSpec = {
   async run(ctx, input) {
     const port = wholeNumber(input, 'port', 65535) ?? 0;
     const lifetime = wholeNumber(input, 'token-lifetime-ms');
-    const tools = await readToolConfigs(ctx, input);
+    const tools = await readToolConfigs(input);
     const sandbox = await startSandbox({
       port,
       lti: { tools, tokenLifetimeMs: lifetime },

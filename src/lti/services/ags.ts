@@ -1,8 +1,8 @@
 /** Assignment and Grade Services: line items (CRUD), scores and results. */
 import { type AgsClaim, SCOPE } from '../claims.js';
 import { ltiError } from '../diagnose.js';
-import { type LtiPages, nextLink, pages } from './paging.js';
-import { appendPath, callService, type ServiceContext } from './request.js';
+import type { LtiPages } from './paging.js';
+import { appendPath, callService, type ServiceContext, servicePages } from './request.js';
 
 /** A grade column. */
 export interface LineItem {
@@ -104,19 +104,12 @@ export class AgsClient {
     if (filter.resourceId) first.searchParams.set('resource_id', filter.resourceId);
     if (filter.tag) first.searchParams.set('tag', filter.tag);
     if (filter.pageSize) first.searchParams.set('limit', String(filter.pageSize));
-    return pages(first.toString(), async (url) => {
-      const answer = await callService(this.#ctx, {
-        method: 'GET',
-        url,
-        scopes: [SCOPE.lineItemReadOnly],
-        accept: LINEITEMS,
-        signal,
-      });
-      return {
-        items: asArray<LineItem>(answer.json, url, this.#ctx.moodle),
-        next: nextLink(answer.headers.link, url),
-      };
-    });
+    return servicePages(
+      this.#ctx,
+      first.toString(),
+      { scopes: [SCOPE.lineItemReadOnly], accept: LINEITEMS, signal },
+      (json, url) => asArray<LineItem>(json, url, this.#ctx.moodle),
+    );
   }
 
   /** One line item (default: the launch's own). */
@@ -209,19 +202,12 @@ export class AgsClient {
     const first = new URL(appendPath(this.#need(lineItemUrl ?? this.claim.lineitem), 'results'));
     if (filter.userId) first.searchParams.set('user_id', filter.userId);
     if (filter.pageSize) first.searchParams.set('limit', String(filter.pageSize));
-    return pages(first.toString(), async (url) => {
-      const answer = await callService(this.#ctx, {
-        method: 'GET',
-        url,
-        scopes: [SCOPE.resultReadOnly],
-        accept: RESULTS,
-        signal,
-      });
-      return {
-        items: asArray<Result>(answer.json, url, this.#ctx.moodle),
-        next: nextLink(answer.headers.link, url),
-      };
-    });
+    return servicePages(
+      this.#ctx,
+      first.toString(),
+      { scopes: [SCOPE.resultReadOnly], accept: RESULTS, signal },
+      (json, url) => asArray<Result>(json, url, this.#ctx.moodle),
+    );
   }
 
   #need(url: string | undefined): string {

@@ -1,8 +1,8 @@
 /** Names and Role Provisioning Services: the members of a launch's context, paged by `Link` headers. */
 import { type NrpsClaim, SCOPE } from '../claims.js';
 import { ltiError } from '../diagnose.js';
-import { type LtiPages, nextLink, pages } from './paging.js';
-import { callService, type ServiceContext } from './request.js';
+import type { LtiPages } from './paging.js';
+import { type ServiceContext, servicePages } from './request.js';
 
 /** One member of the context. */
 export interface Member {
@@ -62,18 +62,16 @@ export class NrpsClient {
     if (filter.role) first.searchParams.set('role', filter.role);
     if (filter.resourceLinkId) first.searchParams.set('rlid', filter.resourceLinkId);
     if (filter.pageSize) first.searchParams.set('limit', String(filter.pageSize));
-    return pages(first.toString(), async (url) => {
-      const answer = await callService(this.#ctx, {
-        method: 'GET',
-        url,
-        scopes: [SCOPE.nrps],
-        accept: CONTAINER,
-        signal,
-      });
-      const page = parseMembershipContainer(answer.json, url, this.#ctx.moodle);
-      this.context = page.context;
-      return { items: page.members, next: nextLink(answer.headers.link, url) };
-    });
+    return servicePages(
+      this.#ctx,
+      first.toString(),
+      { scopes: [SCOPE.nrps], accept: CONTAINER, signal },
+      (json, url) => {
+        const page = parseMembershipContainer(json, url, this.#ctx.moodle);
+        this.context = page.context;
+        return page.members;
+      },
+    );
   }
 }
 

@@ -2,6 +2,7 @@
 import { TransportError } from '../../core/errors.js';
 import { excerpt, readText, type Transport } from '../../core/transport.js';
 import { ltiError } from '../diagnose.js';
+import { type LtiPages, nextLink, pages } from './paging.js';
 import type { ServiceTokenProvider } from './token.js';
 
 /** What every service client shares. */
@@ -99,4 +100,17 @@ export async function callService(ctx: ServiceContext, call: ServiceCall): Promi
       });
     }
   }
+}
+
+/** A paged GET of a service: every page fetched by {@link callService}, parsed by `parse`, followed by `Link: rel="next"`. */
+export function servicePages<Item>(
+  ctx: ServiceContext,
+  firstUrl: string,
+  call: Pick<ServiceCall, 'scopes' | 'accept' | 'signal'>,
+  parse: (json: unknown, url: string) => Item[],
+): LtiPages<Item> {
+  return pages(firstUrl, async (url) => {
+    const answer = await callService(ctx, { ...call, method: 'GET', url });
+    return { items: parse(answer.json, url), next: nextLink(answer.headers.link, url) };
+  });
 }
