@@ -4,6 +4,7 @@
  * cookie jar, and reports every step.
  */
 import { readText, Transport } from '../../core/transport.js';
+import { LAUNCH_PATH } from './launch-routes.js';
 import type { LaunchRequestSpec, LoginInitiation } from './types.js';
 
 /** One HTTP exchange of a launch. */
@@ -131,7 +132,7 @@ export async function simulateLaunch(options: SimulatedLaunchOptions): Promise<L
   const start = await send(
     'start',
     'POST',
-    `${options.platformUrl.replace(/\/$/, '')}/mod/lti/sandbox/launch`,
+    `${options.platformUrl.replace(/\/$/, '')}${LAUNCH_PATH}`,
     JSON.stringify(options.launch ?? {}),
     'application/json',
   );

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
-import { CLAIM, membershipRole } from '../../lti/claims.js';
+import { CLAIM, membershipRole, SCOPE } from '../../lti/claims.js';
 import { generateToolKey, type ToolKey } from '../../lti/keys.js';
 import type {
   LaunchRequestSpec,
@@ -79,6 +79,14 @@ export interface PendingLaunch {
 }
 
 const rand = (bytes: number) => randomBytes(bytes).toString('hex');
+
+/** The URL a launch targets: the spec's, else the tool's deep linking or launch URL. */
+function targetOf(spec: LaunchRequestSpec, tool: SimTool): string {
+  const deepLinking = spec.messageType === 'LtiDeepLinkingRequest';
+  return (
+    spec.targetLinkUri ?? (deepLinking ? (tool.deepLinkingUrl ?? tool.targetLinkUri) : tool.targetLinkUri)
+  );
+}
 
 /** The platform's state and rules. */
 export class SimPlatform {
@@ -168,14 +176,12 @@ export class SimPlatform {
     const loginHint = user?.id ?? `anon-${rand(4)}`;
     const messageHint = JSON.stringify({ launchid: `ltilaunch_${rand(6)}` });
     this.#pending.set(messageHint, { spec, tool, user, loginHint, createdAt: this.now() });
-    const target =
-      spec.targetLinkUri ?? (deepLinking ? (tool.deepLinkingUrl ?? tool.targetLinkUri) : tool.targetLinkUri);
     return {
       url: tool.loginUrl,
       method: 'POST',
       params: {
         iss: this.issuer,
-        target_link_uri: target,
+        target_link_uri: targetOf(spec, tool),
         login_hint: loginHint,
         lti_message_hint: messageHint,
         client_id: tool.clientId,
@@ -206,8 +212,6 @@ export class SimPlatform {
     let iat = Math.floor((this.now() + skew) / 1000);
     if (faults.expired) iat -= Math.ceil(this.tokenLifetimeMs / 1000) + 120;
     const deepLinking = spec.messageType === 'LtiDeepLinkingRequest';
-    const target =
-      spec.targetLinkUri ?? (deepLinking ? (tool.deepLinkingUrl ?? tool.targetLinkUri) : tool.targetLinkUri);
     let usedNonce = nonce;
     if (faults.replayedNonce) usedNonce = this.#usedNonces.get(tool.clientId) ?? nonce;
     this.#usedNonces.set(tool.clientId, usedNonce);
@@ -220,7 +224,7 @@ export class SimPlatform {
       iss: this.issuer,
       aud: faults.wrongAudience ? `not-${tool.clientId}` : tool.clientId,
       [CLAIM.deploymentId]: faults.deploymentId ?? tool.deploymentId,
-      [CLAIM.targetLinkUri]: target,
+      [CLAIM.targetLinkUri]: targetOf(spec, tool),
       ...(user
         ? {
             sub: user.id,
@@ -249,12 +253,7 @@ export class SimPlatform {
       [CLAIM.custom]: { ...tool.custom, ...spec.custom },
       [CLAIM.ext]: { user_username: user?.username ?? '', lms: 'moodle-2' },
       [CLAIM.ags]: {
-        scope: [
-          'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem',
-          'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly',
-          'https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly',
-          'https://purl.imsglobal.org/spec/lti-ags/scope/score',
-        ],
+        scope: [SCOPE.lineItem, SCOPE.lineItemReadOnly, SCOPE.resultReadOnly, SCOPE.score],
         lineitems: `${base}/mod/lti/services.php/${this.context.id}/lineitems?type_id=${tool.deploymentId}`,
       },
       [CLAIM.nrps]: {
