@@ -39,6 +39,9 @@ const OPTION_KEYS = [
   'assertionLifetimeMs',
 ] as const;
 
+/** The cache key (and `scope` parameter) of a set of scopes: distinct, sorted, space-separated. */
+const scopeKey = (scopes: readonly string[]): string => [...new Set(scopes)].sort().join(' ');
+
 /**
  * Gets access tokens from the platform's token endpoint with `client_credentials` and a `private_key_jwt`
  * assertion (`iss` = `sub` = client_id, `aud` = token endpoint or the configured audience, `jti`, signed with the
@@ -74,7 +77,7 @@ export class ServiceTokenProvider {
 
   /** A valid token for `scopes` (from the cache when it has one). */
   async get(scopes: readonly string[], signal?: AbortSignal): Promise<ServiceToken> {
-    const key = [...new Set(scopes)].sort().join(' ');
+    const key = scopeKey(scopes);
     const cached = this.#cache.get(key);
     if (cached && cached.expiresAt - this.#refreshBeforeMs > this.#now()) return cached;
     let pending = this.#inflight.get(key);
@@ -89,7 +92,7 @@ export class ServiceTokenProvider {
 
   /** Forgets the token of `scopes` (after the platform refused it). */
   invalidate(scopes: readonly string[]): void {
-    this.#cache.delete([...new Set(scopes)].sort().join(' '));
+    this.#cache.delete(scopeKey(scopes));
   }
 
   async #request(scope: string, signal: AbortSignal | undefined): Promise<ServiceToken> {
