@@ -9,6 +9,7 @@ export * from './config.js';
 export * from './debug.js';
 export * from './errors.js';
 export * from './format.js';
+export * from './pages.js';
 export type * from './progress.js';
 export * from './redact.js';
 export * from './retry.js';
