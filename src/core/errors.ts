@@ -1,4 +1,4 @@
-import { redactFormBody, redactHeaders, redactUrl } from './redact.js';
+import { maskDeep, maskSecrets, redactFormBody, redactHeaders, redactParams, redactUrl } from './redact.js';
 
 /** A copy of the request that failed, with every secret masked. Safe to log. */
 export interface RedactedRequest {
@@ -23,7 +23,9 @@ export interface MtsErrorOptions {
 
 /**
  * Base class of every error the SDK throws. `code` is stable across releases and safe to branch on;
- * `hint` says what to do; `request` is a redacted copy of the request.
+ * `hint` says what to do; `request` is a redacted copy of the request. Every registered secret (see
+ * `registerSecret`), in any encoding, is masked in the message, the stack, the hint, the details, the request and
+ * the text of the causes, so that logging an error, its stack or `JSON.stringify(error)` shows none.
  *
  * @example
  * ```ts
@@ -42,21 +44,57 @@ export class MtsError extends Error {
   readonly details: Record<string, unknown> | undefined;
 
   constructor(code: string, message: string, options: MtsErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // The message is masked before Error captures the stack, whose first line repeats it.
+    super(
+      maskSecrets(message),
+      options.cause === undefined ? undefined : { cause: maskCause(options.cause) },
+    );
     this.name = new.target.name;
     this.code = code;
-    this.hint = options.hint;
-    this.request = options.request;
-    this.details = options.details;
+    this.hint = options.hint === undefined ? undefined : maskSecrets(options.hint);
+    this.request = maskDeep(options.request);
+    this.details =
+      options.details === undefined ? undefined : (redactParams(options.details) as Record<string, unknown>);
   }
 
-  /** The stable JSON shape printed by `--json` output. */
+  /** The stable JSON shape printed by `--json` output (secrets masked again, in case one was registered late). */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { code: this.code, message: this.message };
     if (this.hint !== undefined) out.hint = this.hint;
     if (this.details !== undefined) Object.assign(out, this.details);
-    return out;
+    return maskDeep(out);
   }
+}
+
+/**
+ * `cause` with registered secrets masked in its text: an error's message and stack (and those of its own causes)
+ * are masked in place; a string or a plain object is replaced by a masked copy.
+ */
+function maskCause(cause: unknown, seen = new Set<unknown>()): unknown {
+  if (!(cause instanceof Error)) return maskDeep(cause);
+  if (seen.has(cause) || seen.size > 8) return cause;
+  seen.add(cause);
+  // MtsErrors mask themselves when they are made.
+  if (cause instanceof MtsError) return cause;
+  let target: Error = cause;
+  const message = maskSecrets(cause.message);
+  const stack = typeof cause.stack === 'string' ? maskSecrets(cause.stack) : cause.stack;
+  if (message !== cause.message || stack !== cause.stack) {
+    try {
+      Object.defineProperty(cause, 'message', { value: message, writable: true, configurable: true });
+      Object.defineProperty(cause, 'stack', { value: stack, writable: true, configurable: true });
+    } catch {
+      // A frozen error cannot be masked in place: stand in for it.
+      target = Object.assign(new Error(message), { name: cause.name, stack });
+    }
+  }
+  if (target.cause !== undefined) {
+    const inner = maskCause(target.cause, seen);
+    if (inner !== target.cause)
+      Object.defineProperty(target, 'cause', { value: inner, writable: true, configurable: true });
+  }
+  if (target instanceof AggregateError) target.errors = target.errors.map((e) => maskCause(e, seen));
+  return target;
 }
 
 /** Errors of the HTTP layer: network, timeout, abort, unexpected status or body. */

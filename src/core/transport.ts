@@ -3,6 +3,7 @@ import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
 import { AttemptControl, abortedError } from './attempt.js';
 import { debug, debugEnabled } from './debug.js';
 import { type RedactedRequest, redactRequest, TransportError } from './errors.js';
+import { maskSecrets } from './redact.js';
 import { decideRetry, parseRetryAfter, type RetryPolicy, resolveRetryPolicy, sleep } from './retry.js';
 
 /** The package's user agent. */
@@ -286,8 +287,12 @@ function prematureClose(): Error {
   });
 }
 
-/** A short, single-line excerpt of a body for error messages (HTML tags stripped, secrets masked upstream). */
-export function excerpt(text: string, max = 200): string {
+/**
+ * A short, single-line excerpt of a body for error messages: secrets masked (before cutting, so that no part of
+ * one survives at the cut), HTML tags stripped.
+ */
+export function excerpt(body: string, max = 200): string {
+  const text = maskSecrets(body);
   const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
   const plain =
     (title ? `${title.trim()} — ` : '') +

@@ -1,4 +1,5 @@
 import { MtsError, type MtsErrorOptions } from '../core/errors.js';
+import { maskSecrets } from '../core/redact.js';
 
 /**
  * Every stable code an LTI error can carry. Each names one broken check, so a program (or a test) can tell a
@@ -135,6 +136,7 @@ export class LtiServiceError extends LtiError {
   ) {
     super(code, message, options);
     this.status = options.status;
-    this.upstreamCode = options.upstreamCode;
+    // The platform's own code may echo what it received: mask it like the message.
+    this.upstreamCode = options.upstreamCode === undefined ? undefined : maskSecrets(options.upstreamCode);
   }
 }

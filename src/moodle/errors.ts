@@ -42,10 +42,11 @@ export class MoodleError extends MtsError {
   readonly fn: string | undefined;
 
   constructor(code: string, message: string, options: MoodleErrorOptions = {}) {
-    super(code, maskSecrets(message), options);
-    this.errorcode = options.errorcode;
+    super(code, message, options);
+    // What the site sent may echo the request: mask it like the message.
+    this.errorcode = options.errorcode === undefined ? undefined : maskSecrets(options.errorcode);
     this.debuginfo = options.debuginfo === undefined ? undefined : maskSecrets(options.debuginfo);
-    this.exception = options.exception;
+    this.exception = options.exception === undefined ? undefined : maskSecrets(options.exception);
     this.fn = options.fn;
   }
 

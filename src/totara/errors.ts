@@ -60,7 +60,8 @@ export class TotaraError extends MtsError {
     });
     this.operationName = options.operationName;
     this.status = options.status;
-    this.category = options.category;
+    // The category may come from an OAuth2 `error` field a server filled with what it received.
+    this.category = options.category === undefined ? undefined : maskSecrets(options.category);
     this.errors = options.errors ?? [];
   }
 }
@@ -114,9 +115,10 @@ export function readGraphQLErrors(raw: unknown, scrub: (text: string) => string)
     const debug = ext.debugMessage ?? e.debugMessage;
     const out: TotaraGraphQLError = { message: scrub(String(e.message ?? 'Unknown error')) };
     const category = ext.category ?? e.category;
-    if (typeof category === 'string') out.category = category;
+    if (typeof category === 'string') out.category = scrub(category);
     if (typeof debug === 'string') out.debugMessage = scrub(debug);
-    if (Array.isArray(e.path)) out.path = e.path as Array<string | number>;
+    if (Array.isArray(e.path))
+      out.path = (e.path as Array<string | number>).map((p) => (typeof p === 'string' ? scrub(p) : p));
     return out;
   });
 }

@@ -111,6 +111,8 @@ export class ServiceTokenProvider {
       exp: iat + Math.ceil(this.#assertionLifetimeMs / 1000),
       jti: randomId(16),
     });
+    // A signed assertion buys a token until it expires: as secret as the token, should the platform echo it.
+    registerSecret(assertion);
     const body = new URLSearchParams({
       grant_type: 'client_credentials',
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
