@@ -212,16 +212,18 @@ function spellingsOfChar(char: string): string {
   alternatives.push([...Buffer.from(char, 'utf8')].map((byte) => `%(?:25)*${hexPattern(byte, 2)}`).join(''));
   // A space in a form body is `+`, which may itself be percent-encoded when the body is echoed in a URL.
   if (char === ' ') alternatives.push(String.raw`\+`, '%(?:25)*2[bB]');
-  // JSON: \uXXXX per UTF-16 unit (surrogate pairs for astral characters), and the short escapes, with any
-  // number of backslashes for JSON inside JSON.
+  // JSON and JavaScript string escapes: \uXXXX per UTF-16 unit (surrogate pairs for astral characters),
+  // \u{X}, \xXX, and the short escapes, with any number of backslashes for a string inside a string.
   alternatives.push(
     Array.from({ length: char.length }, (_, i) => String.raw`\\+u${hexPattern(char.charCodeAt(i), 4)}`).join(
       '',
     ),
+    String.raw`\\+u\{0*${hexPattern(code, 1)}\}`,
   );
+  if (code < 0x100) alternatives.push(String.raw`\\+x${hexPattern(code, 2)}`);
   const short = JSON_SHORT_ESCAPES[char];
   if (short) alternatives.push(String.raw`\\+${short}`);
-  if (char === '"' || char === '/' || char === '\\') alternatives.push(String.raw`\\+${escapeRegExp(char)}`);
+  if ('"\'`/\\'.includes(char)) alternatives.push(String.raw`\\+${escapeRegExp(char)}`);
   // HTML: numeric references, and the named ones htmlspecialchars produces.
   alternatives.push(`&#0*${code};`, `&#[xX]0*${hexPattern(code, 1)};`);
   const named = HTML_NAMED[char];

@@ -135,10 +135,12 @@ const DECODERS: Array<(text: string) => string> = [
   (text) => text.replace(/(?:%[0-9a-fA-F]{2})+/g, percentDecode),
   (text) => text.replace(/\+/g, ' ').replace(/(?:%[0-9a-fA-F]{2})+/g, percentDecode),
   (text) =>
-    text.replace(/\\(u[0-9a-fA-F]{4}|["\\/bfnrt])/g, (_m, what: string) =>
-      what.length === 5
-        ? String.fromCharCode(Number.parseInt(what.slice(1), 16))
-        : (({ b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' } as Record<string, string>)[what] ?? what),
+    text.replace(
+      /\\(u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]+\}|x[0-9a-fA-F]{2}|["'`\\/bfnrt])/g,
+      (_m, what: string) =>
+        what.length > 1
+          ? String.fromCodePoint(Number.parseInt(what.replace(/^[ux]\{?|\}$/g, ''), 16))
+          : (({ b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' } as Record<string, string>)[what] ?? what),
     ),
   (text) =>
     text
