@@ -1,7 +1,7 @@
-import type { ElementName } from './elements.js';
-import { HrImportMassRemovalError, type MassRemovalCounts } from './errors.js';
-import type { ElementSettings } from './settings.js';
-import { recordKey, type SiteState } from './site-state.js';
+import type { ElementName } from '../columns/elements.js';
+import { HrImportMassRemovalError, type MassRemovalCounts } from '../errors.js';
+import type { ElementSettings } from '../settings.js';
+import { recordKey, type SiteState } from '../site/state.js';
 
 /** Options of the mass-removal guard. */
 export interface RemovalGuardOptions {

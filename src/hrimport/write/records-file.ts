@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { HrImportError } from './errors.js';
+import { HrImportError } from '../errors.js';
 
 function check(value: unknown, path: string, where: string): Record<string, unknown> {
   if (!value || typeof value !== 'object' || Array.isArray(value))

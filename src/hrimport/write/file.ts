@@ -1,9 +1,9 @@
-import type { ElementName } from './elements.js';
-import type { ElementRecords } from './records.js';
-import { orderColumns } from './required-columns.js';
-import { settingsFrom } from './settings.js';
-import { openElementWriter } from './write.js';
-import type { WriteElementOptions, WriteElementResult } from './write-options.js';
+import type { ElementName } from '../columns/elements.js';
+import type { ElementRecords } from '../columns/records.js';
+import { orderColumns } from '../columns/required.js';
+import { settingsFrom } from '../settings.js';
+import type { WriteElementOptions, WriteElementResult } from './options.js';
+import { openElementWriter } from './writer.js';
 
 /**
  * Validates and writes a whole element file from records (an array, an iterable or an async iterable).

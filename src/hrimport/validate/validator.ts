@@ -1,12 +1,16 @@
-import { isSecretKey, MASK } from '../core/redact.js';
-import { isFormulaLike } from './csv-writer.js';
-import { type ColumnDefinition, CUSTOM_FIELD_PREFIX, ELEMENTS, type ElementName } from './elements.js';
+import { isSecretKey, MASK } from '../../core/redact.js';
+import {
+  type ColumnDefinition,
+  CUSTOM_FIELD_PREFIX,
+  ELEMENTS,
+  type ElementName,
+} from '../columns/elements.js';
+import { isFormulaLike } from '../csv/writer.js';
+import type { ElementSettings, HrImportSettings } from '../settings.js';
 import { FingerprintSet } from './fingerprint-set.js';
+import { checkHeader, type Reporter } from './header.js';
 import type { IssueSeverity, ValidationIssue } from './issues.js';
-import type { ElementSettings, HrImportSettings } from './settings.js';
-import { SpillDeduper } from './spill-dedupe.js';
-import { checkHeader, type Reporter } from './validate-header.js';
-import { checkJobRow, JOB_REFERENCES } from './validate-job.js';
+import { checkJobRow, JOB_REFERENCES } from './job.js';
 import {
   checkHierarchyLinks,
   checkJobLinks,
@@ -14,10 +18,11 @@ import {
   type KnownIds,
   type Reference,
   reportDuplicate,
-} from './validate-links.js';
-import { checkCell } from './validate-values.js';
+} from './links.js';
+import { SpillDeduper } from './spill-dedupe.js';
+import { checkCell } from './values.js';
 
-export type { KnownIds } from './validate-links.js';
+export type { KnownIds } from './links.js';
 
 /** Options of {@link ElementValidator}. */
 export interface ElementValidatorOptions {

@@ -1,9 +1,15 @@
 /** Header checks of an element file: what makes Totara refuse the file or silently ignore a column. */
-import { HEADER_CHARS } from './csv-reader.js';
-import { type ColumnDefinition, CUSTOM_FIELD_PREFIX, ELEMENTS, type ElementName } from './elements.js';
+
+import {
+  type ColumnDefinition,
+  CUSTOM_FIELD_PREFIX,
+  ELEMENTS,
+  type ElementName,
+} from '../columns/elements.js';
+import { requiredColumns } from '../columns/required.js';
+import { HEADER_CHARS } from '../csv/reader.js';
+import { type ElementSettings, fileFormat, type HrImportSettings } from '../settings.js';
 import type { IssueSeverity } from './issues.js';
-import { requiredColumns } from './required-columns.js';
-import { type ElementSettings, fileFormat, type HrImportSettings } from './settings.js';
 
 /** Records one finding (the signature of `ElementValidator.report`). */
 export type Reporter = (

@@ -1,7 +1,8 @@
 /** Checks of single cells, by column kind: what Totara would refuse, skip or silently change. */
+
+import { parseHrImportDate } from '../columns/dates.js';
+import type { ColumnDefinition } from '../columns/elements.js';
 import { COUNTRY_CODES } from './countries.js';
-import { parseHrImportDate } from './dates.js';
-import type { ColumnDefinition } from './elements.js';
 
 /** A problem with one cell (before file, row and column are attached). */
 export interface CellProblem {

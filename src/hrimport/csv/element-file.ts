@@ -1,10 +1,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type CsvRecord, readCsvRecords } from './csv-reader.js';
-import { type ElementName, elementOfFileName } from './elements.js';
-import { HrImportError } from './errors.js';
-import type { RawRecord } from './records.js';
-import type { Delimiter } from './settings.js';
+import { type ElementName, elementOfFileName } from '../columns/elements.js';
+import type { RawRecord } from '../columns/records.js';
+import { HrImportError } from '../errors.js';
+import type { Delimiter } from '../settings.js';
+import { type CsvRecord, readCsvRecords } from './reader.js';
 
 /** Options of {@link readElementFile}. */
 export interface ReadElementOptions {

@@ -1,14 +1,14 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { assertKnownOptions } from '../core/errors.js';
-import type { ProgressListener } from '../core/progress.js';
-import { CsvSyntaxError, readCsvRecords } from './csv-reader.js';
-import { ELEMENT_NAMES, elementOfFileName } from './elements.js';
-import { HrImportError } from './errors.js';
+import { assertKnownOptions } from '../../core/errors.js';
+import type { ProgressListener } from '../../core/progress.js';
+import { ELEMENT_NAMES, elementOfFileName } from '../columns/elements.js';
+import { findElementFiles } from '../csv/element-file.js';
+import { CsvSyntaxError, readCsvRecords } from '../csv/reader.js';
+import { HrImportError } from '../errors.js';
+import { fileFormat, type HrImportSettings, type HrImportSettingsInput, settingsFrom } from '../settings.js';
 import { makeReport, type ValidationIssue, type ValidationReport } from './issues.js';
-import { findElementFiles } from './read.js';
-import { fileFormat, type HrImportSettings, type HrImportSettingsInput, settingsFrom } from './settings.js';
-import { ElementValidator, type KnownIds } from './validate.js';
+import { ElementValidator, type KnownIds } from './validator.js';
 
 /** Options of {@link validateFiles}. */
 export interface ValidateFilesOptions {

@@ -1,8 +1,8 @@
-import { createRowEncoder } from './csv-writer.js';
+import { createRowEncoder } from '../csv/writer.js';
+import { fileFormat, type HrImportSettings } from '../settings.js';
 import { formatDate } from './dates.js';
 import { CUSTOM_FIELD_PREFIX, ELEMENTS, type ElementName } from './elements.js';
-import { requiredColumns } from './required-columns.js';
-import { fileFormat, type HrImportSettings } from './settings.js';
+import { requiredColumns } from './required.js';
 
 /** One column of a template, documented. */
 export interface TemplateColumn {

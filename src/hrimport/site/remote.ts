@@ -2,8 +2,8 @@
  * Site state read from a live site: Totara's external GraphQL API (users and their job assignments) or Moodle web
  * services (users). The clients are passed in by shape, so this module does not depend on the client modules.
  */
-import { CUSTOM_FIELD_PREFIX, type ElementName } from './elements.js';
-import type { SiteRecord, SiteState } from './site-state.js';
+import { CUSTOM_FIELD_PREFIX, type ElementName } from '../columns/elements.js';
+import type { SiteRecord, SiteState } from './state.js';
 
 /** What the Totara site source needs of a client: `TotaraClient.paginate` fits. */
 export interface TotaraPagingClient {

@@ -1,14 +1,14 @@
-import { assertKnownOptions } from '../core/errors.js';
-import type { ProgressListener } from '../core/progress.js';
-import { ELEMENT_NAMES, ELEMENTS, type ElementName } from './elements.js';
-import type { MassRemovalCounts } from './errors.js';
-import type { ValidationReport } from './issues.js';
-import { diffRecord, type FieldChange } from './plan-diff.js';
-import { findElementFiles, readElementFile } from './read.js';
+import { assertKnownOptions } from '../../core/errors.js';
+import type { ProgressListener } from '../../core/progress.js';
+import { ELEMENT_NAMES, ELEMENTS, type ElementName } from '../columns/elements.js';
+import { findElementFiles, readElementFile } from '../csv/element-file.js';
+import type { MassRemovalCounts } from '../errors.js';
+import { fileFormat, type HrImportSettings, type HrImportSettingsInput, settingsFrom } from '../settings.js';
+import { displayKey, recordKey, type SiteRecord, type SiteState } from '../site/state.js';
+import { validateFiles } from '../validate/files.js';
+import type { ValidationReport } from '../validate/issues.js';
+import { diffRecord, type FieldChange } from './diff.js';
 import { DEFAULT_REMOVAL_THRESHOLD } from './removal-guard.js';
-import { fileFormat, type HrImportSettings, type HrImportSettingsInput, settingsFrom } from './settings.js';
-import { displayKey, recordKey, type SiteRecord, type SiteState } from './site-state.js';
-import { validateFiles } from './validate-files.js';
 
 /** Options of {@link planImport}. */
 export interface PlanOptions {

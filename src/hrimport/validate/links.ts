@@ -1,8 +1,8 @@
 /** Checks across rows and files: duplicates, references, management loops, parent cycles. */
-import { ELEMENTS, type ElementName } from './elements.js';
+import { ELEMENTS, type ElementName } from '../columns/elements.js';
+import type { HrImportSettings } from '../settings.js';
 import { findCycles } from './graph.js';
-import type { HrImportSettings } from './settings.js';
-import type { Reporter } from './validate-header.js';
+import type { Reporter } from './header.js';
 
 /** idnumbers known from other files of the same import (e.g. user.csv for job assignment references). */
 export type KnownIds = Partial<Record<ElementName, ReadonlySet<string>>>;

@@ -1,5 +1,5 @@
+import type { HrImportSettings } from '../settings.js';
 import { CUSTOM_FIELD_PREFIX, ELEMENTS, type ElementName } from './elements.js';
-import type { HrImportSettings } from './settings.js';
 
 /**
  * The columns Totara requires in an element's file under these settings. `header` (the columns actually present)

@@ -1,11 +1,11 @@
 /** Options and result of the element writer, and the permissions element files get. */
-import type { ProgressListener } from '../core/progress.js';
-import type { ElementName } from './elements.js';
-import { HrImportError, type MassRemovalCounts } from './errors.js';
-import type { ValidationIssue } from './issues.js';
-import type { RemovalGuardOptions } from './removal-guard.js';
-import type { HrImportSettings, HrImportSettingsInput } from './settings.js';
-import type { KnownIds } from './validate.js';
+import type { ProgressListener } from '../../core/progress.js';
+import type { ElementName } from '../columns/elements.js';
+import { HrImportError, type MassRemovalCounts } from '../errors.js';
+import type { RemovalGuardOptions } from '../plan/removal-guard.js';
+import type { HrImportSettings, HrImportSettingsInput } from '../settings.js';
+import type { ValidationIssue } from '../validate/issues.js';
+import type { KnownIds } from '../validate/validator.js';
 
 /** Options of {@link openElementWriter} and {@link writeElementFile}. */
 export interface WriteElementOptions {

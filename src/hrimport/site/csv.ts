@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { readCsvRecords } from './csv-reader.js';
-import { CUSTOM_FIELD_PREFIX, type ElementName, elementOfFileName } from './elements.js';
-import { HrImportError } from './errors.js';
-import { findElementFiles } from './read.js';
-import type { Delimiter } from './settings.js';
-import type { SiteRecord, SiteState } from './site-state.js';
+import { CUSTOM_FIELD_PREFIX, type ElementName, elementOfFileName } from '../columns/elements.js';
+import { findElementFiles } from '../csv/element-file.js';
+import { readCsvRecords } from '../csv/reader.js';
+import { HrImportError } from '../errors.js';
+import type { Delimiter } from '../settings.js';
+import type { SiteRecord, SiteState } from './state.js';
 
 /** Options of {@link csvSiteState}. */
 export interface CsvSiteStateOptions {

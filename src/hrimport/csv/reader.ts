@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { TextDecoder } from 'node:util';
-import { HrImportError } from './errors.js';
-import { DELIMITERS, type Delimiter } from './settings.js';
+import { HrImportError } from '../errors.js';
+import { DELIMITERS, type Delimiter } from '../settings.js';
 
 /** A CSV that breaks RFC 4180: the error says where (file, row, line, column number). */
 export class CsvSyntaxError extends HrImportError {}

@@ -1,22 +1,22 @@
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type AtomicFile, openAtomic } from '../core/atomic.js';
-import { assertKnownOptions } from '../core/errors.js';
-import { ChunkedSink, createRowEncoder, neutraliseFormula } from './csv-writer.js';
-import { ELEMENTS, type ElementName, isElementName } from './elements.js';
-import { HrImportError, HrImportValidationError, type MassRemovalCounts } from './errors.js';
-import { cellText, type ElementRecords } from './records.js';
-import { assertRemovalAllowed, countRemovals } from './removal-guard.js';
-import { orderColumns } from './required-columns.js';
-import { fileFormat, type HrImportSettings, settingsFrom } from './settings.js';
-import { ElementValidator } from './validate.js';
+import { type AtomicFile, openAtomic } from '../../core/atomic.js';
+import { assertKnownOptions } from '../../core/errors.js';
+import { ELEMENTS, type ElementName, isElementName } from '../columns/elements.js';
+import { cellText, type ElementRecords } from '../columns/records.js';
+import { orderColumns } from '../columns/required.js';
+import { ChunkedSink, createRowEncoder, neutraliseFormula } from '../csv/writer.js';
+import { HrImportError, HrImportValidationError, type MassRemovalCounts } from '../errors.js';
+import { assertRemovalAllowed, countRemovals } from '../plan/removal-guard.js';
+import { fileFormat, type HrImportSettings, settingsFrom } from '../settings.js';
+import { ElementValidator } from '../validate/validator.js';
 import {
   assertFileMode,
   DEFAULT_FILE_MODE,
   OPTION_KEYS,
   type WriteElementOptions,
   type WriteElementResult,
-} from './write-options.js';
+} from './options.js';
 
 /** Where HR Import picks up an element's file: `<dir>/csv/ready/<element>.csv`. */
 export function readyPath(dir: string, element: ElementName): string {

@@ -1,4 +1,4 @@
-import type { ElementName } from './elements.js';
+import type { ElementName } from '../columns/elements.js';
 
 /** One record as it exists on the site, with values under HR Import column names. */
 export interface SiteRecord {

@@ -1,6 +1,6 @@
 /** Checks of one job assignment row on its own: self references, manager job ids, dates, temporary managers. */
-import { parseHrImportDate } from './dates.js';
-import type { Reporter } from './validate-header.js';
+import { parseHrImportDate } from '../columns/dates.js';
+import type { Reporter } from './header.js';
 
 /** Columns of a job assignment that point at other records (checked against the other files of the import). */
 export const JOB_REFERENCES = [

@@ -1,8 +1,8 @@
 /** Comparing one file row with the site's record: which columns an import would change. */
-import { isSecretKey } from '../core/redact.js';
-import { parseHrImportDate } from './dates.js';
-import { columnOf, type ElementName } from './elements.js';
-import type { ElementSettings } from './settings.js';
+import { isSecretKey } from '../../core/redact.js';
+import { parseHrImportDate } from '../columns/dates.js';
+import { columnOf, type ElementName } from '../columns/elements.js';
+import type { ElementSettings } from '../settings.js';
 
 /** One field an import would change. */
 export interface FieldChange {

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { Delimiter } from './settings.js';
+import type { Delimiter } from '../settings.js';
 
 /** How rows are written: delimiter and record separator. */
 export interface CsvFormat {
