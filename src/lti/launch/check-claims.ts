@@ -10,9 +10,9 @@ import {
   type NrpsClaim,
   type ResourceLinkClaim,
   type ToolPlatformClaim,
-} from './claims.js';
-import { ltiError } from './diagnose.js';
-import type { LaunchRegistration } from './registrations.js';
+} from '../claims.js';
+import { ltiError } from '../errors.js';
+import type { LaunchRegistration } from '../registrations.js';
 
 /** What the claim checks need to know. */
 export interface ClaimCheckContext {

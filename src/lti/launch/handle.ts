@@ -1,19 +1,18 @@
 /** The tool's launch endpoint: the platform's form_post of id_token and state, checked and validated. */
-import { CLAIM, type LtiLaunch } from './claims.js';
-import { ltiError } from './diagnose.js';
-import { LtiError } from './errors.js';
+import { CLAIM, type LtiLaunch } from '../claims.js';
+import { LtiError, ltiError } from '../errors.js';
+import { escapeHtml } from '../http/html.js';
 import {
-  escapeHtml,
   headerValue,
   type LtiHttpRequest,
   type LtiHttpResponse,
   requestCookies,
   requestParams,
-} from './http.js';
-import { decodeJwt } from './jwt.js';
+} from '../http/request.js';
+import type { StateStore } from '../stores.js';
+import { decodeJwt } from './decode.js';
 import { type StateMode, stateCookieName } from './login.js';
-import type { StateStore } from './stores.js';
-import type { LaunchValidator } from './validate-launch.js';
+import type { LaunchValidator } from './validate.js';
 
 /** Whether an (unverified) id_token says it comes from Moodle: only used to word a hint. */
 function fromMoodle(idToken: string): boolean {

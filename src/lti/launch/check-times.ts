@@ -1,5 +1,5 @@
 /** The time checks of a launch: `exp`, `iat` and `nbf` against a clock, with a tolerance, diagnosed in seconds. */
-import { ltiError } from './diagnose.js';
+import { ltiError } from '../errors.js';
 
 /** Throws when the token is expired, issued in the future or not yet valid at `now` (ms) give or take `tol` (ms). */
 export function checkTimes(

@@ -1,7 +1,7 @@
 /** Choosing and importing the key that verifies a token, from a JSON Web Key Set. */
 import { KeyObject, type webcrypto } from 'node:crypto';
 import { importJWK, type JSONWebKeySet, type JWK } from 'jose';
-import { ltiError } from './diagnose.js';
+import { ltiError } from '../errors.js';
 
 /** Signature algorithms accepted on LTI messages: RSA, RSA-PSS and ECDSA. Never `none`, never HMAC. */
 export const ALLOWED_ALGORITHMS = [

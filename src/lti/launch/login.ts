@@ -1,9 +1,9 @@
 /** OIDC third-party login initiation: the tool's answer to the platform's login request. */
-import { ltiError } from './diagnose.js';
-import { type LtiHttpRequest, type LtiHttpResponse, requestParams } from './http.js';
-import { randomId } from './keys.js';
-import { isMoodle, type LtiRegistration, type RegistrationStore } from './registrations.js';
-import type { StateStore } from './stores.js';
+import { ltiError } from '../errors.js';
+import { type LtiHttpRequest, type LtiHttpResponse, requestParams } from '../http/request.js';
+import { randomId } from '../keys/tool-keys.js';
+import { isMoodle, type LtiRegistration, type RegistrationStore } from '../registrations.js';
+import type { StateStore } from '../stores.js';
 
 /**
  * How the login state survives until the launch. `cookie`: kept server-side AND bound to the browser by a cookie

@@ -4,7 +4,7 @@
  * that jose uses, and launches are the tool's hot path (bench/lti).
  */
 import { constants, type KeyObject, verify } from 'node:crypto';
-import type { LtiAlgorithm } from './key-select.js';
+import type { LtiAlgorithm } from '../keys/select.js';
 
 const HASH: Record<LtiAlgorithm, string> = {
   RS256: 'sha256',

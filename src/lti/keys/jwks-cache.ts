@@ -1,8 +1,8 @@
 /** The platforms' key sets, fetched through the SDK's transport and cached. */
 import type { JSONWebKeySet } from 'jose';
-import { assertKnownOptions, TransportError } from '../core/errors.js';
-import { readText, Transport } from '../core/transport.js';
-import { ltiError } from './diagnose.js';
+import { assertKnownOptions, TransportError } from '../../core/errors.js';
+import { readText, Transport } from '../../core/transport.js';
+import { ltiError } from '../errors.js';
 import {
   assertJwks,
   cacheLifetimeMs,
@@ -12,7 +12,7 @@ import {
   kidsOf,
   pick,
   selectionKey,
-} from './key-select.js';
+} from './select.js';
 
 /** Options of a {@link JwksCache}. Durations are milliseconds. */
 export interface JwksCacheOptions {

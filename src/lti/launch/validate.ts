@@ -1,13 +1,13 @@
-import { assertKnownOptions } from '../core/errors.js';
-import { CLAIM, type LtiLaunch, type LtiMessageType, MESSAGE_TYPES } from './claims.js';
-import { ltiError } from './diagnose.js';
-import { JwksCache } from './jwks.js';
-import { DEFAULT_MAX_TOKEN_BYTES, decodeJwt } from './jwt.js';
-import { ALLOWED_ALGORITHMS, type KeySelection, type LtiAlgorithm, selectStaticKey } from './key-select.js';
-import { checkClaims } from './launch-claims.js';
-import { isMoodle, type LaunchRegistration, type RegistrationStore } from './registrations.js';
-import type { NonceStore } from './stores.js';
-import { checkTimes } from './times.js';
+import { assertKnownOptions } from '../../core/errors.js';
+import { CLAIM, type LtiLaunch, type LtiMessageType, MESSAGE_TYPES } from '../claims.js';
+import { ltiError } from '../errors.js';
+import { JwksCache } from '../keys/jwks-cache.js';
+import { ALLOWED_ALGORITHMS, type KeySelection, type LtiAlgorithm, selectStaticKey } from '../keys/select.js';
+import { isMoodle, type LaunchRegistration, type RegistrationStore } from '../registrations.js';
+import type { NonceStore } from '../stores.js';
+import { checkClaims } from './check-claims.js';
+import { checkTimes } from './check-times.js';
+import { DEFAULT_MAX_TOKEN_BYTES, decodeJwt } from './decode.js';
 import { verifyCompactSignature } from './verify-signature.js';
 
 /** Options of a {@link LaunchValidator}. Durations are milliseconds. */

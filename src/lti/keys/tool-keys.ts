@@ -12,7 +12,7 @@ import {
   type JWTPayload,
   SignJWT,
 } from 'jose';
-import { ltiError } from './diagnose.js';
+import { ltiError } from '../errors.js';
 
 /** Algorithms the tool signs with. */
 export type ToolKeyAlgorithm = 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'ES256';

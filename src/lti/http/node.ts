@@ -1,9 +1,9 @@
 /** A node:http adapter for an {@link LtiTool}: login, launch and JWKS routes in one request listener. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { LtiLaunch } from './claims.js';
-import type { LtiHttpRequest, LtiHttpResponse } from './http.js';
-import { errorResponse } from './launch.js';
-import type { LtiTool } from './tool.js';
+import type { LtiLaunch } from '../claims.js';
+import { errorResponse } from '../launch/handle.js';
+import type { LtiTool } from '../tool.js';
+import type { LtiHttpRequest, LtiHttpResponse } from './request.js';
 
 /** Options of {@link createNodeHandler}. */
 export interface NodeHandlerOptions {

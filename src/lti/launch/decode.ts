@@ -1,5 +1,5 @@
 /** Strict decoding of a compact JWS (no verification): size bound, three base64url parts, JSON objects. */
-import { ltiError } from './diagnose.js';
+import { ltiError } from '../errors.js';
 
 /** Largest id_token accepted by default: 64 KiB (real launches are a few KiB). */
 export const DEFAULT_MAX_TOKEN_BYTES = 64 * 1024;
