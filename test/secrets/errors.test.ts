@@ -6,14 +6,10 @@
  */
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Transport } from '../../src/core/transport.js';
-import { SCOPE } from '../../src/lti/claims.js';
-import { ToolKeySet } from '../../src/lti/keys.js';
-import { AgsClient } from '../../src/lti/services/ags.js';
-import { NrpsClient } from '../../src/lti/services/nrps.js';
-import { ServiceTokenProvider } from '../../src/lti/services/token.js';
-import { MoodleClient } from '../../src/moodle/client.js';
-import { TotaraClient } from '../../src/totara/client.js';
+import { Transport } from 'moodle-totara-sdk';
+import { AgsClient, NrpsClient, SCOPE, ServiceTokenProvider, ToolKeySet } from 'moodle-totara-sdk/lti';
+import { MoodleClient } from 'moodle-totara-sdk/moodle';
+import { TotaraClient } from 'moodle-totara-sdk/totara';
 import type { TestServer } from '../helpers/http.js';
 import {
   awkwardSecrets,
