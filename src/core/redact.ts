@@ -57,11 +57,6 @@ export function registerSecret(value: string | undefined | null): void {
   longestFirst = [...knownSecrets.values()].sort((a, b) => b.value.length - a.value.length);
 }
 
-/** True when `value` is a registered secret (exactly). */
-export function isRegisteredSecret(value: string): boolean {
-  return knownSecrets.has(value);
-}
-
 /** Characters without which no encoded spelling can occur: text free of them needs only the literal search. */
 const ENCODED_TEXT = /[%\\&+]/;
 

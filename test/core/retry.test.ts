@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, DEFAULT_RETRY_POLICY, decideRetry, parseRetryAfter } from '../../src/core/index.js';
+import { backoffDelay, DEFAULT_RETRY_POLICY, decideRetry, parseRetryAfter } from '../../src/core/retry.js';
 
 describe('retry policy', () => {
   it('reads Retry-After as seconds or as an HTTP date', () => {
