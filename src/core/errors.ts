@@ -1,4 +1,12 @@
-import { maskDeep, maskSecrets, redactFormBody, redactHeaders, redactParams, redactUrl } from './redact.js';
+import {
+  maskDeep,
+  maskerOf,
+  maskSecrets,
+  redactFormBody,
+  redactHeaders,
+  redactParams,
+  redactUrl,
+} from './redact.js';
 
 /** A copy of the request that failed, with every secret masked. Safe to log. */
 export interface RedactedRequest {
@@ -67,34 +75,47 @@ export class MtsError extends Error {
 }
 
 /**
- * `cause` with registered secrets masked in its text: an error's message and stack (and those of its own causes)
- * are masked in place; a string or a plain object is replaced by a masked copy.
+ * `cause` with registered secrets masked in its text: an error's message, stack and fields (and those of its own
+ * causes) are masked in place; a string or a plain object is replaced by a masked copy.
  */
-function maskCause(cause: unknown, seen = new Set<unknown>()): unknown {
-  if (!(cause instanceof Error)) return maskDeep(cause);
-  if (seen.has(cause) || seen.size > 8) return cause;
-  seen.add(cause);
+function maskCause(cause: unknown): unknown {
   // MtsErrors mask themselves when they are made.
   if (cause instanceof MtsError) return cause;
-  let target: Error = cause;
-  const message = maskSecrets(cause.message);
-  const stack = typeof cause.stack === 'string' ? maskSecrets(cause.stack) : cause.stack;
-  if (message !== cause.message || stack !== cause.stack) {
+  if (!(cause instanceof Error)) return maskDeep(cause);
+  maskErrorInPlace(cause, maskSecrets, new Set());
+  return cause;
+}
+
+/**
+ * Masks `values` in place in every text `error` carries (message, stack, hint, details, request, the fields of
+ * subclasses, its causes) and returns it: for the secrets of one request, such as a new user's password in a
+ * call's parameters, which are not registered because they must not outlive the request.
+ */
+export function maskInError<E>(error: E, values: readonly string[]): E {
+  if (values.length > 0 && error instanceof Error) maskErrorInPlace(error, maskerOf(values), new Set());
+  return error;
+}
+
+function maskErrorInPlace(error: Error, mask: (text: string) => string, seen: Set<Error>): void {
+  if (seen.has(error) || seen.size > 8) return;
+  seen.add(error);
+  for (const key of new Set(['message', 'stack', 'cause', 'errors', ...Object.keys(error)])) {
+    if (!Object.hasOwn(error, key)) continue;
+    const value = (error as unknown as Record<string, unknown>)[key];
+    if (value instanceof Error) {
+      maskErrorInPlace(value, mask, seen);
+      continue;
+    }
+    if (Array.isArray(value))
+      for (const item of value) if (item instanceof Error) maskErrorInPlace(item, mask, seen);
+    const masked = maskDeep(value, mask);
+    if (masked === value) continue;
     try {
-      Object.defineProperty(cause, 'message', { value: message, writable: true, configurable: true });
-      Object.defineProperty(cause, 'stack', { value: stack, writable: true, configurable: true });
+      Object.defineProperty(error, key, { value: masked, writable: true, configurable: true });
     } catch {
-      // A frozen error cannot be masked in place: stand in for it.
-      target = Object.assign(new Error(message), { name: cause.name, stack });
+      // A frozen error keeps its text: there is no way to change it.
     }
   }
-  if (target.cause !== undefined) {
-    const inner = maskCause(target.cause, seen);
-    if (inner !== target.cause)
-      Object.defineProperty(target, 'cause', { value: inner, writable: true, configurable: true });
-  }
-  if (target instanceof AggregateError) target.errors = target.errors.map((e) => maskCause(e, seen));
-  return target;
 }
 
 /** Errors of the HTTP layer: network, timeout, abort, unexpected status or body. */

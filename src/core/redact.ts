@@ -62,10 +62,29 @@ const ENCODED_TEXT = /[%\\&+]/;
 
 /** Replaces every registered secret, in any of its encodings, in `text` with {@link MASK}. */
 export function maskSecrets(text: string): string {
-  if (longestFirst.length === 0 || text.length < MIN_SECRET_LENGTH) return text;
+  return maskWith(longestFirst, text);
+}
+
+/**
+ * A function that masks `values` in text, in every spelling {@link registerSecret} knows, without registering
+ * them: for the secrets of one request (a new user's password in a call's parameters) that must not outlive it.
+ */
+export function maskerOf(values: Iterable<string>): (text: string) => string {
+  const matchers = [...new Set(values)]
+    .filter((value) => value.length >= MIN_SCOPED_LENGTH)
+    .sort((a, b) => b.length - a.length)
+    .map(matcherFor);
+  return (text) => maskWith(matchers, text);
+}
+
+/** Shortest value {@link maskerOf} masks: it only ever masks one request's own values, so 3 characters is enough. */
+const MIN_SCOPED_LENGTH = 3;
+
+function maskWith(matchers: readonly SecretMatcher[], text: string): string {
+  if (matchers.length === 0 || text.length < MIN_SCOPED_LENGTH) return text;
   let out = text;
   const encoded = ENCODED_TEXT.test(text);
-  for (const secret of longestFirst) {
+  for (const secret of matchers) {
     if (encoded && secret.spellings) {
       secret.spellings.lastIndex = 0;
       out = out.replace(secret.spellings, MASK);
@@ -80,16 +99,16 @@ export function maskSecrets(text: string): string {
 }
 
 /**
- * A copy of `value` with every registered secret masked in every string it holds (arrays and plain objects are
- * walked; other objects are kept as they are). Returns `value` itself when nothing needed masking.
+ * A copy of `value` with `mask` (by default: every registered secret) applied to every string it holds (arrays and
+ * plain objects are walked; other objects are kept as they are). Returns `value` itself when nothing changed.
  */
-export function maskDeep<T>(value: T, depth = 0): T {
-  if (typeof value === 'string') return maskSecrets(value) as T;
+export function maskDeep<T>(value: T, mask: (text: string) => string = maskSecrets, depth = 0): T {
+  if (typeof value === 'string') return mask(value) as T;
   if (depth > 32 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     let changed = false;
     const out = value.map((item) => {
-      const masked = maskDeep(item, depth + 1);
+      const masked = maskDeep(item, mask, depth + 1);
       if (masked !== item) changed = true;
       return masked;
     });
@@ -100,11 +119,18 @@ export function maskDeep<T>(value: T, depth = 0): T {
   let changed = false;
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-    const masked = maskDeep(inner, depth + 1);
+    const masked = maskDeep(inner, mask, depth + 1);
     if (masked !== inner) changed = true;
     out[key] = masked;
   }
   return (changed ? out : value) as T;
+}
+
+/** The values of the secret-named fields of a form body (`users[0][password]=…`), decoded. */
+export function formSecretValues(body: string): string[] {
+  const out: string[] = [];
+  for (const [key, value] of new URLSearchParams(body)) if (isSecretKey(key) && value !== '') out.push(value);
+  return out;
 }
 
 /** A copy of a URL with secret query parameters (and any user info) masked. */

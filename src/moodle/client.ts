@@ -5,8 +5,8 @@
 import { inspect } from 'node:util';
 import type { Dispatcher } from 'undici';
 import { debug } from '../core/debug.js';
-import { assertKnownOptions, InputError } from '../core/errors.js';
-import { registerSecret } from '../core/redact.js';
+import { assertKnownOptions, InputError, maskInError } from '../core/errors.js';
+import { formSecretValues, registerSecret } from '../core/redact.js';
 import type { RetryPolicy } from '../core/retry.js';
 import { Transport } from '../core/transport.js';
 import { type BatchCall, type BatchOptions, type BatchResult, runBatch } from './call/batch.js';
@@ -351,7 +351,8 @@ export class MoodleClient<M extends FunctionMap = MoodleFunctions> {
     } catch (error) {
       if (error instanceof MoodleError && error.code === 'moodle.unknown_function')
         throw unknownOnSite(error, this.functions ?? coreFunctionTable(), this.url);
-      throw error;
+      // The site may echo what it received: mask the values of secret-named parameters (a new user's password).
+      throw maskInError(error, formSecretValues(body));
     }
     this.#surfaceWarnings(fn, result, options.onWarning);
     return result;

@@ -5,11 +5,11 @@
  * stack, JSON and inspected form are then decoded every way a secret can hide, and searched.
  */
 import { inspect } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Transport } from 'moodle-totara-sdk';
 import { AgsClient, NrpsClient, SCOPE, ServiceTokenProvider, ToolKeySet } from 'moodle-totara-sdk/lti';
 import { MoodleClient } from 'moodle-totara-sdk/moodle';
 import { TotaraClient } from 'moodle-totara-sdk/totara';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../helpers/http.js';
 import {
   awkwardSecrets,
@@ -96,6 +96,23 @@ describe('Moodle errors', () => {
       await expectMasked(() => moodle.call('core_webservice_get_site_info'), [token]);
       expect(server.requests.at(-1)?.body).toContain('wstoken=');
     });
+
+    it.each(awkwardSecrets('moodle-param').map((s) => [s]))(
+      "call masks a secret-named parameter's value %j, registered or not",
+      async (password) => {
+        const server = await echoServer(() => failure(moodleBody));
+        const moodle = new MoodleClient({ url: server.url, token: 'token-of-the-param-test', retry: false });
+        const user = {
+          username: 'ann',
+          firstname: 'Ann',
+          lastname: 'Lee',
+          email: 'ann@example.org',
+          password,
+        };
+        await expectMasked(() => moodle.call('core_user_create_users', { users: [user] }), [password]);
+        expect(server.requests.at(-1)?.body).toContain('users[0][password]=');
+      },
+    );
   });
 });
 
