@@ -19,6 +19,7 @@ export type {
   ProgressEvent,
   ProgressListener,
   RedactedRequest,
+  RegisterSecretOptions,
   ResolveConfigOptions,
   ResolvedConfig,
   RetryPolicy,

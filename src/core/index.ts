@@ -27,6 +27,7 @@ export { Paginator } from './pages.js';
 // Progress reported by long operations
 export type { ProgressEvent, ProgressListener } from './progress.js';
 // Secrets
+export type { RegisterSecretOptions } from './redact.js';
 export {
   isSecretKey,
   MASK,

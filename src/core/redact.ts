@@ -33,28 +33,58 @@ interface SecretMatcher {
   readonly literals: readonly string[];
 }
 
-const knownSecrets = new Map<string, SecretMatcher>();
+/** A registered secret, and when it stops being worth masking (ms since epoch), for a token that expires. */
+interface Registered {
+  readonly matcher: SecretMatcher;
+  expiresAt: number;
+}
+
+const knownSecrets = new Map<string, Registered>();
 let longestFirst: SecretMatcher[] = [];
+/** How long an expired secret is still masked: the errors and output of a request that used it come later. */
+const EXPIRY_GRACE_MS = 10 * 60_000;
+
+/** Options of {@link registerSecret}. */
+export interface RegisterSecretOptions {
+  /**
+   * When the secret stops working (an access token's expiry), in ms since epoch or as a Date. It is forgotten
+   * 10 minutes later, so that a long-running process that fetches a token every hour does not collect them all.
+   * Without it the secret is masked for the life of the process.
+   */
+  expiresAt?: number | Date | undefined;
+}
 
 /**
  * Registers a secret value (a password, a token, a client secret, a signed assertion) so that {@link maskSecrets}
  * removes it from any text: error messages, debug output, CLI output, REPL history. What is registered is the
  * value in every form a server may echo back: as sent in a form body or a URL (`P%40ss+w0rd%21`, upper- or
- * lower-case hex, nested percent-encoding), JSON-escaped (`\"`, `\\`, `\/`, `\u00e9`), HTML-escaped
- * (`&quot;`, `&#39;`), and base64 or base64url at any alignment (an HTTP Basic `client_id:secret` header, raw or
- * form-encoded first as OAuth2 asks). Values shorter than 6 characters are ignored.
+ * lower-case hex, nested percent-encoding), JSON- or JavaScript-escaped (`\"`, `\\`, `\/`, `\u00e9`),
+ * HTML-escaped (`&quot;`, `&#39;`), and base64 or base64url at any alignment (an HTTP Basic `client_id:secret`
+ * header, raw or form-encoded first as OAuth2 asks). Values shorter than 6 characters are ignored.
  *
  * @example
  * ```ts
  * registerSecret('P@ss w0rd!');
  * maskSecrets('password=P%40ss+w0rd%21'); // "password=***"
+ * registerSecret(token.accessToken, { expiresAt: token.expiresAt });
  * ```
  */
-export function registerSecret(value: string | undefined | null): void {
-  if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || knownSecrets.has(value)) return;
-  knownSecrets.set(value, matcherFor(value));
+export function registerSecret(value: string | undefined | null, options: RegisterSecretOptions = {}): void {
+  if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) return;
+  const expiresAt = options.expiresAt === undefined ? Number.POSITIVE_INFINITY : Number(options.expiresAt);
+  const known = knownSecrets.get(value);
+  if (known) {
+    known.expiresAt = Math.max(known.expiresAt, expiresAt);
+    return;
+  }
+  const now = Date.now();
+  for (const [secret, entry] of knownSecrets)
+    if (entry.expiresAt + EXPIRY_GRACE_MS < now) knownSecrets.delete(secret);
+  knownSecrets.set(value, { matcher: matcherFor(value), expiresAt });
   // Longer secrets first, so that a secret containing another is masked whole.
-  longestFirst = [...knownSecrets.values()].sort((a, b) => b.value.length - a.value.length);
+  longestFirst = [...knownSecrets.values()]
+    .map((entry) => entry.matcher)
+    .sort((a, b) => b.value.length - a.value.length);
 }
 
 /** Characters without which no encoded spelling can occur: text free of them needs only the literal search. */

@@ -113,10 +113,10 @@ export class TotaraTokenSource {
       );
     }
     const accessToken = parsed.access_token;
-    registerSecret(accessToken);
     const expiresInSec = Number(parsed.expires_in);
     const lifetimeMs = Number.isFinite(expiresInSec) && expiresInSec > 0 ? expiresInSec * 1000 : 3_600_000;
     const now = Date.now();
+    registerSecret(accessToken, { expiresAt: now + lifetimeMs });
     const token: TotaraAccessToken = {
       accessToken,
       expiresAt: new Date(now + lifetimeMs),

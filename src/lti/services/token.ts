@@ -112,7 +112,7 @@ export class ServiceTokenProvider {
       jti: randomId(16),
     });
     // A signed assertion buys a token until it expires: as secret as the token, should the platform echo it.
-    registerSecret(assertion);
+    registerSecret(assertion, { expiresAt: Date.now() + this.#assertionLifetimeMs });
     const body = new URLSearchParams({
       grant_type: 'client_credentials',
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
@@ -166,7 +166,9 @@ export class ServiceTokenProvider {
         },
       );
     }
-    registerSecret(json.access_token);
+    const expiresIn = typeof json.expires_in === 'number' ? json.expires_in : 3600;
+    // Forgotten some time after it expires (by the real clock: `now` may be a test's).
+    registerSecret(json.access_token, { expiresAt: Date.now() + expiresIn * 1000 });
     const granted =
       typeof json.scope === 'string' ? json.scope.split(/\s+/).filter(Boolean) : scope.split(' ');
     const missing = scope.split(' ').filter((s) => s && !granted.includes(s));
@@ -181,7 +183,6 @@ export class ServiceTokenProvider {
           details: { missing },
         },
       );
-    const expiresIn = typeof json.expires_in === 'number' ? json.expires_in : 3600;
     return { accessToken: json.access_token, scopes: granted, expiresAt: this.#now() + expiresIn * 1000 };
   }
 }
