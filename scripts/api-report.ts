@@ -83,10 +83,11 @@ export function readPublicNames(entries: readonly Entry[], root = projectRoot): 
 }
 
 function kindOf(exported: ts.Symbol, checker: ts.TypeChecker): ExportKind {
-  // `export type { X }` exports only the type, whatever X is.
+  // `export type { X }` and `export type * as X` export only types, whatever X is.
   for (const declaration of exported.declarations ?? []) {
     if (ts.isExportSpecifier(declaration) && (declaration.isTypeOnly || declaration.parent.parent.isTypeOnly))
       return 'type';
+    if (ts.isNamespaceExport(declaration) && declaration.parent.isTypeOnly) return 'type';
   }
   const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
   const flags = symbol.flags;

