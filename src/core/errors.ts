@@ -2,9 +2,9 @@ import {
   maskDeep,
   maskerOf,
   maskSecrets,
+  redactDeep,
   redactFormBody,
   redactHeaders,
-  redactParams,
   redactUrl,
 } from './redact.js';
 
@@ -61,8 +61,7 @@ export class MtsError extends Error {
     this.code = code;
     this.hint = options.hint === undefined ? undefined : maskSecrets(options.hint);
     this.request = maskDeep(options.request);
-    this.details =
-      options.details === undefined ? undefined : (redactParams(options.details) as Record<string, unknown>);
+    this.details = redactDeep(options.details);
   }
 
   /** The stable JSON shape printed by `--json` output (secrets masked again, in case one was registered late). */

@@ -132,13 +132,25 @@ function maskWith(matchers: readonly SecretMatcher[], text: string): string {
  * A copy of `value` with `mask` (by default: every registered secret) applied to every string it holds (arrays and
  * plain objects are walked; other objects are kept as they are). Returns `value` itself when nothing changed.
  */
-export function maskDeep<T>(value: T, mask: (text: string) => string = maskSecrets, depth = 0): T {
+export function maskDeep<T>(value: T, mask: (text: string) => string = maskSecrets): T {
+  return walk(value, mask, false, 0);
+}
+
+/**
+ * Like {@link maskDeep}, and the value of every secret-named property (`password`, `token`...) is replaced with
+ * {@link MASK} whatever it holds: for structured detail that should never carry a secret at all.
+ */
+export function redactDeep<T>(value: T): T {
+  return walk(value, maskSecrets, true, 0);
+}
+
+function walk<T>(value: T, mask: (text: string) => string, byKey: boolean, depth: number): T {
   if (typeof value === 'string') return mask(value) as T;
   if (depth > 32 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     let changed = false;
     const out = value.map((item) => {
-      const masked = maskDeep(item, mask, depth + 1);
+      const masked = walk(item, mask, byKey, depth + 1);
       if (masked !== item) changed = true;
       return masked;
     });
@@ -149,7 +161,10 @@ export function maskDeep<T>(value: T, mask: (text: string) => string = maskSecre
   let changed = false;
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-    const masked = maskDeep(inner, mask, depth + 1);
+    const masked =
+      byKey && inner != null && typeof inner !== 'boolean' && isSecretKey(key)
+        ? MASK
+        : walk(inner, mask, byKey, depth + 1);
     if (masked !== inner) changed = true;
     out[key] = masked;
   }
