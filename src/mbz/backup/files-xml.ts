@@ -1,5 +1,5 @@
-import { scanXml, trimSpace } from '../xml/scan.js';
-import { NULL_MARKER } from '../xml/tree.js';
+import { MAX_FIELD_LENGTH, NULL_MARKER } from '../xml/records.js';
+import { scanXml, trimSpace, type XmlHandler } from '../xml/scan.js';
 
 /** One record of `files.xml`: a file of the course as Moodle's file API knew it. Ids stay strings. */
 export interface BackupFileRecord {
@@ -92,6 +92,11 @@ export function forEachFileRecord(
   visit: (record: BackupFileRecord) => void,
   path = FILES_XML_PATH,
 ): void {
+  scanXml(content, path, fileRecordHandler(visit));
+}
+
+/** The scanner handler behind {@link forEachFileRecord}, for files.xml read in chunks. */
+export function fileRecordHandler(visit: (record: BackupFileRecord) => void): XmlHandler {
   // files.xml can hold tens of thousands of flat records. A record written the way every Moodle since 2.x writes
   // it (the fields below, in that order, without references) is matched whole by one regular expression, which
   // also proves it well-formed; any other record is read field by field from the scanner's events.
@@ -99,7 +104,7 @@ export function forEachFileRecord(
   let id = '';
   let fields: Record<string, string | null> = {};
   let text = '';
-  scanXml(content, path, {
+  return {
     child(xml, at) {
       RECORD.lastIndex = at;
       const match = RECORD.exec(xml);
@@ -122,13 +127,13 @@ export function forEachFileRecord(
       text = '';
     },
     text(value) {
-      text += value;
+      if (depth === 3 && text.length <= MAX_FIELD_LENGTH) text += value;
     },
     leaf(name, value) {
-      if (depth === 2) fields[name] = value === NULL_MARKER ? null : value;
+      if (depth === 2 && name in FIELD_INDEX) fields[name] ??= value === NULL_MARKER ? null : value;
     },
     close(name) {
-      if (depth === 3) fields[name] = text === NULL_MARKER ? null : text;
+      if (depth === 3 && name in FIELD_INDEX) fields[name] ??= text === NULL_MARKER ? null : text;
       else if (depth === 2 && name === 'file') {
         const read = fields;
         visit(toRecord(id, (k) => read[FIELDS[k] as string] ?? null));
@@ -136,7 +141,7 @@ export function forEachFileRecord(
       text = '';
       depth--;
     },
-  });
+  };
 }
 
 /** The fields of a files.xml record, in the order Moodle writes them. */
@@ -162,6 +167,10 @@ const FIELDS = [
   'repositoryid',
   'reference',
 ];
+const FIELD_INDEX: Record<string, number> = Object.assign(
+  Object.create(null) as Record<string, number>,
+  Object.fromEntries(FIELDS.map((f, i) => [f, i])),
+);
 const SPACE = '[ \\t\\r\\n]*';
 const RECORD = new RegExp(
   `${SPACE}<file[ \\t\\r\\n]+id="([^"<&]*)"${SPACE}>${FIELDS.map((f) => `${SPACE}<${f}>([^<&]*)</${f}>`).join('')}${SPACE}</file${SPACE}>`,
