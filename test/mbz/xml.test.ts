@@ -6,7 +6,9 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { MtsError } from '../../src/core/errors.js';
-import { MbzXmlError, openArchive } from '../../src/mbz/index.js';
+import { manifestReader } from '../../src/mbz/backup/manifest.js';
+import { MbzXmlError, openArchive, parseManifest } from '../../src/mbz/index.js';
+import { XmlScanner } from '../../src/mbz/xml/scan.js';
 import { FIXTURES_SKIP_REASON, hasFixtures } from '../helpers/fixtures.js';
 import { seededRandom } from '../helpers/random.js';
 import { fixtureBackups } from './helpers/fixture-backups.js';
@@ -235,6 +237,19 @@ describe('XML scanner fed in chunks', () => {
 const backups = fixtureBackups();
 
 describe.skipIf(!hasFixtures)(`XML scanner on real backups ${FIXTURES_SKIP_REASON}`, () => {
+  it.each(backups)(
+    'reads the same manifest skipping what it does not need as reading all of %s',
+    async (file) => {
+      const [, manifest] = (await xmlFilesOf(file)).find(([name]) => name === 'moodle_backup.xml') ?? [];
+      expect(manifest).toBeDefined();
+      const strict = manifestReader(Number.POSITIVE_INFINITY, { strict: true });
+      const scanner = new XmlScanner('moodle_backup.xml', strict.handler);
+      for (const piece of cut(manifest as Buffer, seededRandom(0x5c1b))) scanner.write(piece);
+      scanner.end();
+      expect(parseManifest(manifest as Buffer)).toEqual(strict.result());
+    },
+  );
+
   it.each(backups)('builds the same tree as fast-xml-parser on every XML file of %s', async (file) => {
     const files = await xmlFilesOf(file);
     expect(files.length).toBeGreaterThan(5);

@@ -49,21 +49,51 @@ function octal(block: Buffer, from: number, length: number, field: string): numb
     if (!Number.isSafeInteger(value)) throw corrupt(`A tar header has a ${field} too large to read.`);
     return value;
   }
-  const text = block
-    .toString('latin1', from, from + length)
-    .replace(/[\0 ]+$/, '')
-    .trim();
-  if (text === '') return 0;
-  if (!/^[0-7]+$/.test(text))
-    throw corrupt(`A tar header has a malformed ${field} (${JSON.stringify(text)}).`);
-  return Number.parseInt(text, 8);
+  // Octal digits, with leading spaces and trailing NULs or spaces as tar writers leave them.
+  let i = from;
+  const end = from + length;
+  while (i < end && block[i] === 0x20) i++;
+  let value = 0;
+  let digits = 0;
+  for (; i < end; i++) {
+    const c = block[i] as number;
+    if (c >= 0x30 && c <= 0x37) {
+      value = value * 8 + (c - 0x30);
+      digits++;
+    } else break;
+  }
+  for (; i < end; i++) {
+    const c = block[i] as number;
+    if (c !== 0 && c !== 0x20) {
+      const text = block.toString('latin1', from, end);
+      throw corrupt(`A tar header has a malformed ${field} (${JSON.stringify(text)}).`);
+    }
+  }
+  return digits === 0 ? 0 : value;
 }
 
 function checksumOk(block: Buffer): boolean {
   const stored = octal(block, 148, 8, 'checksum');
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : (block[i] as number);
+  // The checksum field itself counts as eight spaces.
+  let sum = 8 * 0x20;
+  for (let i = 0; i < 148; i++) sum += block[i] as number;
+  for (let i = 156; i < BLOCK; i++) sum += block[i] as number;
   return sum === stored;
+}
+
+/** "ustar\0" (POSIX), "ustar " (GNU), or neither (0). */
+function magic(block: Buffer): 'posix' | 'gnu' | undefined {
+  if (
+    block[257] !== 0x75 ||
+    block[258] !== 0x73 ||
+    block[259] !== 0x74 ||
+    block[260] !== 0x61 ||
+    block[261] !== 0x72
+  ) {
+    return undefined;
+  }
+  const last = block[262];
+  return last === 0 ? 'posix' : last === 0x20 ? 'gnu' : undefined;
 }
 
 function isZero(block: Buffer): boolean {
@@ -108,6 +138,8 @@ export class TarParser {
   #longName: string | undefined;
   #longLink: string | undefined;
   #inBody = false;
+  /** The body just ended (or is empty): its end is reported before anything else is read. */
+  #ending = false;
 
   constructor(events: TarEvents) {
     this.#events = events;
@@ -115,26 +147,38 @@ export class TarParser {
 
   /** True when the stream stopped at an entry boundary (a tar may end without its two zero blocks). */
   get atBoundary(): boolean {
-    return !this.#inBody && this.#blockFill === 0 && this.#padding === 0;
+    return !this.#inBody && !this.#ending && this.#blockFill === 0 && this.#padding === 0;
   }
 
-  async push(chunk: Buffer): Promise<void> {
-    let at = 0;
+  /**
+   * Reads a chunk. Runs synchronously while the events do; returns a promise only when an event returned one,
+   * and the rest of the chunk is read once it settles (a promise per entry would cost more than the entry).
+   */
+  push(chunk: Buffer): Promise<void> | undefined {
+    return this.#run(chunk, 0);
+  }
+
+  #run(chunk: Buffer, from: number): Promise<void> | undefined {
+    let at = from;
     const n = chunk.length;
-    while (at < n) {
+    while (at < n || this.#ending) {
+      if (this.#ending) {
+        this.#ending = false;
+        const pending = this.#endBody();
+        if (pending) return pending.then(() => this.#run(chunk, at));
+        continue;
+      }
       if (this.#inBody) {
         const take = Math.min(this.#left, n - at);
-        if (take > 0) {
-          const piece = chunk.subarray(at, at + take);
-          if (this.#meta !== undefined) this.#meta.parts.push(Buffer.from(piece));
-          else if (this.#wanted) {
-            const pending = this.#events.body(piece);
-            if (pending) await pending;
-          }
-          this.#left -= take;
-          at += take;
+        const piece = chunk.subarray(at, at + take);
+        this.#left -= take;
+        at += take;
+        if (this.#left === 0) this.#ending = true;
+        if (this.#meta !== undefined) this.#meta.parts.push(Buffer.from(piece));
+        else if (this.#wanted) {
+          const pending = this.#events.body(piece);
+          if (pending) return pending.then(() => this.#run(chunk, at));
         }
-        if (this.#left === 0) await this.#endBody();
         continue;
       }
       if (this.#padding > 0) {
@@ -157,11 +201,13 @@ export class TarParser {
         this.#blockFill = 0;
         block = this.#block;
       }
-      await this.#header(block);
+      const pending = this.#header(block);
+      if (pending) return pending.then(() => this.#run(chunk, at));
     }
+    return undefined;
   }
 
-  async #endBody(): Promise<void> {
+  #endBody(): Promise<void> | undefined {
     this.#inBody = false;
     const meta = this.#meta;
     if (meta !== undefined) {
@@ -171,29 +217,28 @@ export class TarParser {
       else if (meta.kind === 'g') paxRecords(data, this.#global);
       else if (meta.kind === 'L') this.#longName = cString(data, 0, data.length);
       else if (meta.kind === 'K') this.#longLink = cString(data, 0, data.length);
-    } else if (this.#wanted) {
-      this.#wanted = false;
-      const pending = this.#events.bodyEnd();
-      if (pending) await pending;
+      return undefined;
     }
+    if (!this.#wanted) return undefined;
+    this.#wanted = false;
+    const pending = this.#events.bodyEnd();
+    return pending ? pending : undefined;
   }
 
-  async #header(block: Buffer): Promise<void> {
-    if (isZero(block)) return;
+  #header(block: Buffer): Promise<void> | undefined {
+    if (isZero(block)) return undefined;
     if (!checksumOk(block)) throw corrupt('A tar header fails its checksum: the archive is damaged.');
-    const magic = block.toString('latin1', 257, 263);
-    const posix = magic === 'ustar\0';
-    if (!posix && magic !== 'ustar ') throw corrupt('A tar header lacks the ustar magic string.');
-    const flag = block.toString('latin1', 156, 157);
-    const type = flag === '\0' ? '0' : flag;
+    const kind = magic(block);
+    if (kind === undefined) throw corrupt('A tar header lacks the ustar magic string.');
+    const posix = kind === 'posix';
+    const flag = block[156] as number;
+    const type = flag === 0 ? '0' : String.fromCharCode(flag);
     const size = octal(block, 124, 12, 'size');
-    const padding = (BLOCK - (size % BLOCK)) % BLOCK;
     if (type === 'x' || type === 'g' || type === 'L' || type === 'K') {
       if (size > MAX_META) throw corrupt(`A tar ${type} header of ${size} bytes is larger than any name.`);
       this.#meta = { kind: type, parts: [], size };
-      this.#begin(size, padding);
-      if (size === 0) await this.#endBody();
-      return;
+      this.#begin(size);
+      return size === 0 ? this.#endBody() : undefined;
     }
     const prefix = posix ? cString(block, 345, 155) : '';
     const short = cString(block, 0, 100);
@@ -212,20 +257,26 @@ export class TarParser {
       mtime: new Date(octal(block, 136, 12, 'mtime') * 1000),
       linkname,
     };
-    pax.clear();
+    if (pax.size > 0) pax.clear();
     this.#longName = undefined;
     this.#longLink = undefined;
-    const hasBody = type === '0' || type === '7' || (bodySize > 0 && type !== '1' && type !== '5');
-    const wanted = await this.#events.header(header);
-    const length = hasBody ? bodySize : 0;
-    this.#wanted = wanted && hasBody;
-    this.#begin(length, (BLOCK - (length % BLOCK)) % BLOCK);
-    if (length === 0 && this.#wanted) await this.#endBody();
+    const length =
+      type === '0' || type === '7' || (bodySize > 0 && type !== '1' && type !== '5') ? bodySize : 0;
+    const wanted = this.#events.header(header);
+    if (wanted instanceof Promise) return wanted.then((w) => this.#open(w, length));
+    return this.#open(wanted, length);
   }
 
-  #begin(size: number, padding: number): void {
+  /** Starts the body of the header just read (`length` bytes, handed over when `wanted`). */
+  #open(wanted: boolean, length: number): Promise<void> | undefined {
+    this.#wanted = wanted;
+    this.#begin(length);
+    return length === 0 && this.#wanted ? this.#endBody() : undefined;
+  }
+
+  #begin(size: number): void {
     this.#left = size;
-    this.#padding = padding;
+    this.#padding = (BLOCK - (size % BLOCK)) % BLOCK;
     this.#inBody = size > 0;
   }
 }

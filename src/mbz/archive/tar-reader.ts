@@ -136,48 +136,49 @@ export class TarGzReader implements ArchiveReader {
     const onAbort = () => input.destroy(abortError());
     signal?.addEventListener('abort', onAbort, { once: true });
 
-    /** Sizes of the file entries seen so far, by name: what a hard link may point to. */
-    const files = new Map<string, number>();
+    /** Sizes of the file entries seen so far, by a hash of their names: what a hard link may point to. */
+    const files = new NameSizes();
     const warn = (warning: ArchiveWarning) => onWarning?.(warning);
     let count = 0;
     let current: string | undefined;
     let sink: EntrySink | undefined;
     let stopped = false;
+    const open = (next: EntrySink | undefined | 'stop'): boolean => {
+      if (next === 'stop') {
+        stopped = true;
+        return false;
+      }
+      sink = next;
+      return sink !== undefined;
+    };
     const parser = new TarParser({
-      async header(header) {
+      header(header) {
         if (++count > limits.maxEntries) {
           throw new MbzLimitError(
             'mbz.entry_count_limit',
             `The archive has more than ${limits.maxEntries} entries.`,
-            {
-              hint: 'Raise limits.maxEntries if this backup is trusted.',
-            },
+            { hint: 'Raise limits.maxEntries if this backup is trusted.' },
           );
         }
         const entry = toEntry(header, files, warn);
         if (entry === undefined) return false;
         current = entry.name;
-        if (entry.kind === 'file') files.set(entry.name, entry.size);
-        else if (entry.kind === 'link') files.set(entry.name, entry.size);
-        const next = await onEntry(entry);
-        if (next === 'stop') {
-          stopped = true;
-          return false;
-        }
-        sink = next;
-        return sink !== undefined;
+        if (entry.kind === 'file' || entry.kind === 'link') files.set(entry.name, entry.size);
+        const next = onEntry(entry);
+        return next instanceof Promise ? next.then(open) : open(next);
       },
       body: (chunk) => (sink as EntrySink).write(chunk),
-      async bodyEnd() {
+      bodyEnd() {
         const done = sink as EntrySink;
         sink = undefined;
-        await done.end();
+        return done.end();
       },
     });
     try {
       for await (const chunk of gunzip as AsyncIterable<Buffer>) {
         guard.addInflated(chunk.length, current);
-        await parser.push(chunk);
+        const pending = parser.push(chunk);
+        if (pending) await pending;
         if (stopped) break;
       }
       if (!stopped && !parser.atBoundary) throw truncated(label, current);
@@ -202,6 +203,70 @@ function visitLater(
   return visited ? visited.then(() => undefined) : undefined;
 }
 
+/**
+ * Sizes by name, for the hard links that may point back: an open-addressing table of two independent 32-bit
+ * hashes of each name, in typed arrays, so a million entries cost 16 MB and no objects. Two names sharing both
+ * hashes (about 1 in 10^7 at a million names) could only make a link that leads nowhere look resolved, and a
+ * link is never extracted.
+ */
+class NameSizes {
+  #a = new Int32Array(1024);
+  #b = new Int32Array(1024);
+  #sizes = new Float64Array(1024);
+  #used = new Uint8Array(1024);
+  #count = 0;
+
+  static #hashes(name: string): [number, number] {
+    let a = 0x811c9dc5;
+    let b = 0x01000193;
+    for (let i = 0; i < name.length; i++) {
+      const c = name.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+    }
+    return [a | 0, b | 0];
+  }
+
+  set(name: string, size: number): void {
+    if ((this.#count + 1) * 2 > this.#used.length) this.#grow();
+    const [a, b] = NameSizes.#hashes(name);
+    this.#put(a, b, size);
+  }
+
+  get(name: string): number | undefined {
+    const [a, b] = NameSizes.#hashes(name);
+    const mask = this.#used.length - 1;
+    for (let slot = a & mask; this.#used[slot] === 1; slot = (slot + 1) & mask) {
+      if (this.#a[slot] === a && this.#b[slot] === b) return this.#sizes[slot];
+    }
+    return undefined;
+  }
+
+  #put(a: number, b: number, size: number): void {
+    const mask = this.#used.length - 1;
+    let slot = a & mask;
+    while (this.#used[slot] === 1 && !(this.#a[slot] === a && this.#b[slot] === b)) slot = (slot + 1) & mask;
+    if (this.#used[slot] !== 1) this.#count++;
+    this.#used[slot] = 1;
+    this.#a[slot] = a;
+    this.#b[slot] = b;
+    this.#sizes[slot] = size;
+  }
+
+  #grow(): void {
+    const [a, b, sizes, used] = [this.#a, this.#b, this.#sizes, this.#used];
+    const length = used.length * 2;
+    this.#a = new Int32Array(length);
+    this.#b = new Int32Array(length);
+    this.#sizes = new Float64Array(length);
+    this.#used = new Uint8Array(length);
+    this.#count = 0;
+    for (let slot = 0; slot < used.length; slot++) {
+      if (used[slot] === 1) this.#put(a[slot] as number, b[slot] as number, sizes[slot] as number);
+    }
+  }
+}
+
 function* chunksOf(buffer: Uint8Array): Generator<Buffer> {
   for (let offset = 0; offset < buffer.byteLength; offset += CHUNK) {
     yield Buffer.from(buffer.buffer, buffer.byteOffset + offset, Math.min(CHUNK, buffer.byteLength - offset));
@@ -215,7 +280,7 @@ function* chunksOf(buffer: Uint8Array): Generator<Buffer> {
  */
 function toEntry(
   header: TarHeader,
-  files: Map<string, number>,
+  files: NameSizes,
   warn: (w: ArchiveWarning) => void,
 ): ArchiveEntry | undefined {
   const name = normaliseEntryName(header.name);

@@ -19,6 +19,7 @@ export interface ArchiveIndex {
 
 export const ARCHIVE_INDEX_PATH = '.ARCHIVE_INDEX';
 const HEADER = /^Moodle archive file index\. Count: (\d+)$/;
+const PIECE = 48 << 10;
 const HINT = 'The index is damaged; `mts mbz verify` checks the archive without it.';
 
 /**
@@ -36,20 +37,31 @@ export function parseArchiveIndex(content: Buffer | string): ArchiveIndex {
   return reader.end();
 }
 
-/** {@link parseArchiveIndex} for an index read in chunks, keeping at most `maxRecords` lines. */
+/**
+ * {@link parseArchiveIndex} for an index read in chunks, keeping at most `maxRecords` lines, or none when each
+ * is handed to `onEntry`.
+ */
 export class ArchiveIndexReader {
   readonly #maxRecords: number;
+  readonly #onEntry: ((entry: ArchiveIndexEntry) => void) | undefined;
+  #count = 0;
   readonly #decoder = new TextDecoder('utf-8');
   #rest = '';
   #line = 0;
   #declared = -1;
   readonly #entries: ArchiveIndexEntry[] = [];
 
-  constructor(maxRecords: number) {
+  constructor(maxRecords: number, onEntry?: (entry: ArchiveIndexEntry) => void) {
     this.#maxRecords = maxRecords;
+    this.#onEntry = onEntry;
   }
 
   write(chunk: Buffer): void {
+    // In pieces small enough for their strings to die young (see XmlScanner.write).
+    for (let at = 0; at < chunk.length; at += PIECE) this.#write(chunk.subarray(at, at + PIECE));
+  }
+
+  #write(chunk: Buffer): void {
     const text = this.#rest + this.#decoder.decode(chunk, { stream: true });
     let from = 0;
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
@@ -91,12 +103,14 @@ export class ArchiveIndexReader {
         { hint: HINT, details: { path: ARCHIVE_INDEX_PATH, line: this.#line } },
       );
     }
-    if (this.#entries.length >= this.#maxRecords) throw tooManyRecords(ARCHIVE_INDEX_PATH, this.#maxRecords);
-    this.#entries.push({
+    if (++this.#count > this.#maxRecords) throw tooManyRecords(ARCHIVE_INDEX_PATH, this.#maxRecords);
+    const entry: ArchiveIndexEntry = {
       name,
       kind: kind === 'd' ? 'directory' : 'file',
       size: Number(size),
       mtime: mtime && /^\d+$/.test(mtime) ? Number(mtime) : null,
-    });
+    };
+    if (this.#onEntry) this.#onEntry(entry);
+    else this.#entries.push(entry);
   }
 }

@@ -10,11 +10,12 @@ import type {
   WalkOptions,
 } from '../archive/types.js';
 import { MbzError, MbzLimitError, MbzNotBackupError } from '../errors.js';
-import { tooManyRecords } from '../xml/records.js';
+import { detach, tooManyRecords } from '../xml/records.js';
 import { type XmlHandler, XmlScanner } from '../xml/scan.js';
 import { ARCHIVE_INDEX_PATH, ArchiveIndexReader } from './archive-index.js';
 import {
   type BackupFileRecord,
+  detachRecord,
   FILES_XML_PATH,
   type FilesSummary,
   FilesTally,
@@ -140,17 +141,18 @@ export async function collectBackup(
   const xmlReader = (name: string): { handler: XmlHandler; done?: () => void } | undefined => {
     switch (name) {
       case MANIFEST_PATH:
-        manifest = manifestReader(limits.maxRecords);
+        // verify reads the manifest strictly: every element checked, none skipped.
+        manifest = manifestReader(limits.maxRecords, { strict: parts.checkAllXml === true });
         return { handler: manifest.handler };
       case FILES_XML_PATH: {
-        const tally = new FilesTally();
+        const tally = new FilesTally(limits.maxRecords);
         const records: BackupFileRecord[] | null = parts.fileRecords === false ? null : [];
         return {
           handler: fileRecordHandler((record) => {
             tally.add(record);
             if (records !== null) {
               if (records.length >= limits.maxRecords) throw tooManyRecords(name, limits.maxRecords);
-              records.push(record);
+              records.push(detachRecord(record));
             }
           }),
           done() {
@@ -167,7 +169,7 @@ export async function collectBackup(
             count++;
             if (parts.userList === false) return;
             if (list.length >= limits.maxRecords) throw tooManyRecords(name, limits.maxRecords);
-            list.push(user);
+            list.push({ id: detach(user.id), username: detach(user.username) });
           }),
           done() {
             facts.users = list;
@@ -188,10 +190,10 @@ export async function collectBackup(
     {
       want(entry) {
         if (entry.name === ARCHIVE_INDEX_PATH) {
-          const lines = new ArchiveIndexReader(limits.maxEntries);
+          const lines = new ArchiveIndexReader(limits.maxEntries, (item) => index.list(item));
           return tolerant(entry.name, facts, parts.checkAllXml === true, {
             write: (chunk) => lines.write(chunk),
-            end: () => index.setIndex(lines.end()),
+            end: () => index.indexRead(lines.end().declaredCount),
           });
         }
         const xml = xmlReader(entry.name);
@@ -228,6 +230,14 @@ export async function collectBackup(
   if (manifest === undefined) throw notABackup(facts.entryCount, nested, legacy);
   facts.manifest = manifest.result();
   facts.archiveIndex = index.result();
+  if (index.lost) {
+    facts.warnings.push({
+      code: 'mbz.index_not_compared',
+      path: ARCHIVE_INDEX_PATH,
+      message:
+        '.ARCHIVE_INDEX comes after too many entries to compare it with them (Moodle writes it first).',
+    });
+  }
   facts.sections.sort((a, b) => Number(a.number) - Number(b.number));
   return facts;
 }

@@ -1,4 +1,4 @@
-import { MAX_FIELD_LENGTH, NULL_MARKER } from '../xml/records.js';
+import { detach, MAX_FIELD_LENGTH, NULL_MARKER, tooManyRecords } from '../xml/records.js';
 import { scanXml, trimSpace, type XmlHandler } from '../xml/scan.js';
 
 /** One record of `files.xml`: a file of the course as Moodle's file API knew it. Ids stay strings. */
@@ -213,6 +213,18 @@ export function summariseFiles(records: Iterable<BackupFileRecord>): FilesSummar
   return tally.summary();
 }
 
+/** Most distinct components or mime types tallied: a course has a few dozen; more was crafted. */
+const MAX_KINDS = 10_000;
+
+/**
+ * A content hash as a Set key: its first 52 bits as a number when it is the hex SHA-1 Moodle writes (a tenth of
+ * the memory of the string; two hashes of one backup sharing 52 bits is a 1-in-10^10 event), else the string.
+ */
+function blobKey(hash: string): string | number {
+  return HEX40.test(hash) ? Number.parseInt(hash.slice(0, 13), 16) : hash;
+}
+const HEX40 = /^[0-9a-f]{40}$/;
+
 /**
  * {@link summariseFiles} one record at a time, so records can be tallied as they are read and dropped. Keys come
  * from the file: tallies are kept in maps, never as properties of an object a name like `__proto__` could reach.
@@ -222,9 +234,15 @@ export class FilesTally {
   #totalBytes = 0;
   #blobBytes = 0;
   #directories = 0;
-  readonly #seen = new Set<string>();
+  readonly #seen = new Set<string | number>();
   readonly #byComponent = new Map<string, FileTally>();
   readonly #byMimetype = new Map<string, FileTally>();
+  readonly #maxDistinct: number;
+
+  /** `maxDistinct` caps the distinct blobs, components and mime types kept (see `limits.maxRecords`). */
+  constructor(maxDistinct = Number.POSITIVE_INFINITY) {
+    this.#maxDistinct = maxDistinct;
+  }
 
   add(record: BackupFileRecord): void {
     if (isDirectoryRecord(record)) {
@@ -233,10 +251,26 @@ export class FilesTally {
     }
     this.#count++;
     this.#totalBytes += record.filesize;
-    const blobs = this.#seen.size;
-    if (this.#seen.add(record.contenthash).size !== blobs) this.#blobBytes += record.filesize;
-    bump(this.#byComponent, record.component, record.filesize);
-    bump(this.#byMimetype, record.mimetype ?? 'unknown', record.filesize);
+    const key = blobKey(record.contenthash);
+    if (!this.#seen.has(key)) {
+      if (this.#seen.size >= this.#maxDistinct) throw tooManyRecords(FILES_XML_PATH, this.#maxDistinct);
+      this.#seen.add(typeof key === 'string' ? detach(key) : key);
+      this.#blobBytes += record.filesize;
+    }
+    this.#bump(this.#byComponent, record.component, record.filesize);
+    this.#bump(this.#byMimetype, record.mimetype ?? 'unknown', record.filesize);
+  }
+
+  #bump(into: Map<string, FileTally>, key: string, bytes: number): void {
+    const entry = into.get(key);
+    if (entry) {
+      entry.count++;
+      entry.bytes += bytes;
+      return;
+    }
+    const limit = Math.min(this.#maxDistinct, MAX_KINDS);
+    if (into.size >= limit) throw tooManyRecords(FILES_XML_PATH, limit);
+    into.set(detach(key), { count: 1, bytes });
   }
 
   summary(): FilesSummary {
@@ -252,15 +286,17 @@ export class FilesTally {
   }
 }
 
-function bump(into: Map<string, FileTally>, key: string, bytes: number): void {
-  const entry = into.get(key);
-  if (entry) {
-    entry.count++;
-    entry.bytes += bytes;
-  } else into.set(key, { count: 1, bytes });
-}
-
 /** The original name of a file: `component/filearea/itemid/filepath/filename`, as `restoreFile` accepts it. */
 export function originalName(record: BackupFileRecord): string {
   return `${record.component}/${record.filearea}/${record.itemid}${record.filepath}${record.filename}`;
+}
+
+/** A record with every field copied out of the text it was read from, to be kept long after (see {@link detach}). */
+export function detachRecord(record: BackupFileRecord): BackupFileRecord {
+  const out = { ...record };
+  for (const key of Object.keys(out) as (keyof BackupFileRecord)[]) {
+    const value = out[key];
+    if (typeof value === 'string') (out as Record<string, unknown>)[key] = detach(value);
+  }
+  return out;
 }

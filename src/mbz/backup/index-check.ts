@@ -1,5 +1,6 @@
 import type { ArchiveEntry } from '../archive/types.js';
-import { ARCHIVE_INDEX_PATH, type ArchiveIndex } from './archive-index.js';
+import { detach } from '../xml/records.js';
+import { ARCHIVE_INDEX_PATH, type ArchiveIndex, type ArchiveIndexEntry } from './archive-index.js';
 
 /** How `.ARCHIVE_INDEX` compares with the entries of the archive. */
 export interface IndexCheck {
@@ -19,6 +20,10 @@ export interface IndexCheck {
 
 /** Most names kept of each kind of difference: enough to show, bounded whatever the archive holds. */
 export const INDEX_SAMPLE = 1000;
+/** Most entries kept waiting for an index that is not the first entry (Moodle always writes it first). */
+const EARLY = 100_000;
+/** Most index lines compared; a larger index (a backup of more entries) is left uncompared, with a warning. */
+const INDEX_LIMIT = 250_000;
 
 /**
  * Compares Moodle's index with the entries as they are read (directories by name, files by name and size),
@@ -26,8 +31,12 @@ export const INDEX_SAMPLE = 1000;
  * the index (a repacked archive) are kept until it arrives.
  */
 export class IndexComparison {
-  #index: ArchiveIndex | null = null;
-  /** Index entries not met yet, by name. */
+  #declared = -1;
+  #listed = 0;
+  #read = false;
+  /** True when too many entries came before the index to keep them all: it is then not compared. */
+  #lost = false;
+  /** Index entries not met yet, by name (directories -1). */
   readonly #pending = new Map<string, number>();
   /** Index entries met. */
   readonly #met = new Set<string>();
@@ -42,23 +51,41 @@ export class IndexComparison {
     counts: { missing: 0, unlisted: 0, sizeMismatches: 0 },
   };
 
-  /** Sets the index; the entries seen before it are compared now. */
-  setIndex(index: ArchiveIndex): void {
-    this.#index = index;
-    for (const item of index.entries) {
-      const name = item.kind === 'directory' && !item.name.endsWith('/') ? `${item.name}/` : item.name;
-      this.#pending.set(name, item.kind === 'directory' ? -1 : item.size);
+  /** One line of the index, as it is read. */
+  list(item: ArchiveIndexEntry): void {
+    if (++this.#listed > INDEX_LIMIT) {
+      if (!this.#lost) this.#pending.clear();
+      this.#lost = true;
+      return;
     }
+    const name = item.kind === 'directory' && !item.name.endsWith('/') ? `${item.name}/` : item.name;
+    this.#pending.set(detach(name), item.kind === 'directory' ? -1 : item.size);
+  }
+
+  /** The index was read whole: the entries seen before it are compared now. */
+  indexRead(declaredCount: number): void {
+    this.#declared = declaredCount;
+    this.#read = true;
     const early = this.#early ?? [];
     this.#early = null;
     for (const entry of early) this.add(entry);
   }
 
+  /** Sets a whole parsed index at once. */
+  setIndex(index: ArchiveIndex): void {
+    for (const item of index.entries) this.list(item);
+    this.indexRead(index.declaredCount);
+  }
+
   /** Checks one entry of the archive against the index. */
   add(entry: ArchiveEntry): void {
     if (entry.name === ARCHIVE_INDEX_PATH) return;
+    if (this.#lost) return;
     if (this.#early !== null) {
-      this.#early.push({ name: entry.name, kind: entry.kind, size: entry.size });
+      if (this.#early.length >= EARLY) {
+        this.#lost = true;
+        this.#early = [];
+      } else this.#early.push({ name: entry.name, kind: entry.kind, size: entry.size });
       return;
     }
     const check = this.#check;
@@ -78,20 +105,27 @@ export class IndexComparison {
     }
   }
 
-  /** The comparison, once every entry was added; null when the archive has no index. */
+  /**
+   * True when the index was not compared: it came after more entries than are kept waiting for it, or it lists
+   * more than are compared.
+   */
+  get lost(): boolean {
+    return this.#read && this.#lost;
+  }
+
+  /** The comparison, once every entry was added; null when the archive has no index (or it came too late). */
   result(): IndexCheck | null {
-    const index = this.#index;
-    if (index === null) return null;
+    if (!this.#read || this.#lost) return null;
     const check = this.#check;
-    check.declaredCount = index.declaredCount;
-    check.listed = index.entries.length;
+    check.declaredCount = this.#declared;
+    check.listed = this.#listed;
     check.counts.missing = this.#pending.size;
     check.missing = [...this.#pending.keys()].slice(0, INDEX_SAMPLE);
     check.matches =
       check.counts.missing === 0 &&
       check.counts.unlisted === 0 &&
       check.counts.sizeMismatches === 0 &&
-      index.declaredCount === index.entries.length;
+      this.#declared === this.#listed;
     return check;
   }
 }

@@ -2,7 +2,7 @@
  * Readers of the XML files an inventory reads, each reducing one file to counts or a few fields as it is scanned
  * (see {@link recordHandler}): what they keep is bounded by `maxRecords`, whatever the file holds.
  */
-import { recordHandler, text, tooManyRecords, type XmlFields } from '../xml/records.js';
+import { detach, recordHandler, text, tooManyRecords, type XmlFields } from '../xml/records.js';
 import type { XmlHandler } from '../xml/scan.js';
 
 /** A section as `sections/section_N/section.xml` describes it. */
@@ -161,7 +161,7 @@ export function rolesReader(path: string, into: string[], maxRecords: number): X
       path: 'roles_definition/role',
       record(f) {
         keep();
-        into.push(text(f, 'shortname'));
+        into.push(detach(text(f, 'shortname')));
       },
     },
   ]);
@@ -242,8 +242,8 @@ export function enrolmentsReader(path: string, into: EnrolmentMethod[], maxRecor
       record(f, attributes) {
         keep();
         into.push({
-          id: attributes?.id ?? '',
-          enrol: text(f, 'enrol'),
+          id: detach(attributes?.id ?? ''),
+          enrol: detach(text(f, 'enrol')),
           enabled: text(f, 'status') === '0',
           userEnrolments,
         });

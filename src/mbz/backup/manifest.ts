@@ -1,5 +1,5 @@
 import { at, MbzXmlError } from '../errors.js';
-import { recordHandler, text, tooManyRecords, type XmlFields } from '../xml/records.js';
+import { detach, detachFields, recordHandler, text, tooManyRecords, type XmlFields } from '../xml/records.js';
 import { scanXml, type XmlHandler } from '../xml/scan.js';
 
 /** What a backup holds: a whole course, one section, or one activity. */
@@ -108,9 +108,13 @@ const INFO = 'moodle_backup/information';
 
 /**
  * Reads `moodle_backup.xml` as it is scanned, keeping only what {@link BackupManifest} holds; everything else in the
- * file is read and dropped. `maxRecords` caps the activities, sections and settings kept.
+ * file is read and dropped (and skipped unread unless `strict`). `maxRecords` caps the activities, sections and
+ * settings kept.
  */
-export function manifestReader(maxRecords: number): { handler: XmlHandler; result(): BackupManifest } {
+export function manifestReader(
+  maxRecords: number,
+  options: { strict?: boolean } = {},
+): { handler: XmlHandler; result(): BackupManifest } {
   let info: XmlFields | undefined;
   let detail: XmlFields | undefined;
   let backupId = '';
@@ -119,60 +123,67 @@ export function manifestReader(maxRecords: number): { handler: XmlHandler; resul
   const sections: ManifestSection[] = [];
   const settings: BackupSetting[] = [];
   let kept = 0;
-  const keep = <T>(list: T[], item: T): void => {
+  const keep = <T extends object>(list: T[], item: T): void => {
     if (++kept > maxRecords) throw tooManyRecords(MANIFEST_PATH, maxRecords);
-    list.push(item);
+    const copy: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(item))
+      copy[key] = typeof value === 'string' ? detach(value) : value;
+    list.push(copy as T);
   };
-  const handler = recordHandler(MANIFEST_PATH, [
-    {
-      path: INFO,
-      record(fields) {
-        info ??= fields;
+  const handler = recordHandler(
+    MANIFEST_PATH,
+    [
+      {
+        path: INFO,
+        record(fields) {
+          info ??= detachFields(fields);
+        },
       },
-    },
-    {
-      path: `${INFO}/details/detail`,
-      record(fields, attributes) {
-        if (detail !== undefined) return;
-        detail = fields;
-        backupId = attributes?.backup_id ?? '';
+      {
+        path: `${INFO}/details/detail`,
+        record(fields, attributes) {
+          if (detail !== undefined) return;
+          detail = detachFields(fields);
+          backupId = detach(attributes?.backup_id ?? '');
+        },
       },
-    },
-    {
-      path: `${INFO}/contents/activities/activity`,
-      record: (f) =>
-        keep(activities, {
-          moduleId: text(f, 'moduleid'),
-          sectionId: text(f, 'sectionid'),
-          modulename: text(f, 'modulename'),
-          title: text(f, 'title'),
-          directory: text(f, 'directory'),
-          inSubsection: f.insubsection || null,
-        }),
-    },
-    {
-      path: `${INFO}/contents/sections/section`,
-      record: (f) =>
-        keep(sections, {
-          sectionId: text(f, 'sectionid'),
-          title: text(f, 'title'),
-          directory: text(f, 'directory'),
-          parentCmId: f.parentcmid || null,
-          modname: f.modname || null,
-        }),
-    },
-    {
-      path: `${INFO}/contents/course`,
-      record(f) {
-        course ??= {
-          courseId: text(f, 'courseid'),
-          title: text(f, 'title'),
-          directory: text(f, 'directory'),
-        };
+      {
+        path: `${INFO}/contents/activities/activity`,
+        record: (f) =>
+          keep(activities, {
+            moduleId: text(f, 'moduleid'),
+            sectionId: text(f, 'sectionid'),
+            modulename: text(f, 'modulename'),
+            title: text(f, 'title'),
+            directory: text(f, 'directory'),
+            inSubsection: f.insubsection || null,
+          }),
       },
-    },
-    { path: `${INFO}/settings/setting`, record: (f) => keep(settings, toSetting(f)) },
-  ]);
+      {
+        path: `${INFO}/contents/sections/section`,
+        record: (f) =>
+          keep(sections, {
+            sectionId: text(f, 'sectionid'),
+            title: text(f, 'title'),
+            directory: text(f, 'directory'),
+            parentCmId: f.parentcmid || null,
+            modname: f.modname || null,
+          }),
+      },
+      {
+        path: `${INFO}/contents/course`,
+        record(f) {
+          course ??= {
+            courseId: text(f, 'courseid'),
+            title: text(f, 'title'),
+            directory: text(f, 'directory'),
+          };
+        },
+      },
+      { path: `${INFO}/settings/setting`, record: (f) => keep(settings, toSetting(f)) },
+    ],
+    options,
+  );
   return {
     handler,
     result: () => toManifest(info, detail ?? {}, backupId, course, activities, sections, settings),

@@ -60,6 +60,8 @@ function trie(specs: readonly RecordSpec[]): Node {
 
 /**
  * A scanner handler that hands the records at the given paths to their specs. `path` names the file in errors.
+ * Elements on no path to a record are skipped unread (only their nesting is checked) unless `strict`, as
+ * `mts mbz verify` asks.
  *
  * @example
  * ```ts
@@ -69,7 +71,11 @@ function trie(specs: readonly RecordSpec[]): Node {
  * ]));
  * ```
  */
-export function recordHandler(path: string, specs: readonly RecordSpec[]): XmlHandler {
+export function recordHandler(
+  path: string,
+  specs: readonly RecordSpec[],
+  options: { strict?: boolean } = {},
+): XmlHandler {
   const root = trie(specs);
   /** The trie node of each open element (null once off every path). */
   const nodes: (Node | null)[] = [root];
@@ -105,7 +111,18 @@ export function recordHandler(path: string, specs: readonly RecordSpec[]): XmlHa
     record.spec.record(record.fields, record.attributes);
   };
 
+  /** An element that is no record, no field, and on no path to one: the scanner reads past it unreported. */
+  const skips = (name: string): boolean => {
+    // A child element makes the element it opens in no leaf, skipped or not.
+    leafName = null;
+    const depth = nodes.length;
+    if (nodes[depth - 1]?.children.has(name)) return false;
+    const record = open[open.length - 1];
+    return record === undefined || record.depth !== depth - 1;
+  };
+
   return {
+    skips: options.strict ? undefined : skips,
     open(name, attributes) {
       const depth = nodes.length;
       const parent = nodes[depth - 1];
@@ -143,6 +160,21 @@ export function recordHandler(path: string, specs: readonly RecordSpec[]): XmlHa
       leafName = null;
     },
   };
+}
+
+/**
+ * A copy of `value` that does not keep alive the chunk of text it was cut from. V8 makes a substring a view of
+ * its parent string: a kept 40-character hash would otherwise keep a whole megabyte of XML in memory.
+ */
+export function detach<T extends string | null | undefined>(value: T): T {
+  return (typeof value === 'string' && value.length >= 13 ? ` ${value}`.slice(1) : value) as T;
+}
+
+/** The fields of a record, each {@link detach}ed, for a record kept long after it was read. */
+export function detachFields(fields: XmlFields): XmlFields {
+  const out = Object.create(null) as XmlFields;
+  for (const key in fields) out[detach(key)] = detach(fields[key] as string | null);
+  return out;
 }
 
 /** A record's field as text: '' for absent and null. */

@@ -26,6 +26,13 @@ export interface XmlHandler {
    * is empty) and `close`, in one call, since most elements of a backup are such leaves.
    */
   leaf(name: string, text: string): void;
+  /**
+   * Asked before an element opens (never the root): true when the element and all it holds are of no interest.
+   * The scanner then reads past it without reporting it, checking only that its tags nest, and past the siblings
+   * of the same name that follow it (and the text between them); so what a reader does not want costs it little
+   * time and no memory.
+   */
+  skips?: ((name: string) => boolean) | undefined;
 }
 
 const GT = 0x3e;
@@ -49,6 +56,9 @@ const LEAF = new RegExp(`<(${NAME})>([^<]*)</\\1${SPACE}*>`, 'y');
 const SPACED_LEAF = new RegExp(`${SPACE}*<(${NAME})>([^<&]*)</\\1${SPACE}*>`, 'y');
 const ATTRIBUTE = new RegExp(`(${NAME})${SPACE}*=${SPACE}*(?:"([^"<]*)"|'([^'<]*)')`, 'g');
 const LEADING_SPACE = /[ \t\r\n]*/y;
+const NAME_AT = new RegExp(NAME, 'y');
+/** The rest of a tag after its "<": anything up to a ">" outside quotes. */
+const TAG_END = /[^>"']*(?:"[^"]*"[^>"']*|'[^']*'[^>"']*)*>/y;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
@@ -80,11 +90,19 @@ interface StartTag {
 export const MAX_XML_DEPTH = 256;
 /** Most attributes on one element: Moodle writes at most three. */
 export const MAX_XML_ATTRIBUTES = 64;
+/** Bytes decoded and scanned at a time. */
+const PIECE = 48 << 10;
+/** Longest start or end tag read (attributes included). */
+const MAX_TAG = 1 << 20;
+/** Longest comment, CDATA section or processing instruction read. */
+const MAX_MARKUP = 16 << 20;
 /** A run of text longer than this, still without its end, is handed over in pieces. */
 const TEXT_PIECE = 4 << 20;
 
 /** A token at `at` needs more input to be read (only before the end of the input). */
 const MORE = -1;
+/** The input ran out inside an element being skipped: reading resumes at `#skipResume`. */
+const WAIT = -2;
 
 /**
  * Reads an XML file given in chunks (the file at `path` in the archive) and reports it to `handler`, so a file of
@@ -108,14 +126,27 @@ export class XmlScanner {
   #final = false;
   /** Characters consumed before the start of `#text`. */
   #consumed = 0;
+  /** Open elements inside an element being skipped (0: not skipping). */
+  #skipDepth = 0;
 
   constructor(path: string, handler: XmlHandler) {
     this.#path = path;
     this.#handler = handler;
   }
 
-  /** Reads the next chunk of the file. */
+  /**
+   * Reads the next chunk of the file. A large chunk is read in pieces of {@link PIECE} bytes: strings that size
+   * die young in V8's new space, where a megabyte-long one would sit in old space until a full collection.
+   */
   write(chunk: Buffer | string): void {
+    if (typeof chunk !== 'string' && chunk.length > PIECE) {
+      for (let at = 0; at < chunk.length; at += PIECE) this.#write(chunk.subarray(at, at + PIECE));
+      return;
+    }
+    this.#write(chunk);
+  }
+
+  #write(chunk: Buffer | string): void {
     let text = typeof chunk === 'string' ? chunk : this.#decoder.decode(chunk, { stream: true });
     if (!this.#started && text !== '') {
       this.#started = true;
@@ -154,7 +185,8 @@ export class XmlScanner {
     const last = final ? n : text.lastIndexOf('<');
     let i = 0;
     try {
-      while (i < n) {
+      if (this.#skipDepth > 0) i = this.#skip(text, 0);
+      while (i < n && i !== WAIT) {
         if (child !== undefined && stack.length === 1) {
           const end = child(text, i);
           if (end >= 0) {
@@ -190,7 +222,12 @@ export class XmlScanner {
           break;
         }
         const next = this.#token(text, lt, lt < last || final);
+        if (next === WAIT) {
+          i = WAIT;
+          break;
+        }
         if (next === MORE) {
+          this.#checkPending(text, lt);
           i = lt;
           break;
         }
@@ -201,9 +238,105 @@ export class XmlScanner {
       throw error;
     }
     if (final) return;
+    if (i === WAIT) i = this.#skipResume;
     this.#countLines(text, i);
     this.#consumed += i;
     this.#text = i >= n ? '' : text.slice(i);
+  }
+
+  /** Where to resume when a skip stopped for want of input. */
+  #skipResume = 0;
+
+  /**
+   * Reads past an element (from its start tag at `from`, or from inside it when resuming), tracking only how its
+   * tags nest. Returns the offset after its end tag; MORE when its start tag is cut; WAIT (with `#skipResume` set)
+   * when the input runs out inside it.
+   */
+  #skip(text: string, from: number): number {
+    let i = from;
+    let depth = this.#skipDepth;
+    const outer = this.#stack.length;
+    for (;;) {
+      const lt = text.indexOf('<', i);
+      if (lt === -1) {
+        if (this.#final) {
+          throw this.#malformed(
+            text,
+            text.length,
+            `<${this.#stack.at(-1)}> is never closed (the file may be truncated)`,
+          );
+        }
+        return this.#wait(text, text.length, depth);
+      }
+      const end = this.#skipTag(text, lt, depth, outer);
+      if (end === MORE) return depth === 0 ? MORE : this.#wait(text, lt, depth);
+      depth = end.depth;
+      i = end.at;
+      if (depth === 0) {
+        this.#skipDepth = 0;
+        return i;
+      }
+    }
+  }
+
+  /** Stops a skip for want of input: it resumes at `at`, `depth` elements deep. */
+  #wait(text: string, at: number, depth: number): number {
+    this.#skipDepth = depth;
+    this.#skipResume = at;
+    this.#checkPending(text, at);
+    return WAIT;
+  }
+
+  /** One tag (or comment, CDATA, PI) of a skipped element at `lt`: where it ends and the nesting after it. */
+  #skipTag(
+    text: string,
+    lt: number,
+    depth: number,
+    outer: number,
+  ): { at: number; depth: number } | typeof MORE {
+    const c = text.charCodeAt(lt + 1);
+    if (c === BANG || c === QUESTION) {
+      const end = this.#markup(text, lt);
+      return end === MORE ? MORE : { at: end, depth };
+    }
+    TAG_END.lastIndex = lt + 1;
+    if (TAG_END.exec(text) === null) {
+      if (!this.#final) return MORE;
+      throw this.#malformed(text, lt, 'unterminated tag');
+    }
+    const end = TAG_END.lastIndex;
+    if (c === SLASH) return { at: end, depth: depth - 1 };
+    if (text.charCodeAt(end - 2) === SLASH) return { at: end, depth };
+    if (outer + depth >= MAX_XML_DEPTH) this.#tooDeep(text, lt);
+    return { at: end, depth: depth + 1 };
+  }
+
+  #tooDeep(text: string, lt: number): never {
+    const path = this.#path;
+    throw new MbzLimitError(
+      'mbz.xml_depth_limit',
+      `${path} nests elements more than ${MAX_XML_DEPTH} deep.`,
+      {
+        hint: 'Moodle never nests that deep: the file was crafted. It is not read.',
+        details: { path, line: this.#lineAt(text, lt), limit: MAX_XML_DEPTH },
+      },
+    );
+  }
+
+  /** A token still incomplete after this many characters was crafted: no tag, comment or CDATA is that long. */
+  #checkPending(text: string, lt: number): void {
+    const c = text.charCodeAt(lt + 1);
+    const limit = c === BANG || c === QUESTION ? MAX_MARKUP : MAX_TAG;
+    if (text.length - lt <= limit) return;
+    const path = this.#path;
+    throw new MbzLimitError(
+      'mbz.xml_token_limit',
+      `${path} has a tag or comment longer than ${limit} characters.`,
+      {
+        hint: 'Moodle writes short tags: the file was crafted. It is not read.',
+        details: { path, line: this.#lineAt(text, lt), limit },
+      },
+    );
   }
 
   #countLines(text: string, upTo: number): void {
@@ -284,6 +417,30 @@ export class XmlScanner {
       if (stack.length === 0) this.#rootDone = true;
       return LEAF.lastIndex;
     }
+    const skips = handler.skips;
+    if (skips !== undefined && stack.length > 0) {
+      NAME_AT.lastIndex = lt + 1;
+      const name = NAME_AT.exec(text);
+      if (name !== null && skips(name[0])) {
+        this.#skipDepth = 0;
+        const skipped = name[0];
+        let end = this.#skip(text, lt);
+        // Siblings of the same name are skipped alike, without asking again: thousands of them cost little.
+        while (end >= 0) {
+          const next = text.indexOf('<', end);
+          if (
+            next === -1 ||
+            !text.startsWith(skipped, next + 1) ||
+            isNameChar(text.charCodeAt(next + 1 + skipped.length))
+          )
+            break;
+          const after = this.#skip(text, next);
+          if (after === MORE) break;
+          end = after;
+        }
+        return end;
+      }
+    }
     const tag = this.#startTag(text, lt, complete);
     if (tag === undefined) return MORE;
     handler.open(tag.name, tag.attributes);
@@ -291,16 +448,7 @@ export class XmlScanner {
       handler.close(tag.name);
       if (stack.length === 0) this.#rootDone = true;
     } else {
-      if (stack.length >= MAX_XML_DEPTH) {
-        throw new MbzLimitError(
-          'mbz.xml_depth_limit',
-          `${path} nests elements more than ${MAX_XML_DEPTH} deep.`,
-          {
-            hint: 'Moodle never nests that deep: the file was crafted. It is not read.',
-            details: { path, line: this.#lineAt(text, lt), limit: MAX_XML_DEPTH },
-          },
-        );
-      }
+      if (stack.length >= MAX_XML_DEPTH) this.#tooDeep(text, lt);
       stack.push(tag.name);
     }
     return tag.end;
