@@ -12,14 +12,14 @@ import type { BackupSummary } from './inspect.js';
  * ```
  */
 export function printable(text: string): string {
-  return CONTROL.test(text) ? text.replace(CONTROL_ALL, escape) : text;
+  return CONTROL.test(text) ? text.replace(CONTROL_ALL, escaped) : text;
 }
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const CONTROL_ALL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-function escape(c: string): string {
+function escaped(c: string): string {
   return NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 

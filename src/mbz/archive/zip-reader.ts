@@ -21,6 +21,19 @@ import { TailBufferedReader } from './zip-tail-reader.js';
 
 const inflateRawAsync = promisify(inflateRaw);
 
+/** An entry of a zip as its central directory records it (see {@link ZipReader.openRaw}). */
+export interface RawZipEntry {
+  name: string;
+  /** 0 stored, 8 deflated. */
+  method: number;
+  crc32: number;
+  compressedSize: number;
+  size: number;
+  dosTime: number;
+  dosDate: number;
+  externalAttributes: number;
+}
+
 /** Entries up to this size reach a sink in one piece, inflated in one call; larger ones are streamed. */
 const WHOLE = 8 << 20;
 
@@ -208,6 +221,36 @@ export class ZipReader implements ArchiveReader {
     }
     const ended = sink.end();
     if (ended) await ended;
+  }
+
+  /**
+   * An entry as stored: what its central directory record says, and its compressed bytes unread, so that a
+   * writer can copy it into another zip without inflating and deflating it again.
+   */
+  async openRaw(name: string): Promise<{ info: RawZipEntry; stream: Readable } | undefined> {
+    const entry = this.#byName.get(name);
+    if (!entry) return undefined;
+    let stream: Readable;
+    try {
+      stream = await promised<Readable>((callback) =>
+        this.#zip.openReadStream(entry, { decodeFileData: false } as never, callback),
+      );
+    } catch (error) {
+      throw mapZipError(error, this.#label, name);
+    }
+    return {
+      info: {
+        name,
+        method: entry.compressionMethod,
+        crc32: entry.crc32,
+        compressedSize: entry.compressedSize,
+        size: entry.uncompressedSize,
+        dosTime: entry.lastModFileTime,
+        dosDate: entry.lastModFileDate,
+        externalAttributes: entry.externalFileAttributes,
+      },
+      stream,
+    };
   }
 
   /** Closes the zip; yauzl closes the file once the last stream opened from it has ended. */

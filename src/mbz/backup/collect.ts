@@ -272,7 +272,7 @@ function inventoryReader(name: string, facts: BackupFacts, maxRecords: number): 
 }
 
 /** A sink that scans an XML file as it arrives, refusing one larger than `maxBytes`. */
-function xmlSink(name: string, handler: XmlHandler, maxBytes: number, done?: () => void): EntrySink {
+export function xmlSink(name: string, handler: XmlHandler, maxBytes: number, done?: () => void): EntrySink {
   const scanner = new XmlScanner(name, handler);
   let bytes = 0;
   return {

@@ -387,7 +387,6 @@ export class XmlScanner {
   #token(text: string, lt: number, complete: boolean): number {
     const stack = this.#stack;
     const handler = this.#handler;
-    const path = this.#path;
     const c = text.charCodeAt(lt + 1);
     if (!complete && lt + 1 >= text.length) return MORE;
     if (c === SLASH) {
