@@ -8,7 +8,7 @@ import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Bytes in flight before an append waits. */
-const IN_FLIGHT = 16 << 20;
+const IN_FLIGHT = 8 << 20;
 
 export class OutputFile {
   readonly #handle: FileHandle;
