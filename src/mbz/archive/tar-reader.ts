@@ -126,10 +126,6 @@ export class TarGzReader implements ArchiveReader {
       typeof this.#source === 'string'
         ? createReadStream(this.#source, { highWaterMark: CHUNK })
         : Readable.from(chunksOf(this.#source));
-    input.on('data', (chunk: Buffer) => {
-      guard.addCompressed(chunk.length);
-      onProgress?.({ phase: 'reading archive', done: guard.compressed, total, unit: 'bytes' });
-    });
     const gunzip = createGunzip({ chunkSize: CHUNK });
     input.on('error', (error: Error) => gunzip.destroy(error));
     input.pipe(gunzip);
@@ -176,7 +172,10 @@ export class TarGzReader implements ArchiveReader {
     });
     try {
       for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+        // What inflate has consumed so far: the compressed side of the ratio, and the progress.
+        guard.addCompressed(gunzip.bytesWritten - guard.compressed);
         guard.addInflated(chunk.length, current);
+        onProgress?.({ phase: 'reading archive', done: guard.compressed, total, unit: 'bytes' });
         const pending = parser.push(chunk);
         if (pending) await pending;
         if (stopped) break;
