@@ -25,8 +25,10 @@ export { type OpenArchiveOptions, openArchive } from './archive/open.js';
 export type {
   ArchiveEntry,
   ArchiveReader,
+  ArchiveWarning,
   BackupFormat,
   BackupSource,
+  EntrySink,
   EntryVisitor,
   EntryWant,
   WalkOptions,

@@ -8,11 +8,11 @@ export interface IndexCheck {
   matches: boolean;
   declaredCount: number;
   listed: number;
-  /** Listed in the index, absent from the archive (the first {@link INDEX_SAMPLE}; see `counts`). */
+  /** Listed in the index, absent from the archive (the first 1,000; see `counts`). */
   missing: string[];
-  /** In the archive, not listed in the index (the first {@link INDEX_SAMPLE}; see `counts`). */
+  /** In the archive, not listed in the index (the first 1,000; see `counts`). */
   unlisted: string[];
-  /** Files whose size differs: [name, index size, archive size] (the first {@link INDEX_SAMPLE}). */
+  /** Files whose size differs: [name, index size, archive size] (the first 1,000). */
   sizeMismatches: [string, number, number][];
   /** How many of each there are in all. */
   counts: { missing: number; unlisted: number; sizeMismatches: number };
