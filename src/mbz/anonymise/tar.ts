@@ -197,24 +197,25 @@ export async function anonymiseTarGz(
     if (gap !== undefined) {
       await out.writeAt(gap.at, inGap ?? Buffer.concat(fillerMembers(gap.size) ?? []));
     }
-    // What waited, appended in order: the text rewritten, and blobs worth compressing.
+    // What waited, appended in order in one deflated member: the text rewritten, and blobs worth compressing (a
+    // member of their own each would cost a deflate stream per file).
     const total = kept.reduce((n, e) => n + (e.spill?.size ?? 0), 0);
-    let done = 0;
-    for (const entry of kept) {
-      if (entry.spill === undefined) continue;
-      if (signal?.aborted) throw signal.reason;
-      const { in: spill, offset, size } = entry.spill;
-      const body = (async function* () {
+    const tail = (async function* () {
+      let done = 0;
+      for (const entry of kept) {
+        if (entry.spill === undefined) continue;
+        if (signal?.aborted) throw signal.reason;
+        const { in: spill, offset, size } = entry.spill;
         yield tarHeaders(entry.name, size, entry.mtime, '0');
         yield* spill.read(offset, size);
         yield tarPadding(size);
-      })();
-      for await (const chunk of deflatedMember(body)) await out.append(chunk);
-      done += size;
-      context.options.onProgress?.({ phase: 'writing', done, total, unit: 'bytes' });
-    }
-    if (indexEntry !== undefined && inGap === undefined) await out.append(storedMember(indexEntry) as Buffer);
-    await out.append(storedMember(TAR_END) as Buffer);
+        done += size;
+        context.options.onProgress?.({ phase: 'writing', done, total, unit: 'bytes' });
+      }
+      if (indexEntry !== undefined && inGap === undefined) yield indexEntry;
+      yield TAR_END;
+    })();
+    for await (const chunk of deflatedMember(tail)) await out.append(chunk);
     return {
       result: {
         written: kept.length + (index ? 1 : 0),

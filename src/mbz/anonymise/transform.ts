@@ -27,7 +27,7 @@ const IGNORE: XmlHandler = { open() {}, text() {}, close() {}, leaf() {} };
  */
 export async function* rewrite(
   name: string,
-  input: AsyncIterable<Buffer>,
+  input: AsyncIterable<Buffer> | Iterable<Buffer>,
   plan: Plan,
 ): AsyncGenerator<Buffer> {
   const out: string[] = [];

@@ -14,6 +14,9 @@ import type { PipelineContext, Written } from './anonymise.js';
 import type { Tally } from './tally.js';
 import { isText, knowledgeReader, rewrite } from './transform.js';
 
+/** Text entries up to this size are rewritten in memory. */
+const WHOLE = 4 << 20;
+
 const KNOWLEDGE = new Set(['users.xml', FILES_XML_PATH, MANIFEST_PATH]);
 
 export async function anonymiseZip(
@@ -53,7 +56,14 @@ export async function anonymiseZip(
       dropped++;
       continue;
     }
-    if (isText(entry.name)) {
+    if (isText(entry.name) && entry.size <= WHOLE) {
+      // Most text entries are small: read, rewritten and deflated whole, with no stream for each.
+      const content = (await reader.readMany([entry.name])).get(entry.name) as Buffer;
+      const parts: Buffer[] = [];
+      for await (const chunk of rewrite(entry.name, [content], plan)) parts.push(chunk);
+      await writer.fileWhole(entry.name, mtime, Buffer.concat(parts));
+      rewritten++;
+    } else if (isText(entry.name)) {
       const input = (await reader.openStream(entry.name)) as Readable;
       await writer.file(entry.name, mtime, rewrite(entry.name, input as AsyncIterable<Buffer>, plan));
       rewritten++;

@@ -4,7 +4,7 @@
  * end, with Zip64 records when offsets, sizes or the entry count outgrow 32 or 16 bits.
  */
 import { once } from 'node:events';
-import { crc32, createDeflateRaw } from 'node:zlib';
+import { crc32, createDeflateRaw, deflateRawSync } from 'node:zlib';
 import type { RawZipEntry } from './zip-reader.js';
 
 const MAX32 = 0xffffffff;
@@ -99,6 +99,24 @@ export class ZipWriter {
       externalAttributes: ((0o40755 << 16) | 0x10) >>> 0,
     };
     await this.#write(this.#local(entry, Buffer.alloc(0), false));
+    this.#central.push(entry);
+  }
+
+  /** A small file given whole: deflated in one call, its sizes and CRC-32 in its local header. */
+  async fileWhole(name: string, mtime: Date, content: Buffer): Promise<void> {
+    const data = deflateRawSync(content, { level: 6 });
+    const entry: Central = {
+      name: Buffer.from(name),
+      flags: UTF8,
+      method: 8,
+      ...dos(mtime),
+      crc: crc32(content),
+      compressedSize: data.length,
+      size: content.length,
+      offset: this.#offset,
+      externalAttributes: (0o100644 << 16) >>> 0,
+    };
+    await this.#write(Buffer.concat([this.#local(entry, Buffer.alloc(0), false), data]));
     this.#central.push(entry);
   }
 
