@@ -1,8 +1,10 @@
 /**
  * Writes a 1 GB course backup in both packings into bench/.tmp (reused when present): 300 activities, 4 sections,
- * 400 blobs of 2.5 MB (three in four incompressible like media, one in four text-like), Moodle's entry order with
- * `.ARCHIVE_INDEX` first in the tar.gz. Blob bytes come from AES-CTR so they are fast, deterministic and hashable
- * in a first pass (the index, written first, names every blob by its hash).
+ * 50 users, 400 blobs of 2.5 MB (three in four incompressible like media, one in four text-like), in the order
+ * Moodle writes them: `.ARCHIVE_INDEX` first in the tar.gz, then the activities and course folders, then `files/`
+ * with each hash folder followed by its blobs, then `files.xml`, the other XML files and `moodle_backup.xml`, as
+ * the real backups of ../shared/fixtures are laid out. Blob bytes come from AES-CTR so they are fast,
+ * deterministic and hashable in a first pass (the index, written first, names every blob by its hash).
  */
 import { createCipheriv, createHash } from 'node:crypto';
 import { once } from 'node:events';
@@ -27,6 +29,7 @@ function blob(i: number): Buffer {
 
 interface Plan {
   head: RawEntry[];
+  /** Hash folders (index -1) and blobs, in archive order. */
   blobs: { name: string; index: number }[];
   tail: RawEntry[];
 }
@@ -48,15 +51,15 @@ function plan(): Plan {
     replace: { 'files.xml': `<?xml version="1.0" encoding="UTF-8"?>\n<files>${records}</files>` },
   });
   const split = entries.findIndex((e) => e.name === 'files.xml');
-  const dirs = [...new Set(hashes.map((h) => `files/${h.slice(0, 2)}/`))].map((name) => ({
-    name,
-    type: 'directory' as const,
-  }));
-  return {
-    head: [...entries.slice(0, split), ...dirs],
-    blobs: hashes.map((h, index) => ({ name: `files/${h.slice(0, 2)}/${h}`, index })),
-    tail: entries.slice(split),
-  };
+  // Each hash folder, then its blobs, as Moodle writes them.
+  const byFolder = new Map<string, { name: string; index: number }[]>();
+  hashes.forEach((h, index) => {
+    const folder = `files/${h.slice(0, 2)}/`;
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), { name: `${folder}${h}`, index }]);
+  });
+  const blobs: Plan['blobs'] = [];
+  for (const [folder, inside] of byFolder) blobs.push({ name: folder, index: -1 }, ...inside);
+  return { head: entries.slice(0, split), blobs, tail: entries.slice(split) };
 }
 
 function archiveIndex(p: Plan): RawEntry {
@@ -64,7 +67,7 @@ function archiveIndex(p: Plan): RawEntry {
     `${name}\t${dir ? 'd' : 'f'}\t${size}\t${dir ? '?' : 0}`;
   const lines = [
     ...p.head.map((e) => line(e.name, e.type === 'directory', Buffer.byteLength(e.body ?? ''))),
-    ...p.blobs.map((b) => line(b.name, false, BLOB_SIZE)),
+    ...p.blobs.map((b) => line(b.name, b.index < 0, b.index < 0 ? 0 : BLOB_SIZE)),
     ...p.tail.map((e) => line(e.name, e.type === 'directory', Buffer.byteLength(e.body ?? ''))),
   ];
   return {
@@ -95,7 +98,7 @@ async function writeTarGz(path: string, p: Plan): Promise<void> {
     });
   for (const e of [archiveIndex(p), ...p.head])
     await add(e.name, Buffer.from(e.body ?? ''), e.type === 'directory');
-  for (const b of p.blobs) await add(b.name, blob(b.index), false);
+  for (const b of p.blobs) await add(b.name, b.index < 0 ? Buffer.alloc(0) : blob(b.index), b.index < 0);
   for (const e of p.tail) await add(e.name, Buffer.from(e.body ?? ''), e.type === 'directory');
   pack.finalize();
   await done;
@@ -133,7 +136,7 @@ async function writeZip(path: string, p: Plan): Promise<void> {
     offset += 30 + name.length + body.length;
   };
   for (const e of p.head) await add(e.name, Buffer.from(e.body ?? ''));
-  for (const b of p.blobs) await add(b.name, blob(b.index));
+  for (const b of p.blobs) await add(b.name, b.index < 0 ? Buffer.alloc(0) : blob(b.index));
   for (const e of p.tail) await add(e.name, Buffer.from(e.body ?? ''));
   const cd = Buffer.concat(central);
   const end = Buffer.alloc(22);
@@ -151,8 +154,9 @@ async function writeZip(path: string, p: Plan): Promise<void> {
 /** Paths of the two 1 GB backups, generating whichever is missing. */
 export async function benchBackups(dir: string): Promise<{ tgz: string; zip: string }> {
   await mkdir(dir, { recursive: true });
-  const tgz = `${dir}/mbz-1g.tgz.mbz`;
-  const zip = `${dir}/mbz-1g.zip.mbz`;
+  // v2: Moodle's layout (hash folders interleaved with their blobs).
+  const tgz = `${dir}/mbz-1g-v2.tgz.mbz`;
+  const zip = `${dir}/mbz-1g-v2.zip.mbz`;
   if (!existsSync(tgz) || !existsSync(zip)) {
     const p = plan();
     if (!existsSync(tgz)) await writeTarGz(tgz, p);

@@ -1,200 +1,161 @@
 /**
- * bench/mbz: inspecting a generated 1 GB backup. tar.gz: time against `gzip -dc FILE > /dev/null` (one
- * decompression pass is the floor) and peak RSS, each measured in a fresh child process; zip: the inspect call
- * in a fresh process (cold), the same call warm, and the whole `mts mbz inspect FILE --json` process against a
- * bare `node -e 0` (start-up measured apart, so each line says what it covers). Side by side: how JavaScript
- * tools read .mbz today (the whole tar.gz gunzipped into memory before the tar is read; jszip loading the zip).
- * The process line runs bin/mts.js, so it needs a build of the current sources (`npm run build`); MTS_BENCH_BIN
- * names another build's bin/mts.js. Run alone: `npx tsx bench/mbz/index.ts`.
+ * bench/mbz: `mts mbz` on a generated 1 GB backup, each run a whole fresh process (`bin/mts.js`, so a build of the
+ * current sources is needed: `npm run build`; MTS_BENCH_BIN names another build's bin/mts.js), timed from spawn
+ * to exit, peak RSS from `/usr/bin/time -f %M`, runs interleaved, min and median reported.
+ *
+ * - tar.gz inspect against its physical floor: one pass of Node's own zlib inflating the file to nothing with
+ *   1 MiB buffers (bench/mbz/inflate-floor.mjs), in the same run. Goal: within 1.15x, under 120 MB.
+ * - zip inspect, and the cold start of `mts mbz inspect` on a small backup, against a bare `node -e 0`.
+ * - anonymise of the 1 GB backup in both packings: the tar.gz against inspect of the same file (goal: within
+ *   1.5x, bounded memory), both against the floor of writing a copy (bench/mbz/write-floor.mjs).
+ *
+ * Run alone: `npx tsx bench/mbz/index.ts` (or `npm run bench mbz`). Timings are noisy on a shared machine: the
+ * load average is printed at the start and the end.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { dirname, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildBackup } from '../../test/mbz/helpers/generate-backup.js';
 import { report } from '../util.js';
 import { benchBackups, MANY_FILES, manyFilesBackup } from './generate.js';
+import { haveTime, interleaved, type Series } from './measure.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-
-interface Measure {
-  ms: number;
-  rssMb: number;
-  activities: number;
-}
-
-function child(mode: string, file: string): Promise<Measure> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', `${here}child.ts`, mode, file], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    proc.stdout.on('data', (chunk) => {
-      out += String(chunk);
-    });
-    proc.on('error', reject);
-    proc.on('close', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.trim().split('\n').at(-1) as string))
-        : reject(new Error(`${mode} exited ${code}`)),
-    );
-  });
-}
-
-function gzipFloor(file: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const proc = spawn('sh', ['-c', 'gzip -dc "$0" > /dev/null', file], { stdio: 'inherit' });
-    proc.on('error', reject);
-    proc.on('close', (code) =>
-      code === 0 ? resolve(performance.now() - start) : reject(new Error(`gzip exited ${code}`)),
-    );
-  });
-}
-
-/** Wall time of one process, from spawn to exit. */
-function processTime(args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-    proc.on('error', reject);
-    proc.on('close', (code) =>
-      code === 0 ? resolve(performance.now() - start) : reject(new Error(`${args.join(' ')} exited ${code}`)),
-    );
-  });
-}
-
-async function fastest(n: number, fn: () => Promise<number>): Promise<number> {
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < n; i++) best = Math.min(best, await fn());
-  return best;
-}
-
-/** bin/mts.js of a build no older than src/mbz, or a reason why there is none. */
-async function builtCli(): Promise<{ bin: string } | { skip: string }> {
-  const bin = process.env.MTS_BENCH_BIN ?? `${here}../../bin/mts.js`;
-  const built = resolve(dirname(bin), '../dist/src/mbz/xml/scan.js');
-  if (!existsSync(built)) return { skip: `no build next to ${bin} (npm run build)` };
-  const sources = (await readdir(`${here}../../src/mbz`)).map(
-    (f) => statSync(`${here}../../src/mbz/${f}`).mtimeMs,
-  );
-  if (!process.env.MTS_BENCH_BIN && statSync(built).mtimeMs < Math.max(...sources)) {
-    return { skip: 'dist/ is older than src/mbz (npm run build)' };
-  }
-  return { bin };
-}
+const ROUNDS = 5;
 
 const load = () =>
   `load average ${loadavg()
     .map((n) => n.toFixed(2))
     .join(' ')}`;
 
-/** Fastest of `n` runs, with the highest peak RSS seen in any of them. */
-async function best(n: number, fn: () => Promise<Measure>): Promise<Measure> {
-  const runs: Measure[] = [];
-  for (let i = 0; i < n; i++) runs.push(await fn());
-  const fastest = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
-  return { ...fastest, rssMb: Math.max(...runs.map((r) => r.rssMb)) };
+function newest(dir: string): number {
+  return Math.max(
+    ...readdirSync(dir, { withFileTypes: true }).map((d) =>
+      d.isDirectory() ? newest(join(dir, d.name)) : statSync(join(dir, d.name)).mtimeMs,
+    ),
+  );
+}
+
+/** bin/mts.js of a build no older than src/mbz, or a reason why there is none. */
+function builtCli(): { bin: string } | { skip: string } {
+  const bin = process.env.MTS_BENCH_BIN ?? `${here}../../bin/mts.js`;
+  const built = resolve(dirname(bin), '../dist/src/mbz');
+  if (!existsSync(built)) return { skip: `no build next to ${bin} (npm run build)` };
+  if (!process.env.MTS_BENCH_BIN && newest(built) < newest(`${here}../../src/mbz`)) {
+    return { skip: 'dist/ is older than src/mbz (npm run build)' };
+  }
+  return { bin };
+}
+
+/** Two lines per comparison: min against min, median against median. */
+function ratio(name: string, ours: Series, anchor: Series, anchorName: string, target?: number): void {
+  for (const stat of ['min', 'median'] as const) {
+    report({
+      name: `${name}, time (${stat} of ${ours.runs.length})`,
+      ours: ours[stat],
+      anchor: anchor[stat],
+      anchorName,
+      unit: 'ms',
+      better: 'lower',
+      target,
+    });
+  }
+}
+
+/** Peak RSS against an absolute goal, then (without a goal) against the floor's own peak. */
+function rss(name: string, ours: Series, target?: number, anchor?: Series, anchorName?: string): void {
+  const line = `${name}, peak RSS (fresh process, highest of ${ours.runs.length})`;
+  report({ name: line, ours: ours.rssMb, unit: 'MB', better: 'lower', target });
+  if (anchor)
+    report({ name: line, ours: ours.rssMb, anchor: anchor.rssMb, anchorName, unit: 'MB', better: 'lower' });
 }
 
 export default async function bench(): Promise<void> {
-  const { tgz, zip } = await benchBackups(`${here}../.tmp`);
-  const manyFilesPath = await manyFilesBackup(`${here}../.tmp`);
+  if (!haveTime) {
+    process.stdout.write('bench/mbz: skipped, /usr/bin/time is missing (apt-get install time)\n');
+    return;
+  }
+  const cli = builtCli();
+  if ('skip' in cli) {
+    process.stdout.write(`bench/mbz: skipped, ${cli.skip}\n`);
+    return;
+  }
+  const tmp = `${here}../.tmp`;
+  const { tgz, zip } = await benchBackups(tmp);
+  const manyFiles = await manyFilesBackup(tmp);
+  const small = join(tmp, 'mbz-small.tgz.mbz');
+  if (!existsSync(small)) await writeFile(small, buildBackup({ activities: 6, users: 3 }, 'tar.gz'));
+  const mts = (...args: string[]) => [cli.bin, 'mbz', ...args];
   process.stdout.write(`(mbz bench starts, ${load()}; 2 cores)\n`);
-  const gzip = Math.min(await gzipFloor(tgz), await gzipFloor(tgz));
-  const ours = await best(2, () => child('inspect', tgz));
-  if (ours.activities !== 300) throw new Error(`inspect found ${ours.activities} activities, expected 300`);
-  report({
-    name: 'mbz inspect 1 GB tar.gz, time',
-    ours: ours.ms,
-    anchor: gzip,
-    anchorName: 'gzip -dc > /dev/null',
-    unit: 'ms',
-    better: 'lower',
-    target: 1.3,
-  });
-  report({
-    name: 'mbz inspect 1 GB tar.gz, peak RSS',
-    ours: ours.rssMb,
-    unit: 'MB',
-    better: 'lower',
-    target: 150,
-  });
-  const inMemory = await child('gunzip-tar', tgz);
-  report({
-    name: 'mbz inspect 1 GB tar.gz vs gunzip into memory + tar, time',
-    ours: ours.ms,
-    anchor: inMemory.ms,
-    anchorName: 'gunzip-in-memory',
-    unit: 'ms',
-    better: 'lower',
-  });
-  report({
-    name: 'mbz inspect 1 GB tar.gz vs gunzip into memory + tar, peak RSS',
-    ours: ours.rssMb,
-    anchor: inMemory.rssMb,
-    anchorName: 'gunzip-in-memory',
-    unit: 'MB',
-    better: 'lower',
-  });
 
-  const zipOurs = await best(3, () => child('inspect', zip));
-  if (zipOurs.activities !== 300) throw new Error(`zip inspect found ${zipOurs.activities} activities`);
-  report({
-    name: 'mbz inspect 1 GB zip, inspect call in a fresh process (cold)',
-    ours: zipOurs.ms,
-    unit: 'ms',
-    better: 'lower',
-    target: 100,
+  const tar = await interleaved(ROUNDS, {
+    floor: [`${here}inflate-floor.mjs`, tgz],
+    inspect: mts('inspect', tgz, '--json'),
   });
-  const zipWarm = await child('inspect-warm', zip);
-  report({
-    name: 'mbz inspect 1 GB zip, inspect call warm (median of 5)',
-    ours: zipWarm.ms,
-    unit: 'ms',
-    better: 'lower',
-    target: 100,
+  const floorName = 'node zlib inflate to nothing, 1 MiB buffers';
+  ratio('mbz inspect 1 GB tar.gz', tar.inspect as Series, tar.floor as Series, floorName, 1.15);
+  rss('mbz inspect 1 GB tar.gz', tar.inspect as Series, 120, tar.floor, floorName);
+
+  const start = await interleaved(ROUNDS * 2, {
+    bare: ['-e', '0'],
+    inspect: mts('inspect', small, '--json'),
   });
-  const cli = await builtCli();
-  if ('bin' in cli) {
-    const total = await fastest(5, () => processTime([cli.bin, 'mbz', 'inspect', zip, '--json']));
-    const bare = await fastest(5, () => processTime(['-e', '0']));
-    report({
-      name: 'mbz inspect 1 GB zip, process total of `mts mbz inspect FILE --json`',
-      ours: total,
-      anchor: bare,
-      anchorName: 'node -e 0 (start-up alone)',
-      unit: 'ms',
-      better: 'lower',
-    });
-  } else process.stdout.write(`mbz inspect 1 GB zip, process total: skipped, ${cli.skip}\n`);
-  const many = await best(3, () => child('inspect', manyFilesPath));
-  if (many.activities !== 50) throw new Error(`many-files inspect found ${many.activities} activities`);
-  report({
-    name: `mbz inspect zip of ${MANY_FILES} files (${(statSync(manyFilesPath).size / 1e6).toFixed(0)} MB), inspect call cold`,
-    ours: many.ms,
-    unit: 'ms',
-    better: 'lower',
+  ratio(
+    'mts mbz inspect of a small backup (cold start)',
+    start.inspect as Series,
+    start.bare as Series,
+    'node -e 0',
+    1.6,
+  );
+
+  const zipRuns = await interleaved(ROUNDS, {
+    bare: ['-e', '0'],
+    inspect: mts('inspect', zip, '--json'),
+    many: mts('inspect', manyFiles, '--json'),
   });
-  const jszip = await child('jszip', zip);
-  report({
-    name: 'mbz inspect 1 GB zip vs jszip, time',
-    ours: zipOurs.ms,
-    anchor: jszip.ms,
-    anchorName: 'jszip',
-    unit: 'ms',
-    better: 'lower',
-  });
-  report({
-    name: 'mbz inspect 1 GB zip vs jszip, peak RSS',
-    ours: zipOurs.rssMb,
-    anchor: jszip.rssMb,
-    anchorName: 'jszip',
-    unit: 'MB',
-    better: 'lower',
-  });
+  ratio(
+    'mbz inspect 1 GB zip (central directory only)',
+    zipRuns.inspect as Series,
+    zipRuns.bare as Series,
+    'node -e 0',
+  );
+  rss('mbz inspect 1 GB zip', zipRuns.inspect as Series);
+  ratio(
+    `mbz inspect zip of ${MANY_FILES} files (files.xml ${(statSync(manyFiles).size / 1e6).toFixed(0)} MB of archive)`,
+    zipRuns.many as Series,
+    zipRuns.bare as Series,
+    'node -e 0',
+  );
+
+  // Anonymise writes a whole copy: on a tmpfs when there is one, so that the disk of a shared machine does not
+  // decide the figure (the floor lines write the same bytes to the same place).
+  const out = existsSync('/dev/shm') ? '/dev/shm/mts-bench-anonymise' : join(tmp, 'anonymised');
+  await mkdir(out, { recursive: true });
+  try {
+    for (const [label, file, floorMode] of [
+      ['tar.gz', tgz, 'inflate'],
+      ['zip', zip, 'copy'],
+    ] as const) {
+      const runs = await interleaved(ROUNDS, {
+        inspect: mts('inspect', file, '--json'),
+        floor: [`${here}write-floor.mjs`, floorMode, file, join(out, `floor.${label}`)],
+        anonymise: mts('anonymise', file, join(out, `anon.${label}.mbz`), '--force', '--json'),
+      });
+      const name = `mbz anonymise 1 GB ${label} (output on ${out.startsWith('/dev/shm') ? 'tmpfs' : 'disk'})`;
+      if (label === 'tar.gz')
+        ratio(name, runs.anonymise as Series, runs.inspect as Series, 'inspect of the same file', 1.5);
+      const floorName =
+        floorMode === 'inflate'
+          ? 'inflate and write the tar to the same place'
+          : 'copy the file to the same place';
+      ratio(name, runs.anonymise as Series, runs.floor as Series, floorName);
+      rss(name, runs.anonymise as Series, 120, runs.floor, floorName);
+    }
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
   process.stdout.write(`(mbz bench ends, ${load()})\n`);
 }
 

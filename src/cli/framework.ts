@@ -36,6 +36,8 @@ export interface CommandSpec {
   examples?: string[];
   /** Returns the exit code (default 0). Throw {@link UsageError} for bad usage, an MtsError for failures. */
   run(ctx: CliContext, input: CommandInput): Promise<number | undefined> | number | undefined;
+  /** Exit code of a failure (default 1); `mts mbz diff` keeps 1 for "different" and fails with 2, as diff does. */
+  failureExitCode?: number;
 }
 
 /** An area: `mts <name> ...`. `default` runs when no sub-command is given (e.g. `mts sandbox`). */

@@ -142,6 +142,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   let ctx: CliContext | undefined;
   let helpFor: string | undefined;
   let commandPath: string | undefined;
+  let failureExitCode: number | undefined;
   try {
     const { globals, rest } = extractGlobals(argv);
     ctx = new CliContext(io, globals);
@@ -192,9 +193,11 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       return 0;
     }
     const input = parseCommandArgs(command, args, path);
+    failureExitCode = command.failureExitCode;
     return (await command.run(ctx, input)) ?? 0;
   } catch (error) {
-    return reportError(error, io, ctx, helpFor, commandPath);
+    const code = reportError(error, io, ctx, helpFor, commandPath);
+    return code === 1 ? (failureExitCode ?? 1) : code;
   }
 }
 

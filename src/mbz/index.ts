@@ -14,14 +14,21 @@
  */
 export const CAPABILITY = 'mbz';
 
+export {
+  type AnonymiseOptions,
+  type AnonymiseReport,
+  anonymiseBackup,
+} from './anonymise/anonymise.js';
 export { normaliseEntryName } from './archive/entry-path.js';
 export { DEFAULT_LIMITS, type MbzLimits, type ResolvedLimits } from './archive/limits.js';
 export { type OpenArchiveOptions, openArchive } from './archive/open.js';
 export type {
   ArchiveEntry,
   ArchiveReader,
+  ArchiveWarning,
   BackupFormat,
   BackupSource,
+  EntrySink,
   EntryVisitor,
   EntryWant,
   WalkOptions,

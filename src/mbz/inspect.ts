@@ -2,10 +2,10 @@ import { assertKnownOptions } from '../core/errors.js';
 import type { ProgressListener } from '../core/progress.js';
 import type { MbzLimits } from './archive/limits.js';
 import { openArchive } from './archive/open.js';
-import type { ArchiveReader, BackupFormat, BackupSource } from './archive/types.js';
+import type { ArchiveReader, ArchiveWarning, BackupFormat, BackupSource } from './archive/types.js';
 import { type BackupFacts, collectBackup } from './backup/collect.js';
 import { type FilesSummary, summariseFiles } from './backup/files-xml.js';
-import { compareIndex, type IndexCheck } from './backup/index-check.js';
+import type { IndexCheck } from './backup/index-check.js';
 import type {
   ActivityInfo,
   EnrolmentMethod,
@@ -74,8 +74,10 @@ export interface BackupSummary {
   users: UsersSummary | null;
   /** Moodle's `.ARCHIVE_INDEX` compared with the entries actually found (null when absent, as in zips). */
   archiveIndex: IndexCheck | null;
-  /** Entries in the archive. */
+  /** Entries in the archive (a hard link counts as one; the links and the root folder tar skips do not). */
   entryCount: number;
+  /** Odd but harmless things met in the archive: hard links that lead nowhere, symbolic links (skipped). */
+  warnings: ArchiveWarning[];
   /** The full manifest. */
   manifest: BackupManifest;
   /** Present when `inventory: true` was asked. */
@@ -113,7 +115,7 @@ export async function inspectArchive(
 ): Promise<BackupSummary> {
   const facts = await collectBackup(
     reader,
-    { inventory: options.inventory === true, fileRecords: false },
+    { inventory: options.inventory === true, fileRecords: false, entries: false, userList: false },
     { onProgress: options.onProgress, signal: options.signal },
   );
   return summarise(reader.format, facts, options.inventory === true);
@@ -146,11 +148,12 @@ export function summarise(format: BackupFormat, facts: BackupFacts, withInventor
     })),
     files: facts.filesSummary ?? summariseFiles([]),
     users:
-      hasUserData && facts.users !== null
-        ? { count: facts.users.length, anonymised: manifest.rootSettings.anonymize === '1' }
+      hasUserData && facts.userCount !== null
+        ? { count: facts.userCount, anonymised: manifest.rootSettings.anonymize === '1' }
         : null,
-    archiveIndex: facts.archiveIndex ? compareIndex(facts.archiveIndex, facts.entries) : null,
-    entryCount: facts.entries.length,
+    archiveIndex: facts.archiveIndex,
+    entryCount: facts.entryCount,
+    warnings: facts.warnings,
     manifest,
   };
   if (withInventory) {

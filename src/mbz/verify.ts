@@ -1,6 +1,7 @@
 import { assertKnownOptions } from '../core/errors.js';
 import { openArchive } from './archive/open.js';
 import type { BackupSource } from './archive/types.js';
+import { ARCHIVE_INDEX_PATH } from './backup/archive-index.js';
 import { type BackupFacts, collectBackup } from './backup/collect.js';
 import { blobPath, isDirectoryRecord } from './backup/files-xml.js';
 import type { IndexCheck } from './backup/index-check.js';
@@ -79,10 +80,10 @@ export function checkScan(facts: BackupFacts, index: IndexCheck | null): VerifyP
   const files = new Map<string, number>();
   const seen = new Set<string>();
   for (const entry of facts.entries) {
-    if (seen.has(entry.name))
+    if (seen.has(entry.name) && entry.kind !== 'link')
       add('duplicate_entry', 'warning', entry.name, `${entry.name} appears more than once.`);
     seen.add(entry.name);
-    if (entry.kind === 'file') files.set(entry.name, entry.size);
+    if (entry.kind === 'file' || entry.kind === 'link') files.set(entry.name, entry.size);
   }
   const folders = new Set<string>();
   for (const name of seen) {
@@ -140,20 +141,16 @@ export function checkScan(facts: BackupFacts, index: IndexCheck | null): VerifyP
     else add('blob_unreferenced', 'warning', name, `${name} is not referenced by files.xml.`);
   }
 
-  if (index) {
-    for (const name of index.missing)
-      add('index_missing', 'error', name, `.ARCHIVE_INDEX lists ${name}, absent from the archive.`);
-    for (const name of index.unlisted)
-      add('index_unlisted', 'error', name, `${name} is in the archive but not in .ARCHIVE_INDEX.`);
-    for (const [name, listed, actual] of index.sizeMismatches) {
-      add('index_size_mismatch', 'error', name, `${name} is ${actual} bytes; .ARCHIVE_INDEX says ${listed}.`);
-    }
-    if (index.declaredCount !== index.listed) {
+  if (index) checkIndex(index, add);
+  for (const warning of facts.warnings)
+    add(warning.code.replace(/^mbz\./, ''), 'warning', warning.path, warning.message);
+  for (const entry of facts.entries) {
+    if (entry.kind === 'link') {
       add(
-        'index_count_mismatch',
-        'error',
-        '.ARCHIVE_INDEX',
-        `.ARCHIVE_INDEX announces ${index.declaredCount} entries and lists ${index.listed}.`,
+        'hard_link',
+        'warning',
+        entry.name,
+        `${entry.name} is a hard link to ${entry.linkTarget ?? 'an earlier entry'}: the archive was repacked with tar; read as tar extracts it.`,
       );
     }
   }
@@ -202,4 +199,65 @@ export function checkScan(facts: BackupFacts, index: IndexCheck | null): VerifyP
     );
   }
   return problems;
+}
+
+/** How many names a grouped problem shows before "and N more". */
+const SHOWN = 3;
+
+/** `1 entry`, `3 entries`, `2 blob entries`. */
+function entries(n: number, noun = 'entry'): string {
+  return `${n} ${n === 1 ? noun : noun.replace(/y$/, 'ies')}`;
+}
+
+function some(names: readonly string[], total: number): string {
+  const shown = names.slice(0, SHOWN).join(', ');
+  return total > SHOWN ? `${shown} and ${total - SHOWN} more` : shown;
+}
+
+/**
+ * `.ARCHIVE_INDEX` against the entries. Restore never reads the index (Moodle's extractor only takes its count,
+ * for progress), so a stale one is a warning: one per kind of difference, naming the first entries.
+ */
+function checkIndex(
+  index: IndexCheck,
+  add: (code: string, severity: 'warning', path: string, message: string) => void,
+): void {
+  const why = 'the archive was changed after Moodle wrote it; restore does not read the index';
+  const { counts } = index;
+  if (counts.missing > 0) {
+    const blobs = index.missing.every((name) => name.startsWith('files/'));
+    add(
+      blobs ? 'index_blobs_missing' : 'index_missing',
+      'warning',
+      ARCHIVE_INDEX_PATH,
+      `.ARCHIVE_INDEX lists ${entries(counts.missing, blobs ? 'blob entry' : 'entry')} absent from the archive (${some(index.missing, counts.missing)}): ${why}.`,
+    );
+  }
+  if (counts.unlisted > 0) {
+    add(
+      'index_unlisted',
+      'warning',
+      ARCHIVE_INDEX_PATH,
+      `${entries(counts.unlisted)} ${counts.unlisted === 1 ? 'is' : 'are'} not listed in .ARCHIVE_INDEX (${some(index.unlisted, counts.unlisted)}): ${why}.`,
+    );
+  }
+  if (counts.sizeMismatches > 0) {
+    const sizes = index.sizeMismatches.map(
+      ([name, listed, actual]) => `${name} is ${actual} bytes, listed as ${listed}`,
+    );
+    add(
+      'index_size_mismatch',
+      'warning',
+      ARCHIVE_INDEX_PATH,
+      `${entries(counts.sizeMismatches)} ${counts.sizeMismatches === 1 ? 'differs' : 'differ'} in size from .ARCHIVE_INDEX (${some(sizes, counts.sizeMismatches)}): ${why}.`,
+    );
+  }
+  if (index.declaredCount !== index.listed) {
+    add(
+      'index_count_mismatch',
+      'warning',
+      ARCHIVE_INDEX_PATH,
+      `.ARCHIVE_INDEX announces ${index.declaredCount} entries and lists ${index.listed}.`,
+    );
+  }
 }

@@ -82,14 +82,44 @@ describe('mts mbz', () => {
     );
   });
 
-  it('ls and diff', async () => {
+  it('ls, and diff exiting as diff does: 0 same, 1 different, 2 trouble', async () => {
     const ls = JSON.parse((await runCli(['mbz', 'ls', zip, '--json'])).stdout);
     expect(ls).toContainEqual({ name: 'moodle_backup.xml', kind: 'file', size: expect.any(Number) });
     const diff = await runCli(['mbz', 'diff', tgz, zip, '--json']);
-    expect(diff.code).toBe(0);
+    expect(diff.code).toBe(1);
     expect(JSON.parse(diff.stdout).activities.onlyInA).toEqual([
       { moduleId: '1003', modulename: 'quiz', title: 'Activity 3', sectionId: '101' },
     ]);
+    const same = await runCli(['mbz', 'diff', tgz, tgz]);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain('no differences');
+    const trouble = await runCli(['mbz', 'diff', tgz, join(dir, 'missing.mbz'), '--json']);
+    expect(trouble.code).toBe(2);
+    expect(JSON.parse(trouble.stdout).error.code).toBe('mbz.file_not_found');
+    expect((await runCli(['mbz', 'diff', tgz])).code).toBe(2);
+  });
+
+  it('keeps one line per item whatever the labels hold: line breaks and escape sequences are shown escaped', async () => {
+    const file = join(dir, 'labels.mbz');
+    await writeFile(
+      file,
+      buildBackup(
+        {
+          activities: 2,
+          title: (i) => (i === 0 ? 'Line one\nLine two' : 'Red \u001b[31malert\u001b[0m'),
+          fullname: 'Course\nname',
+        },
+        'tar.gz',
+      ),
+    );
+    const run = await runCli(['mbz', 'inspect', file]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Line one\\nLine two');
+    expect(run.stdout).toContain('Red \\u001b[31malert\\u001b[0m');
+    expect(run.stdout).toContain('Course\\nname');
+    expect(run.stdout).not.toContain('\u001b');
+    const activityLines = run.stdout.split('\n').filter((line) => line.includes('(cm '));
+    expect(activityLines).toHaveLength(2);
   });
 
   it('extract writes an entry or a course file atomically, and leaves nothing on failure', async () => {

@@ -46,18 +46,63 @@ describe('hostile archives', () => {
     }
   });
 
-  it('refuses symbolic links in both packings', async () => {
-    const tar = tarGzBytes([
-      ...backupEntries(),
-      { name: 'files/ab/link', type: 'symlink', linkname: '/etc/shadow' },
+  it('refuses links out of the archive in both packings', async () => {
+    for (const [type, linkname] of [
+      ['symlink', '/etc/shadow'],
+      ['symlink', '../../../etc/shadow'],
+      ['link', '/etc/passwd'],
+      ['link', '../outside'],
+    ] as const) {
+      const tar = tarGzBytes([...backupEntries(), { name: 'files/ab/link', type, linkname }]);
+      const error = await failure(listEntries(tar));
+      expect(error.code, `${type} to ${linkname}`).toBe('mbz.link_entry');
+      expect(error.details?.path).toBe('files/ab/link');
+    }
+    for (const target of ['/etc/shadow', '../../../x']) {
+      const zip = zipBytes([...backupEntries(), { name: 'files/ab/link', body: target, symlink: true }]);
+      expect((await failure(listEntries(zip))).code).toBe('mbz.link_entry');
+    }
+  });
+
+  it('resolves a hard link to an earlier entry as tar does, and skips one that leads nowhere with a warning', async () => {
+    const entries = backupEntries();
+    const users = entries.find((e) => e.name === 'users.xml');
+    const linked = [
+      ...entries.filter((e) => e.name !== 'users.xml'),
+      { name: 'copy/users.xml', body: users?.body },
+      { name: 'users.xml', type: 'link' as const, linkname: 'copy/users.xml' },
+      { name: 'roles.xml', type: 'link' as const, linkname: './roles.xml' },
+      { name: 'ghost.xml', type: 'link' as const, linkname: 'never-there.xml' },
+      { name: 'files/ab/inside', type: 'symlink' as const, linkname: '../cd/blob' },
+    ];
+    const bytes = tarGzBytes(linked);
+    const list = await listEntries(bytes);
+    expect(list.find((e) => e.name === 'users.xml')).toMatchObject({
+      kind: 'link',
+      linkTarget: 'copy/users.xml',
+      size: Buffer.byteLength(String(users?.body)),
+    });
+    expect(list.filter((e) => e.name === 'roles.xml').map((e) => e.kind)).toEqual(['file', 'link']);
+    expect(list.some((e) => e.name === 'ghost.xml' || e.name === 'files/ab/inside')).toBe(false);
+    const summary = await inspectBackup(bytes);
+    expect(summary.warnings.map((w) => [w.code, w.path])).toEqual([
+      ['mbz.link_dangling', 'ghost.xml'],
+      ['mbz.symlink_skipped', 'files/ab/inside'],
     ]);
-    expect((await failure(listEntries(tar))).code).toBe('mbz.link_entry');
-    const zip = zipBytes([...backupEntries(), { name: 'files/ab/link', body: '/etc/shadow', symlink: true }]);
-    expect((await failure(listEntries(zip))).code).toBe('mbz.link_entry');
+    const report = await verifyBackup(bytes);
+    expect(report.problems.filter((p) => p.severity === 'warning').map((p) => p.code)).toEqual(
+      expect.arrayContaining([
+        'mbz.verify.link_dangling',
+        'mbz.verify.symlink_skipped',
+        'mbz.verify.hard_link',
+      ]),
+    );
   });
 
   it('stops a gzip bomb on the compression ratio before inflating it all', async () => {
-    const bomb = gzipSync(tarBytes([{ name: 'moodle_backup.xml', body: Buffer.alloc(40 * 1024 * 1024) }]));
+    // Well-formed so far: the XML is read as it inflates, so only the ratio can stop it early.
+    const body = Buffer.concat([Buffer.from('<moodle_backup>'), Buffer.alloc(40 * 1024 * 1024, 0x20)]);
+    const bomb = gzipSync(tarBytes([{ name: 'moodle_backup.xml', body }]));
     const error = await failure(inspectBackup(bomb, { limits: { ratioFloorBytes: 4 * 1024 * 1024 } }));
     expect(error).toBeInstanceOf(MbzLimitError);
     expect(error.code).toBe('mbz.compression_ratio_limit');
@@ -212,18 +257,25 @@ describe('hostile archives', () => {
     );
   });
 
-  it('verify cross-checks .ARCHIVE_INDEX with the entries', async () => {
+  it('verify cross-checks .ARCHIVE_INDEX with the entries, as warnings since restore does not read it', async () => {
     const { entries } = generateBackup({});
     const tampered = entries.filter((e) => e.name !== 'roles.xml');
     tampered.push({ name: 'extra.xml', body: '<x/>' });
     const report = await verifyBackup(tarGzBytes(tampered));
-    const found = report.problems.map((p) => [p.code, p.path]);
-    expect(found).toEqual(
-      expect.arrayContaining([
-        ['mbz.verify.index_missing', 'roles.xml'],
-        ['mbz.verify.index_unlisted', 'extra.xml'],
-      ]),
-    );
-    expect((await inspectBackup(tarGzBytes(tampered))).archiveIndex?.matches).toBe(false);
+    const index = report.problems.filter((p) => p.path === '.ARCHIVE_INDEX');
+    expect(index.map((p) => [p.code, p.severity])).toEqual([
+      ['mbz.verify.index_missing', 'warning'],
+      ['mbz.verify.index_unlisted', 'warning'],
+    ]);
+    expect(index[0]?.message).toContain('roles.xml');
+    expect(index[1]?.message).toContain('extra.xml');
+    expect(report.ok).toBe(true);
+    const summary = await inspectBackup(tarGzBytes(tampered));
+    expect(summary.archiveIndex).toMatchObject({
+      matches: false,
+      missing: ['roles.xml'],
+      unlisted: ['extra.xml'],
+      counts: { missing: 1, unlisted: 1, sizeMismatches: 0 },
+    });
   });
 });

@@ -6,12 +6,14 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { MtsError } from '../../src/core/errors.js';
-import { MbzXmlError, openArchive } from '../../src/mbz/index.js';
-import { parseXml, textOf, type XmlNode } from '../../src/mbz/xml/tree.js';
+import { manifestReader } from '../../src/mbz/backup/manifest.js';
+import { MbzXmlError, openArchive, parseManifest } from '../../src/mbz/index.js';
+import { XmlScanner } from '../../src/mbz/xml/scan.js';
 import { FIXTURES_SKIP_REASON, hasFixtures } from '../helpers/fixtures.js';
 import { seededRandom } from '../helpers/random.js';
 import { fixtureBackups } from './helpers/fixture-backups.js';
 import { generateBackup } from './helpers/generate-backup.js';
+import { parseXml, textOf, type XmlNode } from './helpers/xml-tree.js';
 
 const oracle = new XMLParser({
   ignoreAttributes: false,
@@ -179,15 +181,84 @@ describe('XML scanner', () => {
   });
 });
 
+/** `bytes` cut at random places (mid-tag, mid-reference, mid-character), in pieces of 1 byte to 8 KiB. */
+function cut(bytes: Buffer, random: () => number): Buffer[] {
+  const pieces: Buffer[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const size = 1 + Math.floor(random() ** 3 * 8192);
+    pieces.push(bytes.subarray(at, at + size));
+    at += size;
+  }
+  return pieces;
+}
+
+function outcome(read: () => unknown): unknown {
+  try {
+    return plain(read());
+  } catch (error) {
+    if (!(error instanceof MbzXmlError)) throw error;
+    return { code: error.code, line: error.details?.line, message: error.message };
+  }
+}
+
+describe('XML scanner fed in chunks', () => {
+  it('reads the same tree, or the same error on the same line, wherever the file is cut', () => {
+    const random = seededRandom(0xc4a7);
+    const { entries } = generateBackup({ activities: 6, blobs: 2, groups: 2, users: 3 });
+    const samples = [
+      ...entries.filter((e) => e.name.endsWith('.xml')).map((e) => Buffer.from(String(e.body))),
+      Buffer.from(
+        '\uFEFF<?xml version="1.0"?>\n<a x="&quot;é&#x41;">\n<!-- c<d -->\n<b>  t&amp;u  </b><![CDATA[<raw>]]><c/>\n</a>\n',
+      ),
+      Buffer.from('<a>\n<b>\n</a>'),
+      Buffer.from('<a><!-- open </a>'),
+      Buffer.from('<a>fish & chips</a>'),
+      Buffer.from('<a>é€😀</a>'),
+    ];
+    for (const bytes of samples) {
+      const whole = outcome(() => parseXml(bytes, 'f.xml'));
+      for (let round = 0; round < 20; round++) {
+        expect(outcome(() => parseXml(cut(bytes, random), 'f.xml'))).toEqual(whole);
+      }
+    }
+  });
+
+  it('hands a text run longer than a chunk over in pieces without losing or trimming inside it', () => {
+    const body = `  ${'word '.repeat(2_000_000)}&amp; end  `;
+    const bytes = Buffer.from(`<a><b>${body}</b></a>`);
+    const chunks = Array.from({ length: Math.ceil(bytes.length / (1 << 20)) }, (_, i) =>
+      bytes.subarray(i << 20, (i + 1) << 20),
+    );
+    const tree = parseXml(chunks, 'big.xml');
+    expect((tree.a as Record<string, string>).b).toBe(body.trim().replace('&amp;', '&'));
+  });
+});
+
 const backups = fixtureBackups();
 
 describe.skipIf(!hasFixtures)(`XML scanner on real backups ${FIXTURES_SKIP_REASON}`, () => {
+  it.each(backups)(
+    'reads the same manifest skipping what it does not need as reading all of %s',
+    async (file) => {
+      const [, manifest] = (await xmlFilesOf(file)).find(([name]) => name === 'moodle_backup.xml') ?? [];
+      expect(manifest).toBeDefined();
+      const strict = manifestReader(Number.POSITIVE_INFINITY, { strict: true });
+      const scanner = new XmlScanner('moodle_backup.xml', strict.handler);
+      for (const piece of cut(manifest as Buffer, seededRandom(0x5c1b))) scanner.write(piece);
+      scanner.end();
+      expect(parseManifest(manifest as Buffer)).toEqual(strict.result());
+    },
+  );
+
   it.each(backups)('builds the same tree as fast-xml-parser on every XML file of %s', async (file) => {
     const files = await xmlFilesOf(file);
     expect(files.length).toBeGreaterThan(5);
+    const random = seededRandom(0xf11e);
     for (const [name, content] of files) {
       const text = content.toString('utf8').replace(/^\uFEFF/, '');
-      expect(plain(parseXml(content, name)), name).toEqual(oracleTree(text));
+      const expected = oracleTree(text);
+      expect(plain(parseXml(content, name)), name).toEqual(expected);
+      expect(plain(parseXml(cut(content, random), name)), `${name} in chunks`).toEqual(expected);
     }
   });
 });

@@ -89,6 +89,18 @@ describe('zip reader', () => {
     expect((error as Error).message).toContain('compressed size');
   });
 
+  it('blames the uncompressed size when the central directory lies about it, in both directions', async () => {
+    for (const lie of [(size: number) => Math.floor(size / 3), (size: number) => size * 2 + 10]) {
+      const zip = zipBytes(generateBackup({ archiveIndex: false, manifestFirst: true }).entries);
+      const header = centralHeaderOf(zip, 'moodle_backup.xml');
+      zip.writeUInt32LE(lie(zip.readUInt32LE(header + 24)), header + 24);
+      const error = await inspectBackup(zip).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'mbz.corrupt_zip', details: { path: 'moodle_backup.xml' } });
+      expect((error as Error).message).toContain('its uncompressed size is wrong');
+      expect((error as Error).message).not.toContain('compressed size (');
+    }
+  });
+
   it('gives coded errors for damaged or undecodable directory records', async () => {
     const codeOf = async (edit: (zip: Buffer, header: number) => void) => {
       const zip = zipBytes(backup().entries);

@@ -193,7 +193,7 @@ export interface ReadCsvOptions {
 }
 
 /**
- * Reads a CSV file as records, streaming, strictly (see {@link CsvParser}); bytes that are not valid in the
+ * Reads a CSV file as records, streaming, strictly (see `CsvParser`); bytes that are not valid in the
  * encoding are an error rather than replacement characters.
  *
  * @example

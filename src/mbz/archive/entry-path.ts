@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { at, MbzUnsafeEntryError } from '../errors.js';
 
 const SEGMENT = '(?!\\.\\.?(?:/|$))[^/\\\\\\0]+';
@@ -43,4 +44,27 @@ export function normaliseEntryName(raw: string): string {
   return segments
     .filter((segment, i) => segment !== '.' && (segment !== '' || i === segments.length - 1))
     .join('/');
+}
+
+/**
+ * The normalised name a link points to, refusing a target outside the archive (absolute, or climbing out with
+ * `..`). A hard link's target is a path from the archive root; a symbolic link's is relative to its own folder.
+ */
+export function resolveLink(name: string, linkname: string, kind: 'hard link' | 'symbolic link'): string {
+  const folder = posix.dirname(name);
+  const joined = kind === 'symbolic link' && folder !== '.' ? `${folder}/${linkname}` : linkname;
+  const resolved = linkname.startsWith('/') ? linkname : posix.normalize(joined);
+  try {
+    if (resolved === '..' || resolved.startsWith('../')) throw new Error('climbs out');
+    return normaliseEntryName(resolved);
+  } catch {
+    throw new MbzUnsafeEntryError(
+      'mbz.link_entry',
+      `Entry "${name}" is a ${kind} to "${linkname}", outside the archive.`,
+      {
+        ...at(name),
+        hint: 'A link out of the archive could overwrite any file where it is extracted. Do not extract it.',
+      },
+    );
+  }
 }

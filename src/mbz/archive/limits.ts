@@ -8,10 +8,15 @@ import { MbzLimitError } from '../errors.js';
 export interface MbzLimits {
   /** Most bytes of uncompressed content read from the archive in one pass (default 256 GiB). */
   maxTotalBytes?: number;
-  /** Most entries in the archive (default 2,000,000). */
+  /** Most entries in the archive (default 1,000,000). */
   maxEntries?: number;
-  /** Largest XML file parsed into memory (default 256 MiB). */
+  /** Largest entry read into memory or parsed, the XML files above all (default 256 MiB). */
   maxXmlBytes?: number;
+  /**
+   * Most records kept from one file: activities, sections and settings of the manifest, users, file records,
+   * index lines (default 500,000). Files are read in bounded memory; only what is kept grows with them.
+   */
+  maxRecords?: number;
   /** Highest uncompressed/compressed ratio tolerated once `ratioFloorBytes` have been inflated (default 200). */
   maxCompressionRatio?: number;
   /** Inflated bytes after which the ratio is enforced, so tiny compressible files never trip it (default 64 MiB). */
@@ -24,8 +29,9 @@ export type ResolvedLimits = Required<MbzLimits>;
 /** The default limits. */
 export const DEFAULT_LIMITS: Readonly<ResolvedLimits> = Object.freeze({
   maxTotalBytes: 256 * 1024 ** 3,
-  maxEntries: 2_000_000,
+  maxEntries: 1_000_000,
   maxXmlBytes: 256 * 1024 ** 2,
+  maxRecords: 500_000,
   maxCompressionRatio: 200,
   ratioFloorBytes: 64 * 1024 ** 2,
 });

@@ -11,7 +11,7 @@ export interface RandomAccess {
   close(): Promise<void>;
 }
 
-const CHUNK = 256 * 1024;
+const CHUNK = 1024 * 1024;
 
 /**
  * A file read with positioned reads through one descriptor, streams included (so they read the file that was

@@ -12,25 +12,56 @@ export type BackupSource = string | Uint8Array;
 export interface ArchiveEntry {
   /** Normalised path inside the archive (`files/1b/1b7a…`, directories end with `/`). */
   name: string;
+  /**
+   * `link` is a tar hard link to an earlier entry: a second name for its content, as tar extracts it. Links that
+   * lead nowhere are skipped with a warning, links that leave the archive are refused.
+   */
   kind: 'file' | 'directory' | 'link' | 'other';
-  /** Uncompressed size in bytes (0 for directories). */
+  /** Uncompressed size in bytes (0 for directories; a link's is its target's). */
   size: number;
+  /** For a link: the normalised name of the earlier entry it shares its content with. */
+  linkTarget?: string | undefined;
   /** Compressed size in bytes (zip only). */
   compressedSize?: number | undefined;
   /** Modification time, when the container records one. */
   mtime?: Date | undefined;
 }
 
-/** What a visitor wants done with an entry's content. */
-export type EntryWant = 'skip' | 'buffer';
+/** Receives one entry's content in pieces, as it is inflated: what a reader of a file of any size wants. */
+export interface EntrySink {
+  /** The next piece (a view into the reader's buffer: copy it to keep it). */
+  write(chunk: Buffer): void | Promise<void>;
+  /** The content is complete (its size and checksum checked where the packing has them). */
+  end(): void | Promise<void>;
+}
+
+/**
+ * What a visitor wants done with a file entry's content: nothing, all of it in memory (at most
+ * `limits.maxXmlBytes`), or streamed to a sink.
+ */
+export type EntryWant = 'skip' | 'buffer' | EntrySink;
+
+/** Something odd but harmless met while reading: a hard link that leads nowhere, a symbolic link... */
+export interface ArchiveWarning {
+  /** Stable code, e.g. `mbz.link_dangling`. */
+  code: string;
+  /** The entry concerned. */
+  path: string;
+  message: string;
+}
 
 /** Options of one pass over an archive. */
 export interface WalkOptions {
   onProgress?: ProgressListener | undefined;
   signal?: AbortSignal | undefined;
+  /** Called with each warning (default: none are reported). */
+  onWarning?: ((warning: ArchiveWarning) => void) | undefined;
 }
 
-/** A visitor of entries: `want` says which entries it needs in memory, `visit` sees every entry in order. */
+/**
+ * A visitor of entries: `want` says what it needs of each file entry's content, `visit` then sees every entry in
+ * order (after a sink's `end`; with the content when it asked for `buffer`).
+ */
 export interface EntryVisitor {
   want(entry: ArchiveEntry): EntryWant;
   visit(entry: ArchiveEntry, content: Buffer | undefined): void | Promise<void>;

@@ -4,7 +4,7 @@
  * plain errors turned into coded ones.
  */
 
-import { at, MbzError, MbzFormatError, MbzLimitError, MbzUnsafeEntryError } from '../errors.js';
+import { at, MbzError, MbzFormatError, MbzLimitError } from '../errors.js';
 import { normaliseEntryName } from './entry-path.js';
 import type { ResolvedLimits } from './limits.js';
 import type { ArchiveEntry } from './types.js';
@@ -19,14 +19,17 @@ export class ZipEntry implements ArchiveEntry {
   readonly kind: 'file' | 'directory';
   readonly size: number;
   readonly compressedSize: number;
+  /** True for a symbolic link (its content is the target): the reader resolves or refuses it after listing. */
+  readonly symlink: boolean;
   readonly #raw: Entry;
 
-  constructor(name: string, raw: Entry) {
+  constructor(name: string, raw: Entry, symlink = false) {
     const directory = name.endsWith('/');
     this.name = name;
     this.kind = directory ? 'directory' : 'file';
     this.size = directory ? 0 : raw.uncompressedSize;
     this.compressedSize = raw.compressedSize;
+    this.symlink = symlink;
     this.#raw = raw;
   }
 
@@ -48,12 +51,7 @@ function admit(raw: Entry): ZipEntry {
   const name = normaliseEntryName(
     yauzl.getFileNameLowLevel(raw.generalPurposeBitFlag, raw.fileNameRaw, raw.extraFields, true),
   );
-  if (((raw.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK) {
-    throw new MbzUnsafeEntryError('mbz.link_entry', `Entry "${name}" is a symbolic link.`, {
-      ...at(name),
-      hint: 'A symbolic link could point outside the folder it is extracted to; this archive was crafted or repacked. Do not extract it.',
-    });
-  }
+  const symlink = ((raw.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK;
   if (!name.endsWith('/') && !raw.canDecodeFileData()) {
     throw new MbzFormatError(
       'mbz.unsupported_entry',
@@ -64,7 +62,7 @@ function admit(raw: Entry): ZipEntry {
       },
     );
   }
-  return new ZipEntry(name, raw);
+  return new ZipEntry(name, raw, symlink);
 }
 
 /**

@@ -2,15 +2,40 @@ import { type Readable, Transform } from 'node:stream';
 import { promisify } from 'node:util';
 import { crc32, inflateRaw } from 'node:zlib';
 import { at, MbzAbortError, MbzFormatError, MbzLimitError } from '../errors.js';
+import { resolveLink } from './entry-path.js';
 import type { ResolvedLimits } from './limits.js';
 import { bufferAccess, fileAccess } from './random-access.js';
 import { describeSource } from './source.js';
-import type { ArchiveEntry, ArchiveReader, BackupSource, EntryVisitor, WalkOptions } from './types.js';
+import type {
+  ArchiveEntry,
+  ArchiveReader,
+  ArchiveWarning,
+  BackupSource,
+  EntrySink,
+  EntryVisitor,
+  WalkOptions,
+} from './types.js';
 import { type Entry, yauzl, type ZipFile } from './yauzl.js';
-import { listZip, mapZipError } from './zip-entries.js';
+import { listZip, mapZipError, type ZipEntry } from './zip-entries.js';
 import { TailBufferedReader } from './zip-tail-reader.js';
 
 const inflateRawAsync = promisify(inflateRaw);
+
+/** An entry of a zip as its central directory records it (see {@link ZipReader.openRaw}). */
+export interface RawZipEntry {
+  name: string;
+  /** 0 stored, 8 deflated. */
+  method: number;
+  crc32: number;
+  compressedSize: number;
+  size: number;
+  dosTime: number;
+  dosDate: number;
+  externalAttributes: number;
+}
+
+/** Entries up to this size reach a sink in one piece, inflated in one call; larger ones are streamed. */
+const WHOLE = 8 << 20;
 
 /** How yauzl is asked to read: entries one at a time, names left to us, sizes checked, the file kept open. */
 const YAUZL_OPTIONS = {
@@ -43,7 +68,9 @@ export class ZipReader implements ArchiveReader {
   readonly format = 'zip' as const;
   readonly randomAccess = true;
   readonly limits: ResolvedLimits;
-  readonly entries: readonly ArchiveEntry[];
+  entries: readonly ArchiveEntry[];
+  /** What listing found odd but harmless (symbolic links inside the archive), reported by each walk. */
+  readonly warnings: ArchiveWarning[] = [];
   readonly #zip: ZipFile;
   readonly #reader: TailBufferedReader;
   readonly #byName: Map<string, Entry>;
@@ -79,24 +106,69 @@ export class ZipReader implements ArchiveReader {
     }
     // yauzl reports a failure to close the file as an error event; nobody waits for that one.
     zip.on('error', () => {});
+    let opened: ZipReader;
     try {
       const { entries, byName } = await listZip(zip, limits, label);
-      return new ZipReader(zip, reader, entries, byName, limits, label);
+      opened = new ZipReader(zip, reader, entries, byName, limits, label);
     } catch (error) {
       zip.close();
       throw error;
     } finally {
       reader.release();
     }
+    try {
+      await opened.#settleSymlinks();
+    } catch (error) {
+      zip.close();
+      throw error;
+    }
+    return opened;
+  }
+
+  /**
+   * Symbolic links: a link out of the archive is refused; one inside it is dropped with a warning (restore
+   * extracts it as a plain file holding the target's name, never as a link).
+   */
+  async #settleSymlinks(): Promise<void> {
+    if (!this.entries.some((entry) => (entry as ZipEntry).symlink)) return;
+    const kept: ZipEntry[] = [];
+    for (const entry of this.entries as ZipEntry[]) {
+      if (!entry.symlink) {
+        kept.push(entry);
+        continue;
+      }
+      if (entry.size > 4096) {
+        throw new MbzFormatError(
+          'mbz.corrupt_zip',
+          `${this.#label}: symbolic link ${entry.name} is ${entry.size} bytes long.`,
+          {
+            ...at(entry.name),
+            hint: 'A link holds a path of a few bytes; this archive was crafted.',
+          },
+        );
+      }
+      const target = (await this.#read(entry.name)).toString('utf8');
+      resolveLink(entry.name, target, 'symbolic link');
+      this.#byName.delete(entry.name);
+      this.warnings.push({
+        code: 'mbz.symlink_skipped',
+        path: entry.name,
+        message: `${entry.name} is a symbolic link to "${target}": skipped: links are never followed.`,
+      });
+    }
+    this.entries = kept;
   }
 
   async walk(visitor: EntryVisitor, options: WalkOptions = {}): Promise<void> {
+    for (const warning of this.warnings) options.onWarning?.(warning);
     const total = this.entries.length;
     let done = 0;
     for (const entry of this.entries) {
       if (options.signal?.aborted) throw new MbzAbortError('mbz.aborted', 'Reading the backup was aborted.');
-      const wanted = entry.kind === 'file' && visitor.want(entry) === 'buffer';
-      const content = wanted ? await this.#read(entry.name) : undefined;
+      const want = entry.kind === 'file' ? visitor.want(entry) : 'skip';
+      let content: Buffer | undefined;
+      if (want === 'buffer') content = await this.#read(entry.name);
+      else if (want !== 'skip') await this.#toSink(entry, want);
       // Awaited only when the visitor is asynchronous: a tick per entry adds up over a million entries.
       const visited = visitor.visit(entry, content);
       if (visited) await visited;
@@ -132,6 +204,55 @@ export class ZipReader implements ArchiveReader {
     return out;
   }
 
+  /** An entry's content handed to a sink: in one piece when small, else streamed in bounded memory. */
+  async #toSink(entry: ArchiveEntry, sink: EntrySink): Promise<void> {
+    if (entry.size <= WHOLE) {
+      const content = await this.#read(entry.name, false);
+      if (content.length > 0) {
+        const written = sink.write(content);
+        if (written) await written;
+      }
+    } else {
+      const stream = (await this.openStream(entry.name)) as Readable;
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        const written = sink.write(chunk);
+        if (written) await written;
+      }
+    }
+    const ended = sink.end();
+    if (ended) await ended;
+  }
+
+  /**
+   * An entry as stored: what its central directory record says, and its compressed bytes unread, so that a
+   * writer can copy it into another zip without inflating and deflating it again.
+   */
+  async openRaw(name: string): Promise<{ info: RawZipEntry; stream: Readable } | undefined> {
+    const entry = this.#byName.get(name);
+    if (!entry) return undefined;
+    let stream: Readable;
+    try {
+      stream = await promised<Readable>((callback) =>
+        this.#zip.openReadStream(entry, { decodeFileData: false } as never, callback),
+      );
+    } catch (error) {
+      throw mapZipError(error, this.#label, name);
+    }
+    return {
+      info: {
+        name,
+        method: entry.compressionMethod,
+        crc32: entry.crc32,
+        compressedSize: entry.compressedSize,
+        size: entry.uncompressedSize,
+        dosTime: entry.lastModFileTime,
+        dosDate: entry.lastModFileDate,
+        externalAttributes: entry.externalFileAttributes,
+      },
+      stream,
+    };
+  }
+
   /** Closes the zip; yauzl closes the file once the last stream opened from it has ended. */
   async close(): Promise<void> {
     this.#zip.close();
@@ -159,9 +280,9 @@ export class ZipReader implements ArchiveReader {
    * inflated in one call with large output chunks (a 16 MB entry: ~18 ms instead of ~75 ms through a
    * 16 KiB-chunk inflate stream such as yauzl's).
    */
-  async #read(name: string): Promise<Buffer> {
+  async #read(name: string, bounded = true): Promise<Buffer> {
     const entry = this.#byName.get(name) as Entry;
-    if (entry.uncompressedSize > this.limits.maxXmlBytes) {
+    if (bounded && entry.uncompressedSize > this.limits.maxXmlBytes) {
       throw new MbzLimitError(
         'mbz.xml_size_limit',
         `${name} is ${entry.uncompressedSize} bytes, more than the ${this.limits.maxXmlBytes} bytes read into memory.`,
@@ -169,13 +290,13 @@ export class ZipReader implements ArchiveReader {
       );
     }
     this.#checkRatio(name, entry);
-    // Deflate never grows data by more than a few bytes per 64 KiB block: a larger compressed size is a lie that
-    // would otherwise have us read that much into memory.
-    if (entry.compressedSize > entry.uncompressedSize + (entry.uncompressedSize >> 6) + 1024) {
-      throw mismatch(
-        name,
-        this.#label,
-        `its compressed size (${entry.compressedSize}) exceeds any real deflate stream`,
+    // The compressed bytes are read whole: bounded like any entry read into memory (yauzl has checked that they
+    // lie within the file).
+    if (entry.compressedSize > this.limits.maxXmlBytes) {
+      throw new MbzLimitError(
+        'mbz.xml_size_limit',
+        `${name} is ${entry.compressedSize} bytes compressed, more than the ${this.limits.maxXmlBytes} bytes read into memory.`,
+        { ...at(name), hint: 'Raise limits.maxXmlBytes if this backup is trusted.' },
       );
     }
     let data: Buffer;
@@ -191,6 +312,15 @@ export class ZipReader implements ArchiveReader {
       );
       if (bytesRead !== data.length) throw new Error('unexpected EOF');
     } catch (error) {
+      // The end records were found, so the file is whole: an entry running past its end has a lying size.
+      if (error instanceof Error && /overflows file bounds/.test(error.message)) {
+        throw mismatch(
+          name,
+          this.#label,
+          `its compressed size (${entry.compressedSize}) runs past the end of the file`,
+          error,
+        );
+      }
       throw mapZipError(error, this.#label, name);
     }
     let content: Buffer;
@@ -208,7 +338,9 @@ export class ZipReader implements ArchiveReader {
       throw mismatch(
         name,
         this.#label,
-        `it does not inflate to its declared ${entry.uncompressedSize} bytes`,
+        error instanceof RangeError
+          ? `it inflates past the ${entry.uncompressedSize} bytes the central directory declares (its uncompressed size is wrong)`
+          : 'its compressed data does not inflate',
         error,
       );
     }
@@ -216,10 +348,19 @@ export class ZipReader implements ArchiveReader {
       throw mismatch(
         name,
         this.#label,
-        `it holds ${content.length} bytes, not the declared ${entry.uncompressedSize}`,
+        `it inflates to ${content.length} bytes, not the ${entry.uncompressedSize} the central directory declares (its uncompressed size is wrong)`,
       );
     }
     if (crc32(content) !== entry.crc32) throw mismatch(name, this.#label, 'its CRC-32 does not match');
+    // The data inflated to the declared size and checksum: a compressed size beyond any deflate stream of that
+    // size is then the field that lies.
+    if (entry.compressedSize > entry.uncompressedSize + (entry.uncompressedSize >> 6) + 1024) {
+      throw mismatch(
+        name,
+        this.#label,
+        `its compressed size (${entry.compressedSize}) is larger than any deflate stream of its ${entry.uncompressedSize} bytes`,
+      );
+    }
     return content;
   }
 }
@@ -241,7 +382,13 @@ function checked(name: string, entry: Entry, label: string): Transform {
     transform(chunk: Buffer, _encoding, callback) {
       count += chunk.length;
       if (count > entry.uncompressedSize) {
-        callback(mismatch(name, label, `it inflates past its declared ${entry.uncompressedSize} bytes`));
+        callback(
+          mismatch(
+            name,
+            label,
+            `it inflates past the ${entry.uncompressedSize} bytes the central directory declares (its uncompressed size is wrong)`,
+          ),
+        );
         return;
       }
       crc = crc32(chunk, crc);
@@ -250,7 +397,11 @@ function checked(name: string, entry: Entry, label: string): Transform {
     flush(callback) {
       if (count !== entry.uncompressedSize) {
         callback(
-          mismatch(name, label, `it holds ${count} bytes, not the declared ${entry.uncompressedSize}`),
+          mismatch(
+            name,
+            label,
+            `it inflates to ${count} bytes, not the ${entry.uncompressedSize} the central directory declares (its uncompressed size is wrong)`,
+          ),
         );
       } else if (crc !== entry.crc32) callback(mismatch(name, label, 'its CRC-32 does not match'));
       else callback();

@@ -1,4 +1,5 @@
 import { at, MbzFormatError } from '../errors.js';
+import { tooManyRecords } from '../xml/records.js';
 
 /** One line of Moodle's `.ARCHIVE_INDEX`. */
 export interface ArchiveIndexEntry {
@@ -18,6 +19,7 @@ export interface ArchiveIndex {
 
 export const ARCHIVE_INDEX_PATH = '.ARCHIVE_INDEX';
 const HEADER = /^Moodle archive file index\. Count: (\d+)$/;
+const PIECE = 48 << 10;
 const HINT = 'The index is damaged; `mts mbz verify` checks the archive without it.';
 
 /**
@@ -30,33 +32,85 @@ const HINT = 'The index is damaged; `mts mbz verify` checks the archive without 
  * ```
  */
 export function parseArchiveIndex(content: Buffer | string): ArchiveIndex {
-  const text = typeof content === 'string' ? content : content.toString('utf8');
-  const lines = text.split('\n');
-  const header = HEADER.exec((lines[0] ?? '').trim());
-  if (!header) {
-    throw new MbzFormatError('mbz.index_malformed', '.ARCHIVE_INDEX does not start with its header line.', {
-      ...at(ARCHIVE_INDEX_PATH),
-      hint: HINT,
-    });
+  const reader = new ArchiveIndexReader(Number.POSITIVE_INFINITY);
+  reader.write(typeof content === 'string' ? Buffer.from(content) : content);
+  return reader.end();
+}
+
+/**
+ * {@link parseArchiveIndex} for an index read in chunks, keeping at most `maxRecords` lines, or none when each
+ * is handed to `onEntry`.
+ */
+export class ArchiveIndexReader {
+  readonly #maxRecords: number;
+  readonly #onEntry: ((entry: ArchiveIndexEntry) => void) | undefined;
+  #count = 0;
+  readonly #decoder = new TextDecoder('utf-8');
+  #rest = '';
+  #line = 0;
+  #declared = -1;
+  readonly #entries: ArchiveIndexEntry[] = [];
+
+  constructor(maxRecords: number, onEntry?: (entry: ArchiveIndexEntry) => void) {
+    this.#maxRecords = maxRecords;
+    this.#onEntry = onEntry;
   }
-  const entries: ArchiveIndexEntry[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (line === '') continue;
+
+  write(chunk: Buffer): void {
+    // In pieces small enough for their strings to die young (see XmlScanner.write).
+    for (let at = 0; at < chunk.length; at += PIECE) this.#write(chunk.subarray(at, at + PIECE));
+  }
+
+  #write(chunk: Buffer): void {
+    const text = this.#rest + this.#decoder.decode(chunk, { stream: true });
+    let from = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
+      this.#take(text.slice(from, nl));
+      from = nl + 1;
+    }
+    this.#rest = text.slice(from);
+  }
+
+  end(): ArchiveIndex {
+    const last = this.#rest + this.#decoder.decode();
+    if (last !== '' || this.#line === 0) this.#take(last);
+    return { declaredCount: this.#declared, entries: this.#entries };
+  }
+
+  #take(line: string): void {
+    this.#line++;
+    if (this.#line === 1) {
+      const header = HEADER.exec(line.trim());
+      if (!header) {
+        throw new MbzFormatError(
+          'mbz.index_malformed',
+          '.ARCHIVE_INDEX does not start with its header line.',
+          {
+            ...at(ARCHIVE_INDEX_PATH),
+            hint: HINT,
+          },
+        );
+      }
+      this.#declared = Number(header[1]);
+      return;
+    }
+    if (line === '') return;
     const [name, kind, size, mtime] = line.split('\t');
     if (name === undefined || (kind !== 'd' && kind !== 'f') || size === undefined || !/^\d+$/.test(size)) {
       throw new MbzFormatError(
         'mbz.index_malformed',
-        `.ARCHIVE_INDEX line ${i + 1} is not "path, d|f, size, mtime".`,
-        { hint: HINT, details: { path: ARCHIVE_INDEX_PATH, line: i + 1 } },
+        `.ARCHIVE_INDEX line ${this.#line} is not "path, d|f, size, mtime".`,
+        { hint: HINT, details: { path: ARCHIVE_INDEX_PATH, line: this.#line } },
       );
     }
-    entries.push({
+    if (++this.#count > this.#maxRecords) throw tooManyRecords(ARCHIVE_INDEX_PATH, this.#maxRecords);
+    const entry: ArchiveIndexEntry = {
       name,
       kind: kind === 'd' ? 'directory' : 'file',
       size: Number(size),
       mtime: mtime && /^\d+$/.test(mtime) ? Number(mtime) : null,
-    });
+    };
+    if (this.#onEntry) this.#onEntry(entry);
+    else this.#entries.push(entry);
   }
-  return { declaredCount: Number(header[1]), entries };
 }

@@ -1,5 +1,5 @@
-import { scanXml, trimSpace } from '../xml/scan.js';
-import { NULL_MARKER } from '../xml/tree.js';
+import { detach, MAX_FIELD_LENGTH, NULL_MARKER, tooManyRecords } from '../xml/records.js';
+import { scanXml, trimSpace, type XmlHandler } from '../xml/scan.js';
 
 /** One record of `files.xml`: a file of the course as Moodle's file API knew it. Ids stay strings. */
 export interface BackupFileRecord {
@@ -92,6 +92,11 @@ export function forEachFileRecord(
   visit: (record: BackupFileRecord) => void,
   path = FILES_XML_PATH,
 ): void {
+  scanXml(content, path, fileRecordHandler(visit));
+}
+
+/** The scanner handler behind {@link forEachFileRecord}, for files.xml read in chunks. */
+export function fileRecordHandler(visit: (record: BackupFileRecord) => void): XmlHandler {
   // files.xml can hold tens of thousands of flat records. A record written the way every Moodle since 2.x writes
   // it (the fields below, in that order, without references) is matched whole by one regular expression, which
   // also proves it well-formed; any other record is read field by field from the scanner's events.
@@ -99,7 +104,7 @@ export function forEachFileRecord(
   let id = '';
   let fields: Record<string, string | null> = {};
   let text = '';
-  scanXml(content, path, {
+  return {
     child(xml, at) {
       RECORD.lastIndex = at;
       const match = RECORD.exec(xml);
@@ -122,13 +127,13 @@ export function forEachFileRecord(
       text = '';
     },
     text(value) {
-      text += value;
+      if (depth === 3 && text.length <= MAX_FIELD_LENGTH) text += value;
     },
     leaf(name, value) {
-      if (depth === 2) fields[name] = value === NULL_MARKER ? null : value;
+      if (depth === 2 && name in FIELD_INDEX) fields[name] ??= value === NULL_MARKER ? null : value;
     },
     close(name) {
-      if (depth === 3) fields[name] = text === NULL_MARKER ? null : text;
+      if (depth === 3 && name in FIELD_INDEX) fields[name] ??= text === NULL_MARKER ? null : text;
       else if (depth === 2 && name === 'file') {
         const read = fields;
         visit(toRecord(id, (k) => read[FIELDS[k] as string] ?? null));
@@ -136,7 +141,7 @@ export function forEachFileRecord(
       text = '';
       depth--;
     },
-  });
+  };
 }
 
 /** The fields of a files.xml record, in the order Moodle writes them. */
@@ -162,6 +167,10 @@ const FIELDS = [
   'repositoryid',
   'reference',
 ];
+const FIELD_INDEX: Record<string, number> = Object.assign(
+  Object.create(null) as Record<string, number>,
+  Object.fromEntries(FIELDS.map((f, i) => [f, i])),
+);
 const SPACE = '[ \\t\\r\\n]*';
 const RECORD = new RegExp(
   `${SPACE}<file[ \\t\\r\\n]+id="([^"<&]*)"${SPACE}>${FIELDS.map((f) => `${SPACE}<${f}>([^<&]*)</${f}>`).join('')}${SPACE}</file${SPACE}>`,
@@ -204,6 +213,18 @@ export function summariseFiles(records: Iterable<BackupFileRecord>): FilesSummar
   return tally.summary();
 }
 
+/** Most distinct components or mime types tallied: a course has a few dozen; more was crafted. */
+const MAX_KINDS = 10_000;
+
+/**
+ * A content hash as a Set key: its first 52 bits as a number when it is the hex SHA-1 Moodle writes (a tenth of
+ * the memory of the string; two hashes of one backup sharing 52 bits is a 1-in-10^10 event), else the string.
+ */
+function blobKey(hash: string): string | number {
+  return HEX40.test(hash) ? Number.parseInt(hash.slice(0, 13), 16) : hash;
+}
+const HEX40 = /^[0-9a-f]{40}$/;
+
 /**
  * {@link summariseFiles} one record at a time, so records can be tallied as they are read and dropped. Keys come
  * from the file: tallies are kept in maps, never as properties of an object a name like `__proto__` could reach.
@@ -213,9 +234,15 @@ export class FilesTally {
   #totalBytes = 0;
   #blobBytes = 0;
   #directories = 0;
-  readonly #seen = new Set<string>();
+  readonly #seen = new Set<string | number>();
   readonly #byComponent = new Map<string, FileTally>();
   readonly #byMimetype = new Map<string, FileTally>();
+  readonly #maxDistinct: number;
+
+  /** `maxDistinct` caps the distinct blobs, components and mime types kept (see `limits.maxRecords`). */
+  constructor(maxDistinct = Number.POSITIVE_INFINITY) {
+    this.#maxDistinct = maxDistinct;
+  }
 
   add(record: BackupFileRecord): void {
     if (isDirectoryRecord(record)) {
@@ -224,10 +251,26 @@ export class FilesTally {
     }
     this.#count++;
     this.#totalBytes += record.filesize;
-    const blobs = this.#seen.size;
-    if (this.#seen.add(record.contenthash).size !== blobs) this.#blobBytes += record.filesize;
-    bump(this.#byComponent, record.component, record.filesize);
-    bump(this.#byMimetype, record.mimetype ?? 'unknown', record.filesize);
+    const key = blobKey(record.contenthash);
+    if (!this.#seen.has(key)) {
+      if (this.#seen.size >= this.#maxDistinct) throw tooManyRecords(FILES_XML_PATH, this.#maxDistinct);
+      this.#seen.add(typeof key === 'string' ? detach(key) : key);
+      this.#blobBytes += record.filesize;
+    }
+    this.#bump(this.#byComponent, record.component, record.filesize);
+    this.#bump(this.#byMimetype, record.mimetype ?? 'unknown', record.filesize);
+  }
+
+  #bump(into: Map<string, FileTally>, key: string, bytes: number): void {
+    const entry = into.get(key);
+    if (entry) {
+      entry.count++;
+      entry.bytes += bytes;
+      return;
+    }
+    const limit = Math.min(this.#maxDistinct, MAX_KINDS);
+    if (into.size >= limit) throw tooManyRecords(FILES_XML_PATH, limit);
+    into.set(detach(key), { count: 1, bytes });
   }
 
   summary(): FilesSummary {
@@ -243,15 +286,17 @@ export class FilesTally {
   }
 }
 
-function bump(into: Map<string, FileTally>, key: string, bytes: number): void {
-  const entry = into.get(key);
-  if (entry) {
-    entry.count++;
-    entry.bytes += bytes;
-  } else into.set(key, { count: 1, bytes });
-}
-
 /** The original name of a file: `component/filearea/itemid/filepath/filename`, as `restoreFile` accepts it. */
 export function originalName(record: BackupFileRecord): string {
   return `${record.component}/${record.filearea}/${record.itemid}${record.filepath}${record.filename}`;
+}
+
+/** A record with every field copied out of the text it was read from, to be kept long after (see {@link detach}). */
+export function detachRecord(record: BackupFileRecord): BackupFileRecord {
+  const out = { ...record };
+  for (const key of Object.keys(out) as (keyof BackupFileRecord)[]) {
+    const value = out[key];
+    if (typeof value === 'string') (out as Record<string, unknown>)[key] = detach(value);
+  }
+  return out;
 }

@@ -1,5 +1,9 @@
-/** Parsers of the XML files an inventory reads, each reducing one file to counts. */
-import { attr, child, children, parseXml, str, textOf, type XmlNode } from '../xml/tree.js';
+/**
+ * Readers of the XML files an inventory reads, each reducing one file to counts or a few fields as it is scanned
+ * (see {@link recordHandler}): what they keep is bounded by `maxRecords`, whatever the file holds.
+ */
+import { detach, recordHandler, text, tooManyRecords, type XmlFields } from '../xml/records.js';
+import type { XmlHandler } from '../xml/scan.js';
 
 /** A section as `sections/section_N/section.xml` describes it. */
 export interface SectionInfo {
@@ -13,19 +17,6 @@ export interface SectionInfo {
   sequence: string[];
   /** Component a delegated section belongs to (`mod_subsection`), else null. */
   component: string | null;
-}
-
-export function parseSectionXml(content: Buffer, path: string): SectionInfo {
-  const section = parseXml(content, path).section;
-  const sequence = str(section, 'sequence');
-  return {
-    sectionId: attr(section, 'id') ?? '',
-    number: str(section, 'number'),
-    name: textOf(section, 'name') ?? null,
-    visible: str(section, 'visible') !== '0',
-    sequence: sequence ? sequence.split(',').filter(Boolean) : [],
-    component: textOf(section, 'component') ?? null,
-  };
 }
 
 /** An activity as its `activities/<modulename>_<id>/module.xml` describes it. */
@@ -46,20 +37,6 @@ export interface ActivityInfo {
   availability: string | null;
 }
 
-export function parseModuleXml(content: Buffer, path: string): ActivityInfo {
-  const module = parseXml(content, path).module;
-  const onPage = textOf(module, 'visibleoncoursepage');
-  return {
-    moduleId: attr(module, 'id') ?? '',
-    modulename: str(module, 'modulename'),
-    sectionId: str(module, 'sectionid'),
-    sectionNumber: str(module, 'sectionnumber'),
-    visible: str(module, 'visible') !== '0',
-    visibleOnCoursePage: onPage === undefined || onPage === null ? null : onPage !== '0',
-    availability: textOf(module, 'availability') || null,
-  };
-}
-
 /** A user of `users.xml`, reduced to who it is. */
 export interface BackupUser {
   id: string;
@@ -67,12 +44,6 @@ export interface BackupUser {
 }
 
 /** Users in `users.xml`. */
-export function parseUsersXml(content: Buffer, path: string): BackupUser[] {
-  return children(parseXml(content, path).users, 'user').map((user) => ({
-    id: attr(user, 'id') ?? '',
-    username: str(user, 'username'),
-  }));
-}
 
 /** Groups, groupings and memberships in `groups.xml`. */
 export interface GroupsSummary {
@@ -81,40 +52,13 @@ export interface GroupsSummary {
   members: number;
 }
 
-export function parseGroupsXml(content: Buffer, path: string): GroupsSummary {
-  const root = parseXml(content, path).groups;
-  const groups = children(root, 'group');
-  return {
-    groups: groups.length,
-    groupings: children(child(root, 'groupings'), 'grouping').length,
-    members: groups.reduce(
-      (sum, group) => sum + children(child(group, 'group_members'), 'group_member').length,
-      0,
-    ),
-  };
-}
-
 /** Role definitions in `roles.xml` (shortnames). */
-export function parseRolesXml(content: Buffer, path: string): string[] {
-  return children(parseXml(content, path).roles_definition, 'role').map((role) => str(role, 'shortname'));
-}
 
 /** Grade items of `gradebook.xml` or of an activity's `grades.xml`, by item type. */
 export interface GradeTally {
   items: number;
   categories: number;
   byType: Record<string, number>;
-}
-
-export function parseGradesXml(content: Buffer, path: string, into: GradeTally): void {
-  const doc = parseXml(content, path);
-  const root = doc.gradebook ?? doc.activity_gradebook;
-  for (const item of children(child(root, 'grade_items'), 'grade_item')) {
-    into.items++;
-    const type = str(item, 'itemtype') || 'unknown';
-    into.byType[type] = (into.byType[type] ?? 0) + 1;
-  }
-  into.categories += children(child(root, 'grade_categories'), 'grade_category').length;
 }
 
 /** The question bank content of `questions.xml`. */
@@ -131,39 +75,6 @@ export interface QuestionsSummary {
   categoriesByContextLevel: Record<string, number>;
 }
 
-export function parseQuestionsXml(content: Buffer, path: string): QuestionsSummary {
-  const summary: QuestionsSummary = {
-    categories: 0,
-    questions: 0,
-    bankEntries: 0,
-    model: 'none',
-    byQtype: {},
-    categoriesByContextLevel: {},
-  };
-  const count = (question: XmlNode) => {
-    summary.questions++;
-    const qtype = str(question, 'qtype') || 'unknown';
-    summary.byQtype[qtype] = (summary.byQtype[qtype] ?? 0) + 1;
-  };
-  let modern = false;
-  for (const category of children(parseXml(content, path).question_categories, 'question_category')) {
-    summary.categories++;
-    const level = str(category, 'contextlevel') || 'unknown';
-    summary.categoriesByContextLevel[level] = (summary.categoriesByContextLevel[level] ?? 0) + 1;
-    for (const question of children(child(category, 'questions'), 'question')) count(question);
-    const bank = child(category, 'question_bank_entries');
-    if (bank !== undefined) modern = true;
-    for (const entry of children(bank, 'question_bank_entry')) {
-      summary.bankEntries++;
-      for (const versions of children(child(entry, 'question_version'), 'question_versions')) {
-        for (const question of children(child(versions, 'questions'), 'question')) count(question);
-      }
-    }
-  }
-  if (summary.categories > 0) summary.model = modern ? '4.0+' : 'pre-4.0';
-  return summary;
-}
-
 /** An enrolment method instance of `course/enrolments.xml`. */
 export interface EnrolmentMethod {
   id: string;
@@ -175,17 +86,174 @@ export interface EnrolmentMethod {
   userEnrolments: number;
 }
 
-export function parseEnrolmentsXml(content: Buffer, path: string): EnrolmentMethod[] {
-  const enrols = child(parseXml(content, path).enrolments, 'enrols');
-  return children(enrols, 'enrol').map((node) => ({
-    id: attr(node, 'id') ?? '',
-    enrol: str(node, 'enrol'),
-    enabled: str(node, 'status') === '0',
-    userEnrolments: children(child(node, 'user_enrolments'), 'enrolment').length,
-  }));
+/** The block name of a `blocks/<name>_<id>/block.xml`. */
+
+/** Counts items kept from one file against `maxRecords`. */
+function keeper(path: string, maxRecords: number): () => void {
+  let kept = 0;
+  return () => {
+    if (++kept > maxRecords) throw tooManyRecords(path, maxRecords);
+  };
+}
+
+export function sectionReader(path: string, onSection: (section: SectionInfo) => void): XmlHandler {
+  return recordHandler(path, [
+    {
+      path: 'section',
+      record(f, attributes) {
+        const sequence = text(f, 'sequence');
+        onSection({
+          sectionId: attributes?.id ?? '',
+          number: text(f, 'number'),
+          name: f.name ?? null,
+          visible: text(f, 'visible') !== '0',
+          sequence: sequence ? sequence.split(',').filter(Boolean) : [],
+          component: f.component ?? null,
+        });
+      },
+    },
+  ]);
+}
+
+export function moduleReader(path: string, onModule: (module: ActivityInfo) => void): XmlHandler {
+  return recordHandler(path, [
+    {
+      path: 'module',
+      record(f, attributes) {
+        const onPage = f.visibleoncoursepage;
+        onModule({
+          moduleId: attributes?.id ?? '',
+          modulename: text(f, 'modulename'),
+          sectionId: text(f, 'sectionid'),
+          sectionNumber: text(f, 'sectionnumber'),
+          visible: text(f, 'visible') !== '0',
+          visibleOnCoursePage: onPage === undefined || onPage === null ? null : onPage !== '0',
+          availability: f.availability || null,
+        });
+      },
+    },
+  ]);
+}
+
+/** Users of `users.xml`; `onUser` is called for each (a counter keeps nothing). */
+export function usersReader(path: string, onUser: (user: BackupUser) => void): XmlHandler {
+  return recordHandler(path, [
+    {
+      path: 'users/user',
+      record: (f, attributes) => onUser({ id: attributes?.id ?? '', username: text(f, 'username') }),
+    },
+  ]);
+}
+
+export function groupsReader(path: string, into: GroupsSummary): XmlHandler {
+  return recordHandler(path, [
+    { path: 'groups/group', record: () => void into.groups++ },
+    { path: 'groups/group/group_members/group_member', record: () => void into.members++ },
+    { path: 'groups/groupings/grouping', record: () => void into.groupings++ },
+  ]);
+}
+
+/** Role shortnames of `roles.xml`. */
+export function rolesReader(path: string, into: string[], maxRecords: number): XmlHandler {
+  const keep = keeper(path, maxRecords);
+  return recordHandler(path, [
+    {
+      path: 'roles_definition/role',
+      record(f) {
+        keep();
+        into.push(detach(text(f, 'shortname')));
+      },
+    },
+  ]);
+}
+
+/** Grade items of `gradebook.xml` or of an activity's `grades.xml`, by item type, added into `into`. */
+export function gradesReader(path: string, into: GradeTally): XmlHandler {
+  const item = (f: XmlFields) => {
+    into.items++;
+    const type = text(f, 'itemtype') || 'unknown';
+    into.byType[type] = (into.byType[type] ?? 0) + 1;
+  };
+  const category = () => void into.categories++;
+  return recordHandler(path, [
+    { path: 'gradebook/grade_items/grade_item', record: item },
+    { path: 'activity_gradebook/grade_items/grade_item', record: item },
+    { path: 'gradebook/grade_categories/grade_category', record: category },
+    { path: 'activity_gradebook/grade_categories/grade_category', record: category },
+  ]);
+}
+
+export function emptyQuestionsSummary(): QuestionsSummary {
+  return {
+    categories: 0,
+    questions: 0,
+    bankEntries: 0,
+    model: 'none',
+    byQtype: {},
+    categoriesByContextLevel: {},
+  };
+}
+
+/** The question bank of `questions.xml`, counted into `into` (its model is settled once the file ends). */
+export function questionsReader(path: string, into: QuestionsSummary): XmlHandler {
+  const category = 'question_categories/question_category';
+  const question = (f: XmlFields) => {
+    into.questions++;
+    const qtype = text(f, 'qtype') || 'unknown';
+    into.byQtype[qtype] = (into.byQtype[qtype] ?? 0) + 1;
+  };
+  let modern = false;
+  return recordHandler(path, [
+    {
+      path: category,
+      record(f) {
+        into.categories++;
+        const level = text(f, 'contextlevel') || 'unknown';
+        into.categoriesByContextLevel[level] = (into.categoriesByContextLevel[level] ?? 0) + 1;
+        if (into.categories > 0) into.model = modern ? '4.0+' : 'pre-4.0';
+      },
+    },
+    { path: `${category}/questions/question`, record: question },
+    {
+      path: `${category}/question_bank_entries`,
+      start() {
+        modern = true;
+      },
+      record() {},
+    },
+    { path: `${category}/question_bank_entries/question_bank_entry`, record: () => void into.bankEntries++ },
+    {
+      path: `${category}/question_bank_entries/question_bank_entry/question_version/question_versions/questions/question`,
+      record: question,
+    },
+  ]);
+}
+
+/** Enrolment methods of `course/enrolments.xml`. */
+export function enrolmentsReader(path: string, into: EnrolmentMethod[], maxRecords: number): XmlHandler {
+  const keep = keeper(path, maxRecords);
+  let userEnrolments = 0;
+  return recordHandler(path, [
+    {
+      path: 'enrolments/enrols/enrol',
+      start() {
+        userEnrolments = 0;
+      },
+      record(f, attributes) {
+        keep();
+        into.push({
+          id: detach(attributes?.id ?? ''),
+          enrol: detach(text(f, 'enrol')),
+          enabled: text(f, 'status') === '0',
+          userEnrolments,
+        });
+      },
+    },
+    { path: 'enrolments/enrols/enrol/user_enrolments/enrolment', record: () => void userEnrolments++ },
+  ]);
 }
 
 /** The block name of a `blocks/<name>_<id>/block.xml`. */
-export function parseBlockXml(content: Buffer, path: string): string {
-  return str(parseXml(content, path).block, 'blockname') || 'unknown';
+export function blockReader(path: string, onBlock: (name: string) => void): XmlHandler {
+  return recordHandler(path, [{ path: 'block', record: (f) => onBlock(text(f, 'blockname') || 'unknown') }]);
 }

@@ -1,5 +1,6 @@
 import { at, MbzXmlError } from '../errors.js';
-import { attr, child, children, parseXml, str, textOf, type XmlNode } from '../xml/tree.js';
+import { detach, detachFields, recordHandler, text, tooManyRecords, type XmlFields } from '../xml/records.js';
+import { scanXml, type XmlHandler } from '../xml/scan.js';
 
 /** What a backup holds: a whole course, one section, or one activity. */
 export type BackupType = 'course' | 'section' | 'activity';
@@ -103,6 +104,92 @@ const MODES: Record<string, string> = {
 
 export const MANIFEST_PATH = 'moodle_backup.xml';
 
+const INFO = 'moodle_backup/information';
+
+/**
+ * Reads `moodle_backup.xml` as it is scanned, keeping only what {@link BackupManifest} holds; everything else in the
+ * file is read and dropped (and skipped unread unless `strict`). `maxRecords` caps the activities, sections and
+ * settings kept.
+ */
+export function manifestReader(
+  maxRecords: number,
+  options: { strict?: boolean } = {},
+): { handler: XmlHandler; result(): BackupManifest } {
+  let info: XmlFields | undefined;
+  let detail: XmlFields | undefined;
+  let backupId = '';
+  let course: ManifestCourse | null = null;
+  const activities: ManifestActivity[] = [];
+  const sections: ManifestSection[] = [];
+  const settings: BackupSetting[] = [];
+  let kept = 0;
+  const keep = <T extends object>(list: T[], item: T): void => {
+    if (++kept > maxRecords) throw tooManyRecords(MANIFEST_PATH, maxRecords);
+    const copy: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(item))
+      copy[key] = typeof value === 'string' ? detach(value) : value;
+    list.push(copy as T);
+  };
+  const handler = recordHandler(
+    MANIFEST_PATH,
+    [
+      {
+        path: INFO,
+        record(fields) {
+          info ??= detachFields(fields);
+        },
+      },
+      {
+        path: `${INFO}/details/detail`,
+        record(fields, attributes) {
+          if (detail !== undefined) return;
+          detail = detachFields(fields);
+          backupId = detach(attributes?.backup_id ?? '');
+        },
+      },
+      {
+        path: `${INFO}/contents/activities/activity`,
+        record: (f) =>
+          keep(activities, {
+            moduleId: text(f, 'moduleid'),
+            sectionId: text(f, 'sectionid'),
+            modulename: text(f, 'modulename'),
+            title: text(f, 'title'),
+            directory: text(f, 'directory'),
+            inSubsection: f.insubsection || null,
+          }),
+      },
+      {
+        path: `${INFO}/contents/sections/section`,
+        record: (f) =>
+          keep(sections, {
+            sectionId: text(f, 'sectionid'),
+            title: text(f, 'title'),
+            directory: text(f, 'directory'),
+            parentCmId: f.parentcmid || null,
+            modname: f.modname || null,
+          }),
+      },
+      {
+        path: `${INFO}/contents/course`,
+        record(f) {
+          course ??= {
+            courseId: text(f, 'courseid'),
+            title: text(f, 'title'),
+            directory: text(f, 'directory'),
+          };
+        },
+      },
+      { path: `${INFO}/settings/setting`, record: (f) => keep(settings, toSetting(f)) },
+    ],
+    options,
+  );
+  return {
+    handler,
+    result: () => toManifest(info, detail ?? {}, backupId, course, activities, sections, settings),
+  };
+}
+
 /**
  * Parses `moodle_backup.xml` into typed data. Ids, versions and hashes stay strings (`2016052309.01` is a
  * version, not a number); `$@NULL@$` becomes null.
@@ -114,9 +201,21 @@ export const MANIFEST_PATH = 'moodle_backup.xml';
  * ```
  */
 export function parseManifest(content: Buffer | string): BackupManifest {
-  const doc = parseXml(content, MANIFEST_PATH);
-  const info = child(doc.moodle_backup, 'information');
-  if (info === undefined || typeof info === 'string' || Array.isArray(info)) {
+  const reader = manifestReader(Number.POSITIVE_INFINITY);
+  scanXml(content, MANIFEST_PATH, reader.handler);
+  return reader.result();
+}
+
+function toManifest(
+  info: XmlFields | undefined,
+  detail: XmlFields,
+  backupId: string,
+  course: ManifestCourse | null,
+  activities: ManifestActivity[],
+  sections: ManifestSection[],
+  settings: BackupSetting[],
+): BackupManifest {
+  if (info === undefined) {
     throw new MbzXmlError(
       'mbz.manifest_invalid',
       'moodle_backup.xml has no <moodle_backup><information> element.',
@@ -126,8 +225,9 @@ export function parseManifest(content: Buffer | string): BackupManifest {
       },
     );
   }
+  const fields = info;
   const required = (name: string): string => {
-    const value = textOf(info, name);
+    const value = fields[name];
     if (value === undefined || value === null) {
       throw new MbzXmlError('mbz.manifest_invalid', `moodle_backup.xml lacks <${name}>.`, {
         ...at(MANIFEST_PATH),
@@ -137,82 +237,53 @@ export function parseManifest(content: Buffer | string): BackupManifest {
     }
     return value;
   };
-  const detail = children(child(info, 'details'), 'detail')[0];
-  const contents = child(info, 'contents');
-  const settings = children(child(info, 'settings'), 'setting').map(toSetting);
   const rootSettings: Record<string, string | null> = {};
   for (const setting of settings) if (setting.level === 'root') rootSettings[setting.name] = setting.value;
-  const course = children(contents, 'course')[0];
-  const mode = str(detail, 'mode');
-  const type = str(detail, 'type');
+  const mode = text(detail, 'mode');
+  const type = text(detail, 'type');
   return {
-    name: str(info, 'name'),
+    name: text(info, 'name'),
     moodleVersion: required('moodle_version'),
     moodleRelease: required('moodle_release'),
     backupVersion: required('backup_version'),
     backupRelease: required('backup_release'),
     backupDate: unixDate(required('backup_date')) ?? new Date(0),
-    includeFiles: str(info, 'include_files') === '1',
-    includeFileReferencesToExternalContent: str(info, 'include_file_references_to_external_content') === '1',
-    mnetRemoteUsers: str(info, 'mnet_remoteusers') === '1',
+    includeFiles: text(info, 'include_files') === '1',
+    includeFileReferencesToExternalContent: text(info, 'include_file_references_to_external_content') === '1',
+    mnetRemoteUsers: text(info, 'mnet_remoteusers') === '1',
     original: {
-      wwwroot: str(info, 'original_wwwroot'),
-      siteIdentifierHash: str(info, 'original_site_identifier_hash'),
-      courseId: str(info, 'original_course_id'),
-      courseFormat: str(info, 'original_course_format'),
-      fullname: str(info, 'original_course_fullname'),
-      shortname: str(info, 'original_course_shortname'),
-      startDate: unixDate(textOf(info, 'original_course_startdate')),
-      endDate: unixDate(textOf(info, 'original_course_enddate')),
-      courseContextId: str(info, 'original_course_contextid'),
-      systemContextId: str(info, 'original_system_contextid'),
+      wwwroot: text(info, 'original_wwwroot'),
+      siteIdentifierHash: text(info, 'original_site_identifier_hash'),
+      courseId: text(info, 'original_course_id'),
+      courseFormat: text(info, 'original_course_format'),
+      fullname: text(info, 'original_course_fullname'),
+      shortname: text(info, 'original_course_shortname'),
+      startDate: unixDate(info.original_course_startdate),
+      endDate: unixDate(info.original_course_enddate),
+      courseContextId: text(info, 'original_course_contextid'),
+      systemContextId: text(info, 'original_system_contextid'),
     },
-    backupId: attr(detail, 'backup_id') ?? '',
+    backupId,
     type: (type === 'section' || type === 'activity' ? type : 'course') as BackupType,
-    format: str(detail, 'format'),
-    interactive: str(detail, 'interactive') === '1',
+    format: text(detail, 'format'),
+    interactive: text(detail, 'interactive') === '1',
     mode,
     modeName: MODES[mode] ?? 'unknown',
-    execution: str(detail, 'execution'),
-    contents: {
-      activities: children(child(contents, 'activities'), 'activity').map((node) => ({
-        moduleId: str(node, 'moduleid'),
-        sectionId: str(node, 'sectionid'),
-        modulename: str(node, 'modulename'),
-        title: str(node, 'title'),
-        directory: str(node, 'directory'),
-        inSubsection: textOf(node, 'insubsection') || null,
-      })),
-      sections: children(child(contents, 'sections'), 'section').map((node) => ({
-        sectionId: str(node, 'sectionid'),
-        title: str(node, 'title'),
-        directory: str(node, 'directory'),
-        parentCmId: textOf(node, 'parentcmid') || null,
-        modname: textOf(node, 'modname') || null,
-      })),
-      course: course
-        ? {
-            courseId: str(course, 'courseid'),
-            title: str(course, 'title'),
-            directory: str(course, 'directory'),
-          }
-        : null,
-    },
+    execution: text(detail, 'execution'),
+    contents: { activities, sections, course },
     settings,
     rootSettings,
   };
 }
 
-function toSetting(node: XmlNode): BackupSetting {
+function toSetting(fields: XmlFields): BackupSetting {
   const setting: BackupSetting = {
-    level: str(node, 'level'),
-    name: str(node, 'name'),
-    value: textOf(node, 'value') ?? null,
+    level: text(fields, 'level'),
+    name: text(fields, 'name'),
+    value: fields.value ?? null,
   };
-  const section = textOf(node, 'section');
-  const activity = textOf(node, 'activity');
-  if (section) setting.section = section;
-  if (activity) setting.activity = activity;
+  if (fields.section) setting.section = fields.section;
+  if (fields.activity) setting.activity = fields.activity;
   return setting;
 }
 

@@ -8,7 +8,7 @@ import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 export interface RawEntry {
   name: string;
   body?: Buffer | string;
-  type?: 'file' | 'directory' | 'symlink';
+  type?: 'file' | 'directory' | 'symlink' | 'link';
   linkname?: string;
 }
 
@@ -60,7 +60,7 @@ export function tarBytes(entries: Iterable<RawEntry>, variant: TarVariant = 'ust
   const out: Buffer[] = [];
   for (const entry of entries) {
     const body = Buffer.from(entry.body ?? '');
-    const typeflag = entry.type === 'directory' ? '5' : entry.type === 'symlink' ? '2' : '0';
+    const typeflag = { directory: '5', symlink: '2', link: '1', file: '0' }[entry.type ?? 'file'];
     const size = typeflag === '0' ? body.length : 0;
     let name = entry.name;
     const extra: { prefix?: string; linkname?: string } = { linkname: entry.linkname };

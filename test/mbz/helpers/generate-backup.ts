@@ -24,6 +24,8 @@ export interface BackupSpec {
   release?: string;
   /** Activity title by index. */
   title?: (i: number) => string;
+  /** The course's full name (default "Generated & tested"). */
+  fullname?: string;
   /** Whether activity `i` is visible to students (default: all are). */
   visible?: (i: number) => boolean;
   /** Write .ARCHIVE_INDEX first (tar.gz only, as Moodle does). */
@@ -112,7 +114,7 @@ export function generateBackup(spec: BackupSpec = {}): GeneratedBackup {
 <mnet_remoteusers>0</mnet_remoteusers><include_files>1</include_files><include_file_references_to_external_content>0</include_file_references_to_external_content>
 <original_wwwroot>https://lms.example.org</original_wwwroot><original_site_identifier_hash>${spec.siteHash ?? 'a'.repeat(32)}</original_site_identifier_hash>
 <original_course_id>${spec.courseId ?? '7'}</original_course_id><original_course_format>topics</original_course_format>
-<original_course_fullname>Generated &amp; tested</original_course_fullname><original_course_shortname>GEN</original_course_shortname>
+<original_course_fullname>${esc(spec.fullname ?? 'Generated & tested')}</original_course_fullname><original_course_shortname>GEN</original_course_shortname>
 <original_course_startdate>1699999999</original_course_startdate><original_course_enddate>0</original_course_enddate>
 <original_course_contextid>50</original_course_contextid><original_system_contextid>1</original_system_contextid>
 <details><detail backup_id="0123456789abcdef0123456789abcdef"><type>${type}</type><format>moodle2</format><interactive>0</interactive><mode>10</mode><execution>1</execution><executiontime>0</executiontime></detail></details>

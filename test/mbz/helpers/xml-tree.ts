@@ -1,10 +1,9 @@
-import { scanXml, type XmlHandler } from './scan.js';
+/** A tree built from the scanner's events, as fast-xml-parser builds one: what the scanner tests compare. */
+import { NULL_MARKER } from '../../../src/mbz/xml/records.js';
+import { type XmlHandler, XmlScanner } from '../../../src/mbz/xml/scan.js';
 
 /** A parsed XML element: text, or an object of child elements and `@_`-prefixed attributes. */
 export type XmlNode = string | { [name: string]: XmlNode | XmlNode[] | undefined };
-
-/** Moodle writes SQL NULL as this marker in its backup XML. */
-export const NULL_MARKER = '$@NULL@$';
 
 type XmlObject = { [name: string]: XmlNode | XmlNode[] | undefined };
 
@@ -20,7 +19,10 @@ interface Frame {
  * Refuses DOCTYPE and ENTITY declarations (Moodle never writes them; they are how entity-expansion bombs start)
  * and malformed documents, naming the file and line.
  */
-export function parseXml(content: Buffer | string, path: string): Record<string, XmlNode> {
+export function parseXml(
+  content: Buffer | string | readonly Buffer[],
+  path: string,
+): Record<string, XmlNode> {
   const root: Frame = { node: Object.create(null) as XmlObject, text: '' };
   const stack: Frame[] = [root];
   const handler: XmlHandler = {
@@ -49,7 +51,9 @@ export function parseXml(content: Buffer | string, path: string): Record<string,
       addChild(stack[stack.length - 1] as Frame, name, text);
     },
   };
-  scanXml(content, path, handler);
+  const scanner = new XmlScanner(path, handler);
+  for (const chunk of Array.isArray(content) ? content : [content]) scanner.write(chunk as Buffer | string);
+  scanner.end();
   return root.node as Record<string, XmlNode>;
 }
 
@@ -59,13 +63,6 @@ function addChild(parent: Frame, name: string, value: XmlNode): void {
   if (existing === undefined) parent.node[name] = value;
   else if (Array.isArray(existing)) existing.push(value);
   else parent.node[name] = [existing, value];
-}
-
-const IGNORE: XmlHandler = { open() {}, text() {}, close() {}, leaf() {} };
-
-/** Checks that an XML file is well-formed and declares no DOCTYPE or entities, without building anything. */
-export function checkXml(content: Buffer | string, path: string): void {
-  scanXml(content, path, IGNORE);
 }
 
 /** The child element `name` of `node`, when `node` is an element. */
