@@ -60,9 +60,10 @@ describe('parameter issues', () => {
       error: { code: string; issues: Array<{ code: string; path: string; suggestion?: string }> };
     };
     expect(error.code).toBe('moodle.invalid_params');
+    // In the order Moodle meets them: the description's keys first, then the keys it does not know.
     expect(error.issues).toEqual([
-      expect.objectContaining({ code: 'unknown_key', path: 'value', suggestion: 'values' }),
       expect.objectContaining({ code: 'missing', path: 'values' }),
+      expect.objectContaining({ code: 'unknown_key', path: 'value', suggestion: 'values' }),
     ]);
   });
 });

@@ -16,8 +16,8 @@ import {
   tokenExpired,
   unknownFunction,
 } from './exceptions.js';
+import { cleanParams, cleanReturns } from './external-api.js';
 import { now, type SandboxSite, type SiteToken, type SiteUser } from './site.js';
-import { cleanParams, cleanReturns } from './validate-parameters.js';
 import { toXml } from './xml.js';
 
 /** What the REST server works with. */
