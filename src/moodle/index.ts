@@ -44,6 +44,7 @@ export {
   MoodleInputError,
   MoodleMaintenanceError,
   MoodlePermissionError,
+  MoodleRateLimitError,
   MoodleResponseError,
   MoodleServerError,
   moodleErrorFromBody,
