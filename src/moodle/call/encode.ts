@@ -2,7 +2,7 @@
  * Moodle's form encoding, both ways. Moodle's REST server reads PHP's `$_POST`, so parameters travel as
  * `application/x-www-form-urlencoded` pairs whose names carry the structure (`users[0][email]=...`), and PHP
  * rebuilds nested arrays from those names. {@link flattenParams} writes exactly what PHP reads back (PHP's side of
- * it is `decodePhpForm` in the sandbox's php-form.ts; tests prove the round trip).
+ * it is `decodeForm` in form-names.ts; tests prove the round trip).
  */
 import { InputError } from '../../core/errors.js';
 

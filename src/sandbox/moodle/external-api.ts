@@ -3,12 +3,36 @@
  * moodle/validate/structure.ts, walked over what PHP decoded) with the exception text Moodle builds, and
  * clean_returnvalue, what Moodle does to a function's result.
  */
+
+import { decodeForm } from '../../moodle/call/form-names.js';
 import { VALUE_DEFAULT, VALUE_REQUIRED, type WsDesc, type WsFunctionInfo } from '../../moodle/definitions.js';
 import type { ParamSite } from '../../moodle/validate/param-types.js';
 import { validateParam } from '../../moodle/validate/param-types.js';
 import { type PhpScalar, phpString } from '../../moodle/validate/php-text.js';
 import { type PhpValue, walkStructure, wrappingKeys } from '../../moodle/validate/structure.js';
-import { decodePhpForm, isPairs, toPhp } from './php-form.js';
+
+/**
+ * Turns JS values into the PHP values Moodle would see.
+ * @internal
+ */
+export function toPhp(value: unknown): PhpValue {
+  if (value === undefined || value === null) return null;
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [String(k), toPhp(v)]));
+  if (Array.isArray(value)) return new Map(value.map((v, i) => [String(i), toPhp(v)]));
+  if (typeof value === 'object') return new Map(Object.entries(value).map(([k, v]) => [k, toPhp(v)]));
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return String(value);
+}
+
+/**
+ * Whether a value is a list of form pairs.
+ * @internal
+ */
+export function isPairs(value: unknown): value is Iterable<[string, string]> {
+  return (
+    Array.isArray(value) && value.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string')
+  );
+}
 
 /** Options of {@link cleanParams} and {@link cleanReturns}. */
 export interface CleanOptions {
@@ -63,7 +87,7 @@ export function cleanParams(
 ):
   | { ok: true; value: Record<string, unknown> }
   | CleanFailure<'core\\exception\\invalid_parameter_exception', 'invalidparameter'> {
-  const input = raw instanceof URLSearchParams || isPairs(raw) ? decodePhpForm(raw) : (raw ?? {});
+  const input = raw instanceof URLSearchParams || isPairs(raw) ? decodeForm(raw) : (raw ?? {});
   const result = walkStructure(info.parameters, input, {
     source: 'php',
     limit: 1,

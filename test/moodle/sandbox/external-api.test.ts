@@ -4,7 +4,6 @@
 import { describe, expect, it } from 'vitest';
 import { coreFunctionTable, FunctionTable, type WsFunctionInfo } from '../../../src/moodle/definitions.js';
 import { cleanParams, cleanReturns } from '../../../src/sandbox/moodle/external-api.js';
-import { decodePhpForm } from '../../../src/sandbox/moodle/php-form.js';
 import { FIXTURES_SKIP_REASON, hasFixtures, readFixtureJson } from '../../helpers/fixtures.js';
 
 function fn(name: string): WsFunctionInfo {
@@ -55,18 +54,6 @@ describe('cleanParams (server side, as external_api::validate_parameters)', () =
       debuginfo: 'Unexpected keys (foo, bar) detected in parameter array.',
       message: 'Invalid parameter value detected (Unexpected keys (foo, bar) detected in parameter array.)',
     });
-  });
-
-  it('decodes forms as PHP does: a[]= appends, later plain keys replace, dots become underscores', () => {
-    const decoded = decodePhpForm(new URLSearchParams('v[]=a&v[]=b&v[5]=c&v[]=d&x.y=1&s=1&s=2'));
-    expect([...(decoded.get('v') as Map<string, unknown>).entries()]).toEqual([
-      ['0', 'a'],
-      ['1', 'b'],
-      ['5', 'c'],
-      ['6', 'd'],
-    ]);
-    expect(decoded.get('x_y')).toBe('1');
-    expect(decoded.get('s')).toBe('2');
   });
 
   it('reports a scalar where a list belongs, and a list where a scalar belongs', () => {

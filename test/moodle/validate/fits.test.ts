@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { encodeParams } from '../../../src/moodle/call/encode.js';
+import { decodeForm } from '../../../src/moodle/call/form-names.js';
 import { coreFunctionTable, type WsDesc } from '../../../src/moodle/definitions.js';
 import { fitsForm, walkStructure } from '../../../src/moodle/validate/structure.js';
-import { decodePhpForm } from '../../../src/sandbox/moodle/php-form.js';
 import { seededRandom as seeded } from '../../helpers/random.js';
 
 const ODD = [
@@ -100,7 +100,7 @@ describe('validation of what a caller sends', () => {
           expect(walked.refusals.length, context).toBeGreaterThan(0);
           continue;
         }
-        const server = walkStructure(info.parameters, decodePhpForm(new URLSearchParams(body)), {
+        const server = walkStructure(info.parameters, decodeForm(new URLSearchParams(body)), {
           source: 'php',
         });
         expect(
