@@ -128,7 +128,7 @@ describe('mts moodle', () => {
     const up = await runCli(['moodle', 'upload', file, '--json'], env);
     expect(up.code).toBe(0);
     expect((JSON.parse(up.stdout) as { itemid: number }).itemid).toBeGreaterThan(0);
-    const url = `${sandbox.moodle.url}/pluginfile.php/2001/mod_resource/content/0/resource1.txt`;
+    const url = `${sandbox.moodle.url}/pluginfile.php/2003/mod_resource/content/0/resource1.txt`;
     const out = join(dir, 'resource1.txt');
     const down = await runCli(['moodle', 'download', url, '-o', out], env);
     expect(down.code, down.stderr).toBe(0);

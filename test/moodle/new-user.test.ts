@@ -25,7 +25,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const RESOURCE = '/pluginfile.php/2001/mod_resource/content/0/resource1.txt';
+const RESOURCE = '/pluginfile.php/2003/mod_resource/content/0/resource1.txt';
 
 async function inDirectory<T>(path: string, work: () => Promise<T>): Promise<T> {
   const before = process.cwd();
