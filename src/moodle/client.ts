@@ -39,6 +39,7 @@ import { type LoginOptions, type LoginResult, requestToken } from './login.js';
 import {
   CALL_OPTION_KEYS,
   type CallArgs,
+  type CheckedName,
   type FunctionMap,
   type FunctionName,
   type MoodleCallOptions,
@@ -209,7 +210,10 @@ export class MoodleClient<M extends FunctionMap = MoodleFunctions> {
    * });
    * ```
    */
-  async call<F extends FunctionName<M>>(fn: F, ...args: CallArgs<F, M>): Promise<ResultOf<F, M>> {
+  async call<F extends FunctionName<M>>(
+    fn: CheckedName<F, M>,
+    ...args: CallArgs<F, M>
+  ): Promise<ResultOf<F, M>> {
     const [params, options] = args;
     return (await this.#call(fn, params ?? {}, options ?? {})) as ResultOf<F, M>;
   }

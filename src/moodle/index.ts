@@ -63,6 +63,7 @@ export type { LoginOptions, LoginResult } from './login.js';
 export type {
   AllOptional,
   CallArgs,
+  CheckedName,
   FunctionMap,
   FunctionName,
   KnownFunction,
