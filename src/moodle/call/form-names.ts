@@ -4,7 +4,10 @@
  * sandbox reads request bodies with it and `mts moodle call` reads its `key=value` arguments with it, so both
  * read a name as Moodle does (encode.ts writes the names; tests prove the round trip).
  */
-import type { PhpValue } from '../validate/structure.js';
+import type { PhpScalar } from '../validate/php-text.js';
+
+/** A PHP array as the web service layer holds it: ordered keys (a decoded form's `a[0][b]=v`). */
+export type PhpValue = PhpScalar | Map<string, PhpValue>;
 
 /** PHP's max_input_nesting_level: a name nested deeper is dropped. */
 const MAX_NESTING = 64;

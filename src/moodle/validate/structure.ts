@@ -17,9 +17,6 @@ import {
 import { type ParamSite, paramAccepts, validateParam } from './param-types.js';
 import { type PhpScalar, phpString } from './php-text.js';
 
-/** A PHP array as the web service layer holds it: ordered keys (a decoded form's `a[0][b]=v`). */
-export type PhpValue = PhpScalar | Map<string, PhpValue>;
-
 /** How the values walked are given. */
 export type ValueSource = 'form' | 'php';
 

@@ -4,12 +4,12 @@
  * clean_returnvalue, what Moodle does to a function's result.
  */
 
-import { decodeForm } from '../../moodle/call/form-names.js';
+import { decodeForm, type PhpValue } from '../../moodle/call/form-names.js';
 import { VALUE_DEFAULT, VALUE_REQUIRED, type WsDesc, type WsFunctionInfo } from '../../moodle/definitions.js';
 import type { ParamSite } from '../../moodle/validate/param-types.js';
 import { validateParam } from '../../moodle/validate/param-types.js';
 import { type PhpScalar, phpString } from '../../moodle/validate/php-text.js';
-import { type PhpValue, walkStructure, wrappingKeys } from '../../moodle/validate/structure.js';
+import { walkStructure, wrappingKeys } from '../../moodle/validate/structure.js';
 
 /**
  * Turns JS values into the PHP values Moodle would see.
