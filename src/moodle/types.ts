@@ -18,33 +18,29 @@ export type KnownFunction<M extends FunctionMap = MoodleFunctions> = keyof M & s
 // `string & {}` keeps editor completion for known names while accepting any other.
 export type FunctionName<M extends FunctionMap = MoodleFunctions> = KnownFunction<M> | (string & {});
 
-/** The component of a function name (`core_user` of `core_user_get_users`). */
-type ComponentOf<F extends string> = F extends `${infer A}_${infer B}_${string}` ? `${A}_${B}` : never;
-
-/** The components the functions of a map belong to. */
-type ComponentsOf<M extends FunctionMap> = ComponentOf<KnownFunction<M>>;
+/** The components the functions of a map belong to (`core_user`, `mod_assign`...). */
+export type ComponentsOf<
+  M extends FunctionMap,
+  N extends string = KnownFunction<M>,
+> = N extends `${infer A}_${infer B}_${string}` ? `${A}_${B}` : never;
 
 /**
- * Known names most like an unknown one: the same verb after another component (`core_usr_get_users` →
- * `core_user_get_users`), else names it begins (`local_acme_sync_user` → `local_acme_sync_users`), else names of
+ * Known names most like an unknown one `F`: the same verb after another component (`core_usr_get_users` →
+ * `core_user_get_users`), else names `F` begins (`local_acme_sync_user` → `local_acme_sync_users`), else names of
  * its component that start with the same two words (`core_user_get_user_by_field` → `core_user_get_users_by_field`).
+ * The last three parameters are steps of the computation, not for callers.
  */
-type Suggestion<F extends string, M extends FunctionMap> = Or<
-  F extends `${infer A}_${string}_${infer Rest}`
+export type FunctionSuggestion<
+  F extends string,
+  M extends FunctionMap = MoodleFunctions,
+  SameVerb = F extends `${infer A}_${string}_${infer Rest}`
     ? Extract<KnownFunction<M>, `${A}_${string}_${Rest}`>
     : never,
-  Or<Extract<KnownFunction<M>, `${F}${string}`>, SamePrefix<F, M>>
->;
-
-/** `A` unless it is empty, then `B`. */
-type Or<A, B> = [A] extends [never] ? B : A;
-
-type SamePrefix<
-  F extends string,
-  M extends FunctionMap,
-> = F extends `${ComponentOf<F>}_${infer W1}_${infer W2}_${string}`
-  ? Extract<KnownFunction<M>, `${ComponentOf<F>}_${W1}_${W2}${string}`>
-  : never;
+  Begins = Extract<KnownFunction<M>, `${F}${string}`>,
+  SameWords = F extends `${infer C}_${infer D}_${infer W1}_${infer W2}_${string}`
+    ? Extract<KnownFunction<M>, `${C}_${D}_${W1}_${W2}${string}`>
+    : never,
+> = [SameVerb] extends [never] ? ([Begins] extends [never] ? SameWords : Begins) : SameVerb;
 
 /**
  * A function name as `call()` takes it: a name of the map, any name held in a `string`, or a plugin's name. A
@@ -58,9 +54,9 @@ export type CheckedName<F extends string, M extends FunctionMap = MoodleFunction
     : string extends F
       ? F
       : F extends `core_${string}` | `${ComponentsOf<M>}_${string}`
-        ? [Suggestion<F, M>] extends [never]
+        ? [FunctionSuggestion<F, M>] extends [never]
           ? `${F} is not a function of this Moodle; list them with mts moodle functions`
-          : `${F} is not a function of this Moodle; did you mean ${Suggestion<F, M>}?`
+          : `${F} is not a function of this Moodle; did you mean ${FunctionSuggestion<F, M>}?`
         : F;
 
 /** Loose parameters of a function the SDK has no types for. */
