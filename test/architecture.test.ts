@@ -163,3 +163,47 @@ describe('mbz layout', () => {
     expect(readFileSync(`${mbz}/index.ts`, 'utf8')).not.toMatch(/export\s+\*/);
   });
 });
+
+describe('moodle and its sandbox', () => {
+  const moodle = `${projectRoot}src/moodle`;
+  const sandbox = `${projectRoot}src/sandbox/moodle`;
+
+  it('keeps every folder under 16 files (split by verb: call/, validate/, functions/)', () => {
+    const counts = new Map<string, number>();
+    for (const file of [...listTs(moodle), ...listTs(sandbox)]) {
+      const folder = relative(projectRoot, dirname(file));
+      counts.set(folder, (counts.get(folder) ?? 0) + 1);
+    }
+    expect([...counts].filter(([, n]) => n > 15)).toEqual([]);
+  });
+
+  it('names every public export of moodle-totara-sdk/moodle, internals left out', () => {
+    const index = readFileSync(`${moodle}/index.ts`, 'utf8');
+    expect(index).not.toMatch(/export\s+\*/);
+    const internals = [
+      'decodeForm',
+      'editDistance',
+      'suggestFunctions',
+      'cleanParam',
+      'walkStructure',
+      'phpString',
+    ];
+    expect(internals.filter((name) => new RegExp(`\\b${name}\\b`).test(index))).toEqual([]);
+  });
+
+  it('keeps "does a value fit its description" in moodle/validate: only it and the sandbox read param types', () => {
+    const readers = [
+      ...listTs(`${projectRoot}src`),
+      ...listTs(`${projectRoot}repl`),
+      ...listTs(`${projectRoot}codegen`),
+    ]
+      .filter((file) => !file.startsWith(`${moodle}/validate/`))
+      .filter((file) =>
+        importsOf(file).some((target) => /src\/moodle\/validate\/(param-types|structure)\.ts$/.test(target)),
+      )
+      .map((file) => relative(projectRoot, file));
+    expect(
+      readers.filter((file) => !file.startsWith('src/sandbox/moodle/') && file !== 'src/moodle/index.ts'),
+    ).toEqual([]);
+  });
+});

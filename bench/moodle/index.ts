@@ -1,57 +1,79 @@
 /**
- * bench/moodle: our `call()` against a local server that answers like Moodle's REST server, side by side with a
- * bare undici request (latency and throughput), the `moodle-client` and `moodle-ts` packages (throughput at the
- * same concurrency), and the time to encode a 10,000-user core_user_create_users payload.
+ * bench/moodle: our `call()` against a local server that answers like Moodle's REST server, measured side by side
+ * with the `moodle-client` and `moodle-ts` packages (the anchor: the better of the two) and a bare undici request
+ * (the floor: the same bytes with no client). Calls are interleaved client by client (the order turning each
+ * time) and throughput is measured in several rounds, so that all four see the same machine; each figure is given
+ * as median and min. Memory is the peak RSS of a fresh process per client (/usr/bin/time). Last, the time to
+ * validate and encode a 10,000-user core_user_create_users payload.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createRequire } from 'node:module';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
-import { Agent, request } from 'undici';
-import { USER_AGENT } from '../../src/core/transport.js';
-import { coreFunctionTable, encodeParams, MoodleClient, validateParams } from '../../src/moodle/index.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { coreFunctionTable, encodeParams, validateParams } from '../../src/moodle/index.js';
 import { percentile, report, timeEach } from '../util.js';
+import { type BenchClient, CLIENT_NAMES, type ClientName, makeClient } from './clients.js';
+import { startServer, TOKEN } from './server.js';
 
-const TOKEN = 'bench00000000000000000000000token';
-const SITE_INFO = JSON.stringify({
-  sitename: 'Bench Moodle',
-  username: 'admin',
-  firstname: 'Admin',
-  lastname: 'User',
-  fullname: 'Admin User',
-  lang: 'en',
-  userid: 2,
-  siteurl: 'http://127.0.0.1',
-  userpictureurl: 'http://127.0.0.1/theme/image.php/boost/core/1/u/f1',
-  functions: Array.from({ length: 20 }, (_, i) => ({ name: `core_fn_${i}`, version: '2024100700' })),
-  release: '4.5.6 (Build: 20250811)',
-  version: '2024100706',
-}).replace(/\//g, '\\/');
+const run = promisify(execFile);
+type Figures = Record<ClientName, number[]>;
 
-/** The server runs in its own process so that it does not share an event loop with the clients measured. */
-const SERVER = `
-const http = require('node:http');
-const body = ${JSON.stringify(SITE_INFO)};
-const server = http.createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    const form = new URLSearchParams(Buffer.concat(chunks).toString() || req.url.split('?')[1] || '');
-    const ok = form.get('wstoken') === ${JSON.stringify(TOKEN)};
-    const text = ok ? body : '{"exception":"moodle_exception","errorcode":"invalidtoken","message":"Invalid token - token not found"}';
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
-  });
-});
-server.keepAliveTimeout = 30000;
-server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
-`;
+function median(values: number[]): number {
+  return percentile(values, 50);
+}
 
-async function startServer(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [chunk] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
-  return { url: `http://127.0.0.1:${chunk.toString().trim()}`, child };
+function emptyFigures(): Figures {
+  return { ours: [], bare: [], 'moodle-client': [], 'moodle-ts': [] };
+}
+
+/** The better package by median (lower or higher is better, as `better` says). */
+function anchorOf(figures: Figures, better: 'lower' | 'higher'): ClientName {
+  const a = median(figures['moodle-client']);
+  const b = median(figures['moodle-ts']);
+  return (better === 'lower' ? a <= b : a >= b) ? 'moodle-client' : 'moodle-ts';
+}
+
+/** Two lines per comparison (anchor and floor), each on medians, with the mins beside them. */
+function compare(
+  metric: string,
+  figures: Figures,
+  unit: string,
+  better: 'lower' | 'higher',
+  targets: { anchor: number; floor: number },
+): void {
+  const best = (values: number[]) => (better === 'lower' ? Math.min(...values) : Math.max(...values));
+  const anchor = anchorOf(figures, better);
+  const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(3));
+  for (const [other, target] of [
+    [anchor, targets.anchor],
+    ['bare', targets.floor],
+  ] as const) {
+    report({
+      name: `${metric} vs ${other === 'bare' ? 'floor' : 'anchor'} (median)`,
+      ours: median(figures.ours),
+      anchor: median(figures[other]),
+      anchorName: other === 'bare' ? 'bare undici' : other,
+      unit,
+      better,
+      target,
+    });
+    const ours = best(figures.ours);
+    const theirs = best(figures[other]);
+    process.stdout.write(
+      `  ${better === 'lower' ? 'min' : 'max'}: ours ${fmt(ours)} ${unit}, ${other} ${fmt(theirs)} ${unit}, ratio ${(ours / theirs).toFixed(2)}x\n`,
+    );
+  }
+  const others = CLIENT_NAMES.filter((n) => n !== 'ours' && n !== anchor && n !== 'bare');
+  for (const other of others)
+    process.stdout.write(`  (${other}: median ${fmt(median(figures[other]))} ${unit})\n`);
+}
+
+/** The order of the clients in round `i`: each client goes first in turn. */
+function rotated(i: number): ClientName[] {
+  return CLIENT_NAMES.map((_, k) => CLIENT_NAMES[(i + k) % CLIENT_NAMES.length] as ClientName);
 }
 
 async function throughput(total: number, concurrency: number, fn: () => Promise<unknown>): Promise<number> {
@@ -65,92 +87,69 @@ async function throughput(total: number, concurrency: number, fn: () => Promise<
   return total / ((performance.now() - start) / 1000);
 }
 
+/** Peak RSS in KiB of a fresh process making `calls` calls with one client (the child is bundled first). */
+async function peakRss(child: string, url: string, calls: number): Promise<number> {
+  const args = ['-f', '%M', process.execPath, child, url, TOKEN, String(calls)];
+  const { stderr } = await run('/usr/bin/time', args);
+  return Number(stderr.trim().split('\n').at(-1));
+}
+
+/** rss-child.ts bundled for one client: the name is a constant, so the others' branches (and imports) fall away. */
+async function bundleChild(dir: string, name: ClientName): Promise<string> {
+  const { build } = await import('esbuild');
+  const out = join(dir, `rss-child-${name}.mjs`);
+  await build({
+    entryPoints: [fileURLToPath(new URL('./rss-child.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: out,
+    logLevel: 'error',
+    define: { BENCH_CLIENT: JSON.stringify(name) },
+    minifySyntax: true,
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+  });
+  return out;
+}
+
 export default async function bench(): Promise<void> {
   const { url, child } = await startServer();
+  const clients = new Map<ClientName, BenchClient>();
+  // Inside the project, so that what the bundle leaves to require() (moodle-client) is found in node_modules.
+  const cache = fileURLToPath(new URL('../../node_modules/.cache/', import.meta.url));
+  await mkdir(cache, { recursive: true });
+  const dir = await mkdtemp(join(cache, 'mts-bench-moodle-'));
   try {
-    const ours = new MoodleClient({ url, token: TOKEN, retry: false });
-    const agent = new Agent({ keepAliveTimeout: 10_000 });
-    const form = `wstoken=${TOKEN}&wsfunction=core_webservice_get_site_info&moodlewsrestformat=json`;
-    // The same HTTP request as call() sends, byte for byte (our headers included), so that the ratio measures
-    // the client's own work rather than the size of the request.
-    const headers = {
-      'user-agent': USER_AGENT,
-      'content-type': 'application/x-www-form-urlencoded',
-      accept: 'application/json',
-    };
-    const bare = async () => {
-      const response = await request(`${url}/webservice/rest/server.php`, {
-        method: 'POST',
-        dispatcher: agent,
-        headers,
-        body: form,
-      });
-      return response.body.json();
-    };
-    const ourCall = () => ours.call('core_webservice_get_site_info');
-    // moodle-client is CommonJS without types.
-    const moodleClient = createRequire(import.meta.url)('moodle-client') as {
-      init(o: object): Promise<{ call(o: object): Promise<unknown> }>;
-    };
-    const legacy = await moodleClient.init({ wwwroot: url, token: TOKEN });
-    const legacyCall = () => legacy.call({ wsfunction: 'core_webservice_get_site_info', method: 'POST' });
-    const { MoodleClient: MoodleTs } = await import('moodle-ts');
-    const typed = new MoodleTs({ baseUrl: url, token: TOKEN });
-    const typedCall = () => typed.call('core_webservice_get_site_info', {});
+    for (const name of CLIENT_NAMES) clients.set(name, await makeClient(name, url, TOKEN));
+    const call = (name: ClientName) => (clients.get(name) as BenchClient).call();
+    for (const name of CLIENT_NAMES) await timeEach(200, () => call(name)); // warm-up
 
-    for (const fn of [ourCall, bare, legacyCall, typedCall]) await timeEach(200, fn); // warm-up
-
-    // Interleaved call by call (order swapped each time), so that both see the same machine: other processes
-    // on a shared box move the figures a lot between two back-to-back series.
-    const latency = { ours: [] as number[], bare: [] as number[] };
-    for (let i = 0; i < 5000; i++) {
-      const [first, second] = i % 2 === 0 ? (['bare', 'ours'] as const) : (['ours', 'bare'] as const);
-      latency[first].push(...(await timeEach(1, first === 'bare' ? bare : ourCall)));
-      latency[second].push(...(await timeEach(1, second === 'bare' ? bare : ourCall)));
+    const latency = emptyFigures();
+    for (let i = 0; i < 2500; i++) {
+      for (const name of rotated(i)) latency[name].push(...(await timeEach(1, () => call(name))));
     }
-    report({
-      name: 'call() p50 latency',
-      ours: percentile(latency.ours, 50),
-      anchor: percentile(latency.bare, 50),
-      anchorName: 'bare undici',
-      unit: 'ms',
-      better: 'lower',
-      target: 1.1,
-    });
+    compare('call() latency', latency, 'ms', 'lower', { anchor: 1, floor: 1.1 });
 
-    const tp = { ours: 0, bare: 0, legacy: 0, typed: 0 };
-    // Ten short alternating rounds, best of each: the figure least disturbed by the rest of the machine.
-    for (let r = 0; r < 10; r++) {
-      tp.bare = Math.max(tp.bare, await throughput(1500, 32, bare));
-      tp.ours = Math.max(tp.ours, await throughput(1500, 32, ourCall));
+    const rate = emptyFigures();
+    for (let round = 0; round < 7; round++) {
+      for (const name of rotated(round)) rate[name].push(await throughput(1000, 32, () => call(name)));
     }
-    report({
-      name: 'call() throughput @32',
-      ours: tp.ours,
-      anchor: tp.bare,
-      anchorName: 'bare undici',
-      unit: 'req/s',
-      better: 'higher',
-      target: 0.95,
-    });
-    tp.legacy = await throughput(2000, 32, legacyCall);
-    tp.typed = await throughput(2000, 32, typedCall);
-    const better =
-      tp.legacy >= tp.typed
-        ? { name: 'moodle-client', value: tp.legacy }
-        : { name: 'moodle-ts', value: tp.typed };
-    process.stdout.write(
-      `  (moodle-client ${tp.legacy.toFixed(0)} req/s, moodle-ts ${tp.typed.toFixed(0)} req/s)\n`,
-    );
-    report({
-      name: 'call() throughput @32 vs packages',
-      ours: tp.ours,
-      anchor: better.value,
-      anchorName: better.name,
-      unit: 'req/s',
-      better: 'higher',
-      target: 2,
-    });
+    compare('call() throughput @32', rate, 'req/s', 'higher', { anchor: 2, floor: 0.95 });
+
+    if (existsSync('/usr/bin/time')) {
+      const scripts = new Map<ClientName, string>();
+      for (const name of CLIENT_NAMES) scripts.set(name, await bundleChild(dir, name));
+      const rss = emptyFigures();
+      for (let round = 0; round < 3; round++) {
+        for (const name of rotated(round))
+          rss[name].push((await peakRss(scripts.get(name) as string, url, 2000)) / 1024);
+      }
+      compare('peak RSS of a process making 2,000 calls', rss, 'MiB', 'lower', { anchor: 1.2, floor: 1.3 });
+    } else {
+      process.stdout.write('peak RSS: skipped (/usr/bin/time is not installed)\n');
+    }
 
     const users = Array.from({ length: 10_000 }, (_, i) => ({
       username: `user${i}`,
@@ -163,25 +162,29 @@ export default async function bench(): Promise<void> {
     // What call() does to the parameters before sending: validate against the table, then encode.
     const info = coreFunctionTable().get('core_user_create_users');
     if (!info) throw new Error('core_user_create_users is not in the table');
-    const validateTimes = await timeEach(7, async () => validateParams(info, { users }));
+    const validateTimes = await timeEach(9, async () => validateParams(info, { users }));
     report({
-      name: 'validate 10,000-user core_user_create_users',
-      ours: percentile(validateTimes, 50),
+      name: 'validate 10,000-user core_user_create_users (median)',
+      ours: median(validateTimes),
       unit: 'ms',
       better: 'lower',
       target: 50,
     });
-    const encodeTimes = await timeEach(7, async () => encodeParams({ users }));
+    const encodeTimes = await timeEach(9, async () => encodeParams({ users }));
     report({
-      name: 'encode 10,000-user core_user_create_users',
-      ours: percentile(encodeTimes, 50),
+      name: 'encode 10,000-user core_user_create_users (median)',
+      ours: median(encodeTimes),
       unit: 'ms',
       better: 'lower',
       target: 100,
     });
-    await agent.close();
+    process.stdout.write(
+      `  min: validate ${Math.min(...validateTimes).toFixed(1)} ms, encode ${Math.min(...encodeTimes).toFixed(1)} ms\n`,
+    );
   } finally {
+    for (const client of clients.values()) await client.close();
     child.kill();
+    await rm(dir, { recursive: true, force: true });
   }
 }
 

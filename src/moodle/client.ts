@@ -6,17 +6,18 @@ import { inspect } from 'node:util';
 import type { Dispatcher } from 'undici';
 import { debug } from '../core/debug.js';
 import { assertKnownOptions, InputError, maskInError } from '../core/errors.js';
+import type { Paginator } from '../core/pages.js';
 import { formSecretValues, registerSecret } from '../core/redact.js';
 import type { RetryPolicy } from '../core/retry.js';
 import { Transport } from '../core/transport.js';
 import { type BatchCall, type BatchOptions, type BatchResult, runBatch } from './call/batch.js';
-import { encodeForm } from './call/encode.js';
+import { encodeForm, formView, normaliseParams } from './call/encode.js';
 import {
+  type MoodlePage,
   type PagedFunction,
   type PageItem,
   type PageOptions,
   type PageParams,
-  type Paginator,
   paginate,
 } from './call/paging.js';
 import { REST_HEADERS, RestControl, SETTING_KEYS } from './call/rest-form.js';
@@ -38,16 +39,17 @@ import { type LoginOptions, type LoginResult, requestToken } from './login.js';
 import {
   CALL_OPTION_KEYS,
   type CallArgs,
+  type CheckedName,
   type FunctionMap,
   type FunctionName,
-  type MoodleCaller,
   type MoodleCallOptions,
   type MoodleSettings,
   type MoodleWarning,
   type ResultOf,
   type WarningListener,
 } from './types.js';
-import { assertValidParams, normaliseParams, resolveFunction, unknownOnSite } from './validate/check.js';
+import { resolveFunction, unknownOnSite } from './validate/function-names.js';
+import { assertValidParams } from './validate/issues.js';
 
 /** Options of {@link MoodleClient}. Durations are milliseconds. */
 export interface MoodleClientOptions {
@@ -208,8 +210,16 @@ export class MoodleClient<M extends FunctionMap = MoodleFunctions> {
    * });
    * ```
    */
-  async call<F extends FunctionName<M>>(fn: F, ...args: CallArgs<F, M>): Promise<ResultOf<F, M>> {
-    const [params = {}, options = {}] = args as [unknown, MoodleCallOptions | undefined];
+  async call<F extends FunctionName<M>>(
+    fn: CheckedName<F, M>,
+    ...args: CallArgs<F, M>
+  ): Promise<ResultOf<F, M>> {
+    const [params, options] = args;
+    return (await this.#call(fn, params ?? {}, options ?? {})) as ResultOf<F, M>;
+  }
+
+  /** call() without the types: what batch and paginate, which work on any function, run. */
+  async #call(fn: string, params: unknown, options: MoodleCallOptions): Promise<unknown> {
     for (const key in options) {
       // The message names the call, so it is built only when a key is unknown.
       if (!CALL_OPTIONS.has(key)) assertKnownOptions(`call(${fn})`, options, CALL_OPTION_KEYS);
@@ -220,13 +230,18 @@ export class MoodleClient<M extends FunctionMap = MoodleFunctions> {
         details: { path: '' },
       });
     }
-    const { info, normalised } = this.#checked(fn, params, options.validate ?? this.#validate);
+    const { info, normalised } = this.#checked(
+      fn,
+      params,
+      options.validate ?? this.#validate,
+      options.onWarning,
+    );
     const control = this.#control.form(this.#site.token(), fn, options);
     const form = encodeForm(normalised);
     const maxVars = options.maxInputVars ?? this.#maxInputVars;
     if (control.fields + form.fields <= maxVars) {
       const body = form.fields === 0 ? control.body : `${control.body}&${form.body}`;
-      return (await this.#send(fn, info, body, options)) as ResultOf<F, M>;
+      return this.#send(fn, info, body, options);
     }
     const send = (paramsBody: string) => this.#send(fn, info, `${control.body}&${paramsBody}`, options);
     const split = options.split === false ? false : { info, params: normalised };
@@ -235,7 +250,7 @@ export class MoodleClient<M extends FunctionMap = MoodleFunctions> {
       controlFields: control.fields,
       maxInputVars: maxVars,
     };
-    return (await sendInPieces(send, fn, split, limits)) as ResultOf<F, M>;
+    return sendInPieces(send, fn, split, limits);
   }
 
   /**
@@ -253,13 +268,9 @@ export class MoodleClient<M extends FunctionMap = MoodleFunctions> {
   async batch(calls: readonly BatchCall[], options: BatchOptions = {}): Promise<BatchResult> {
     const outcome = await runBatch(
       {
-        call: (fn, params, callOptions) =>
-          (this as unknown as MoodleCaller).call(
-            fn as FunctionName,
-            params as never,
-            callOptions as never,
-          ) as Promise<unknown>,
-        check: (fn, params) => this.#checked(fn, params ?? {}, this.#validate).normalised,
+        call: (fn, params, callOptions) => this.#call(fn, params, callOptions),
+        // The arguments travel as JSON: send what a form would carry, so that Moodle sees the same values.
+        check: (fn, params) => formView(this.#checked(fn, params ?? {}, this.#validate).normalised),
         batchSupported: this.#batchSupported,
       },
       calls,
@@ -285,9 +296,14 @@ export class MoodleClient<M extends FunctionMap = MoodleFunctions> {
     fn: F,
     params: PageParams<F>,
     options: PageOptions = {},
-  ): Paginator<PageItem<F>> {
+  ): Paginator<PageItem<F>, MoodlePage<PageItem<F>>, number> {
     // Paging knows the core functions' shapes; a site's map types them the same way.
-    return paginate(this as unknown as MoodleCaller, fn, params, options);
+    return paginate(
+      (name, pageParams, callOptions) => this.#call(name, pageParams, callOptions),
+      fn,
+      params,
+      options,
+    );
   }
 
   /**
@@ -317,16 +333,26 @@ export class MoodleClient<M extends FunctionMap = MoodleFunctions> {
     return downloadFile(this.#site, url, options);
   }
 
-  /** The function's description (refusing an unknown name that looks known) and the parameters as sent, checked. */
+  /**
+   * The function's description (refusing an unknown name that looks known) and the parameters as sent, checked
+   * as Moodle will check them: a refusal throws, a warning goes to the listener.
+   */
   #checked(
     fn: string,
     params: unknown,
     validate: boolean,
+    onWarning?: WarningListener,
   ): { info: WsFunctionInfo | undefined; normalised: Record<string, unknown> } {
     const info = resolveFunction(this.functions, fn, this.#strict);
-    const normalised = normaliseParams(params) as Record<string, unknown>;
-    if (info && validate) assertValidParams(info, normalised);
-    return { info, normalised };
+    if (info && validate) {
+      for (const warning of assertValidParams(info, params, { wwwroot: this.url })) {
+        (onWarning ?? this.#onWarning)(
+          { item: warning.path, warningcode: `mts.${warning.code}`, message: warning.message },
+          fn,
+        );
+      }
+    }
+    return { info, normalised: normaliseParams(params) as Record<string, unknown> };
   }
 
   async #send(

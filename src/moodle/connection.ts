@@ -3,6 +3,7 @@
  * reading Moodle's JSON answers into values or typed errors.
  */
 import { ConfigError, InputError } from '../core/errors.js';
+import { parseRetryAfter } from '../core/retry.js';
 import { type HttpResponse, readText, type Transport } from '../core/transport.js';
 import {
   isMoodleExceptionBody,
@@ -83,5 +84,9 @@ export async function readMoodleJson(response: HttpResponse, context: MoodleErro
 
 function notMoodleJson(response: HttpResponse, text: string, context: MoodleErrorContext): Error {
   const contentType = String(response.headers['content-type'] ?? '');
-  return moodleResponseError(response.status, text, contentType, { ...context, request: response.request });
+  return moodleResponseError(response.status, text, contentType, {
+    ...context,
+    request: response.request,
+    retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+  });
 }

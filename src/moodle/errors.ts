@@ -94,6 +94,30 @@ export class MoodleResponseError extends MoodleError {
   }
 }
 
+/**
+ * HTTP 429: the site (or a proxy or firewall in front of it) limits requests, and asked for a wait longer than
+ * the retry policy allows (or gave none). `retryAfterMs` is the wait it asked for.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof MoodleRateLimitError) await sleep(e.retryAfterMs ?? 60_000); }
+ * ```
+ */
+export class MoodleRateLimitError extends MoodleResponseError {
+  /** The wait the answer's `Retry-After` asked for, in milliseconds, when it gave one. */
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    message: string,
+    options: MoodleErrorOptions & { status: number; excerpt: string; retryAfterMs?: number | undefined },
+  ) {
+    super('moodle.rate_limited', message, options);
+    this.retryAfterMs = options.retryAfterMs;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), retryAfterMs: this.retryAfterMs };
+  }
+}
+
 /** The body of a Moodle failure, from REST (`exception`) or from token.php/upload.php (`error`). */
 export interface MoodleExceptionBody {
   exception?: string;
@@ -169,7 +193,7 @@ const BY_ERRORCODE: Record<string, Mapping> = {
   invalidparameter: {
     cls: MoodleInputError,
     code: 'moodle.invalid_parameter',
-    hint: 'Moodle refused a parameter. The local validation usually names it; with developer debugging on the site says which in debuginfo.',
+    hint: "Moodle refused a parameter value. The SDK checks what Moodle's validate_parameters checks before sending, so a refusal that gets past that check comes from the function's own checks (an id, a value or a combination it does not accept), from what only the site knows (installed languages, capabilities, themes), or from a call made with validation off; with developer debugging on, debuginfo names the value.",
   },
   invalidrecord: {
     cls: MoodleInputError,
@@ -265,9 +289,27 @@ export function moodleResponseError(
   status: number,
   text: string,
   contentType: string | undefined,
-  context: MoodleErrorContext = {},
+  context: MoodleErrorContext & { retryAfterMs?: number | undefined } = {},
 ): MoodleResponseError {
   const short = excerpt(maskSecrets(text), 160);
+  if (status === 429) {
+    const wait = context.retryAfterMs;
+    const asked = wait === undefined ? '' : ` and asked to wait ${Math.ceil(wait / 1000)} s`;
+    return new MoodleRateLimitError(
+      `The site refused the request${context.fn ? ` to ${context.fn}` : ''}: too many requests (HTTP 429)${asked}.`,
+      {
+        hint:
+          wait === undefined
+            ? 'The site or a proxy in front of it limits requests: wait a while, then send fewer at a time.'
+            : `The site or a proxy in front of it limits requests and asked for a longer wait than the retry policy allows (retry.maxRetryAfterMs): wait ${Math.ceil(wait / 1000)} s, or allow that wait, then send fewer at a time.`,
+        status,
+        excerpt: short,
+        retryAfterMs: wait,
+        fn: context.fn,
+        request: context.request,
+      },
+    );
+  }
   const html = /html/i.test(contentType ?? '') || /^\s*</.test(text);
   let hint: string;
   let code = 'moodle.not_json';

@@ -14,21 +14,28 @@
  */
 export type { BatchCall, BatchOptions, BatchOutcome, BatchResult } from './call/batch.js';
 export type { FormPair, MoodleParamValue } from './call/encode.js';
-export { encodePairs, encodeParams, flattenParams, formatLeaf, formatNumber } from './call/encode.js';
-export type {
-  Page,
-  PagedFunction,
-  PageItem,
-  PageOptions,
-  PageParams,
-  ToArrayOptions,
-} from './call/paging.js';
-export { PAGED_FUNCTIONS, Paginator } from './call/paging.js';
+export { encodeParams, flattenParams } from './call/encode.js';
+export type { MoodlePage, PagedFunction, PageItem, PageOptions, PageParams } from './call/paging.js';
+export { PAGED_FUNCTIONS } from './call/paging.js';
 export { MoodleSplitError } from './call/split.js';
 export type { MoodleClientOptions } from './client.js';
 export { MoodleClient } from './client.js';
-export { normaliseSiteUrl } from './connection.js';
-export * from './definitions.js';
+export type {
+  WsDesc,
+  WsFunctionInfo,
+  WsMultipleDesc,
+  WsRequired,
+  WsSingleDesc,
+  WsValueDesc,
+} from './definitions.js';
+export {
+  coreFunctionTable,
+  DefinitionsError,
+  FunctionTable,
+  VALUE_DEFAULT,
+  VALUE_OPTIONAL,
+  VALUE_REQUIRED,
+} from './definitions.js';
 export type { MoodleErrorContext, MoodleErrorOptions, MoodleExceptionBody } from './errors.js';
 export {
   isMoodleExceptionBody,
@@ -37,10 +44,10 @@ export {
   MoodleInputError,
   MoodleMaintenanceError,
   MoodlePermissionError,
+  MoodleRateLimitError,
   MoodleResponseError,
   MoodleServerError,
   moodleErrorFromBody,
-  moodleResponseError,
 } from './errors.js';
 export type {
   DownloadOptions,
@@ -56,8 +63,11 @@ export type { LoginOptions, LoginResult } from './login.js';
 export type {
   AllOptional,
   CallArgs,
+  CheckedName,
+  ComponentsOf,
   FunctionMap,
   FunctionName,
+  FunctionSuggestion,
   KnownFunction,
   LooseParams,
   MoodleCaller,
@@ -68,13 +78,6 @@ export type {
   ResultOf,
   WarningListener,
 } from './types.js';
-export { MoodleValidationError, suggestFunctions } from './validate/check.js';
-export { editDistance } from './validate/names.js';
-export {
-  cleanScalar,
-  isPhpFloatString,
-  isPhpIntString,
-  type PhpScalar,
-  phpString,
-} from './validate/param-types.js';
-export * from './validate/params.js';
+export type { ParamIssue, ValidateParamsOptions } from './validate/issues.js';
+export { MoodleValidationError, validateParams } from './validate/issues.js';
+export type { ParamSite } from './validate/param-types.js';

@@ -18,6 +18,47 @@ export type KnownFunction<M extends FunctionMap = MoodleFunctions> = keyof M & s
 // `string & {}` keeps editor completion for known names while accepting any other.
 export type FunctionName<M extends FunctionMap = MoodleFunctions> = KnownFunction<M> | (string & {});
 
+/** The components the functions of a map belong to (`core_user`, `mod_assign`...). */
+export type ComponentsOf<
+  M extends FunctionMap,
+  N extends string = KnownFunction<M>,
+> = N extends `${infer A}_${infer B}_${string}` ? `${A}_${B}` : never;
+
+/**
+ * Known names most like an unknown one `F`: the same verb after another component (`core_usr_get_users` →
+ * `core_user_get_users`), else names `F` begins (`local_acme_sync_user` → `local_acme_sync_users`), else names of
+ * its component that start with the same two words (`core_user_get_user_by_field` → `core_user_get_users_by_field`).
+ * The last three parameters are steps of the computation, not for callers.
+ */
+export type FunctionSuggestion<
+  F extends string,
+  M extends FunctionMap = MoodleFunctions,
+  SameVerb = F extends `${infer A}_${string}_${infer Rest}`
+    ? Extract<KnownFunction<M>, `${A}_${string}_${Rest}`>
+    : never,
+  Begins = Extract<KnownFunction<M>, `${F}${string}`>,
+  SameWords = F extends `${infer C}_${infer D}_${infer W1}_${infer W2}_${string}`
+    ? Extract<KnownFunction<M>, `${C}_${D}_${W1}_${W2}${string}`>
+    : never,
+> = [SameVerb] extends [never] ? ([Begins] extends [never] ? SameWords : Begins) : SameVerb;
+
+/**
+ * A function name as `call()` takes it: a name of the map, any name held in a `string`, or a plugin's name. A
+ * literal name the map lacks but that looks like one of its functions (a `core_` name, which plugins cannot add,
+ * or a name of a component the map covers) is refused at compile time with a did-you-mean, as call() refuses it at
+ * run time.
+ */
+export type CheckedName<F extends string, M extends FunctionMap = MoodleFunctions> =
+  F extends KnownFunction<M>
+    ? F
+    : string extends F
+      ? F
+      : F extends `core_${string}` | `${ComponentsOf<M>}_${string}`
+        ? [FunctionSuggestion<F, M>] extends [never]
+          ? `${F} is not a function of this Moodle; list them with mts moodle functions`
+          : `${F} is not a function of this Moodle; did you mean ${FunctionSuggestion<F, M>}?`
+        : F;
+
 /** Loose parameters of a function the SDK has no types for. */
 export type LooseParams = Record<string, unknown>;
 
@@ -105,5 +146,5 @@ export type CallArgs<F extends string, M extends FunctionMap = MoodleFunctions> 
 
 /** Anything that can call a Moodle function: the client, or a test double of it. */
 export interface MoodleCaller<M extends FunctionMap = MoodleFunctions> {
-  call<F extends FunctionName<M>>(fn: F, ...args: CallArgs<F, M>): Promise<ResultOf<F, M>>;
+  call<F extends FunctionName<M>>(fn: CheckedName<F, M>, ...args: CallArgs<F, M>): Promise<ResultOf<F, M>>;
 }

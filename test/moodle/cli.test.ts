@@ -28,6 +28,39 @@ describe('mts moodle', () => {
     expect((JSON.parse(run.stdout) as Array<{ id: number }>)[0]?.id).toBe(2);
   });
 
+  it('call reads names as PHP does: values[] appends, users.0.email is users[0][email]', async () => {
+    const run = await runCli(
+      [
+        'moodle',
+        'call',
+        'core_user_get_users_by_field',
+        'field=username',
+        'values[]=admin',
+        'values[]=student1',
+        '--json',
+      ],
+      env,
+    );
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as Array<{ username: string }>).map((u) => u.username).sort()).toEqual([
+      'admin',
+      'student1',
+    ]);
+    const courses = await runCli(
+      [
+        'moodle',
+        'call',
+        'core_course_get_courses',
+        '--params-json',
+        '{"options":{}}',
+        'options.ids.0=2',
+        '--json',
+      ],
+      env,
+    );
+    expect((JSON.parse(courses.stdout) as Array<{ id: number }>).map((c) => c.id)).toEqual([2]);
+  });
+
   it('call takes --params-json', async () => {
     const run = await runCli(
       ['moodle', 'call', 'core_course_get_courses', '--params-json', '{"options":{"ids":[2]}}', '--json'],
@@ -95,7 +128,7 @@ describe('mts moodle', () => {
     const up = await runCli(['moodle', 'upload', file, '--json'], env);
     expect(up.code).toBe(0);
     expect((JSON.parse(up.stdout) as { itemid: number }).itemid).toBeGreaterThan(0);
-    const url = `${sandbox.moodle.url}/pluginfile.php/2001/mod_resource/content/0/resource1.txt`;
+    const url = `${sandbox.moodle.url}/pluginfile.php/2003/mod_resource/content/0/resource1.txt`;
     const out = join(dir, 'resource1.txt');
     const down = await runCli(['moodle', 'download', url, '-o', out], env);
     expect(down.code, down.stderr).toBe(0);

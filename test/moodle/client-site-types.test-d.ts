@@ -3,7 +3,12 @@
  * the client's type argument; without one, core functions are typed and any other name is loose.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import { FunctionTable, MoodleClient, type MoodleFunctions } from '../../src/moodle/index.js';
+import {
+  type CheckedName,
+  FunctionTable,
+  MoodleClient,
+  type MoodleFunctions,
+} from '../../src/moodle/index.js';
 
 /** What a site's generated types.ts holds: core functions and a plugin's. */
 interface SiteFunctions {
@@ -47,5 +52,39 @@ describe('MoodleClient<SiteFunctions>', () => {
     expectTypeOf(moodle.call('local_acme_sync_users', { anything: [1] })).resolves.toBeUnknown();
     // @ts-expect-error values is required for the core function
     void moodle.call('core_user_get_users_by_field', { field: 'id' });
+  });
+});
+
+describe('function names checked at compile time', () => {
+  const moodle = new MoodleClient({ url });
+
+  it('refuses a misspelt core name with a did-you-mean, and lets plugin names and strings through', () => {
+    // @ts-expect-error core_ names come only from Moodle core: this one is a typo
+    void moodle.call('core_usr_get_users_by_field', { field: 'id', values: ['2'] });
+    // @ts-expect-error a name of a component the table covers that it lacks
+    void moodle.call('core_user_get_user_by_field', { field: 'id', values: ['2'] });
+    expectTypeOf<
+      CheckedName<'core_usr_get_users_by_field'>
+    >().toEqualTypeOf<'core_usr_get_users_by_field is not a function of this Moodle; did you mean core_user_get_users_by_field?'>();
+    expectTypeOf<CheckedName<'core_user_get_user_by_field'>>().toEqualTypeOf<
+      | 'core_user_get_user_by_field is not a function of this Moodle; did you mean core_user_get_user_preferences?'
+      | 'core_user_get_user_by_field is not a function of this Moodle; did you mean core_user_get_users?'
+      | 'core_user_get_user_by_field is not a function of this Moodle; did you mean core_user_get_users_by_field?'
+    >();
+    // A plugin's function, and any name held in a string, take loose parameters.
+    expectTypeOf(moodle.call('local_acme_sync_users', { userids: [2] })).resolves.toBeUnknown();
+    const computed: string = 'core_user_get_users';
+    expectTypeOf(moodle.call(computed, {})).resolves.toBeUnknown();
+    expectTypeOf<CheckedName<'core_user_get_users'>>().toEqualTypeOf<'core_user_get_users'>();
+  });
+
+  it("follows the site's own map: its components are checked, others pass", () => {
+    const site = new MoodleClient<SiteFunctions>({ url, functions: FunctionTable.fromInfos([]) });
+    // @ts-expect-error local_acme is a component of the site's map, which has no local_acme_sync_user
+    void site.call('local_acme_sync_user', { userids: [2] });
+    expectTypeOf<
+      CheckedName<'local_acme_sync_user', SiteFunctions>
+    >().toEqualTypeOf<'local_acme_sync_user is not a function of this Moodle; did you mean local_acme_sync_users?'>();
+    expectTypeOf(site.call('local_other_thing', {})).resolves.toBeUnknown();
   });
 });

@@ -96,9 +96,9 @@ describe('MoodleClient against fault-injecting servers', () => {
   it('refuses a misspelt core function with a did-you-mean, but passes a plugin function through', async () => {
     server = await startTestServer((_req, res) => json(res, { ok: true }));
     const client = new MoodleClient({ url: server.url, token: TOKEN });
-    const error = (await client
-      .call('core_user_get_user_by_field')
-      .catch((e: unknown) => e)) as MoodleInputError;
+    // A name held in a string (computed, or from a JS caller) reaches the check made at run time.
+    const misspelt: string = 'core_user_get_user_by_field';
+    const error = (await client.call(misspelt).catch((e: unknown) => e)) as MoodleInputError;
     expect(error.code).toBe('moodle.unknown_function');
     expect(error.hint).toContain('core_user_get_users_by_field');
     expect(await client.call('local_acme_sync', { ids: [1] })).toEqual({ ok: true });

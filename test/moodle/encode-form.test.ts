@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { countFields, encodeForm, encodePairs, flattenParams } from '../../src/moodle/call/encode.js';
-import { seeded } from './random.js';
+import { seededRandom as seeded } from '../helpers/random.js';
 
 const STRINGS = ['', 'ann', 'a b', 'x&y=z', 'é文', '100%', 'a+b', '~._-', '[0]', 'line\nbreak', '😀'];
 const NUMBERS = [0, -0, 7, -12, 1.5, 1e21, 1.5e-7, 2 ** 53, 2 ** 53 + 2, -2.5e-8, 0.1];

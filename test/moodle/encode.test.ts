@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import { encodeParams, flattenParams, formatNumber } from '../../src/moodle/call/encode.js';
-import { decodePhpForm } from '../../src/sandbox/moodle/php-form.js';
+import { decodeForm } from '../../src/moodle/call/form-names.js';
 
 function phpMapToPlain(value: unknown): unknown {
   if (!(value instanceof Map)) return value;
@@ -57,7 +57,7 @@ describe('Moodle form encoding', () => {
       field: 'username',
     };
     const body = encodeParams(params);
-    const decoded = phpMapToPlain(decodePhpForm(new URLSearchParams(body)));
+    const decoded = phpMapToPlain(decodeForm(new URLSearchParams(body)));
     expect(decoded).toEqual({
       users: {
         '0': { username: 'ann', customfields: { '0': { type: 'team', value: 'A & B' } } },

@@ -7,6 +7,7 @@ import {
   MoodleInputError,
   MoodleMaintenanceError,
   MoodlePermissionError,
+  MoodleRateLimitError,
   MoodleResponseError,
   MoodleServerError,
   moodleErrorFromBody,
@@ -145,5 +146,34 @@ describe('errors by cause', () => {
     const error = (await callAgainst(403, '', 'text/html')) as MoodleResponseError;
     expect(error.status).toBe(403);
     expect(error.hint).toMatch(/REST protocol/);
+  });
+
+  it("says where a refusal that passed local validation comes from (Moodle's checks are already the SDK's)", () => {
+    const error = moodleErrorFromBody({
+      exception: 'core\\exception\\invalid_parameter_exception',
+      errorcode: 'invalidparameter',
+      message: 'Invalid parameter value detected',
+    });
+    expect(error.hint).toContain("function's own checks");
+    expect(error.hint).not.toContain('usually names it');
+  });
+
+  it('reports a 429 whose Retry-After is too long to wait as a rate limit, after one request', async () => {
+    let requests = 0;
+    server = await startTestServer((_req, res) => {
+      requests++;
+      res.writeHead(429, { 'content-type': 'text/html', 'retry-after': '3600' });
+      res.end('<html><body><h1>Too Many Requests</h1></body></html>');
+    });
+    // A read function is retried on 429, but not when the site asks for longer than the policy waits (60 s).
+    const client = new MoodleClient({ url: server.url, token: TOKEN });
+    const error = await client.call('core_webservice_get_site_info').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MoodleRateLimitError);
+    expect(error).toMatchObject({ code: 'moodle.rate_limited', status: 429, retryAfterMs: 3_600_000 });
+    expect((error as MoodleRateLimitError).message).toContain('wait 3600 s');
+    expect((error as MoodleRateLimitError).hint).toContain('maxRetryAfterMs');
+    expect(requests).toBe(1);
+    const bare = await callAgainst(429, '');
+    expect(bare).toMatchObject({ code: 'moodle.rate_limited', retryAfterMs: undefined });
   });
 });

@@ -25,7 +25,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const RESOURCE = '/pluginfile.php/2001/mod_resource/content/0/resource1.txt';
+const RESOURCE = '/pluginfile.php/2003/mod_resource/content/0/resource1.txt';
 
 async function inDirectory<T>(path: string, work: () => Promise<T>): Promise<T> {
   const before = process.cwd();
@@ -60,9 +60,10 @@ describe('parameter issues', () => {
       error: { code: string; issues: Array<{ code: string; path: string; suggestion?: string }> };
     };
     expect(error.code).toBe('moodle.invalid_params');
+    // In the order Moodle meets them: the description's keys first, then the keys it does not know.
     expect(error.issues).toEqual([
-      expect.objectContaining({ code: 'unknown_key', path: 'value', suggestion: 'values' }),
       expect.objectContaining({ code: 'missing', path: 'values' }),
+      expect.objectContaining({ code: 'unknown_key', path: 'value', suggestion: 'values' }),
     ]);
   });
 });
@@ -75,10 +76,12 @@ describe('function names', () => {
     });
     try {
       const moodle = new MoodleClient({ url: server.url, token: 'token0123456789' });
-      for (const [name, meant] of [
+      // Names held in strings (computed, or from a JS caller) reach the check made at run time.
+      const names: Array<[string, string]> = [
         ['core_usr_get_users', 'core_user_get_users'],
         ['mod_assing_get_assignments', 'mod_assign_get_assignments'],
-      ] as const) {
+      ];
+      for (const [name, meant] of names) {
         const error = (await moodle.call(name).catch((e: unknown) => e)) as MoodleInputError;
         expect(error.code, name).toBe('moodle.unknown_function');
         expect(error.hint).toContain(meant);
@@ -96,7 +99,8 @@ describe('function names', () => {
       token: sandbox.moodle.token,
       functions: false,
     });
-    const error = (await moodle.call('core_usr_get_users').catch((e: unknown) => e)) as MoodleInputError;
+    const misspelt: string = 'core_usr_get_users';
+    const error = (await moodle.call(misspelt).catch((e: unknown) => e)) as MoodleInputError;
     expect(error.code).toBe('moodle.unknown_function');
     expect(error.errorcode).toBe('invalidrecord');
     expect(error.message).toBe(`The function "core_usr_get_users" does not exist on ${sandbox.moodle.url}.`);

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coreFunctionTable } from '../../src/moodle/definitions.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { cleanReturns } from '../../src/sandbox/moodle/validate-parameters.js';
+import { cleanReturns } from '../../src/sandbox/moodle/external-api.js';
 import { FIXTURES_SKIP_REASON, fixture, hasFixtures, readFixtureJson } from '../helpers/fixtures.js';
 
 let sandbox: Sandbox;

@@ -50,3 +50,42 @@ describe('sandbox Moodle file URLs', () => {
     expect((error as { errorcode?: string }).errorcode).toBe('filenotfound');
   });
 });
+
+describe('webservice/upload.php with a body PHP cannot parse', () => {
+  it.each([
+    ['no boundary', 'multipart/form-data', 'token=x'],
+    [
+      'a truncated part',
+      'multipart/form-data; boundary=XX',
+      '--XX\r\nContent-Disposition: form-data; name="token"\r\n\r\nabc',
+    ],
+  ])(
+    'answers a Moodle error about the request, not a server failure (%s)',
+    async (_case, contentType, body) => {
+      const response = await fetch(`${sandbox.moodle.url}/webservice/upload.php`, {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body,
+      });
+      expect(response.status).toBeLessThan(500);
+      // PHP reads no field from such a body, so upload.php finds no token.
+      expect(await response.json()).toMatchObject({
+        errorcode: 'missingparam',
+        error: 'A required parameter (token) was missing',
+      });
+    },
+  );
+
+  it('with the token in the query, stores nothing and answers an empty list', async () => {
+    const response = await fetch(
+      `${sandbox.moodle.url}/webservice/upload.php?token=${sandbox.moodle.token}&filearea=draft`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'multipart/form-data; boundary=XX' },
+        body: '--XX\r\nbroken',
+      },
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual([]);
+  });
+});

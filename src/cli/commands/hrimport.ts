@@ -34,10 +34,9 @@ async function resolveSite(ctx: CliContext, value: string): Promise<SiteState> {
     return totaraSiteState(client, { description: client.url });
   }
   const moodle = moodleClientFromSettings(settings, { purpose: '--site moodle' });
-  return moodleSiteState(
-    (fn, params, options) => moodle.call(fn as 'core_user_get_users', params as never, options),
-    { description: moodle.url },
-  );
+  return moodleSiteState((fn, params, options) => moodle.call(fn, params, options), {
+    description: moodle.url,
+  });
 }
 
 async function settingsFrom(path: unknown): Promise<HrImportSettings> {

@@ -5,9 +5,10 @@ import { streamToFileAtomic } from '../../core/atomic.js';
 import { type ResolvedConfig, resolveConfig, saveProfile } from '../../core/config.js';
 import { ConfigError, InputError } from '../../core/errors.js';
 import { formatBytes } from '../../core/format.js';
+import { decodeForm, formToJs, splitFormName } from '../../moodle/call/form-names.js';
 import {
   coreFunctionTable,
-  type FunctionName,
+  type MoodleCallOptions,
   MoodleClient,
   VALUE_DEFAULT,
   VALUE_OPTIONAL,
@@ -25,30 +26,59 @@ function client(ctx: CliContext, purpose: string): MoodleClient {
   });
 }
 
-/** Sets `value` at a PHP-style path (`users[0][email]`) or a dotted one (`users.0.email`). */
-export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.replace(/\]/g, '').split(/[[.]/);
-  if (keys.some((k) => k === ''))
-    throw new UsageError(
-      `Bad parameter name "${path}".`,
-      'Use key=value, users[0][email]=x or users.0.email=x.',
-    );
-  let node: Record<string, unknown> = target;
-  for (const [i, key] of keys.entries()) {
-    if (i === keys.length - 1) {
-      node[key] = value;
-      return;
-    }
-    const nextIsIndex = /^\d+$/.test(keys[i + 1] as string);
-    node[key] ??= nextIsIndex ? [] : {};
-    node = node[key] as Record<string, unknown>;
-  }
+/**
+ * `key=value` arguments as parameters, each name read as PHP reads a form name (`users[0][email]`, `values[]`),
+ * with `users.0.email` as a shorthand for `users[0][email]`; `true` and `false` become booleans (sent as 1 and 0).
+ */
+export function paramsFromPairs(pairs: readonly string[]): Record<string, unknown> {
+  const form: Array<[string, string]> = pairs.map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`Expected key=value, got "${pair}".`);
+    const name = pair.slice(0, eq);
+    if (!splitFormName(bracketed(name)))
+      throw new UsageError(
+        `Bad parameter name "${name}".`,
+        'Use key=value, users[0][email]=x or users.0.email=x.',
+      );
+    return [bracketed(name), pair.slice(eq + 1)];
+  });
+  return withBooleans(formToJs(decodeForm(form))) as Record<string, unknown>;
 }
 
-function scalar(text: string): unknown {
-  if (text === 'true') return true;
-  if (text === 'false') return false;
-  return text;
+/** `users.0.email` and `users[0].email` as `users[0][email]`: dots outside brackets separate keys. */
+function bracketed(name: string): string {
+  const [first = '', ...rest] = name.split(/\.(?![^[]*\])/);
+  return first + rest.map((key) => `[${key}]`).join('');
+}
+
+function withBooleans(value: unknown): unknown {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (Array.isArray(value)) return value.map(withBooleans);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withBooleans(inner)]));
+  return value;
+}
+
+/** `source` laid over `target`: objects merge key by key, list items by position, the rest is replaced. */
+function overlay(target: unknown, source: unknown): unknown {
+  if (Array.isArray(target) && Array.isArray(source)) {
+    const out = [...target];
+    source.forEach((item, i) => {
+      out[i] = overlay(out[i], item);
+    });
+    return out;
+  }
+  if (isObject(target) && isObject(source)) {
+    const out: Record<string, unknown> = { ...target };
+    for (const [key, inner] of Object.entries(source)) out[key] = overlay(out[key], inner);
+    return out;
+  }
+  return source;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const call: CommandSpec = {
@@ -83,21 +113,13 @@ const call: CommandSpec = {
       if (!params || typeof params !== 'object' || Array.isArray(params))
         throw new UsageError('--params-json must be a JSON object.');
     }
-    for (const pair of pairs) {
-      const eq = pair.indexOf('=');
-      if (eq <= 0) throw new UsageError(`Expected key=value, got "${pair}".`);
-      setPath(params, pair.slice(0, eq), scalar(pair.slice(eq + 1)));
-    }
-    const options = {
+    if (pairs.length > 0) params = overlay(params, paramsFromPairs(pairs)) as Record<string, unknown>;
+    const options: MoodleCallOptions = {
       ...(typeof input.options.lang === 'string' ? { lang: input.options.lang } : {}),
       ...(input.options.raw ? { raw: true } : {}),
       ...(input.options.filter ? { filter: true } : {}),
     };
-    const result = await client(ctx, `mts moodle call`).call(
-      fn as FunctionName,
-      params as never,
-      options as never,
-    );
+    const result = await client(ctx, `mts moodle call`).call(fn, params, options);
     ctx.print(result ?? null);
     return 0;
   },

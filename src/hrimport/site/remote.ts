@@ -147,7 +147,7 @@ export function totaraSiteState(
  * @example
  * ```ts
  * const moodle = new MoodleClient({ url, token });
- * const site = moodleSiteState((fn, params, opts) => moodle.call(fn as 'core_user_get_users', params as never, opts), { description: url });
+ * const site = moodleSiteState((fn, params, opts) => moodle.call(fn, params, opts), { description: url });
  * ```
  */
 export function moodleSiteState(

@@ -2,7 +2,7 @@
  * Moodle's form encoding, both ways. Moodle's REST server reads PHP's `$_POST`, so parameters travel as
  * `application/x-www-form-urlencoded` pairs whose names carry the structure (`users[0][email]=...`), and PHP
  * rebuilds nested arrays from those names. {@link flattenParams} writes exactly what PHP reads back (PHP's side of
- * it is `decodePhpForm` in the sandbox's php-form.ts; tests prove the round trip).
+ * it is `decodeForm` in form-names.ts; tests prove the round trip).
  */
 import { InputError } from '../../core/errors.js';
 
@@ -300,4 +300,58 @@ export function countFields(value: unknown): number {
   const record = value as Record<string, unknown>;
   for (const key in record) if (Object.hasOwn(record, key)) count += countFields(record[key]);
   return count;
+}
+
+/**
+ * What is sent, in the shape the validator sees: `Date`s become Unix seconds and `null`/`undefined` entries of
+ * objects disappear (the form encoding drops them too).
+ */
+export function normaliseParams(value: unknown): unknown {
+  if (value instanceof Date) return Math.floor(value.getTime() / 1000);
+  if (Array.isArray(value)) return value.map(normaliseParams);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      if (inner === null || inner === undefined) continue;
+      out[key] = normaliseParams(inner);
+    }
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Parameters as the form carries them, as plain JSON: every scalar as the text sent, null, undefined and empty
+ * lists or objects left out, and a list that lost items keyed by its positions (as PHP numbers them). A batch sends
+ * its calls' arguments as JSON; sending this view makes Moodle see the same values a form would give it.
+ *
+ * @example
+ * ```ts
+ * formView({ ids: [1, null, 3], visible: true, note: null }); // { ids: { 0: '1', 2: '3' }, visible: '1' }
+ * ```
+ */
+export function formView(params: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return (viewOf(params) as Record<string, unknown> | undefined) ?? {};
+}
+
+function viewOf(value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== 'object' || value instanceof Date) return formatLeaf(value, 'value');
+  if (Array.isArray(value)) {
+    const items = value.map(viewOf);
+    if (items.every((item) => item !== undefined)) return items.length ? items : undefined;
+    const kept = Object.fromEntries(
+      items.flatMap((item, i) => (item === undefined ? [] : [[String(i), item]])),
+    );
+    return Object.keys(kept).length ? kept : undefined;
+  }
+  const out: Record<string, unknown> = {};
+  let any = false;
+  for (const [key, inner] of Object.entries(value)) {
+    const view = viewOf(inner);
+    if (view === undefined) continue;
+    out[key] = view;
+    any = true;
+  }
+  return any ? out : undefined;
 }

@@ -1,11 +1,13 @@
 /**
- * Pagination as async iterables for the functions that page: `core_course_search_courses` (page/perpage),
+ * Pagination for the functions that page: `core_course_search_courses` (page/perpage),
  * `core_cohort_search_cohorts` (limitfrom/limitnum) and `core_enrol_get_enrolled_users` (options
- * limitfrom/limitnumber). Pages are fetched as items are consumed; `toArray({ limit })` stops early.
+ * limitfrom/limitnumber). Each says only how to fetch the page at an offset; iteration, early stop and `toArray`
+ * are core's {@link Paginator}.
  */
 import { assertKnownOptions, InputError } from '../../core/errors.js';
+import { Paginator } from '../../core/pages.js';
 import type { ProgressListener } from '../../core/progress.js';
-import type { CallArgs, MoodleCaller, ParamsOf, ResultOf } from '../types.js';
+import type { MoodleCallOptions, ParamsOf, ResultOf } from '../types.js';
 
 /** The functions {@link MoodleClient.paginate} knows how to page through. */
 export type PagedFunction =
@@ -46,68 +48,60 @@ export interface PageOptions {
   onProgress?: ProgressListener | undefined;
 }
 
-/** Options of {@link Paginator.toArray}. */
-export interface ToArrayOptions {
-  /** Stop after this many items (no further page is fetched). */
-  limit?: number | undefined;
-}
-
-/** One fetched page: its items, whether it was the last, and the total when known. */
-export interface Page<T> {
+/** One fetched page: its items, and the total when the site tells it (`core_course_search_courses`). */
+export interface MoodlePage<T> {
   items: T[];
-  last: boolean;
   total?: number | undefined;
 }
 
-/**
- * An async iterable over the items of successive pages.
- *
- * @example
- * ```ts
- * const users = await moodle.paginate('core_enrol_get_enrolled_users', { courseid: 2 }).toArray({ limit: 500 });
- * ```
- */
-export class Paginator<T> implements AsyncIterable<T> {
-  readonly #fetchPage: (index: number, offset: number) => Promise<Page<T>>;
-  constructor(fetchPage: (index: number, offset: number) => Promise<Page<T>>) {
-    this.#fetchPage = fetchPage;
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    let offset = 0;
-    for (let index = 0; ; index++) {
-      const page = await this.#fetchPage(index, offset);
-      for (const item of page.items) yield item;
-      offset += page.items.length;
-      if (page.last || page.items.length === 0) return;
-    }
-  }
-
-  /** Collects the items, at most `limit` of them. */
-  async toArray(options: ToArrayOptions = {}): Promise<T[]> {
-    assertKnownOptions('toArray', options, ['limit']);
-    const limit = options.limit ?? Number.POSITIVE_INFINITY;
-    const out: T[] = [];
-    if (limit <= 0) return out;
-    for await (const item of this) {
-      out.push(item);
-      if (out.length >= limit) break;
-    }
-    return out;
-  }
-}
+/** What paging needs of the client: a call of any function. */
+export type LooseCall = (
+  fn: string,
+  params: Record<string, unknown>,
+  options: MoodleCallOptions,
+) => Promise<unknown>;
 
 type Options = Array<{ name: string; value: unknown }>;
 
-/** Builds the paginator of a paged function. */
+/** How one paged function asks for the page at `offset` and reads it. */
+type PageReader = (
+  call: (params: Record<string, unknown>) => Promise<unknown>,
+  base: Record<string, unknown>,
+  offset: number,
+  size: number,
+) => Promise<MoodlePage<unknown>>;
+
+const READERS: Record<PagedFunction, PageReader> = {
+  async core_course_search_courses(call, base, offset, size) {
+    const result = (await call({ ...base, page: Math.floor(offset / size), perpage: size })) as {
+      total?: number;
+      courses?: unknown[];
+    };
+    return { items: result.courses ?? [], total: result.total };
+  },
+  async core_cohort_search_cohorts(call, base, offset, size) {
+    const result = (await call({ ...base, limitfrom: offset, limitnum: size })) as { cohorts?: unknown[] };
+    return { items: result.cohorts ?? [] };
+  },
+  async core_enrol_get_enrolled_users(call, base, offset, size) {
+    const own = ((base.options as Options | undefined) ?? []).filter(
+      (option) => option.name !== 'limitfrom' && option.name !== 'limitnumber',
+    );
+    const options = [...own, { name: 'limitfrom', value: offset }, { name: 'limitnumber', value: size }];
+    return { items: ((await call({ ...base, options })) as unknown[]) ?? [] };
+  },
+};
+
+/** Builds the paginator of a paged function: the cursor is the offset of the next item. */
 export function paginate<F extends PagedFunction>(
-  caller: MoodleCaller,
+  call: LooseCall,
   fn: F,
   params: PageParams<F>,
   options: PageOptions = {},
-): Paginator<PageItem<F>> {
+): Paginator<PageItem<F>, MoodlePage<PageItem<F>>, number> {
   assertKnownOptions('paginate', options, ['pageSize', 'signal', 'timeoutMs', 'onProgress']);
-  if (!PAGED_FUNCTIONS.includes(fn)) {
+  const read = PAGED_FUNCTIONS.includes(fn) ? READERS[fn] : undefined;
+  if (!read) {
     throw new InputError('moodle.not_paged', `${fn} does not page.`, {
       hint: `Paged functions: ${PAGED_FUNCTIONS.join(', ')}.`,
       details: { function: fn },
@@ -120,40 +114,13 @@ export function paginate<F extends PagedFunction>(
     });
   }
   const callOptions = { signal: options.signal, timeoutMs: options.timeoutMs };
-  const base = { ...(params as Record<string, unknown>) };
-  const run = async (pageParams: Record<string, unknown>): Promise<unknown> =>
-    caller.call(fn, ...([pageParams, callOptions] as unknown as CallArgs<F>));
-  let seen = 0;
-  const progress = (count: number, total?: number) => {
-    seen += count;
-    options.onProgress?.({ phase: fn, done: seen, total, unit: 'items' });
-  };
-  return new Paginator<PageItem<F>>(async (index, offset) => {
-    if (fn === 'core_course_search_courses') {
-      const result = (await run({ ...base, page: index, perpage: size })) as {
-        total?: number;
-        courses?: unknown[];
-      };
-      const items = result.courses ?? [];
-      progress(items.length, result.total);
-      const last =
-        items.length < size || (result.total !== undefined && offset + items.length >= result.total);
-      return { items: items as PageItem<F>[], last, total: result.total };
-    }
-    if (fn === 'core_cohort_search_cohorts') {
-      const result = (await run({ ...base, limitfrom: offset, limitnum: size })) as { cohorts?: unknown[] };
-      const items = result.cohorts ?? [];
-      progress(items.length);
-      return { items: items as PageItem<F>[], last: items.length < size };
-    }
-    const own = ((base.options as Options | undefined) ?? []).filter(
-      (option) => option.name !== 'limitfrom' && option.name !== 'limitnumber',
-    );
-    const result = (await run({
-      ...base,
-      options: [...own, { name: 'limitfrom', value: offset }, { name: 'limitnumber', value: size }],
-    })) as unknown[];
-    progress(result.length);
-    return { items: result as PageItem<F>[], last: result.length < size };
+  const base: Record<string, unknown> = { ...params };
+  const callPage = (pageParams: Record<string, unknown>) => call(fn, pageParams, callOptions);
+  return new Paginator(0, async (offset: number) => {
+    const page = (await read(callPage, base, offset, size)) as MoodlePage<PageItem<F>>;
+    const seen = offset + page.items.length;
+    options.onProgress?.({ phase: fn, done: seen, total: page.total, unit: 'items' });
+    const last = page.items.length < size || (page.total !== undefined && seen >= page.total);
+    return { page, next: last ? undefined : seen };
   });
 }

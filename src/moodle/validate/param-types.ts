@@ -1,180 +1,77 @@
 /**
- * Moodle's PARAM_ cleaning of one scalar (core\param::clean) and PHP's rendering of scalars, as the web service
- * layer applies them. Types that depend on the site (lang, theme, auth, capability) are checked for their form only;
- * HTML cleaning (cleanhtml, clean) is approximated.
+ * Moodle's PARAM_ types: clean_param (core\param::clean in Moodle 4.5) for each, and validate_param, the rule the
+ * web service layer applies to every scalar parameter: the value must survive its cleaning unchanged (floats: any
+ * plain numeric text). The client asks it before sending; the sandbox answers with it.
  */
-
-/** A PHP scalar as the web service layer sees it. */
-export type PhpScalar = string | number | boolean | null;
+import {
+  cleanLocalUrl,
+  cleanUrl,
+  fixUtf8,
+  isPhpFloatString,
+  isPhpIntString,
+  isPhpNumeric,
+  isValidEmail,
+  isValidPluginName,
+  type PhpScalar,
+  phpEmpty,
+  phpFloat,
+  phpInt,
+  phpString,
+  phpTrim,
+  purifierOutcome,
+  stripTags,
+} from './php-text.js';
 
 /**
- * PHP's `(string)` and `"{$x}"` of a scalar, as Moodle's messages print values.
- *
- * @example
- * ```ts
- * phpString(true); // '1'
- * phpString(1e25); // '1.0E+25'
- * ```
+ * What some PARAM_ types check against the site itself: its wwwroot (PARAM_LOCALURL), installed languages
+ * (PARAM_LANG), capabilities (PARAM_CAPABILITY), auth plugins (PARAM_AUTH) and themes (PARAM_THEME). A part left
+ * out is unknown, and every well-formed value passes it: only the site can say more.
  */
-export function phpString(value: PhpScalar): string {
-  if (value === null || value === false) return '';
-  if (value === true) return '1';
-  if (typeof value === 'number') return phpNumberString(value);
-  return value;
+export interface ParamSite {
+  wwwroot?: string | undefined;
+  languages?: ReadonlySet<string> | undefined;
+  capabilities?: ReadonlySet<string> | undefined;
+  authPlugins?: ReadonlySet<string> | undefined;
+  themes?: ReadonlySet<string> | undefined;
 }
 
-/** PHP's rendering of an int or float (precision 14, `1.0E+25` style exponents, `INF`, `NAN`). */
-function phpNumberString(n: number): string {
-  if (Number.isNaN(n)) return 'NAN';
-  if (!Number.isFinite(n)) return n > 0 ? 'INF' : '-INF';
-  // A safe integer is a PHP int; anything else is a float, printed with precision 14 (%.14G).
-  if (Number.isSafeInteger(n)) return String(n);
-  const [mantissa, exp] = n.toExponential(13).split('e') as [string, string];
-  const e = Number(exp);
-  if (e < -4 || e >= 14) {
-    let m = mantissa.replace(/\.?0+$/, '');
-    if (!m.includes('.')) m += '.0';
-    return `${m}E${e < 0 ? '-' : '+'}${Math.abs(e)}`;
-  }
-  return String(Number(n.toPrecision(14)));
-}
+type Cleaner = (s: string, raw: PhpScalar, site: ParamSite) => PhpScalar;
 
-/**
- * Types whose cleaning is reproduced exactly enough to refuse a value before sending it.
- * @internal
- */
-export const CLIENT_CHECKED_TYPES = new Set([
-  'alpha',
-  'alphaext',
-  'alphanum',
-  'alphanumext',
-  'sequence',
-  'safedir',
-  'safepath',
-  'raw',
-  'raw_trimmed',
-  'notags',
-  'text',
-  'username',
-  'component',
-  'area',
-  'plugin',
-  'stringid',
-  'timezone',
-  'file',
-  'path',
-  'tag',
-]);
+/** The deprecated names core\param still maps to their replacements. */
+const ALIASES: Record<string, string> = {
+  integer: 'int',
+  number: 'float',
+  action: 'alphanumext',
+  format: 'alphanumext',
+  multilang: 'text',
+  cleanfile: 'file',
+};
 
-/**
- * PHP's `(string)(int)$s === $s`: a canonical decimal integer within 64 bits (what PARAM_INT accepts as text).
- *
- * @example
- * ```ts
- * isPhpIntString('42'); // true
- * isPhpIntString('042'); // false
- * ```
- */
-export function isPhpIntString(s: string): boolean {
-  if (!/^(0|-?[1-9]\d{0,18})$/.test(s)) return false;
-  const n = BigInt(s);
-  return n <= 9223372036854775807n && n >= -9223372036854775808n;
-}
+const known = (set: ReadonlySet<string> | undefined, value: string) => set === undefined || set.has(value);
 
-/**
- * What validate_param accepts for PARAM_FLOAT from text: is_numeric and Moodle's pattern (no spaces, no hex).
- *
- * @example
- * ```ts
- * isPhpFloatString('1.5e3'); // true
- * isPhpFloatString(' 1.5'); // false
- * ```
- */
-export function isPhpFloatString(s: string): boolean {
-  return /^[+-]?[0-9]*\.?[0-9]*(e[-+]?[0-9]+)?$/i.test(s) && /^[+-]?(\d+\.?\d*|\.\d+)/.test(s);
-}
-
-/** PHP's `(int)` of a scalar (leading numeric prefix, saturating). */
-function phpInt(value: PhpScalar): number {
-  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : 0;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (value === null) return 0;
-  const m = /^[ \t\n\r\v\f]*([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?)/.exec(value);
-  if (!m) return 0;
-  const n = Number(m[1]);
-  return Math.trunc(Math.max(Math.min(n, 2 ** 63), -(2 ** 63)));
-}
-
-function phpFloat(value: PhpScalar): number {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (value === null) return 0;
-  const m = /^[ \t\n\r\v\f]*([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?)/.exec(value);
-  return m ? Number(m[1]) : 0;
-}
-
-/** PHP's strip_tags: removes tags (and comments), keeping `allowed` tag names; `<` before a space stays. */
-function stripTags(input: string, allowed: readonly string[] = []): string {
-  if (!input.includes('<')) return input;
-  let out = '';
-  let i = 0;
-  while (i < input.length) {
-    const c = input[i] as string;
-    if (c !== '<' || (allowed.length === 0 && /\s/.test(input[i + 1] ?? 'x'))) {
-      out += c;
-      i++;
-      continue;
-    }
-    if (input.startsWith('<!--', i)) {
-      const end = input.indexOf('-->', i + 4);
-      i = end === -1 ? input.length : end + 3;
-      continue;
-    }
-    let j = i + 1;
-    let quote = '';
-    let depth = 1;
-    for (; j < input.length; j++) {
-      const d = input[j] as string;
-      if (quote) {
-        if (d === quote) quote = '';
-      } else if (d === '"' || d === "'") quote = d;
-      else if (d === '<') depth++;
-      else if (d === '>' && --depth === 0) break;
-    }
-    const tag = input.slice(i, j + 1);
-    const name = /^<\/?\s*([a-zA-Z0-9]+)/.exec(tag)?.[1]?.toLowerCase();
-    if (j < input.length && name && allowed.includes(name)) out += tag;
-    i = j + 1;
-  }
-  return out;
-}
-
-function cleanText(s: string): string {
-  if (!s.includes('<')) return s;
+function cleanText(param: string): string {
   for (const [closing, tag, pattern] of [
     ['</lang>', 'lang', /^<lang lang="[a-zA-Z0-9_-]+"\s*>$/u],
     ['</span>', 'span', /^<span(\s+lang="[a-zA-Z0-9_-]+"|\s+class="multilang"){2}\s*>$/u],
   ] as const) {
-    if (!s.includes(closing)) continue;
-    const kept = stripTags(s, [tag]);
+    if (!param.includes(closing)) continue;
+    const kept = stripTags(param, [tag]);
+    const matches = kept.match(/<.*?>/gsu);
+    if (!matches) break;
     let open = false;
     let valid = true;
-    for (const match of kept.match(/<.*?>/gsu) ?? []) {
+    for (const match of matches) {
       if (match === closing) {
         if (!open) valid = false;
         open = false;
-      } else if (pattern.test(match) && !open) open = true;
+      } else if (pattern.test(match)) open = true;
       else valid = false;
       if (!valid) break;
     }
     if (valid && !open) return kept;
-    return stripTags(s);
+    break;
   }
-  return stripTags(s);
-}
-
-function isValidPluginName(s: string): boolean {
-  return /^[a-z](?:[a-z0-9_](?!__))*[a-z0-9]+$/.test(s);
+  return stripTags(param);
 }
 
 function cleanComponent(s: string): string {
@@ -184,110 +81,232 @@ function cleanComponent(s: string): string {
 }
 
 function cleanFile(s: string): string {
-  const out = s.replace(/[\u0000-\u001f\u007f&<>"`|':\\/]/gu, '');
+  const out = fixUtf8(s).replace(/[\u0000-\u001f\u007f&<>"`|':\\/]/gu, '');
   return out === '.' || out === '..' ? '' : out;
 }
 
 function cleanPath(s: string): string {
-  const crumbs = s
+  const crumbs = fixUtf8(s)
     .replace(/\\/g, '/')
     .split('/')
-    .map((c, i) => (c === '.' && i === 0 ? c : cleanFile(c)));
+    .map((crumb, i) => (crumb === '.' && i === 0 ? crumb : cleanFile(crumb)));
   return crumbs
     .join('/')
     .replace(/\/\/+/g, '/')
     .replace(/\/(\.\/)+/g, '/');
 }
 
-function cleanUrl(s: string): string {
-  if (s === '') return '';
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(s)?.[1]?.toLowerCase();
-  if (scheme && !['http', 'https', 'ftp', 'mailto', 'news', 'file'].includes(scheme)) return '';
-  if (/[\s<>"`{}|\\^]/.test(s) || /^[a-z]+:\/\/[^/?#]*@/i.test(s)) return '';
-  return s;
+/** HTML Purifier's effect, as far as it is known: a certain change is shown as the dangerous parts removed. */
+function cleanHtml(s: string): string {
+  if (purifierOutcome(s) !== 'changed') return s;
+  const removed = s
+    .replace(/<(script|style|iframe|object|embed)\b[\s\S]*?<\/\1\s*>/gi, '')
+    .replace(/\son[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, '')
+    .replace(/javascript\s*:/gi, '');
+  return removed === s ? `${s}\u0000` : removed;
 }
 
-const CLEANERS: Record<string, (s: string, raw: PhpScalar) => PhpScalar> = {
-  raw: (_s, raw) => raw,
-  raw_trimmed: (s) => s.trim(),
-  clean: (s, raw) => (typeof raw === 'number' ? raw : cleanHtmlish(s)),
-  cleanhtml: (s) => cleanHtmlish(s).trim(),
+function cleanBase64(s: string): string {
+  if (phpEmpty(s) || !/^[\s\w/+=]+$/.test(phpTrim(s))) return '';
+  const lines = s.split(/\s+/).filter((line) => line !== '');
+  for (let i = 0; i < lines.length; i++) {
+    const length = (lines[i] as string).length;
+    if (i + 1 === lines.length ? length > 64 : length !== 64) return '';
+  }
+  return lines.join('\n');
+}
+
+const CLEANERS: Record<string, Cleaner> = {
+  raw: (_s, raw) => (typeof raw === 'string' ? fixUtf8(raw) : raw),
+  raw_trimmed: (s) => phpTrim(fixUtf8(s)),
+  clean: (s, raw) => (isPhpNumeric(raw) ? raw : cleanHtml(fixUtf8(s))),
+  cleanhtml: (s) => phpTrim(cleanHtml(fixUtf8(s))),
   int: (_s, raw) => phpInt(raw),
-  integer: (_s, raw) => phpInt(raw),
   float: (_s, raw) => phpFloat(raw),
-  number: (_s, raw) => phpFloat(raw),
-  bool: (s, raw) => {
-    const lower = s.toLowerCase();
-    if (lower === 'on' || lower === 'yes' || lower === 'true') return 1;
-    if (lower === 'off' || lower === 'no' || lower === 'false') return 0;
-    return raw === '' || raw === '0' || raw === 0 || raw === false || raw === null ? 0 : 1;
-  },
   alpha: (s) => s.replace(/[^a-zA-Z]/g, ''),
   alphaext: (s) => s.replace(/[^a-zA-Z_-]/g, ''),
   alphanum: (s) => s.replace(/[^A-Za-z0-9]/g, ''),
   alphanumext: (s) => s.replace(/[^A-Za-z0-9_-]/g, ''),
-  action: (s) => s.replace(/[^A-Za-z0-9_-]/g, ''),
-  format: (s) => s.replace(/[^A-Za-z0-9_-]/g, ''),
   sequence: (s) => s.replace(/[^0-9,]/g, ''),
+  bool: (s, raw) => {
+    const lower = s.toLowerCase();
+    if (lower === 'on' || lower === 'yes' || lower === 'true') return 1;
+    if (lower === 'off' || lower === 'no' || lower === 'false') return 0;
+    return phpEmpty(raw) ? 0 : 1;
+  },
+  notags: (s) => stripTags(fixUtf8(s)),
+  text: (s) => cleanText(fixUtf8(s)),
+  component: (s) => cleanComponent(s),
+  plugin: (s) => (isValidPluginName(s) ? s : ''),
+  area: (s) => (isValidPluginName(s) ? s : ''),
   safedir: (s) => s.replace(/[^a-zA-Z0-9_-]/g, ''),
   safepath: (s) => s.replace(/[^a-zA-Z0-9/_-]/g, ''),
-  notags: (s) => stripTags(s),
-  text: (s) => cleanText(s),
-  multilang: (s) => cleanText(s),
-  component: (s) => cleanComponent(s),
-  area: (s) => (isValidPluginName(s) ? s : ''),
-  plugin: (s) => (isValidPluginName(s) ? s : ''),
-  auth: (s) => (isValidPluginName(s) ? s : ''),
-  theme: (s) => (isValidPluginName(s) ? s : ''),
-  lang: (s) => s.replace(/[^a-zA-Z0-9_-]/g, ''),
-  capability: (s) => (/^[a-z0-9_]+\/[a-z0-9_]+:[a-z0-9_]+$/.test(s) ? s : ''),
   file: (s) => cleanFile(s),
-  cleanfile: (s) => cleanFile(s),
   path: (s) => cleanPath(s),
+  host: (s) =>
+    /^(\d{1,3}\.){3}\d{1,3}$/.test(s)
+      ? s.split('.').every((part) => Number(part) <= 255)
+        ? s
+        : ''
+      : /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i.test(s)
+        ? s
+        : '',
   url: (s) => cleanUrl(s),
-  localurl: (s) => cleanUrl(s),
+  localurl: (s, _raw, site) => cleanLocalUrl(s, site.wwwroot),
+  pem: (s) => {
+    const match = /^-----BEGIN CERTIFICATE-----([\s\w/+=]+)-----END CERTIFICATE-----$/.exec(phpTrim(s));
+    const body = match ? cleanBase64(match[1] as string) : '';
+    return body ? `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n` : '';
+  },
+  base64: (s) => cleanBase64(s),
   tag: (s) =>
     [
-      ...s
-        .replace(/[\u0000-\u001f\u007f<>`]/gu, '')
-        .replace(/\s+/gu, ' ')
-        .trim(),
+      ...phpTrim(
+        fixUtf8(s)
+          .replace(/[\u0000-\u001f\u007f<>`]/gu, '')
+          .replace(/\s+/gu, ' '),
+      ),
     ]
       .slice(0, 50)
       .join(''),
+  taglist: (s) =>
+    fixUtf8(s)
+      .split(',')
+      .map((tag) => CLEANERS.tag?.(tag, tag, {}) as string)
+      .filter((tag) => tag !== '')
+      .join(','),
+  capability: (s, _raw, site) =>
+    /^[a-z0-9_]+\/[a-z0-9_]+:[a-z0-9_]+$/.test(s) && known(site.capabilities, s) ? s : '',
+  permission: (_s, raw) => {
+    const n = phpInt(raw);
+    return [0, 1, -1, -1000].includes(n) ? n : 0;
+  },
+  auth: (s, _raw, site) => (isValidPluginName(s) && known(site.authPlugins, s) ? s : ''),
+  lang: (s, _raw, site) => {
+    const safe = s.replace(/[^a-zA-Z0-9_-]/g, '');
+    return safe !== '' && known(site.languages, safe) ? safe : '';
+  },
+  theme: (s, _raw, site) => (isValidPluginName(s) && known(site.themes, s) ? s : ''),
   username: (s) =>
-    s
-      .trim()
+    phpTrim(fixUtf8(s))
       .toLowerCase()
       .replace(/ /g, '')
       .replace(/[^-.@_a-z0-9]/g, ''),
-  email: (s) => (/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(s) ? s : ''),
+  email: (s) => {
+    const address = fixUtf8(s);
+    return isValidEmail(address) ? address : '';
+  },
   stringid: (s) => (/^[a-zA-Z][a-zA-Z0-9.:/_-]*$/.test(s) ? s : ''),
-  timezone: (s) =>
-    /^(([+-]?(0?[0-9](\.[5|0])?|1[0-3](\.0)?|1[0-2]\.5))|(99)|[a-zA-Z0-9]+(\/?[a-zA-Z_-])+)$/.test(s)
-      ? s
-      : '',
+  timezone: (s) => {
+    const zone = fixUtf8(s);
+    return /^(([+-]?(0?[0-9](\.[5|0])?|1[0-3](\.0)?|1[0-2]\.5))|(99)|[a-zA-Z0-9]+(\/?[a-zA-Z_-])+)$/.test(
+      zone,
+    )
+      ? zone
+      : '';
+  },
 };
 
-/** A rough stand-in for HTML Purifier: scripts, event handlers and javascript: URLs are removed. */
-function cleanHtmlish(s: string): string {
-  return s
-    .replace(/<(script|style|iframe|object|embed)\b[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/\son[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, '')
-    .replace(/javascript:/gi, '');
+/** Every PARAM_ type name Moodle knows, aliases included, with its canonical name. */
+const CANONICAL = new Map<string, string>([
+  ...Object.keys(CLEANERS).map((name): [string, string] => [name, name]),
+  ...Object.entries(ALIASES),
+]);
+
+/** The canonical PARAM_ type of a name, or undefined for a type Moodle does not know. */
+function canonical(type: string): string | undefined {
+  return CANONICAL.get(type);
 }
 
 /**
- * core\param::clean() of one scalar for a PARAM_ type (unknown types are left as they are, like raw). Moodle refuses
- * a parameter whose cleaned text differs from what was sent.
+ * Texts that a type's cleaning certainly leaves as they are, recognised without cleaning them: the usual value
+ * passes in one test (anything else is cleaned and compared).
+ */
+const UNCHANGED: Record<string, (s: string) => boolean> = {
+  raw: (s) => !/[\0\uFFFE\uFFFF\uD800-\uDFFF]/.test(s),
+  raw_trimmed: (s) =>
+    /^[^\s\0\uFFFE\uFFFF\uD800-\uDFFF](?:[^\0\uFFFE\uFFFF\uD800-\uDFFF]*[^\s\0\uFFFE\uFFFF\uD800-\uDFFF])?$|^$/.test(
+      s,
+    ),
+  alpha: (s) => /^[a-zA-Z]*$/.test(s),
+  alphaext: (s) => /^[a-zA-Z_-]*$/.test(s),
+  alphanum: (s) => /^[A-Za-z0-9]*$/.test(s),
+  alphanumext: (s) => /^[A-Za-z0-9_-]*$/.test(s),
+  notags: (s) => !/[<\0\uFFFE\uFFFF\uD800-\uDFFF]/.test(s),
+  text: (s) => !/[<\0\uFFFE\uFFFF\uD800-\uDFFF]/.test(s),
+  username: (s) => /^[-.@_a-z0-9]*$/.test(s),
+};
+
+/**
+ * clean_param() of one scalar for a PARAM_ type, as Moodle 4.5 runs it (a type Moodle does not know is left as it
+ * is). Types that look the value up on the site use `site`; what it leaves out passes any well-formed value.
  *
  * @example
  * ```ts
- * cleanScalar('alphanum', 'ab-1'); // 'ab1'
- * cleanScalar('int', '7'); // 7
+ * cleanParam('alphanum', 'ab-1'); // 'ab1'
+ * cleanParam('int', '7'); // 7
+ * cleanParam('lang', 'fr', { languages: new Set(['en']) }); // ''
  * ```
  */
-export function cleanScalar(type: string, value: PhpScalar): PhpScalar {
-  const cleaner = CLEANERS[type] ?? CLEANERS.raw;
-  return (cleaner as (s: string, raw: PhpScalar) => PhpScalar)(phpString(value), value);
+export function cleanParam(type: string, value: PhpScalar, site: ParamSite = {}): PhpScalar {
+  const name = canonical(type);
+  if (name === undefined) return value;
+  return (CLEANERS[name] as Cleaner)(phpString(value), value, site);
+}
+
+/**
+ * Whether validate_param() accepts a value, without building its cleaned form (what the client asks of every
+ * scalar it sends).
+ */
+export function paramAccepts(
+  value: PhpScalar,
+  type: string,
+  allownull: boolean,
+  site: ParamSite = {},
+): boolean {
+  if (typeof value === 'string') {
+    if (type === 'int') return isPhpIntString(value);
+    if (type === 'bool' && (value === '0' || value === '1')) return true;
+    if (UNCHANGED[type]?.(value)) return true;
+  }
+  return validateParam(value, type, allownull, site).ok;
+}
+
+/** validate_param's verdict: the cleaned value, or a refusal. */
+export type ParamVerdict = { ok: true; value: PhpScalar } | { ok: false };
+
+/**
+ * validate_param(): null is refused unless allowed; otherwise the value must survive cleaning unchanged as text,
+ * except floats, which take any plain numeric text (or any number). PARAM_BOOL also takes `0`/`1`/`true`/`false`
+ * as they are, as validate_parameters does before calling it.
+ *
+ * @example
+ * ```ts
+ * validateParam('12', 'int', false); // { ok: true, value: 12 }
+ * validateParam('012', 'int', false); // { ok: false }
+ * ```
+ */
+export function validateParam(
+  value: PhpScalar,
+  type: string,
+  allownull: boolean,
+  site: ParamSite = {},
+): ParamVerdict {
+  if (value === null) return allownull ? { ok: true, value: null } : { ok: false };
+  if (typeof value === 'string') {
+    if (type === 'int' && isPhpIntString(value)) return { ok: true, value: Number(value) };
+    if (UNCHANGED[type]?.(value)) return { ok: true, value };
+  }
+  if (
+    type === 'bool' &&
+    (typeof value === 'boolean' || value === 0 || value === 1 || value === '0' || value === '1')
+  )
+    return { ok: true, value: value === true || value === 1 || value === '1' };
+  const cleaned = cleanParam(type, value, site);
+  if (canonical(type) === 'float') {
+    if (typeof value === 'number' || (typeof value === 'string' && isPhpFloatString(value)))
+      return { ok: true, value: cleaned };
+    return { ok: false };
+  }
+  return phpString(value) === phpString(cleaned) ? { ok: true, value: cleaned } : { ok: false };
 }

@@ -124,3 +124,11 @@ export const maintenance = (): SandboxException =>
 /** A `moodle_exception` with its own code and message. */
 export const moodleException = (errorcode: string, message: string, debuginfo?: string): SandboxException =>
   new SandboxException('core\\exception\\moodle_exception', errorcode, message, debuginfo);
+
+/** A coding_exception: Moodle's "it must be fixed by a programmer" for an argument the function cannot use. */
+export const codingException = (detail: string): SandboxException =>
+  new SandboxException(
+    'core\\exception\\coding_exception',
+    'codingerror',
+    `Coding error detected, it must be fixed by a programmer: ${detail}`,
+  );

@@ -2,15 +2,22 @@ import { coreFunctionTable, type FunctionTable } from '../../moodle/definitions.
 import type { Router } from '../http.js';
 import type { SandboxModule, SandboxStartContext } from '../types.js';
 import type { SandboxFunction } from './context.js';
+import { CALENDAR_FUNCTIONS } from './functions/calendar.js';
+import { CATEGORY_FUNCTIONS } from './functions/categories.js';
+import { COHORT_FUNCTIONS } from './functions/cohorts.js';
+import { COMPLETION_FUNCTIONS } from './functions/completion.js';
+import { CONTENTS_FUNCTIONS } from './functions/contents.js';
 import { COURSE_FUNCTIONS } from './functions/courses.js';
 import { ENROL_FUNCTIONS } from './functions/enrol.js';
+import { FILE_FUNCTIONS } from './functions/files.js';
+import { GRADE_FUNCTIONS } from './functions/grades.js';
 import { GROUP_FUNCTIONS } from './functions/groups.js';
-import { PROGRESS_FUNCTIONS } from './functions/progress.js';
 import { USER_FUNCTIONS } from './functions/users.js';
 import { WEBSERVICE_FUNCTIONS } from './functions/webservice.js';
 import { handleRest, type RestServer } from './rest.js';
 import { handlePluginfile, handleTokenLogin, handleTokenPluginfile, handleUpload } from './scripts.js';
-import { now, SandboxSite, seedSite } from './site.js';
+import { seedSite } from './seed.js';
+import { now, SandboxSite } from './site.js';
 
 /** URLs and credentials of the sandbox Moodle. */
 export interface MoodleSandboxInfo {
@@ -52,10 +59,34 @@ const IMPLEMENTATIONS: Record<string, SandboxFunction> = {
   ...WEBSERVICE_FUNCTIONS,
   ...USER_FUNCTIONS,
   ...COURSE_FUNCTIONS,
+  ...CATEGORY_FUNCTIONS,
+  ...CONTENTS_FUNCTIONS,
   ...ENROL_FUNCTIONS,
   ...GROUP_FUNCTIONS,
-  ...PROGRESS_FUNCTIONS,
+  ...COHORT_FUNCTIONS,
+  ...GRADE_FUNCTIONS,
+  ...COMPLETION_FUNCTIONS,
+  ...CALENDAR_FUNCTIONS,
+  ...FILE_FUNCTIONS,
 };
+
+/**
+ * The capabilities the site defines, as PARAM_CAPABILITY checks them: every capability a function of the table
+ * names, and the site ones every Moodle has.
+ */
+function capabilitiesOf(table: FunctionTable): Set<string> {
+  const found = new Set([
+    'moodle/site:config',
+    'moodle/course:view',
+    'moodle/course:update',
+    'moodle/grade:viewall',
+  ]);
+  for (const name of table.names()) {
+    for (const capability of (table.get(name)?.capabilities ?? '').split(/[,\s]+/))
+      if (/^[a-z0-9_]+\/[a-z0-9_]+:[a-z0-9_]+$/.test(capability)) found.add(capability);
+  }
+  return found;
+}
 
 const ADMIN_PASSWORD = 'Sandbox-admin-1';
 const SANDBOX_SERVICE = 'mts_sandbox';
@@ -105,6 +136,7 @@ export function createMoodleSandbox(options: MoodleSandboxOptions = {}): Sandbox
     implementations: IMPLEMENTATIONS,
     services,
     debugDeveloper: options.debugDeveloper ?? false,
+    capabilities: capabilitiesOf(table),
     maxInputVars: options.maxInputVars ?? 5000,
     wwwroot: () => wwwroot,
   };

@@ -16,8 +16,9 @@ import {
   tokenExpired,
   unknownFunction,
 } from './exceptions.js';
+import { cleanParams, cleanReturns } from './external-api.js';
+import { shapeResult } from './shape.js';
 import { now, type SandboxSite, type SiteToken, type SiteUser } from './site.js';
-import { cleanParams, cleanReturns } from './validate-parameters.js';
 import { toXml } from './xml.js';
 
 /** What the REST server works with. */
@@ -28,6 +29,8 @@ export interface RestServer {
   /** Functions of each service. */
   services: Map<string, string[]>;
   debugDeveloper: boolean;
+  /** The capabilities the site defines (PARAM_CAPABILITY checks against them). */
+  capabilities: ReadonlySet<string>;
   maxInputVars: number;
   wwwroot(): string;
 }
@@ -97,7 +100,17 @@ function execute(
   const allowed = server.services.get(auth.token.service) ?? [];
   const implementation = server.implementations[fn];
   if (!allowed.includes(fn) || !implementation) return { ok: false, error: notInService(fn) };
-  const cleaned = cleanParams(info, raw, { debug: server.debugDeveloper });
+  const site = server.site;
+  const cleaned = cleanParams(info, raw, {
+    debug: server.debugDeveloper,
+    site: {
+      wwwroot: server.wwwroot(),
+      languages: site.languages,
+      authPlugins: site.authPlugins,
+      themes: site.themes,
+      capabilities: server.capabilities,
+    },
+  });
   if (!cleaned.ok) return { ok: false, error: refused(cleaned) };
   const ctx: CallContext = {
     site: server.site,
@@ -120,7 +133,7 @@ function execute(
     if (error instanceof SandboxException) return { ok: false, error };
     throw error;
   }
-  const returned = cleanReturns(info, result, { debug: server.debugDeveloper });
+  const returned = cleanReturns(info, shapeResult(info.returns, result), { debug: server.debugDeveloper });
   if (!returned.ok) return { ok: false, error: refused(returned) };
   return { ok: true, data: returned.value };
 }

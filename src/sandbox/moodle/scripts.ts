@@ -86,6 +86,19 @@ function phpSerializeSource(filename: string): string {
   return `O:8:"stdClass":1:{s:6:"source";s:${Buffer.byteLength(filename)}:"${filename}";}`;
 }
 
+/**
+ * A multipart body as PHP reads it into `$_POST` and `$_FILES`: a body PHP cannot parse (no boundary, a truncated
+ * part) gives no fields and no files at all, so upload.php goes on to answer that the token is missing, a
+ * Moodle error about the request, never a server failure.
+ */
+async function multipartOrNothing(body: Buffer, contentType: string): Promise<FormData> {
+  try {
+    return await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    return new FormData();
+  }
+}
+
 /** `webservice/upload.php`: multipart files into the user's draft area. */
 export function handleUpload(
   server: RestServer,
@@ -97,7 +110,7 @@ export function handleUpload(
     const body = await readBody(req);
     const contentType = String(req.headers['content-type'] ?? '');
     const form = contentType.startsWith('multipart/form-data')
-      ? await new Response(body, { headers: { 'content-type': contentType } }).formData()
+      ? await multipartOrNothing(body, contentType)
       : (() => {
           const f = new FormData();
           for (const [k, v] of new URLSearchParams(body.toString('utf8'))) f.append(k, v);
@@ -177,20 +190,27 @@ function findFile(server: RestServer, relative: string): SiteFile {
   const parts = relative.split('/').filter(Boolean).map(decodeURIComponent);
   const generated = generatedFile(server.site, parts);
   if (generated) return generated;
-  const [contextid, component, filearea, itemid, ...rest] = parts;
+  const [contextid, component, filearea, ...rest] = parts;
   const filename = rest.pop();
-  const filepath = rest.length ? `/${rest.join('/')}/` : '/';
-  const file = server.site.files.find(
-    (f) =>
-      String(f.contextid) === contextid &&
-      f.component === component &&
-      f.filearea === filearea &&
-      String(f.itemid) === itemid &&
-      f.filepath === filepath &&
-      f.filename === filename,
-  );
-  if (!file) throw moodleException('filenotfound', 'Sorry, the requested file could not be found');
-  return file;
+  // An area with item ids names it after the area (content/0/file); mod_page serves its content without one.
+  const candidates: Array<[string, string[]]> = [
+    [rest[0] ?? '', rest.slice(1)],
+    ['0', rest],
+  ];
+  for (const [itemid, folders] of candidates) {
+    const filepath = folders.length ? `/${folders.join('/')}/` : '/';
+    const file = server.site.files.find(
+      (f) =>
+        String(f.contextid) === contextid &&
+        f.component === component &&
+        f.filearea === filearea &&
+        String(f.itemid) === itemid &&
+        f.filepath === filepath &&
+        f.filename === filename,
+    );
+    if (file) return file;
+  }
+  throw moodleException('filenotfound', 'Sorry, the requested file could not be found');
 }
 
 function sendFile(res: ServerResponse, file: SiteFile, forceDownload: boolean): void {

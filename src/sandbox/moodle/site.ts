@@ -1,6 +1,8 @@
 /**
- * The sandbox Moodle's in-memory site: users, categories, courses with sections and files, enrolments, groups,
- * cohorts, grade items, completion, tokens and stored files, seeded with a small believable school.
+ * The sandbox Moodle's in-memory site: the rows of the tables the implemented functions read and write (users,
+ * categories, courses with sections and modules, enrolment instances and enrolments, groups and groupings,
+ * cohorts, grade items, completion, calendar events, files, tokens), and the ids that number new rows.
+ * Columns Moodle leaves NULL are null here too: results then carry null where the real site does.
  */
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -20,29 +22,41 @@ export interface SiteUser {
   institution: string;
   city: string;
   country: string;
+  address: string;
+  phone1: string;
+  phone2: string;
   lang: string;
+  theme: string;
   timezone: string;
   calendartype: string;
-  description: string;
+  /** NULL for accounts that never had one (the installer's admin). */
+  description: string | null;
+  descriptionformat: number;
   mailformat: number;
+  maildisplay: number;
+  trackforums: number;
   firstaccess: number;
   lastaccess: number;
   timecreated: number;
+  timemodified: number;
+  policyagreed: number;
   siteadmin: boolean;
   privateaccesskey: string;
   customfields: Array<{ type: string; value: string }>;
-  preferences: Array<{ name: string; value: string }>;
+  preferences: Map<string, string>;
 }
 
 export interface SiteCategory {
   id: number;
   name: string;
-  idnumber: string;
+  /** NULL when the category was made without one. */
+  idnumber: string | null;
   description: string;
   descriptionformat: number;
   parent: number;
   sortorder: number;
   visible: number;
+  visibleold: number;
   timemodified: number;
   depth: number;
   path: string;
@@ -60,7 +74,9 @@ export interface SiteFile {
   mimetype: string;
   userid: number;
   author: string;
+  license?: string | undefined;
   timecreated: number;
+  timemodified?: number | undefined;
 }
 
 export interface SiteModule {
@@ -70,6 +86,13 @@ export interface SiteModule {
   instance: number;
   contextid: number;
   files: SiteFile[];
+  visible: number;
+  /** 0 none, 1 manual, 2 automatic. */
+  completion: number;
+  idnumber: string;
+  groupmode: number;
+  groupingid: number;
+  added: number;
 }
 
 export interface SiteSection {
@@ -77,6 +100,7 @@ export interface SiteSection {
   name: string;
   summary: string;
   section: number;
+  visible: number;
   modules: SiteModule[];
 }
 
@@ -102,20 +126,42 @@ export interface SiteCourse {
   defaultgroupingid: number;
   enablecompletion: number;
   completionnotify: number;
+  /** Whether the course has completion criteria (the sandbox models self completion only). */
+  selfcompletion: boolean;
+  /** NULL for the site course and for courses made before the setting existed. */
+  showcompletionconditions: boolean | null;
+  showactivitydates: boolean;
   lang: string;
+  theme: string;
+  marker: number;
   timecreated: number;
   timemodified: number;
   sortorder: number;
   sections: SiteSection[];
 }
 
+export interface SiteEnrolInstance {
+  id: number;
+  courseid: number;
+  enrol: 'manual' | 'self' | 'guest';
+  /** 0 enabled, 1 disabled. */
+  status: number;
+  name: string | null;
+  password: string;
+  roleid: number;
+  sortorder: number;
+}
+
 export interface SiteEnrolment {
+  id: number;
+  enrolid: number;
   userid: number;
   courseid: number;
   roleid: number;
   timestart: number;
   timeend: number;
   suspended: boolean;
+  timecreated: number;
 }
 
 export interface SiteGroup {
@@ -124,11 +170,26 @@ export interface SiteGroup {
   name: string;
   description: string;
   descriptionformat: number;
-  enrolmentkey: string;
+  /** NULL unless one was given. */
+  enrolmentkey: string | null;
   idnumber: string;
   visibility: number;
   participation: boolean;
+  timecreated: number;
+  timemodified: number;
   members: Set<number>;
+}
+
+export interface SiteGrouping {
+  id: number;
+  courseid: number;
+  name: string;
+  idnumber: string;
+  description: string;
+  descriptionformat: number;
+  timecreated: number;
+  timemodified: number;
+  groups: Set<number>;
 }
 
 export interface SiteCohort {
@@ -139,6 +200,10 @@ export interface SiteCohort {
   description: string;
   descriptionformat: number;
   visible: boolean;
+  theme: string;
+  component: string;
+  timecreated: number;
+  timemodified: number;
   members: Set<number>;
 }
 
@@ -149,8 +214,34 @@ export interface SiteGradeItem {
   itemtype: string;
   itemmodule: string;
   iteminstance: number;
+  idnumber: string;
   grademax: number;
+  grademin: number;
+  hidden: boolean;
+  locked: boolean;
   grades: Map<number, number>;
+  feedback: Map<number, string>;
+}
+
+export interface SiteEvent {
+  id: number;
+  name: string;
+  description: string;
+  format: number;
+  courseid: number;
+  categoryid: number;
+  groupid: number;
+  userid: number;
+  repeatid: number;
+  modulename: string;
+  instance: number;
+  eventtype: string;
+  timestart: number;
+  timeduration: number;
+  timesort: number;
+  visible: number;
+  location: string;
+  timemodified: number;
 }
 
 export interface SiteToken {
@@ -161,12 +252,15 @@ export interface SiteToken {
   validuntil: number;
 }
 
-/** Role ids and names as a fresh Moodle has them. */
+/** Role ids and short names as a fresh Moodle numbers them. */
 export const ROLES: Record<number, string> = {
   1: 'manager',
+  2: 'coursecreator',
   3: 'editingteacher',
   4: 'teacher',
   5: 'student',
+  6: 'guest',
+  7: 'user',
 };
 
 /** Seconds since the epoch. */
@@ -179,14 +273,27 @@ export class SandboxSite {
   readonly users = new Map<number, SiteUser>();
   readonly categories = new Map<number, SiteCategory>();
   readonly courses = new Map<number, SiteCourse>();
+  readonly enrolInstances = new Map<number, SiteEnrolInstance>();
   enrolments: SiteEnrolment[] = [];
   readonly groups = new Map<number, SiteGroup>();
+  readonly groupings = new Map<number, SiteGrouping>();
   readonly cohorts = new Map<number, SiteCohort>();
   readonly gradeItems: SiteGradeItem[] = [];
+  readonly events = new Map<number, SiteEvent>();
   /** Users who completed a course: `courseid:userid` → time. */
   readonly completions = new Map<string, number>();
+  /** Activity completion: `cmid:userid` → state (0 incomplete, 1 complete) and when. */
+  readonly activityCompletion = new Map<string, { state: number; time: number; overrideby: number | null }>();
+  /** Starred courses: `userid:courseid`. */
+  readonly favourites = new Set<string>();
+  /** Last access to a course: `userid:courseid` → time. */
+  readonly courseAccess = new Map<string, number>();
   readonly tokens = new Map<string, SiteToken>();
   files: SiteFile[] = [];
+  /** Installed languages, auth plugins and themes, as PARAM_LANG, PARAM_AUTH and PARAM_THEME check them. */
+  readonly languages = new Set(['en']);
+  readonly authPlugins = new Set(['manual', 'nologin', 'email', 'webservice', 'oauth2', 'lti', 'ldap', 'db']);
+  readonly themes = new Set(['boost', 'classic']);
   #ids: Record<string, number> = {};
   maintenance = false;
 
@@ -224,18 +331,27 @@ export class SandboxSite {
       institution: '',
       city: '',
       country: '',
+      address: '',
+      phone1: '',
+      phone2: '',
       lang: 'en',
+      theme: '',
       timezone: '99',
       calendartype: 'gregorian',
       description: '',
+      descriptionformat: 1,
       mailformat: 1,
+      maildisplay: 2,
+      trackforums: 0,
       firstaccess: 0,
       lastaccess: 0,
       timecreated: now(),
+      timemodified: now(),
+      policyagreed: 0,
       siteadmin: false,
       privateaccesskey: createHash('md5').update(`key-${id}-${fields.username}`).digest('hex'),
       customfields: [],
-      preferences: [],
+      preferences: new Map(),
       ...fields,
       id,
     };
@@ -243,7 +359,7 @@ export class SandboxSite {
     return user;
   }
 
-  /** Adds a course with defaults for every column and its sections. */
+  /** Adds a course with defaults for every column, its sections and its manual, self and guest enrolment. */
   addCourse(
     fields: Partial<SiteCourse> & Pick<SiteCourse, 'shortname' | 'fullname' | 'categoryid'>,
   ): SiteCourse {
@@ -267,7 +383,12 @@ export class SandboxSite {
       defaultgroupingid: 0,
       enablecompletion: 1,
       completionnotify: 0,
+      selfcompletion: false,
+      showcompletionconditions: true,
+      showactivitydates: true,
       lang: '',
+      theme: '',
+      marker: 0,
       timecreated: now(),
       timemodified: now(),
       sortorder: 10_000 + id,
@@ -280,228 +401,129 @@ export class SandboxSite {
       name: section === 0 ? 'General' : `Topic ${section}`,
       summary: '',
       section,
+      visible: 1,
       modules: [],
     }));
     this.courses.set(id, course);
+    if (id !== 1) {
+      for (const [enrol, status, roleid] of [
+        ['manual', 0, 5],
+        ['self', 1, 5],
+        ['guest', 1, 0],
+      ] as const) {
+        const instance = this.nextId('enrol');
+        this.enrolInstances.set(instance, {
+          id: instance,
+          courseid: id,
+          enrol,
+          status,
+          name: null,
+          password: '',
+          roleid,
+          sortorder: instance,
+        });
+      }
+    }
     return course;
+  }
+
+  /** Adds an activity to a section of a course. */
+  addModule(
+    course: SiteCourse,
+    section: number,
+    fields: Pick<SiteModule, 'name' | 'modname'> & Partial<SiteModule>,
+  ): SiteModule {
+    const id = fields.id ?? this.nextId('cm');
+    const module: SiteModule = {
+      instance: this.nextId(`instance:${fields.modname}`),
+      contextid: this.moduleContextId(id),
+      files: [],
+      visible: 1,
+      completion: 0,
+      idnumber: '',
+      groupmode: 0,
+      groupingid: 0,
+      added: now(),
+      ...fields,
+      id,
+    };
+    course.sections[section]?.modules.push(module);
+    return module;
+  }
+
+  /** The course and section a module is in. */
+  moduleById(cmid: number): { course: SiteCourse; section: SiteSection; module: SiteModule } | undefined {
+    for (const course of this.courses.values()) {
+      for (const section of course.sections) {
+        const module = section.modules.find((m) => m.id === cmid);
+        if (module) return { course, section, module };
+      }
+    }
+    return undefined;
+  }
+
+  enrolInstance(courseid: number, enrol: SiteEnrolInstance['enrol']): SiteEnrolInstance | undefined {
+    for (const instance of this.enrolInstances.values())
+      if (instance.courseid === courseid && instance.enrol === enrol) return instance;
+    return undefined;
   }
 
   isEnrolled(userid: number, courseid: number): boolean {
     return this.enrolments.some((e) => e.userid === userid && e.courseid === courseid && !e.suspended);
   }
 
-  enrol(userid: number, courseid: number, roleid: number): void {
+  /** Enrols a user through an instance (the course's manual one unless another is given), or changes the role. */
+  enrol(
+    userid: number,
+    courseid: number,
+    roleid: number,
+    enrol: SiteEnrolInstance['enrol'] = 'manual',
+  ): SiteEnrolment {
     const existing = this.enrolments.find((e) => e.userid === userid && e.courseid === courseid);
-    if (existing) existing.roleid = roleid;
-    else this.enrolments.push({ userid, courseid, roleid, timestart: 0, timeend: 0, suspended: false });
+    if (existing) {
+      existing.roleid = roleid;
+      return existing;
+    }
+    const row: SiteEnrolment = {
+      id: this.nextId('user_enrolments'),
+      enrolid: this.enrolInstance(courseid, enrol)?.id ?? 0,
+      userid,
+      courseid,
+      roleid,
+      timestart: 0,
+      timeend: 0,
+      suspended: false,
+      timecreated: now(),
+    };
+    this.enrolments.push(row);
+    return row;
   }
 
-  /** The context id of a course (`course` + id, like a fresh site's numbering scheme). */
+  /** Removes a user from a course: enrolment, group memberships. */
+  unenrol(userid: number, courseid: number): void {
+    this.enrolments = this.enrolments.filter((e) => !(e.userid === userid && e.courseid === courseid));
+    for (const group of this.groups.values()) if (group.courseid === courseid) group.members.delete(userid);
+  }
+
+  /** The role a user holds in a course (0 when not enrolled). */
+  roleIn(userid: number, courseid: number): number {
+    return this.enrolments.find((e) => e.userid === userid && e.courseid === courseid)?.roleid ?? 0;
+  }
+
+  /** Context ids: the system is 1; courses, modules, users and categories have their own ranges. */
   courseContextId(courseid: number): number {
     return 1000 + courseid;
+  }
+
+  moduleContextId(cmid: number): number {
+    return 2000 + cmid;
+  }
+
+  categoryContextId(categoryid: number): number {
+    return 3000 + categoryid;
   }
 
   userContextId(userid: number): number {
     return 5000 + userid;
   }
-}
-
-const FIRST = ['Ann', 'Ben', 'Cleo', 'Dev', 'Eli', 'Fay', 'Gus', 'Hana', 'Ivo', 'Jun', 'Kai', 'Lea'];
-const LAST = ['Lee', 'Ng', 'Ortiz', 'Park', 'Quinn', 'Rossi', 'Sato', 'Tran'];
-
-/** The seeded site: one admin, teachers, 40 students, 24 courses in 3 categories, groups, 30 cohorts. */
-export function seedSite(site: SandboxSite, adminPassword: string): void {
-  site.addUser({
-    id: 1,
-    username: 'guest',
-    firstname: 'Guest user',
-    lastname: ' ',
-    email: 'root@localhost',
-    auth: 'manual',
-  });
-  site.addUser({
-    id: 2,
-    username: 'admin',
-    password: adminPassword,
-    firstname: 'Admin',
-    lastname: 'User',
-    email: 'admin@example.com',
-    siteadmin: true,
-    city: 'Perth',
-    country: 'AU',
-  });
-  site.addUser({
-    username: 'teacher1',
-    password: 'Sandbox-teacher-1',
-    firstname: 'Tea',
-    lastname: 'Cher',
-    email: 'teacher1@example.com',
-  });
-  for (let i = 1; i <= 40; i++) {
-    site.addUser({
-      username: `student${i}`,
-      password: `Sandbox-student-${i}`,
-      firstname: FIRST[i % FIRST.length] as string,
-      lastname: LAST[i % LAST.length] as string,
-      email: `student${i}@example.com`,
-      idnumber: `S${String(i).padStart(4, '0')}`,
-      department: i % 2 ? 'Science' : 'Arts',
-      city: 'Perth',
-      country: 'AU',
-    });
-  }
-  const categoryNames = ['Category 1', 'Sciences', 'Humanities'];
-  for (const [index, name] of categoryNames.entries()) {
-    const id = site.nextId('category');
-    const parent = index === 0 ? 0 : 1;
-    site.categories.set(id, {
-      id,
-      name,
-      idnumber: index === 0 ? '' : `CAT${id}`,
-      description: '',
-      descriptionformat: 1,
-      parent,
-      sortorder: 10_000 * (index + 1),
-      visible: 1,
-      timemodified: now(),
-      depth: parent === 0 ? 1 : 2,
-      path: parent === 0 ? `/${id}` : `/${parent}/${id}`,
-      theme: '',
-    });
-  }
-  site.addCourse({
-    id: 1,
-    shortname: 'mtssandbox',
-    fullname: 'MTS Sandbox Moodle',
-    categoryid: 0,
-    format: 'site',
-    numsections: 1,
-    sortorder: 1,
-    enablecompletion: 0,
-  });
-  const xs = site.addCourse({
-    shortname: 'SDK_XS',
-    fullname: 'SDK test course XS',
-    categoryid: 1,
-    summary: 'A small course',
-  });
-  const subjects = [
-    'Mathematics',
-    'Physics',
-    'Chemistry',
-    'Biology',
-    'History',
-    'Geography',
-    'Literature',
-    'Music',
-  ];
-  for (let i = 0; i < 23; i++) {
-    const subject = subjects[i % subjects.length] as string;
-    site.addCourse({
-      shortname: `${subject.slice(0, 4).toUpperCase()}${100 + i}`,
-      fullname: `${subject} ${100 + i}`,
-      categoryid: i % 2 ? 2 : 3,
-      summary: `${subject} course ${100 + i}`,
-    });
-  }
-  addResource(site, xs, 'Small files', [
-    ['resource1.txt', 'The first resource of SDK_XS.\n', 'text/plain'],
-    ['smallfile0.dat', '0123456789abcdef'.repeat(64), 'application/octet-stream'],
-  ]);
-  site.enrol(2, xs.id, 3);
-  site.enrol(3, xs.id, 3);
-  for (let id = 4; id <= 33; id++) site.enrol(id, xs.id, 5);
-  for (let id = 4; id <= 8; id++) site.enrol(id, 3, 5);
-  const groupA = addGroup(site, xs.id, 'Group A');
-  const groupB = addGroup(site, xs.id, 'Group B');
-  for (let id = 4; id <= 18; id++) groupA.members.add(id);
-  for (let id = 19; id <= 33; id++) groupB.members.add(id);
-  for (let i = 1; i <= 30; i++) {
-    const id = site.nextId('cohort');
-    site.cohorts.set(id, {
-      id,
-      contextid: 1,
-      name: `Cohort ${String(i).padStart(2, '0')}`,
-      idnumber: `COH${i}`,
-      description: '',
-      descriptionformat: 1,
-      visible: true,
-      members: new Set(i === 1 ? [4, 5, 6] : []),
-    });
-  }
-  const assignment = {
-    id: site.nextId('gradeitem'),
-    courseid: xs.id,
-    itemname: 'Essay',
-    itemtype: 'mod',
-    itemmodule: 'assign',
-    iteminstance: 1,
-    grademax: 100,
-    grades: new Map([
-      [4, 78],
-      [5, 91],
-    ]),
-  };
-  const total = {
-    id: site.nextId('gradeitem'),
-    courseid: xs.id,
-    itemname: '',
-    itemtype: 'course',
-    itemmodule: '',
-    iteminstance: xs.id,
-    grademax: 100,
-    grades: new Map([
-      [4, 78],
-      [5, 91],
-    ]),
-  };
-  site.gradeItems.push(assignment, total);
-  site.completions.set(`${xs.id}:5`, now() - 86_400);
-}
-
-function addGroup(site: SandboxSite, courseid: number, name: string): SiteGroup {
-  const id = site.nextId('group');
-  const group: SiteGroup = {
-    id,
-    courseid,
-    name,
-    description: '',
-    descriptionformat: 1,
-    enrolmentkey: '',
-    idnumber: '',
-    visibility: 0,
-    participation: true,
-    members: new Set(),
-  };
-  site.groups.set(id, group);
-  return group;
-}
-
-function addResource(
-  site: SandboxSite,
-  course: SiteCourse,
-  name: string,
-  files: Array<[string, string, string]>,
-): void {
-  const id = site.nextId('cm');
-  const contextid = 2000 + id;
-  const module: SiteModule = { id, name, modname: 'resource', instance: id, contextid, files: [] };
-  for (const [filename, content, mimetype] of files) {
-    const file: SiteFile = {
-      contextid,
-      component: 'mod_resource',
-      filearea: 'content',
-      itemid: 0,
-      filepath: '/',
-      filename,
-      content: Buffer.from(content),
-      mimetype,
-      userid: 2,
-      author: 'Admin User',
-      timecreated: now(),
-    };
-    module.files.push(file);
-    site.files.push(file);
-  }
-  course.sections[0]?.modules.push(module);
 }

@@ -1,188 +1,293 @@
-/** core_group_* and core_cohort_*: create, add members, list and search. */
+/** core_group_*: groups and groupings of a course, their members, and the groups an activity allows. */
 import {
   bool,
-  courseOrFail,
-  enterCourse,
+  type CallContext,
+  courseContext,
   int,
   list,
   type Params,
-  requireAdmin,
+  requireCapability,
   type SandboxFunction,
   str,
 } from '../context.js';
-import { invalidParameter, missingRecord } from '../exceptions.js';
-import type { SiteGroup, SiteUser } from '../site.js';
+import { invalidParameter, missingRecord, SandboxException } from '../exceptions.js';
+import { addGroup } from '../seed.js';
+import { now, type SiteGroup, type SiteGrouping } from '../site.js';
 
 function groupRecord(group: SiteGroup): Params {
-  return {
-    id: group.id,
-    courseid: group.courseid,
-    name: group.name,
-    description: group.description,
-    descriptionformat: group.descriptionformat,
-    enrolmentkey: group.enrolmentkey,
-    idnumber: group.idnumber,
-    visibility: group.visibility,
-    participation: group.participation,
-  };
+  const { members: _members, timecreated: _c, timemodified: _m, ...record } = group;
+  return record;
+}
+
+function groupOrFail(ctx: CallContext, id: number): SiteGroup {
+  const group = ctx.site.groups.get(id);
+  if (!group) throw missingRecord('groups');
+  return group;
+}
+
+function groupingOrFail(ctx: CallContext, id: number): SiteGrouping {
+  const grouping = ctx.site.groupings.get(id);
+  if (!grouping) throw missingRecord('groupings');
+  return grouping;
+}
+
+function manage(ctx: CallContext, courseid: number): void {
+  courseContext(ctx, courseid);
+  requireCapability(ctx, 'moodle/course:managegroups', courseid);
 }
 
 const createGroups: SandboxFunction = (params, ctx) => {
-  requireAdmin(ctx, 'Manage groups', 'moodle/course:managegroups');
   const groups = list(params.groups);
   for (const g of groups) {
-    courseOrFail(ctx, int(g.courseid));
+    manage(ctx, int(g.courseid));
     const clash = [...ctx.site.groups.values()].some(
       (x) => x.courseid === int(g.courseid) && x.name === str(g.name),
     );
     if (clash) throw invalidParameter('Group with the same name already exists in the course');
+    if (
+      str(g.idnumber) &&
+      [...ctx.site.groups.values()].some(
+        (x) => x.courseid === int(g.courseid) && x.idnumber === str(g.idnumber),
+      )
+    )
+      throw invalidParameter('Group with the same idnumber already exists in the course');
   }
   return groups.map((g) => {
-    const id = ctx.site.nextId('group');
-    const group: SiteGroup = {
-      id,
-      courseid: int(g.courseid),
-      name: str(g.name),
-      description: str(g.description),
-      descriptionformat: int(g.descriptionformat ?? 1),
-      enrolmentkey: str(g.enrolmentkey),
-      idnumber: str(g.idnumber),
-      visibility: int(g.visibility),
-      participation: g.participation === undefined ? true : bool(g.participation),
-      members: new Set(),
-    };
-    ctx.site.groups.set(id, group);
+    const group = addGroup(ctx.site, int(g.courseid), str(g.name));
+    group.description = str(g.description);
+    group.descriptionformat = int(g.descriptionformat ?? 1);
+    // Moodle stores no enrolment key unless one is given (the column stays NULL).
+    group.enrolmentkey = g.enrolmentkey === undefined ? null : str(g.enrolmentkey);
+    group.idnumber = str(g.idnumber);
+    group.visibility = int(g.visibility);
+    group.participation = g.participation === undefined ? true : bool(g.participation);
     return groupRecord(group);
   });
 };
 
-const addGroupMembers: SandboxFunction = (params, ctx) => {
-  requireAdmin(ctx, 'Manage groups', 'moodle/course:managegroups');
-  const members = list(params.members);
-  for (const m of members) {
-    const group = ctx.site.groups.get(int(m.groupid));
-    if (!group) throw missingRecord('groups');
-    if (!ctx.site.users.has(int(m.userid))) throw missingRecord('user');
-    if (!ctx.site.isEnrolled(int(m.userid), group.courseid))
-      throw invalidParameter('Only enrolled users may be members of groups');
+const updateGroups: SandboxFunction = (params, ctx) => {
+  for (const g of list(params.groups)) {
+    const group = groupOrFail(ctx, int(g.id));
+    manage(ctx, group.courseid);
+    if (
+      str(g.name) !== group.name &&
+      [...ctx.site.groups.values()].some((x) => x.courseid === group.courseid && x.name === str(g.name))
+    )
+      throw invalidParameter('A different group with the same name already exists in the course');
+    group.name = str(g.name);
+    if (g.description !== undefined) group.description = str(g.description);
+    if (g.descriptionformat !== undefined) group.descriptionformat = int(g.descriptionformat);
+    if (g.enrolmentkey !== undefined) group.enrolmentkey = str(g.enrolmentkey);
+    if (g.idnumber !== undefined) group.idnumber = str(g.idnumber);
+    if (g.visibility !== undefined) group.visibility = int(g.visibility);
+    if (g.participation !== undefined) group.participation = bool(g.participation);
+    group.timemodified = now();
   }
-  for (const m of members) ctx.site.groups.get(int(m.groupid))?.members.add(int(m.userid));
   return null;
 };
 
+const deleteGroups: SandboxFunction = (params, ctx) => {
+  for (const id of list<unknown>(params.groupids).map(int)) {
+    const group = ctx.site.groups.get(id);
+    // Moodle silently ignores a group that does not exist.
+    if (!group) continue;
+    manage(ctx, group.courseid);
+    ctx.site.groups.delete(id);
+    for (const grouping of ctx.site.groupings.values()) grouping.groups.delete(id);
+  }
+  return null;
+};
+
+const getGroups: SandboxFunction = (params, ctx) =>
+  list<unknown>(params.groupids).map((id) => {
+    const group = groupOrFail(ctx, int(id));
+    courseContext(ctx, group.courseid);
+    return groupRecord(group);
+  });
+
 const getCourseGroups: SandboxFunction = (params, ctx) => {
-  const course = enterCourse(ctx, int(params.courseid));
+  const course = courseContext(ctx, int(params.courseid));
   return [...ctx.site.groups.values()].filter((g) => g.courseid === course.id).map(groupRecord);
 };
 
-function cohortRecord(cohort: {
-  id: number;
-  name: string;
-  idnumber: string;
-  description: string;
-  descriptionformat: number;
-  visible: boolean;
-}): Params {
+function members(ctx: CallContext, entries: Params[], add: boolean): null {
+  for (const m of entries) {
+    const group = groupOrFail(ctx, int(m.groupid));
+    manage(ctx, group.courseid);
+    if (!ctx.site.users.has(int(m.userid))) throw missingRecord('user');
+    if (add && !ctx.site.isEnrolled(int(m.userid), group.courseid))
+      throw invalidParameter('Only enrolled users may be members of groups');
+  }
+  for (const m of entries) {
+    const group = ctx.site.groups.get(int(m.groupid));
+    if (add) group?.members.add(int(m.userid));
+    else group?.members.delete(int(m.userid));
+  }
+  return null;
+}
+
+const getGroupMembers: SandboxFunction = (params, ctx) =>
+  list<unknown>(params.groupids).map((id) => {
+    const group = groupOrFail(ctx, int(id));
+    courseContext(ctx, group.courseid);
+    return { groupid: group.id, userids: [...group.members].sort((a, b) => a - b) };
+  });
+
+const getCourseUserGroups: SandboxFunction = (params, ctx) => {
+  const userid = int(params.userid) || ctx.user.id;
+  const courseid = int(params.courseid);
+  const groupingid = int(params.groupingid);
+  const warnings: Params[] = [];
+  if (userid !== ctx.user.id && !ctx.user.siteadmin) {
+    return {
+      groups: [],
+      warnings: [
+        {
+          item: 'user',
+          itemid: userid,
+          warningcode: 'nopermissions',
+          message: 'Sorry, but you do not currently have permissions to do that.',
+        },
+      ],
+    };
+  }
+  const grouping = groupingid ? ctx.site.groupings.get(groupingid) : undefined;
+  const groups = [...ctx.site.groups.values()].filter(
+    (g) =>
+      g.members.has(userid) &&
+      (courseid === 0 || g.courseid === courseid) &&
+      (!groupingid || grouping?.groups.has(g.id)),
+  );
   return {
-    id: cohort.id,
-    name: cohort.name,
-    idnumber: cohort.idnumber,
-    description: cohort.description,
-    descriptionformat: cohort.descriptionformat,
-    visible: cohort.visible,
+    groups: groups.map(groupRecord),
+    warnings,
+  };
+};
+
+function groupingRecord(ctx: CallContext, grouping: SiteGrouping, withGroups: boolean): Params {
+  const { groups, timecreated: _c, timemodified: _m, ...record } = grouping;
+  if (!withGroups) return record;
+  return {
+    ...record,
+    groups: [...groups].flatMap((id) => {
+      const group = ctx.site.groups.get(id);
+      return group ? [groupRecord(group)] : [];
+    }),
   };
 }
 
-const createCohorts: SandboxFunction = (params, ctx) => {
-  requireAdmin(ctx, 'Add and maintain cohorts', 'moodle/cohort:manage');
-  const cohorts = list(params.cohorts);
-  for (const c of cohorts) {
-    const type = str((c.categorytype as Params).type);
-    const value = str((c.categorytype as Params).value);
-    if (!['id', 'idnumber', 'system'].includes(type))
-      throw invalidParameter('category type must be id, idnumber or system');
-    if (type === 'id' && !ctx.site.categories.has(int(value))) throw missingRecord('course_categories');
-    if (str(c.idnumber) && [...ctx.site.cohorts.values()].some((x) => x.idnumber === str(c.idnumber))) {
-      throw invalidParameter(`record already exists: idnumber=${str(c.idnumber)}`);
-    }
+const createGroupings: SandboxFunction = (params, ctx) => {
+  const groupings = list(params.groupings);
+  for (const g of groupings) {
+    manage(ctx, int(g.courseid));
+    if (
+      [...ctx.site.groupings.values()].some((x) => x.courseid === int(g.courseid) && x.name === str(g.name))
+    )
+      throw invalidParameter('Grouping with the same name already exists in the course');
   }
-  return cohorts.map((c) => {
-    const id = ctx.site.nextId('cohort');
-    const cohort = {
+  return groupings.map((g) => {
+    const id = ctx.site.nextId('grouping');
+    const grouping: SiteGrouping = {
       id,
-      contextid: 1,
-      name: str(c.name),
-      idnumber: str(c.idnumber),
-      description: str(c.description),
-      descriptionformat: int(c.descriptionformat ?? 1),
-      visible: c.visible === undefined ? true : bool(c.visible),
-      members: new Set<number>(),
+      courseid: int(g.courseid),
+      name: str(g.name),
+      idnumber: str(g.idnumber),
+      description: str(g.description),
+      descriptionformat: int(g.descriptionformat ?? 1),
+      timecreated: now(),
+      timemodified: now(),
+      groups: new Set(),
     };
-    ctx.site.cohorts.set(id, cohort);
-    return cohortRecord(cohort);
+    ctx.site.groupings.set(id, grouping);
+    return groupingRecord(ctx, grouping, false);
   });
 };
 
-const USER_LOOKUP: Record<string, (u: SiteUser, v: string) => boolean> = {
-  id: (u, v) => String(u.id) === v,
-  username: (u, v) => u.username === v,
-  idnumber: (u, v) => u.idnumber === v,
-  email: (u, v) => u.email === v,
-};
-
-const addCohortMembers: SandboxFunction = (params, ctx) => {
-  requireAdmin(ctx, 'Assign cohort members', 'moodle/cohort:assign');
-  const warnings: Params[] = [];
-  for (const m of list(params.members)) {
-    const cohortType = m.cohorttype as Params;
-    const userType = m.usertype as Params;
-    const cohort = [...ctx.site.cohorts.values()].find((c) =>
-      str(cohortType.type) === 'id'
-        ? String(c.id) === str(cohortType.value)
-        : c.idnumber === str(cohortType.value),
-    );
-    const lookup = USER_LOOKUP[str(userType.type)];
-    const user = lookup
-      ? [...ctx.site.users.values()].find((u) => lookup(u, str(userType.value)))
-      : undefined;
-    if (!cohort) {
-      warnings.push({ warningcode: '1', message: `invalid parameter: cohortvalue=${str(cohortType.value)}` });
-    } else if (!user) {
-      warnings.push({ warningcode: '1', message: `invalid parameter: uservalue=${str(userType.value)}` });
-    } else {
-      cohort.members.add(user.id);
-    }
+const updateGroupings: SandboxFunction = (params, ctx) => {
+  for (const g of list(params.groupings)) {
+    const grouping = groupingOrFail(ctx, int(g.id));
+    manage(ctx, grouping.courseid);
+    grouping.name = str(g.name);
+    grouping.description = str(g.description);
+    if (g.descriptionformat !== undefined) grouping.descriptionformat = int(g.descriptionformat);
+    if (g.idnumber !== undefined) grouping.idnumber = str(g.idnumber);
+    grouping.timemodified = now();
   }
-  return { warnings };
+  return null;
 };
 
-const searchCohorts: SandboxFunction = (params, ctx) => {
-  requireAdmin(ctx, 'View site-wide cohorts', 'moodle/cohort:view');
-  const query = str(params.query).toLowerCase();
-  const from = int(params.limitfrom);
-  const count = int(params.limitnum ?? 25);
-  const matching = [...ctx.site.cohorts.values()].filter((c) =>
-    `${c.name} ${c.idnumber} ${c.description}`.toLowerCase().includes(query),
-  );
-  return { cohorts: matching.slice(from, count > 0 ? from + count : undefined).map(cohortRecord) };
-};
-
-const getCohortMembers: SandboxFunction = (params, ctx) => {
-  requireAdmin(ctx, 'View site-wide cohorts', 'moodle/cohort:view');
-  return list<unknown>(params.cohortids).map((value) => {
-    const cohort = ctx.site.cohorts.get(int(value));
-    if (!cohort) throw missingRecord('cohort');
-    return { cohortid: cohort.id, userids: [...cohort.members] };
+const getGroupings: SandboxFunction = (params, ctx) =>
+  list<unknown>(params.groupingids).map((id) => {
+    const grouping = groupingOrFail(ctx, int(id));
+    courseContext(ctx, grouping.courseid);
+    return groupingRecord(ctx, grouping, bool(params.returngroups));
   });
+
+const getCourseGroupings: SandboxFunction = (params, ctx) => {
+  const course = courseContext(ctx, int(params.courseid));
+  return [...ctx.site.groupings.values()]
+    .filter((g) => g.courseid === course.id)
+    .map((g) => groupingRecord(ctx, g, false));
 };
 
-/** The group and cohort functions by name. */
+const deleteGroupings: SandboxFunction = (params, ctx) => {
+  for (const id of list<unknown>(params.groupingids).map(int)) {
+    const grouping = groupingOrFail(ctx, id);
+    manage(ctx, grouping.courseid);
+    ctx.site.groupings.delete(id);
+  }
+  return null;
+};
+
+function assignments(ctx: CallContext, entries: Params[], assign: boolean): null {
+  for (const a of entries) {
+    const grouping = groupingOrFail(ctx, int(a.groupingid));
+    const group = groupOrFail(ctx, int(a.groupid));
+    manage(ctx, grouping.courseid);
+    if (assign) grouping.groups.add(group.id);
+    else grouping.groups.delete(group.id);
+  }
+  return null;
+}
+
+const getActivityAllowedGroups: SandboxFunction = (params, ctx) => {
+  const found = ctx.site.moduleById(int(params.cmid));
+  if (!found)
+    throw new SandboxException(
+      'dml_missing_record_exception',
+      'invalidrecordunknown',
+      "Can't find data record in database.",
+    );
+  const userid = int(params.userid) || ctx.user.id;
+  courseContext(ctx, found.course.id);
+  const all = ctx.user.siteadmin;
+  const groups = [...ctx.site.groups.values()].filter(
+    (g) => g.courseid === found.course.id && (all || g.members.has(userid)),
+  );
+  return {
+    groups: groups.map(groupRecord),
+    canaccessallgroups: all,
+    warnings: [],
+  };
+};
+
+/** The group and grouping functions by name. */
 export const GROUP_FUNCTIONS: Record<string, SandboxFunction> = {
   core_group_create_groups: createGroups,
-  core_group_add_group_members: addGroupMembers,
+  core_group_update_groups: updateGroups,
+  core_group_delete_groups: deleteGroups,
+  core_group_get_groups: getGroups,
   core_group_get_course_groups: getCourseGroups,
-  core_cohort_create_cohorts: createCohorts,
-  core_cohort_add_cohort_members: addCohortMembers,
-  core_cohort_search_cohorts: searchCohorts,
-  core_cohort_get_cohort_members: getCohortMembers,
+  core_group_add_group_members: (params, ctx) => members(ctx, list(params.members), true),
+  core_group_delete_group_members: (params, ctx) => members(ctx, list(params.members), false),
+  core_group_get_group_members: getGroupMembers,
+  core_group_get_course_user_groups: getCourseUserGroups,
+  core_group_create_groupings: createGroupings,
+  core_group_update_groupings: updateGroupings,
+  core_group_get_groupings: getGroupings,
+  core_group_get_course_groupings: getCourseGroupings,
+  core_group_delete_groupings: deleteGroupings,
+  core_group_assign_grouping: (params, ctx) => assignments(ctx, list(params.assignments), true),
+  core_group_unassign_grouping: (params, ctx) => assignments(ctx, list(params.unassignments), false),
+  core_group_get_activity_allowed_groups: getActivityAllowedGroups,
 };

@@ -1,39 +1,10 @@
 /**
- * Checks made before any request: is the function known, and do the parameters fit its description. Moodle
- * hides the detail of a refused parameter unless the site has developer debugging on; these checks name it.
+ * Is a function known: resolving a name against the function table before any request, with did-you-mean
+ * suggestions, and the error for a function the site itself says it lacks.
  */
 import type { FunctionTable, WsFunctionInfo } from '../definitions.js';
 import { type MoodleError, MoodleInputError } from '../errors.js';
 import { closeNames, editDistance } from './names.js';
-import { type ParamIssue, validateParams } from './params.js';
-
-/**
- * Parameters that do not fit the function's description, each issue with its path (`users[0].email`).
- *
- * @example
- * ```ts
- * try { await moodle.call('core_user_create_users', { users: [{ username: 'ann' }] }); }
- * catch (e) { if (e instanceof MoodleValidationError) for (const i of e.issues) console.log(i.path, i.message); }
- * ```
- */
-export class MoodleValidationError extends MoodleInputError {
-  /** Every problem found, each with its path. */
-  readonly issues: readonly ParamIssue[];
-  constructor(fn: string, issues: readonly ParamIssue[]) {
-    // Each issue's message starts with its path. Every issue goes in the message, one per line, so that whoever
-    // shows only the message (a terminal, a log line) shows all of them.
-    const message =
-      issues.length === 1
-        ? `${fn}: ${(issues[0] as ParamIssue).message}`
-        : `${fn}: ${issues.length} problems with the parameters:\n${issues.map((issue) => `  - ${issue.message}`).join('\n')}`;
-    super('moodle.invalid_params', message, {
-      hint: `Fix the parameter${issues.length === 1 ? '' : 's'} above; \`mts moodle functions ${fn}\` shows what ${fn} takes.`,
-      fn,
-      details: { issues: issues.map((issue) => ({ ...issue })) },
-    });
-    this.issues = issues;
-  }
-}
 
 /** Up to `max` known names closest to `name`. */
 export function suggestFunctions(table: FunctionTable, name: string, max = 3): string[] {
@@ -142,28 +113,4 @@ export function unknownOnSite(error: MoodleError, table: FunctionTable, siteUrl:
       details: { function: fn, suggestions },
     },
   );
-}
-
-/**
- * What is sent, in the shape the validator sees: `Date`s become Unix seconds and `null`/`undefined` entries of
- * objects disappear (the form encoding drops them too).
- */
-export function normaliseParams(value: unknown): unknown {
-  if (value instanceof Date) return Math.floor(value.getTime() / 1000);
-  if (Array.isArray(value)) return value.map(normaliseParams);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) {
-      if (inner === null || inner === undefined) continue;
-      out[key] = normaliseParams(inner);
-    }
-    return out;
-  }
-  return value;
-}
-
-/** Throws {@link MoodleValidationError} when `params` do not fit `info`. */
-export function assertValidParams(info: WsFunctionInfo, params: unknown): void {
-  const issues = validateParams(info, params);
-  if (issues.length > 0) throw new MoodleValidationError(info.name, issues);
 }

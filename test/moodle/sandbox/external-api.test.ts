@@ -1,117 +1,16 @@
+/**
+ * The sandbox's external_api: validate_parameters with Moodle's exception text, and clean_returnvalue.
+ */
 import { describe, expect, it } from 'vitest';
-import { coreFunctionTable, FunctionTable, type WsFunctionInfo } from '../../src/moodle/definitions.js';
-import { validateParams } from '../../src/moodle/validate/params.js';
-import { decodePhpForm } from '../../src/sandbox/moodle/php-form.js';
-import { cleanParams, cleanReturns } from '../../src/sandbox/moodle/validate-parameters.js';
-import { FIXTURES_SKIP_REASON, hasFixtures, readFixtureJson } from '../helpers/fixtures.js';
+import { coreFunctionTable, FunctionTable, type WsFunctionInfo } from '../../../src/moodle/definitions.js';
+import { cleanParams, cleanReturns } from '../../../src/sandbox/moodle/external-api.js';
+import { FIXTURES_SKIP_REASON, hasFixtures, readFixtureJson } from '../../helpers/fixtures.js';
 
 function fn(name: string): WsFunctionInfo {
   const info = coreFunctionTable().get(name);
   if (!info) throw new Error(`no ${name}`);
   return info;
 }
-
-const ann = {
-  username: 'ann',
-  firstname: 'Ann',
-  lastname: 'Lee',
-  email: 'ann@example.org',
-  createpassword: true,
-};
-
-describe('validateParams (client side, before any request)', () => {
-  it('accepts a correct call, numeric strings for int, and null/undefined for optional keys', () => {
-    expect(validateParams(fn('core_user_create_users'), { users: [ann] })).toEqual([]);
-    expect(validateParams(fn('core_course_get_courses'), { options: { ids: [1, '2'] } })).toEqual([]);
-    expect(validateParams(fn('core_course_get_courses'), undefined)).toEqual([]);
-    expect(
-      validateParams(fn('core_user_create_users'), {
-        users: [{ ...ann, city: null, middlename: undefined }],
-      }),
-    ).toEqual([]);
-  });
-
-  it('reports a missing required key with its path', () => {
-    const issues = validateParams(fn('core_user_get_users_by_field'), { field: 'email' });
-    expect(issues).toEqual([expect.objectContaining({ code: 'missing', path: 'values', expected: 'list' })]);
-  });
-
-  it('counts an empty list as missing for a required key (a form post cannot carry one)', () => {
-    const issues = validateParams(fn('core_user_get_users_by_field'), { field: 'email', values: [] });
-    expect(issues).toEqual([expect.objectContaining({ code: 'missing', path: 'values' })]);
-    expect(issues[0]?.message).toContain('empty list');
-  });
-
-  it('reports unknown keys at any depth', () => {
-    const issues = validateParams(fn('core_user_create_users'), {
-      users: [{ ...ann, emial: 'x' }],
-      extra: 1,
-    });
-    expect(issues.map((i) => [i.code, i.path])).toEqual([
-      ['unknown_key', 'users[0].emial'],
-      ['unknown_key', 'extra'],
-    ]);
-  });
-
-  it('reports a wrong type with the path users[0].email and the PARAM_ type expected', () => {
-    const issues = validateParams(fn('core_user_create_users'), {
-      users: [ann, { ...ann, username: 'bob', email: ['bob@example.org'] }],
-    });
-    expect(issues).toEqual([
-      expect.objectContaining({ code: 'wrong_type', path: 'users[1].email', expected: 'raw_trimmed' }),
-    ]);
-    // Moodle refuses a value its cleaning would change: a padded raw_trimmed, an upper-case username.
-    const padded = validateParams(fn('core_user_create_users'), {
-      users: [{ ...ann, email: ' ann@example.org ' }],
-    });
-    expect(padded).toEqual([expect.objectContaining({ code: 'wrong_type', path: 'users[0].email' })]);
-    const upper = validateParams(fn('core_user_create_users'), { users: [{ ...ann, username: 'Ann' }] });
-    expect(upper[0]?.message).toContain('"ann"');
-  });
-
-  it('checks int, float and bool as Moodle does', () => {
-    const ids = (values: unknown[]) =>
-      validateParams(fn('core_course_get_courses'), { options: { ids: values } });
-    expect(ids([1, '22', '-3'])).toEqual([]);
-    expect(ids(['012', '1.0', 1.5, '', true, '1e3']).map((i) => i.path)).toEqual([
-      'options.ids[0]',
-      'options.ids[1]',
-      'options.ids[2]',
-      'options.ids[3]',
-      'options.ids[4]',
-      'options.ids[5]',
-    ]);
-    const create = (createpassword: unknown) =>
-      validateParams(fn('core_user_create_users'), { users: [{ ...ann, createpassword }] });
-    for (const ok of [true, false, 0, 1, '0', '1']) expect(create(ok)).toEqual([]);
-    for (const bad of ['true', 2, 'yes']) expect(create(bad)[0]?.code).toBe('wrong_type');
-  });
-
-  it('reports null where a value is required, and null list items', () => {
-    const issues = validateParams(fn('core_user_get_users_by_field'), { field: null, values: ['a', null] });
-    expect(issues.map((i) => [i.code, i.path])).toEqual([
-      ['null_not_allowed', 'field'],
-      ['null_not_allowed', 'values[1]'],
-    ]);
-  });
-
-  it('walks nested lists of objects and reports shape errors', () => {
-    const info = fn('core_course_get_contents');
-    expect(validateParams(info, { courseid: 2, options: [{ name: 'excludemodules', value: '1' }] })).toEqual(
-      [],
-    );
-    const issues = validateParams(info, { courseid: 2, options: [{ name: 'a' }, 'x'] });
-    expect(issues.map((i) => [i.code, i.path])).toEqual([
-      ['missing', 'options[0].value'],
-      ['not_an_object', 'options[1]'],
-    ]);
-    expect(validateParams(info, { courseid: 2, options: { name: 'a', value: 'b' } })[0]).toMatchObject({
-      code: 'not_a_list',
-      path: 'options',
-    });
-    expect(validateParams(info, [2])[0]).toMatchObject({ code: 'not_an_object', path: '' });
-  });
-});
 
 describe('cleanParams (server side, as external_api::validate_parameters)', () => {
   it('cleans form strings to typed values, applies defaults and leaves absent optional keys out', () => {
@@ -155,18 +54,6 @@ describe('cleanParams (server side, as external_api::validate_parameters)', () =
       debuginfo: 'Unexpected keys (foo, bar) detected in parameter array.',
       message: 'Invalid parameter value detected (Unexpected keys (foo, bar) detected in parameter array.)',
     });
-  });
-
-  it('decodes forms as PHP does: a[]= appends, later plain keys replace, dots become underscores', () => {
-    const decoded = decodePhpForm(new URLSearchParams('v[]=a&v[]=b&v[5]=c&v[]=d&x.y=1&s=1&s=2'));
-    expect([...(decoded.get('v') as Map<string, unknown>).entries()]).toEqual([
-      ['0', 'a'],
-      ['1', 'b'],
-      ['5', 'c'],
-      ['6', 'd'],
-    ]);
-    expect(decoded.get('x_y')).toBe('1');
-    expect(decoded.get('s')).toBe('2');
   });
 
   it('reports a scalar where a list belongs, and a list where a scalar belongs', () => {
