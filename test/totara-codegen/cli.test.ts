@@ -110,7 +110,7 @@ describe('mts totara schema diff', () => {
     const run = await runCli([...args, '--documents', `${golden}/ops/*.graphql`]);
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout);
-    expect(Object.keys(report)).toEqual(['old', 'new', 'breaking', 'dangerous', 'operations', 'summary']);
+    expect(Object.keys(report)).toEqual(['old', 'new', 'breaking', 'dangerous', 'safe', 'operations', 'summary']);
     expect(report.breaking.map((c: { coordinate: string }) => c.coordinate)).toEqual([
       'Query.shop_items(mode:)',
       'shop_song.seconds',
