@@ -130,7 +130,7 @@ describe('mts totara schema diff', () => {
       }),
       expect.objectContaining({ operation: 'shop_rename_thing', broken: false, breaking: [], errors: [] }),
     ]);
-    expect(report.summary).toEqual({ breaking: 2, dangerous: 0, operations: 3, brokenOperations: 2 });
+    expect(report.summary).toEqual({ breaking: 2, dangerous: 0, safe: 0, operations: 3, brokenOperations: 2 });
     // Without documents nothing of the user's can break: exit 0 unless asked to fail on any breaking change.
     expect((await runCli(args)).code).toBe(0);
     expect((await runCli([...args, '--fail-on-breaking'])).code).toBe(1);
