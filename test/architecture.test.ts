@@ -106,3 +106,23 @@ describe('architecture', () => {
     expect(cycles.filter((c) => !/^(cli -> repl -> cli|repl -> cli -> repl)$/.test(c))).toEqual([]);
   });
 });
+
+describe('hrimport layout', () => {
+  it('splits by verb: no folder of src/hrimport holds more than 15 files', () => {
+    const counts = new Map<string, number>();
+    for (const file of listTs(`${projectRoot}src/hrimport`)) {
+      const folder = relative(projectRoot, dirname(file));
+      counts.set(folder, (counts.get(folder) ?? 0) + 1);
+    }
+    expect([...counts].filter(([, n]) => n > 15)).toEqual([]);
+    expect(counts.has('src/hrimport/csv') && counts.has('src/hrimport/validate')).toBe(true);
+  });
+
+  it('names every public export and keeps the parser, fingerprints and cycle finder internal', async () => {
+    const entry = readFileSync(`${projectRoot}src/hrimport/index.ts`, 'utf8');
+    expect(entry).not.toMatch(/export\s+\*/);
+    const api = await import('../src/hrimport/index.js');
+    for (const internal of ['CsvParser', 'FingerprintSet', 'fingerprint', 'findCycles', 'ChunkedSink'])
+      expect(Object.keys(api)).not.toContain(internal);
+  });
+});
