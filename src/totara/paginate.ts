@@ -1,9 +1,20 @@
 /**
  * Auto-pagination over Totara's paged results (`items`, `total`, `next_cursor`, empty on the last page; input
- * `pagination: { limit, cursor, page }`), as an async iterable with `toArray({ limit })`.
+ * `pagination: { limit, cursor }`), on the SDK's one {@link Paginator}. Pages are paced by cost: the first is sized
+ * from the schema (Totara charges per field it resolves), every later one from what the pages so far really cost,
+ * item by item, so that nested lists of varying length are accounted for. A page that still runs out of budget is
+ * asked for again, smaller, from the same cursor (queries are safe to repeat).
  */
 import {
   type FieldNode,
+  type GraphQLField,
+  type GraphQLInterfaceType,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
   Kind,
   type OperationDefinitionNode,
   print,
@@ -12,16 +23,18 @@ import {
   visit,
 } from 'graphql';
 import { assertKnownOptions, InputError } from '../core/errors.js';
+import { Paginator } from '../core/pages.js';
 import type { ProgressListener } from '../core/progress.js';
-import { isPagedField, largestPageWithin } from './complexity.js';
-import { TotaraError } from './errors.js';
-import { prepareOperation, type TotaraDocument } from './operation.js';
+import { itemsCompleted } from './answer.js';
+import { estimateCost, isPagedField, largestPageWithin, measuredItemCosts } from './complexity.js';
+import { TotaraComplexityError, TotaraError } from './errors.js';
+import { type PreparedOperation, prepareOperation, type TotaraDocument } from './operation.js';
 
 /** Options of {@link TotaraClient.paginate}. */
 export interface TotaraPaginateOptions {
-  /** Items per request. Default: the largest page that stays under 90% of the client's `maxComplexity`. */
+  /** Items per request, fixed. Default: sized from what pages cost, to fill the site's complexity limit. */
   pageSize?: number | undefined;
-  /** Ceiling of the chosen page size. Default 1,000. */
+  /** Ceiling of the chosen page size. Default: none (Totara has no page size limit of its own). */
   maxPageSize?: number | undefined;
   /** The operation to run when the document holds several. */
   operationName?: string | undefined;
@@ -39,26 +52,55 @@ export interface TotaraPage<Item> {
   nextCursor: string;
   /** 1-based page number. */
   page: number;
+  /** Complexity points the page cost, counted from what came back. */
+  cost: number;
 }
 
-/** An async iterable over every item of a paged query. */
-export interface TotaraPaginator<Item> extends AsyncIterable<Item> {
-  /** Items per request. */
-  readonly pageSize: number;
-  /** Iterates page by page instead of item by item. */
-  pages(): AsyncIterable<TotaraPage<Item>>;
-  /** Collects items, stopping after `limit` (no further page is fetched once it is reached). */
-  toArray(options?: { limit?: number | undefined }): Promise<Item[]>;
-}
+/** The outcome of one operation, with the points it cost. */
+export type RunResult = (
+  | { ok: true; data: unknown; operationName: string }
+  | { ok: false; error: TotaraError; operationName: string }
+) & { cost: number };
 
-/** The part of the client pagination needs. */
-export interface PagingClient {
+/** What pagination needs of the client. */
+export interface PagingContext {
   readonly maxComplexity: number;
-  request<R>(
-    document: string,
+  /** Points the client may spend per rate window: a page never costs more. */
+  readonly ratePoints: number;
+  schemaNow(): GraphQLSchema | undefined;
+  schema(): Promise<GraphQLSchema | undefined>;
+  run(
+    op: PreparedOperation,
     variables: Record<string, unknown>,
-    options: { operationName: string; signal?: AbortSignal | undefined; timeoutMs?: number | undefined },
-  ): Promise<R>;
+    options: { signal?: AbortSignal | undefined; timeoutMs?: number | undefined },
+  ): Promise<RunResult>;
+}
+
+/**
+ * An async iterable over every item of a paged query, with `pages()` and `toArray({ limit })`.
+ *
+ * @example
+ * ```ts
+ * const paginator = totara.paginate(USERS_QUERY);
+ * for await (const page of paginator.pages()) console.log(page.items.length, page.cost, paginator.pageSize);
+ * ```
+ */
+export class TotaraPaginator<Item> extends Paginator<Item, TotaraPage<Item>, string> {
+  readonly #sizer: PageSizer;
+
+  /** Made by `TotaraClient.paginate`. */
+  constructor(
+    fetch: (cursor: string, index: number) => Promise<{ page: TotaraPage<Item>; next: string | undefined }>,
+    sizer: PageSizer,
+  ) {
+    super('', fetch);
+    this.#sizer = sizer;
+  }
+
+  /** Items the next request asks for. */
+  get pageSize(): number {
+    return this.#sizer.size;
+  }
 }
 
 type PaginationTarget = { variable: string; nested: boolean };
@@ -126,9 +168,74 @@ function withPagingFields(operation: OperationDefinitionNode, paged: FieldNode):
   });
 }
 
+/** The named type of the items of the paged field at `path`, when the schema knows it. */
+function itemTypeOf(schema: GraphQLSchema | undefined, op: OperationDefinitionNode, path: string[]): string {
+  let type: GraphQLObjectType | GraphQLInterfaceType | null | undefined =
+    op.operation === 'mutation' ? schema?.getMutationType() : schema?.getQueryType();
+  let set: SelectionSetNode | undefined = op.selectionSet;
+  for (const key of [...path, 'items']) {
+    const field: FieldNode | undefined = set?.selections.find(
+      (s): s is FieldNode => s.kind === Kind.FIELD && (s.alias?.value ?? s.name.value) === key,
+    );
+    if (!field || !type) return 'items';
+    const def: GraphQLField<unknown, unknown> | undefined = type.getFields()[field.name.value];
+    const next: GraphQLNamedType | undefined = def ? getNamedType(def.type) : undefined;
+    type = next && (isObjectType(next) || isInterfaceType(next)) ? next : undefined;
+    set = field.selectionSet;
+  }
+  return type?.name ?? 'items';
+}
+
+/**
+ * Chooses each page's length: the most items whose cost stays within the budget. The cost of a page is its base
+ * (the root field: 5 points) plus the sum of its items' costs; with items costing `mean` on average and varying by
+ * `sd`, `n` items stay within the budget when `n × mean + 3 × sd × √n` does (exact when every item costs the same).
+ */
+export class PageSizer {
+  size: number;
+  #count = 0;
+  #sum = 0;
+  #squares = 0;
+
+  constructor(
+    first: number,
+    readonly budget: number,
+    readonly base: number,
+    readonly fixed: boolean,
+    readonly ceiling: number,
+  ) {
+    this.size = Math.max(1, Math.min(ceiling, first));
+  }
+
+  /** Takes in the measured costs of one page's items and sizes the next page. */
+  observe(itemCosts: readonly number[]): void {
+    for (const cost of itemCosts) {
+      this.#count++;
+      this.#sum += cost;
+      this.#squares += cost * cost;
+    }
+    if (this.fixed || this.#count === 0) return;
+    const mean = this.#sum / this.#count;
+    const sd = Math.sqrt(Math.max(0, this.#squares / this.#count - mean * mean));
+    const room = this.budget - this.base;
+    if (mean <= 0) return;
+    // Solve n·mean + 3·sd·√n = room for √n.
+    const root = (-3 * sd + Math.sqrt(9 * sd * sd + 4 * mean * room)) / (2 * mean);
+    this.size = Math.max(1, Math.min(this.ceiling, Math.floor(root * root)));
+  }
+
+  /** A page ran out of budget after `completed` items: the next try asks for fewer. */
+  shrink(completed: number | undefined): boolean {
+    if (this.size <= 1) return false;
+    const fits = completed !== undefined && completed < this.size ? completed : Math.floor(this.size / 2);
+    this.size = Math.max(1, Math.min(this.size - 1, Math.floor(fits * 0.9)));
+    return true;
+  }
+}
+
 /** Builds the paginator behind {@link TotaraClient.paginate}. */
 export function paginate<Item>(
-  client: PagingClient,
+  client: PagingContext,
   document: TotaraDocument<unknown, unknown>,
   variables: Record<string, unknown> = {},
   options: TotaraPaginateOptions = {},
@@ -141,24 +248,22 @@ export function paginate<Item>(
     'timeoutMs',
     'onProgress',
   ]);
-  const op = prepareOperation(document, options.operationName);
-  if (op.isMutation) {
+  const prepared = prepareOperation(document, options.operationName);
+  if (prepared.isMutation) {
     throw new InputError(
       'totara.paginate_mutation',
-      `"${op.operationName}" is a mutation; only queries are paged.`,
-      {
-        details: { operationName: op.operationName },
-      },
+      `"${prepared.operationName}" is a mutation; only queries are paged.`,
+      { details: { operationName: prepared.operationName } },
     );
   }
-  const found = findPagedField(op.definition.selectionSet);
+  const found = findPagedField(prepared.definition.selectionSet);
   if (!found) {
     throw new InputError(
       'totara.paginate_no_items',
-      `"${op.operationName}" selects no paged result (a field with items).`,
+      `"${prepared.operationName}" selects no paged result (a field with items).`,
       {
         hint: 'Select items { ... } of a paged query such as core_user_users or totara_job_job_assignments.',
-        details: { operationName: op.operationName },
+        details: { operationName: prepared.operationName },
       },
     );
   }
@@ -166,30 +271,44 @@ export function paginate<Item>(
   if (!target) {
     throw new InputError(
       'totara.paginate_no_variable',
-      `"${op.operationName}" gives ${found.field.name.value} no variable to carry pagination.`,
+      `"${prepared.operationName}" gives ${found.field.name.value} no variable to carry pagination.`,
       {
-        hint: `Pass the query input as a variable: query ${op.operationName}($query: core_user_users_query) { ${found.field.name.value}(query: $query) { ... } }.`,
-        details: { operationName: op.operationName },
+        hint: `Pass the query input as a variable: query ${prepared.operationName}($query: core_user_users_query) { ${found.field.name.value}(query: $query) { ... } }.`,
+        details: { operationName: prepared.operationName },
       },
     );
   }
-  const operation = withPagingFields(op.definition, found.field);
-  const others = op.document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
-  const text = [operation, ...others].map((d) => print(d)).join('\n\n');
-  const chosen =
-    options.pageSize ??
-    Math.min(
-      options.maxPageSize ?? 1_000,
-      largestPageWithin(op.definition, op.document, found.field, Math.floor(client.maxComplexity * 0.9)),
+  if (options.pageSize !== undefined && (!Number.isInteger(options.pageSize) || options.pageSize < 1)) {
+    throw new InputError(
+      'totara.paginate_page_size',
+      `pageSize must be a positive integer, not ${options.pageSize}.`,
+      { details: { path: 'pageSize', value: options.pageSize } },
     );
-  if (!Number.isInteger(chosen) || chosen < 1) {
-    throw new InputError('totara.paginate_page_size', `pageSize must be a positive integer, not ${chosen}.`, {
-      details: { path: 'pageSize', value: chosen },
-    });
   }
+  const operation = withPagingFields(prepared.definition, found.field);
+  const others = prepared.document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
+  const op = prepareOperation(
+    [operation, ...others].map((d) => print(d)).join('\n\n'),
+    prepared.operationName,
+  );
+  const paged = findPagedField(op.definition.selectionSet)?.field as FieldNode;
+  const items = paged.selectionSet?.selections.find(
+    (s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === 'items',
+  ) as FieldNode;
 
-  const variablesFor = (cursor: string | undefined): Record<string, unknown> => {
-    const pagination = { limit: chosen, ...(cursor ? { cursor } : {}) };
+  const schema = client.schemaNow();
+  const budget = Math.min(client.maxComplexity, client.ratePoints);
+  const base = estimateCost(op.definition, op.document, { schema, variables, pageLength: () => 0 });
+  const sizer = new PageSizer(
+    options.pageSize ?? largestPageWithin(op.definition, op.document, paged, budget, { schema, variables }),
+    budget,
+    base,
+    options.pageSize !== undefined,
+    options.maxPageSize ?? Number.POSITIVE_INFINITY,
+  );
+
+  const variablesFor = (cursor: string): Record<string, unknown> => {
+    const pagination = { limit: sizer.size, ...(cursor ? { cursor } : {}) };
     const current = variables[target.variable];
     if (!target.nested) return { ...variables, [target.variable]: { ...(current as object), ...pagination } };
     const outer = (current && typeof current === 'object' ? current : {}) as Record<string, unknown>;
@@ -199,26 +318,46 @@ export function paginate<Item>(
     return { ...variables, [target.variable]: { ...outer, pagination: { ...inner, ...pagination } } };
   };
 
-  async function* pages(): AsyncGenerator<TotaraPage<Item>> {
-    let cursor: string | undefined;
-    const seen = new Set<string>();
-    let fetched = 0;
-    for (let page = 1; ; page++) {
-      const data = await client.request<Record<string, unknown>>(text, variablesFor(cursor), {
-        operationName: op.operationName,
+  const seen = new Set<string>();
+  let fetched = 0;
+  let itemType: string | undefined;
+  const fetchPage = async (cursor: string, index: number) => {
+    if (index === 0) {
+      seen.clear();
+      fetched = 0;
+    }
+    for (;;) {
+      const result = await client.run(op, variablesFor(cursor), {
         signal: options.signal,
         timeoutMs: options.timeoutMs,
       });
-      let node: unknown = data;
-      for (const key of found?.path ?? []) node = (node as Record<string, unknown> | null)?.[key];
-      const result = (node ?? {}) as { items?: Item[] | null; total?: number; next_cursor?: string | null };
-      const items = (result.items ?? []).filter((item) => item !== null) as Item[];
-      const nextCursor = result.next_cursor ?? '';
-      fetched += items.length;
-      options.onProgress?.({ phase: op.operationName, done: fetched, total: result.total, unit: 'items' });
-      yield { items, total: result.total, nextCursor, page };
-      if (nextCursor === '' || items.length === 0) return;
-      if (seen.has(nextCursor)) {
+      if (!result.ok) {
+        const error = result.error;
+        if (error instanceof TotaraComplexityError && error.code === 'totara.complexity' && !sizer.fixed) {
+          const path = error.errors.find((e) => e.category === 'query_complexity')?.path;
+          if (sizer.shrink(itemsCompleted(path))) continue;
+        }
+        throw error;
+      }
+      let node: unknown = result.data;
+      for (const key of found.path) node = (node as Record<string, unknown> | null)?.[key];
+      const pageResult = (node ?? {}) as {
+        items?: Item[] | null;
+        total?: number;
+        next_cursor?: string | null;
+      };
+      const pageItems = (pageResult.items ?? []).filter((item) => item !== null) as Item[];
+      itemType ??= itemTypeOf(await client.schema(), op.definition, found.path);
+      sizer.observe(measuredItemCosts(items, itemType, pageItems, op.document, await client.schema()));
+      const nextCursor = pageResult.next_cursor ?? '';
+      fetched += pageItems.length;
+      options.onProgress?.({
+        phase: op.operationName,
+        done: fetched,
+        total: pageResult.total,
+        unit: 'items',
+      });
+      if (nextCursor !== '' && seen.has(nextCursor)) {
         throw new TotaraError(
           'totara.pagination_loop',
           `"${op.operationName}" returned a cursor it had already returned.`,
@@ -229,28 +368,15 @@ export function paginate<Item>(
         );
       }
       seen.add(nextCursor);
-      cursor = nextCursor;
+      const page: TotaraPage<Item> = {
+        items: pageItems,
+        total: pageResult.total,
+        nextCursor,
+        page: index + 1,
+        cost: result.cost,
+      };
+      return { page, next: nextCursor === '' ? undefined : nextCursor };
     }
-  }
-
-  async function* items(): AsyncGenerator<Item> {
-    for await (const page of pages()) yield* page.items;
-  }
-
-  return {
-    pageSize: chosen,
-    pages,
-    [Symbol.asyncIterator]: items,
-    async toArray(toArrayOptions: { limit?: number | undefined } = {}) {
-      assertKnownOptions('TotaraPaginator.toArray', toArrayOptions, ['limit']);
-      const limit = toArrayOptions.limit ?? Number.POSITIVE_INFINITY;
-      const out: Item[] = [];
-      if (limit <= 0) return out;
-      for await (const item of items()) {
-        out.push(item);
-        if (out.length >= limit) break;
-      }
-      return out;
-    },
   };
+  return new TotaraPaginator<Item>(fetchPage, sizer);
 }

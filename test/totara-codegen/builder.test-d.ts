@@ -27,7 +27,7 @@ describe('typed builder over the Totara 17.3 external API', () => {
     });
     type Item = ResultOf<typeof op.document>['core_user_users']['items'][number];
     expectTypeOf<Item['firstaccess']>().toEqualTypeOf<string | null>();
-    expectTypeOf<Item['lastaccess']>().toEqualTypeOf<number | null>();
+    expectTypeOf<Item['lastaccess']>().toEqualTypeOf<string | null>(); // Totara sends Unix seconds as a string
     expectTypeOf<Item['__typename']>().toEqualTypeOf<'core_user'>();
   });
 
@@ -95,7 +95,7 @@ describe('__scalar: true', () => {
     expectTypeOf<Item['id']>().toEqualTypeOf<string>();
     expectTypeOf<Item['idnumber']>().toEqualTypeOf<string>();
     expectTypeOf<Item['fullname']>().toEqualTypeOf<string | null>();
-    expectTypeOf<Item['startdate']>().toEqualTypeOf<number | null>(); // default format TIMESTAMP
+    expectTypeOf<Item['startdate']>().toEqualTypeOf<string | null>(); // default format TIMESTAMP: "1796285835"
     expectTypeOf<'user' extends keyof Item ? true : false>().toEqualTypeOf<false>(); // an object: not a scalar
   });
 });
@@ -112,7 +112,7 @@ describe('aliases', () => {
       },
     });
     type Item = ResultOf<typeof op.document>['core_user_users']['items'][number];
-    expectTypeOf<Item>().toEqualTypeOf<{ seen_iso: string | null; seen_at: number | null; id: string }>();
+    expectTypeOf<Item>().toEqualTypeOf<{ seen_iso: string | null; seen_at: string | null; id: string }>();
     // @ts-expect-error the aliased field must exist
     query('bad_alias', { core_user_users: { items: { 'x:nope': true } } });
   });

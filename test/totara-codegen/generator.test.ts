@@ -36,6 +36,7 @@ describe('Totara codegen on our own small schema', () => {
     expect(files.map((f) => f.name)).toEqual([
       'types.ts',
       'table.ts',
+      'schema.ts',
       'operations.ts',
       'builder.ts',
       'index.ts',
@@ -109,10 +110,13 @@ describe('operations are checked at generation time', () => {
       'type Query { node: node }\ntype node { next: node, value: Int }',
       'deep.graphql',
     );
-    const selection = `${'next { '.repeat(15)}value${' }'.repeat(15)}`;
-    const doc = parseDocument(`query too_deep { node { ${selection} } }`, 'deep.graphql');
+    // Totara counts as graphql-php's QueryDepth: fields with a selection, below the top level (node is 0).
+    const nested = (n: number) => `${'next { '.repeat(n)}value${' }'.repeat(n)}`;
+    const doc = parseDocument(`query too_deep { node { ${nested(16)} } }`, 'deep.graphql');
     const error = thrown(() => generateTotara({ schema, documents: [doc] }));
-    expect(error.message).toContain('17 levels deep');
+    expect(error.message).toContain('16 levels deep');
+    const fits = parseDocument(`query deep_enough { node { ${nested(15)} } }`, 'deep.graphql');
+    expect(generateTotara({ schema, documents: [fits] }).map((f) => f.name)).toContain('operations.ts');
   });
 
   it('reports a syntax error with its position', () => {

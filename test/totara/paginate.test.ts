@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
-import { operationCost } from '../../src/totara/complexity.js';
-import { prepareOperation, TotaraRateLimitError } from '../../src/totara/index.js';
+import {
+  estimateCost,
+  prepareOperation,
+  shippedSchema,
+  TotaraRateLimitError,
+  type TotaraWaitEvent,
+} from '../../src/totara/index.js';
 import { type RunningTotara, startTotara, USERS_QUERY } from './sandbox.js';
 
 let totara: RunningTotara;
@@ -17,8 +22,9 @@ describe('paginate()', () => {
     const client = totara.client();
     const paginator = client.paginate<{ id: string }>(USERS_QUERY);
     const op = prepareOperation(USERS_QUERY);
-    const cost = operationCost(op.definition, op.document, {
-      query: { pagination: { limit: paginator.pageSize } },
+    const cost = estimateCost(op.definition, op.document, {
+      schema: shippedSchema(),
+      variables: { query: { pagination: { limit: paginator.pageSize } } },
     });
     expect(cost).toBeLessThanOrEqual(6000);
     const before = totara.module.stats().requests;
@@ -63,18 +69,44 @@ describe('paginate()', () => {
   });
 });
 
-describe('the sandbox points budget', () => {
-  it('answers 429 once the window is spent; the client retries queries, then reports TotaraRateLimitError', async () => {
-    const small = await startTotara({ users: 50, rateLimitPoints: 100 });
+describe('pacing by the rate window', () => {
+  it('waits for room in the window instead of running into 429 when it knows the limit', async () => {
+    const small = await startTotara({ users: 50, rateLimitPoints: 120, rateLimitWindowMs: 400 });
     try {
-      const client = small.client({ retry: { minDelayMs: 1, maxDelayMs: 2 } });
-      const error = await client
-        .paginate(USERS_QUERY, {}, { pageSize: 10 })
-        .toArray()
-        .catch((e: unknown) => e);
+      const waits: TotaraWaitEvent[] = [];
+      const client = small.client({
+        rateLimitPoints: 120,
+        rateLimitWindowMs: 400,
+        onWait: (e) => waits.push(e),
+      });
+      const users = await client.paginate(USERS_QUERY, {}, { pageSize: 10 }).toArray();
+      expect(users).toHaveLength([...small.module.site.users.values()].filter((u) => !u.deleted).length);
+      expect(small.module.stats().rateLimited).toBe(0);
+      expect(waits.length).toBeGreaterThan(0);
+      expect(waits.every((w) => w.reason === 'rate_window' && w.waitMs > 0 && w.waitMs <= 400)).toBe(true);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('answers 429 once the window is spent; a query waits the window out once and goes on', async () => {
+    const small = await startTotara({ users: 50, rateLimitPoints: 100, rateLimitWindowMs: 300 });
+    try {
+      const waits: TotaraWaitEvent[] = [];
+      const client = small.client({ rateLimitWindowMs: 300, onWait: (e) => waits.push(e) });
+      const users = await client.paginate(USERS_QUERY, {}, { pageSize: 10 }).toArray();
+      expect(users.length).toBeGreaterThan(40);
+      expect(small.module.stats().rateLimited).toBeGreaterThan(0);
+      expect(waits.some((w) => w.reason === 'rate_limited' && w.waitMs === 300)).toBe(true);
+      // without waiting, the 429 is the caller's to handle
+      const impatient = small.client({ waitOnRateLimit: false });
+      let error: unknown;
+      for (let i = 0; i < 20 && !error; i++)
+        error = await impatient.request(USERS_QUERY).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(error).toBeInstanceOf(TotaraRateLimitError);
-      expect(small.module.stats().pointsInWindow).toBeLessThanOrEqual(100);
-      expect(small.module.stats().requests).toBeGreaterThan(small.module.stats().operations + 1);
     } finally {
       await small.close();
     }
