@@ -117,31 +117,37 @@ export function pagedFields(op: PreparedOperation): FieldNode[] {
   return out;
 }
 
-/** The `Type.field` coordinate a result path ends on (`a3.items.16.url` → `core_user.url`), when the schema knows. */
-function coordinateOf(
+/**
+ * Follows result keys (aliases included) from the operation's root type: the last field reached and the type that
+ * holds it, when the schema knows every step.
+ */
+export function fieldAtPath(
   op: PreparedOperation,
-  path: ReadonlyArray<string | number>,
-  schema: GraphQLSchema,
-): string | undefined {
+  keys: readonly string[],
+  schema: GraphQLSchema | undefined,
+): { parent: GraphQLObjectType | GraphQLInterfaceType; field: GraphQLField<unknown, unknown> } | undefined {
   let type: GraphQLObjectType | GraphQLInterfaceType | null | undefined = op.isMutation
-    ? schema.getMutationType()
-    : schema.getQueryType();
+    ? schema?.getMutationType()
+    : schema?.getQueryType();
   let set: SelectionSetNode | undefined = op.definition.selectionSet;
-  const keys = path.filter((p): p is string => typeof p === 'string');
-  for (const [i, key] of keys.entries()) {
+  let found:
+    | { parent: GraphQLObjectType | GraphQLInterfaceType; field: GraphQLField<unknown, unknown> }
+    | undefined;
+  for (const key of keys) {
     if (!set || !type) return undefined;
-    const field: FieldNode | undefined = set.selections.find(
+    const node: FieldNode | undefined = set.selections.find(
       (s): s is FieldNode => s.kind === Kind.FIELD && (s.alias?.value ?? s.name.value) === key,
     );
-    if (!field) return undefined;
-    const def: GraphQLField<unknown, unknown> | undefined = type.getFields()[field.name.value];
-    if (!def) return undefined;
-    if (i === keys.length - 1) return `${type.name}.${def.name}`;
+    const def: GraphQLField<unknown, unknown> | undefined = node
+      ? type.getFields()[node.name.value]
+      : undefined;
+    if (!node || !def) return undefined;
+    found = { parent: type, field: def };
     const next: GraphQLNamedType = getNamedType(def.type);
-    type = isObjectType(next) || isInterfaceType(next) ? next : null;
-    set = field.selectionSet;
+    type = isObjectType(next) || isInterfaceType(next) ? next : undefined;
+    set = node.selectionSet;
   }
-  return undefined;
+  return found;
 }
 
 /**
@@ -166,7 +172,14 @@ export function complexityContext(
   const perItem = costAt(1) - base;
   const suggested =
     paged.length > 0 && perItem > 0 ? Math.max(1, Math.floor((limit - base) / perItem)) : undefined;
-  const coordinate = ranOut?.path && schema ? coordinateOf(op, ranOut.path, schema) : undefined;
+  const reached = ranOut?.path
+    ? fieldAtPath(
+        op,
+        ranOut.path.filter((p): p is string => typeof p === 'string'),
+        schema,
+      )
+    : undefined;
+  const coordinate = reached ? `${reached.parent.name}.${reached.field.name}` : undefined;
   return {
     max: limit,
     pagedFields: paged.length,

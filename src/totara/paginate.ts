@@ -7,14 +7,8 @@
  */
 import {
   type FieldNode,
-  type GraphQLField,
-  type GraphQLInterfaceType,
-  type GraphQLNamedType,
-  type GraphQLObjectType,
   type GraphQLSchema,
   getNamedType,
-  isInterfaceType,
-  isObjectType,
   Kind,
   type OperationDefinitionNode,
   print,
@@ -25,7 +19,7 @@ import {
 import { assertKnownOptions, InputError } from '../core/errors.js';
 import { Paginator } from '../core/pages.js';
 import type { ProgressListener } from '../core/progress.js';
-import { itemsCompleted } from './answer.js';
+import { fieldAtPath, itemsCompleted } from './answer.js';
 import { estimateCost, isPagedField, largestPageWithin, measuredItemCosts } from './complexity.js';
 import { TotaraComplexityError, TotaraError } from './errors.js';
 import { type PreparedOperation, prepareOperation, type TotaraDocument } from './operation.js';
@@ -166,24 +160,6 @@ function withPagingFields(operation: OperationDefinitionNode, paged: FieldNode):
       };
     },
   });
-}
-
-/** The named type of the items of the paged field at `path`, when the schema knows it. */
-function itemTypeOf(schema: GraphQLSchema | undefined, op: OperationDefinitionNode, path: string[]): string {
-  let type: GraphQLObjectType | GraphQLInterfaceType | null | undefined =
-    op.operation === 'mutation' ? schema?.getMutationType() : schema?.getQueryType();
-  let set: SelectionSetNode | undefined = op.selectionSet;
-  for (const key of [...path, 'items']) {
-    const field: FieldNode | undefined = set?.selections.find(
-      (s): s is FieldNode => s.kind === Kind.FIELD && (s.alias?.value ?? s.name.value) === key,
-    );
-    if (!field || !type) return 'items';
-    const def: GraphQLField<unknown, unknown> | undefined = type.getFields()[field.name.value];
-    const next: GraphQLNamedType | undefined = def ? getNamedType(def.type) : undefined;
-    type = next && (isObjectType(next) || isInterfaceType(next)) ? next : undefined;
-    set = field.selectionSet;
-  }
-  return type?.name ?? 'items';
 }
 
 /**
@@ -347,8 +323,10 @@ export function paginate<Item>(
         next_cursor?: string | null;
       };
       const pageItems = (pageResult.items ?? []).filter((item) => item !== null) as Item[];
-      itemType ??= itemTypeOf(await client.schema(), op.definition, found.path);
-      sizer.observe(measuredItemCosts(items, itemType, pageItems, op.document, await client.schema()));
+      const schema = await client.schema();
+      itemType ??=
+        getNamedType(fieldAtPath(op, [...found.path, 'items'], schema)?.field.type)?.name ?? 'items';
+      sizer.observe(measuredItemCosts(items, itemType, pageItems, op.document, schema));
       const nextCursor = pageResult.next_cursor ?? '';
       fetched += pageItems.length;
       options.onProgress?.({

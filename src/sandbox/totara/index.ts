@@ -59,6 +59,17 @@ export interface TotaraSandboxOptions {
   rateLimitWindowMs?: number | undefined;
 }
 
+/** The settings an admin can change while the site runs. */
+const SETTING_KEYS = [
+  'introspection',
+  'responseDebug',
+  'maxComplexity',
+  'maxDepth',
+  'rateLimitPoints',
+  'siteRateLimitPoints',
+  'rateLimitWindowMs',
+] as const;
+
 const OPTION_KEYS = [
   'clientId',
   'clientSecret',
@@ -68,13 +79,7 @@ const OPTION_KEYS = [
   'serviceUsername',
   'courses',
   'seed',
-  'introspection',
-  'responseDebug',
-  'maxComplexity',
-  'maxDepth',
-  'rateLimitPoints',
-  'siteRateLimitPoints',
-  'rateLimitWindowMs',
+  ...SETTING_KEYS,
 ] as const;
 
 /** What an admin can change on the running sandbox, as on a site's API settings pages. */
@@ -166,15 +171,7 @@ export function createControlledTotaraSandbox(options: TotaraSandboxOptions = {}
     issueToken: () => tokens.issue(),
     tokensIssued: () => tokens.issued,
     configure(settings) {
-      assertKnownOptions('TotaraSandboxModule.configure', settings, [
-        'introspection',
-        'responseDebug',
-        'maxComplexity',
-        'maxDepth',
-        'rateLimitPoints',
-        'siteRateLimitPoints',
-        'rateLimitWindowMs',
-      ]);
+      assertKnownOptions('TotaraSandboxModule.configure', settings, SETTING_KEYS);
       Object.assign(endpoint.settings, settings);
     },
     resetRateWindow: () => endpoint.resetWindow(),
