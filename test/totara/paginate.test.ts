@@ -48,6 +48,68 @@ describe('paginate()', () => {
     expect(users[0]?.username.localeCompare(users[1]?.username ?? '')).toBeGreaterThan(0);
   });
 
+  it('renews a token that expires in the middle of a run once, and completes the run', async () => {
+    const client = totara.client();
+    const ids: string[] = [];
+    let page = 0;
+    for await (const users of client.paginate<{ id: string }>(USERS_QUERY, {}, { pageSize: 500 }).pages()) {
+      ids.push(...users.items.map((u) => u.id));
+      // Totara answers an expired token with HTTP 200 "Internal server error" and the reason in debugMessage.
+      if (++page === 2) totara.module.expireTokens();
+    }
+    expect(ids).toEqual(activeIds);
+    expect(client.tokenRequests).toBe(2);
+  });
+
+  it('sizes pages by what they cost: a page fills the complexity budget, and a heavy item shrinks the next', async () => {
+    const client = totara.client();
+    const paginator = client.paginate<{ id: string }>(USERS_QUERY);
+    // 5 points for core_user_users, 3 per user (id, username, suspended): (6000 - 5) / 3 users fit.
+    expect(paginator.pageSize).toBe(Math.floor((6000 - 5) / 3));
+    const pages = [];
+    for await (const page of paginator.pages()) pages.push(page);
+    expect(pages[0]?.cost).toBe(5 + 3 * (pages[0]?.items.length ?? 0));
+    expect(pages.every((p) => p.cost <= 6000)).toBe(true);
+  });
+
+  it('asks again for a smaller page from the same cursor when one runs out of budget (nested lists vary)', async () => {
+    const small = await startTotara({ users: 300, maxComplexity: 400 });
+    try {
+      const first = [...small.module.site.users.values()].find((u) => u.id > 3 && !u.deleted);
+      for (let i = 0; i < 60; i++) {
+        const id = small.module.site.nextId.job++;
+        small.module.site.jobAssignments.set(id, {
+          id,
+          userid: first?.id ?? 4,
+          idnumber: `HEAVY${i}`,
+          fullname: '',
+          shortname: '',
+          startdate: null,
+          enddate: null,
+          positionid: null,
+          organisationid: null,
+          managerjaid: null,
+          appraiserid: null,
+        });
+      }
+      const doc = `query heavy_jobs($query: core_user_users_query) {
+        core_user_users(query: $query) { items { id job_assignments { id idnumber } } } }`;
+      const client = small.client({ maxComplexity: 400 });
+      const before = small.module.stats().requests;
+      const pages = [];
+      for await (const page of client.paginate<{ id: string }>(doc).pages()) pages.push(page);
+      const users = pages.flatMap((p) => p.items);
+      expect(users.map((u) => u.id)).toEqual(
+        [...small.module.site.users.values()].filter((u) => !u.deleted).map((u) => String(u.id)),
+      );
+      expect(pages.every((p) => p.cost <= 400)).toBe(true);
+      // one request ran out of budget and was asked again, smaller
+      expect(small.module.stats().requests - before).toBe(pages.length + 1);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('toArray({ limit }) stops fetching once it has enough', async () => {
     const before = totara.module.stats().requests;
     const users = await totara.client().paginate(USERS_QUERY, {}, { pageSize: 10 }).toArray({ limit: 25 });

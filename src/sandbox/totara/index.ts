@@ -105,8 +105,8 @@ export interface TotaraSandboxModule extends SandboxModule<TotaraSandboxInfo> {
   revokeTokens(): void;
   /** Makes every issued token expire now. */
   expireTokens(): void;
-  /** Issues a token without an HTTP request (for tests). */
-  issueToken(): string;
+  /** Issues a token without an HTTP request (for tests); `lifetimeSec` 0 gives one that has already expired. */
+  issueToken(lifetimeSec?: number): string;
   /** Tokens issued so far. */
   tokensIssued(): number;
   /** Changes settings while the sandbox runs (debug level, introspection, limits). */
@@ -168,7 +168,7 @@ export function createControlledTotaraSandbox(options: TotaraSandboxOptions = {}
     },
     revokeTokens: () => tokens.revokeAll(),
     expireTokens: () => tokens.expireAll(),
-    issueToken: () => tokens.issue(),
+    issueToken: (lifetimeSec) => tokens.issue(lifetimeSec),
     tokensIssued: () => tokens.issued,
     configure(settings) {
       assertKnownOptions('TotaraSandboxModule.configure', settings, SETTING_KEYS);

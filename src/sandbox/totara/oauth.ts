@@ -54,10 +54,10 @@ export class SandboxTokenStore {
     for (const token of this.#tokens.keys()) this.#tokens.set(token, 0);
   }
 
-  /** Issues a token as the endpoint would, for tests that need one without HTTP. */
-  issue(): string {
+  /** Issues a token as the endpoint would (for tests: one without HTTP, or one already expired with 0). */
+  issue(lifetimeSec: number = this.lifetimeSec): string {
     const token = randomBytes(24).toString('hex');
-    this.#tokens.set(token, Date.now() + this.lifetimeSec * 1000);
+    this.#tokens.set(token, Date.now() + lifetimeSec * 1000);
     this.issued++;
     return token;
   }
