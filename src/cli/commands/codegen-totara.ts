@@ -3,13 +3,13 @@ import { join, resolve } from 'node:path';
 import { generateTotara, writeGeneratedFiles } from '../../../codegen/totara/generate.js';
 import { parseScalarOverrides } from '../../../codegen/totara/options.js';
 import { writeFileAtomic } from '../../core/atomic.js';
+import { displayPath } from '../../totara/schema/glob.js';
 import {
   type LoadedSchema,
   loadSchemaFile,
   readDocuments,
   schemaFileContent,
 } from '../../totara/schema/index.js';
-import { displayPath } from '../../totara/schema/glob.js';
 import { type CommandSpec, UsageError } from '../framework.js';
 import { pullFromSite } from './totara-schema.js';
 
