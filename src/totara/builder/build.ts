@@ -60,9 +60,11 @@ export interface Builder<S extends BuilderSchema> {
  * ```
  */
 export function createBuilder<S extends BuilderSchema>(table: S['table']): Builder<S> {
+  // Checked loosely at type level (see BuilderTableShape); what `mts codegen totara` emits is a BuilderTable.
+  const data = table as BuilderTable;
   return {
-    query: (name, selection) => build(table, 'query', name, selection) as never,
-    mutation: (name, selection) => build(table, 'mutation', name, selection) as never,
+    query: (name, selection) => build(data, 'query', name, selection) as never,
+    mutation: (name, selection) => build(data, 'mutation', name, selection) as never,
   };
 }
 

@@ -32,7 +32,7 @@ export type FieldSpec =
   | readonly [type: string, args: { readonly [arg: string]: string }]
   | readonly [type: string, args: { readonly [arg: string]: string }, dateDefault: string];
 
-/** The compact schema table emitted into `table.ts`. */
+/** The compact schema table emitted into `table.ts`: each type's fields as {@link FieldSpec} entries. */
 export interface BuilderTable {
   readonly query: string | null;
   readonly mutation: string | null;
@@ -40,9 +40,21 @@ export interface BuilderTable {
   readonly possible: { readonly [abstractType: string]: readonly string[] };
 }
 
+/**
+ * What a schema's table must be at type level. Deliberately loose: checking a generated table entry by entry
+ * against {@link BuilderTable} cost the compiler more than the rest of the generated code together, and the
+ * machinery below reads entries with conditional types anyway.
+ */
+export interface BuilderTableShape {
+  readonly query: string | null;
+  readonly mutation: string | null;
+  readonly types: object;
+  readonly possible: { readonly [abstractType: string]: readonly string[] };
+}
+
 /** What the builder knows of a schema at type level: the `SchemaTypes` interface emitted into `table.ts`. */
 export interface BuilderSchema {
-  table: BuilderTable;
+  table: BuilderTableShape;
   scalars: object;
   enums: object;
   inputs: object;
