@@ -5,10 +5,12 @@
  *
  * @module totara
  */
-import { createBuilder } from './builder/build.js';
+import { type Builder, createBuilder } from './builder/build.js';
 import { type SchemaTypes, schemaTable } from './generated/table.js';
 
 export { type Builder, type BuiltOperation, createBuilder } from './builder/build.js';
+/** The type-level machinery behind {@link Selection} and {@link ResultOfSelection} (selections, results, strictness checks). */
+export type * as BuilderTypes from './builder/types.js';
 export type {
   BuilderSchema,
   BuilderTable,
@@ -103,7 +105,7 @@ export type { TotaraAccessToken } from './token.js';
 export type { ResultOf, TypedDocument, VariablesOf } from './typed-document.js';
 export { shippedSchema, type TotaraSchemaOption } from './validate.js';
 
-const external173 = createBuilder<SchemaTypes>(schemaTable);
+const external173: Builder<SchemaTypes> = createBuilder<SchemaTypes>(schemaTable);
 
 /**
  * Builds a typed query over the Totara 17.3 external API. For your own site's schema, use the `query` that
@@ -117,7 +119,7 @@ const external173 = createBuilder<SchemaTypes>(schemaTable);
  * const result = await client.request(op.document, op.variables); // result.core_user_users.items[0].fullname: string
  * ```
  */
-export const query: (typeof external173)['query'] = external173.query;
+export const query: Builder<SchemaTypes>['query'] = external173.query;
 
 /**
  * Builds a typed mutation over the Totara 17.3 external API.
@@ -127,4 +129,4 @@ export const query: (typeof external173)['query'] = external173.query;
  * const op = mutation('delete_user', { core_user_delete_user: { __args: { target_user: { id: '42' } }, user_id: true } });
  * ```
  */
-export const mutation: (typeof external173)['mutation'] = external173.mutation;
+export const mutation: Builder<SchemaTypes>['mutation'] = external173.mutation;

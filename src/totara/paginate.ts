@@ -82,7 +82,10 @@ export interface PagingContext {
 export class TotaraPaginator<Item> extends Paginator<Item, TotaraPage<Item>, string> {
   readonly #sizer: PageSizer;
 
-  /** Made by `TotaraClient.paginate`. */
+  /**
+   * Made by `TotaraClient.paginate`.
+   * @internal
+   */
   constructor(
     fetch: (cursor: string, index: number) => Promise<{ page: TotaraPage<Item>; next: string | undefined }>,
     sizer: PageSizer,

@@ -7,6 +7,8 @@
  */
 
 export { type Builder, type BuiltOperation, createBuilder } from './build.js';
+/** The type-level machinery behind {@link Selection} and {@link ResultOfSelection} (selections, results, strictness checks). */
+export type * as BuilderTypes from './types.js';
 export type {
   BuilderSchema,
   BuilderTable,
