@@ -1,5 +1,11 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { mutation, query, type ResultOf } from '../../src/totara/index.js';
+import {
+  type BuilderTypes,
+  mutation,
+  query,
+  type ResultOf,
+  type SchemaTypes,
+} from '../../src/totara/index.js';
 
 describe('typed builder over the Totara 17.3 external API', () => {
   it('types the result after the selection, with lists, nullability and arguments', () => {
@@ -115,5 +121,23 @@ describe('aliases', () => {
     expectTypeOf<Item>().toEqualTypeOf<{ seen_iso: string | null; seen_at: string | null; id: string }>();
     // @ts-expect-error the aliased field must exist
     query('bad_alias', { core_user_users: { items: { 'x:nope': true } } });
+  });
+});
+
+describe('misspellings read as errors that name them', () => {
+  it('maps an unknown field, argument or input key to a message naming it', () => {
+    type Strict = BuilderTypes.StrictSelection<SchemaTypes, 'core_user', { id: true; fulname: true }>;
+    expectTypeOf<Strict['fulname']>().toEqualTypeOf<{
+      readonly '✗ core_user has no field "fulname"': 'check the spelling';
+    }>();
+    expectTypeOf<Strict['id']>().toEqualTypeOf<true>();
+    type Args = BuilderTypes.StrictSelection<
+      SchemaTypes,
+      'Query',
+      { core_user_users: { __args: { qery: object }; total: true } }
+    >['core_user_users']['__args'];
+    expectTypeOf<Args['qery']>().toEqualTypeOf<{
+      readonly '✗ no argument "qery" on this field': 'check the spelling';
+    }>();
   });
 });

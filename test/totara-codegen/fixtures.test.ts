@@ -88,7 +88,9 @@ describe.skipIf(!hasFixtures)(`Totara 17.3 schemas ${FIXTURES_SKIP_REASON}`, () 
     expect(shipped).toContain("export type core_date_format = 'TIMESTAMP' | 'ISO8601'");
   });
 
-  it('generates the full 741-type dev schema, and the output (builder included) type-checks', { timeout: 120_000 }, async () => {
+  it('generates the full 741-type dev schema, and the output (builder included) type-checks', {
+    timeout: 120_000,
+  }, async () => {
     const loaded = await loadSchemaFile(dev);
     const types = Object.keys(loaded.schema.getTypeMap()).filter((n) => !n.startsWith('__'));
     expect(types.length).toBeGreaterThanOrEqual(741);

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { introspectionFromSchema, isInputObjectType } from 'graphql';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { generateTotara, writeGeneratedFiles } from '../../codegen/totara/generate.js';
 import {
@@ -169,6 +170,46 @@ describe('hostile input', () => {
     for (const { name, content } of generateTotara({ schema, documents: [doc] })) {
       expect(content, name).not.toMatch(/^\s*globalThis/m);
       expect(content, name).not.toMatch(/\*\/\s*globalThis/);
+    }
+  });
+});
+
+describe('what a user sees from the compiler', () => {
+  it('a misspelt field in the generated builder is a type error naming the field, not "never"', {
+    timeout: 120_000,
+  }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mts-totara-typo-'));
+    try {
+      const use = join(dir, 'use.ts');
+      await writeFile(
+        use,
+        [
+          `import { query } from '${join(process.cwd(), golden, 'generated/builder.js')}';`,
+          "export const op = query('typo', { shop_status: true, shop_items: { __args: { query: { search: 'x' } }, items: { id: true, nmae: true } } });",
+        ].join('\n'),
+      );
+      const program = ts.createProgram([use], {
+        strict: true,
+        noEmit: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        lib: ['lib.es2023.d.ts'],
+        types: ['node'],
+        typeRoots: [join(process.cwd(), 'node_modules/@types')],
+        skipLibCheck: true,
+        paths: { 'moodle-totara-sdk/totara/builder': [join(process.cwd(), 'src/totara/builder/index.ts')] },
+      });
+      const messages = ts
+        .getPreEmitDiagnostics(program)
+        .filter((d) => d.file?.fileName === use)
+        .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      expect(messages).toHaveLength(1);
+      // e.g. Type 'true' is not assignable to type 'boolean & UnknownField<"shop_thing", "nmae">'.
+      expect(messages[0]).toMatch(/UnknownField<"shop_thing", "nmae">|shop_thing has no field "nmae"/);
+      expect(messages[0]).not.toMatch(/type 'never'/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -16,15 +16,24 @@ export interface BuiltDocument<Result, Variables = Record<string, unknown>> {
   __apiType?(variables: Variables): Result;
 }
 
-/** The message a misspelt selection key gets, naming the key and the type it is not a field of. */
-export type UnknownField<T, K> =
-  `✗ ${T & string} has no field "${K & string}": check the spelling (or select an existing field as 'alias:field')`;
+/**
+ * What a misspelt selection key must be, so that the compiler's error names it: an object whose only key is the
+ * message. (A message as a plain string type would vanish: the selection is typed `Sel & StrictSelection<…>`, and
+ * `true & "message"` is `never`, which is all the old error said.)
+ */
+export type UnknownField<T, K> = {
+  readonly [M in `✗ ${T & string} has no field "${K & string}"`]: 'check the spelling';
+};
 
-/** The message a misspelt argument gets. */
-export type UnknownArgument<K> = `✗ no argument "${K & string}" on this field`;
+/** What a misspelt argument must be, naming it. */
+export type UnknownArgument<K> = {
+  readonly [M in `✗ no argument "${K & string}" on this field`]: 'check the spelling';
+};
 
-/** The message a misspelt key of an input object gets. */
-export type UnknownInputField<K> = `✗ no input field "${K & string}" here`;
+/** What a misspelt key of an input object must be, naming it. */
+export type UnknownInputField<K> = {
+  readonly [M in `✗ no input field "${K & string}" here`]: 'check the spelling';
+};
 
 /** How one field is described in the table: its type, then its arguments and default date format if any. */
 export type FieldSpec =
@@ -274,8 +283,8 @@ export type ResultOfSelection<S extends BuilderSchema, T, Sel> = T extends keyof
 /**
  * `Sel` with every key the schema does not know mapped to a message naming it (fields, `on_<Type>` members and
  * `__args` arguments), so that a misspelling fails to type-check even beside correct keys (a generic parameter
- * escapes TypeScript's excess property check) and the error reads
- * `Type 'true' is not assignable to type '✗ core_user has no field "fulname": …'`.
+ * escapes TypeScript's excess property check) and the error names it:
+ * `Type 'true' is not assignable to type 'boolean & UnknownField<"core_user", "fulname">'`.
  * `Spec` is the entry of the field `Sel` was selected on.
  */
 export type StrictSelection<S extends BuilderSchema, T, Sel, Spec = never> = {
