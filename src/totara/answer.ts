@@ -6,6 +6,7 @@
  */
 import {
   type FieldNode,
+  type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLInterfaceType,
   type GraphQLNamedType,
@@ -21,9 +22,9 @@ import { estimateCost, fragmentsOf, isPagedField } from './complexity.js';
 import { formatPath, type TotaraGraphQLError, TotaraValidationError } from './errors.js';
 import type { PreparedOperation } from './operation.js';
 
-/** A field the answer should hold and does not: Totara dropped it as unknown. */
+/** Fields the answer should hold and does not: Totara dropped them as unknown. */
 function droppedFields(
-  op: PreparedOperation,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   set: SelectionSetNode,
   value: unknown,
   path: Array<string | number>,
@@ -32,12 +33,11 @@ function droppedFields(
   if (out.length >= 20 || value === null || value === undefined || typeof value !== 'object') return;
   if (Array.isArray(value)) {
     value.forEach((item, i) => {
-      droppedFields(op, set, item, [...path, i], out);
+      droppedFields(fragments, set, item, [...path, i], out);
     });
     return;
   }
   const object = value as Record<string, unknown>;
-  const fragments = fragmentsOf(op.document);
   const visit = (selections: SelectionSetNode): void => {
     for (const selection of selections.selections) {
       // @skip and @include may leave a field out on purpose; type conditions depend on the runtime type.
@@ -55,7 +55,7 @@ function droppedFields(
       const key = selection.alias?.value ?? selection.name.value;
       if (!(key in object)) out.push(formatPath([...path, key]));
       else if (selection.selectionSet)
-        droppedFields(op, selection.selectionSet, object[key], [...path, key], out);
+        droppedFields(fragments, selection.selectionSet, object[key], [...path, key], out);
     }
   };
   visit(set);
@@ -79,7 +79,7 @@ export function assertComplete(op: PreparedOperation, data: unknown, sourceName:
     );
   }
   const missing: string[] = [];
-  droppedFields(op, op.definition.selectionSet, data, [], missing);
+  droppedFields(fragmentsOf(op.document), op.definition.selectionSet, data, [], missing);
   if (missing.length === 0) return;
   throw new TotaraValidationError(
     'totara.field_dropped',
