@@ -5,7 +5,8 @@
 import { PROFILE_KEYS, type ProfileKey, type ProfileSettings } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import { MoodleClient, type MoodleClientOptions } from '../moodle/index.js';
-import { TotaraClient, type TotaraClientOptions } from '../totara/client.js';
+import { TotaraClient } from '../totara/client.js';
+import type { TotaraClientOptions } from '../totara/client-options.js';
 
 /** The settings a Totara client needs. */
 export const TOTARA_KEYS: readonly ProfileKey[] = ['totaraUrl', 'totaraClientId', 'totaraClientSecret'];

@@ -19,15 +19,15 @@ export type {
   ResultOfSelection,
   Selection,
 } from './builder/types.js';
-export {
-  type TotaraBatchOperation,
-  type TotaraBatchOptions,
-  type TotaraBatchResult,
-  TotaraClient,
-  type TotaraClientOptions,
-  type TotaraRequestOptions,
-  type TotaraWaitEvent,
-} from './client.js';
+export { TotaraClient } from './client.js';
+export type {
+  TotaraBatchOperation,
+  TotaraBatchOptions,
+  TotaraBatchResult,
+  TotaraClientOptions,
+  TotaraRequestOptions,
+  TotaraWaitEvent,
+} from './client-options.js';
 export {
   DEFAULT_PAGE_LIMIT,
   type EstimateOptions,
@@ -59,7 +59,7 @@ export {
 /** The TypeScript types of the Totara 17.3 external schema (`Totara173.core_user`...), generated. */
 export type * as Totara173 from './generated/types.js';
 export { type PreparedOperation, prepareOperation, type TotaraDocument } from './operation.js';
-export { type TotaraPage, type TotaraPaginateOptions, TotaraPaginator } from './paginate.js';
+export { type TotaraPage, type TotaraPaginateOptions, TotaraPaginator } from './pages/paginate.js';
 export {
   CLIENT_RATE_LIMIT_POINTS,
   MAX_QUERY_COMPLEXITY,

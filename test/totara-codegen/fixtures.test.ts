@@ -2,12 +2,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DocumentNode, getIntrospectionQuery, parse, validate } from 'graphql';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { generateTotara, writeGeneratedFiles } from '../../codegen/totara/generate.js';
 import { planFromArgs } from '../../codegen/totara/plan.js';
 import { createBuilder } from '../../src/totara/builder/index.js';
 import { mutation, query } from '../../src/totara/index.js';
+import { typeCheck } from './compile.js';
 
 /** A builder's document is a DocumentNode at run time; its type says only what the client needs. */
 const asNode = (document: object) => document as DocumentNode;
@@ -17,27 +17,6 @@ import { FIXTURES_SKIP_REASON, fixture, hasFixtures, projectRoot } from '../help
 
 const external = fixture('totara-17.3/combined/external-schema-17.3.graphql');
 const dev = fixture('totara-17.3/combined/dev-full-schema-17.3.graphqls');
-
-/** Type-checks files with the compiler API; `moodle-totara-sdk/totara` points at our builder runtime. */
-function typeCheck(files: string[]): string[] {
-  const program = ts.createProgram(files, {
-    strict: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    lib: ['lib.es2023.d.ts'],
-    // The builder is read from source here (its implementation uses Node types); bench/totara checks the built entry.
-    types: ['node'],
-    typeRoots: [join(projectRoot, 'node_modules/@types')],
-    skipLibCheck: true,
-    // No baseUrl: it would resolve @types/node's bare `repl`/`module` imports into the project's own folders.
-    paths: { 'moodle-totara-sdk/totara/builder': [join(projectRoot, 'src/totara/builder/index.ts')] },
-  });
-  return ts
-    .getPreEmitDiagnostics(program)
-    .map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
-}
 
 describe.skipIf(!hasFixtures)(`Totara 17.3 schemas ${FIXTURES_SKIP_REASON}`, () => {
   it('src/totara/generated matches what `npm run generate:totara` writes (run it after changing the generator)', async () => {

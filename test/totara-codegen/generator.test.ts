@@ -2,7 +2,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { introspectionFromSchema, isInputObjectType } from 'graphql';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { generateTotara, writeGeneratedFiles } from '../../codegen/totara/generate.js';
 import {
@@ -12,6 +11,7 @@ import {
   readDocuments,
   TotaraSchemaError,
 } from '../../src/totara/schema/index.js';
+import { typeCheck } from './compile.js';
 
 const golden = 'test/totara-codegen/golden';
 
@@ -188,22 +188,9 @@ describe('what a user sees from the compiler', () => {
           "export const op = query('typo', { shop_status: true, shop_items: { __args: { query: { search: 'x' } }, items: { id: true, nmae: true } } });",
         ].join('\n'),
       );
-      const program = ts.createProgram([use], {
-        strict: true,
-        noEmit: true,
-        target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.NodeNext,
-        moduleResolution: ts.ModuleResolutionKind.NodeNext,
-        lib: ['lib.es2023.d.ts'],
-        types: ['node'],
-        typeRoots: [join(process.cwd(), 'node_modules/@types')],
-        skipLibCheck: true,
-        paths: { 'moodle-totara-sdk/totara/builder': [join(process.cwd(), 'src/totara/builder/index.ts')] },
-      });
-      const messages = ts
-        .getPreEmitDiagnostics(program)
-        .filter((d) => d.file?.fileName === use)
-        .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      const messages = typeCheck([use])
+        .filter((d) => d.file === use)
+        .map((d) => d.message);
       expect(messages).toHaveLength(1);
       // e.g. Type 'true' is not assignable to type 'boolean & UnknownField<"shop_thing", "nmae">'.
       expect(messages[0]).toMatch(/UnknownField<"shop_thing", "nmae">|shop_thing has no field "nmae"/);
