@@ -2,7 +2,7 @@
  * Check a Totara site and list its users page by page, with page sizes chosen to stay under Totara's complexity
  * limit. Run: MTS_TOTARA_URL=... MTS_TOTARA_CLIENT_ID=... MTS_TOTARA_CLIENT_SECRET=... npx tsx examples/totara-users.ts
  */
-import { TotaraClient } from 'moodle-totara-sdk/totara';
+import { TotaraClient, TotaraValidationError } from 'moodle-totara-sdk/totara';
 
 const totara = new TotaraClient({
   url: process.env.MTS_TOTARA_URL ?? 'http://127.0.0.1:8080',
@@ -33,3 +33,12 @@ console.log(`${active} active and ${suspended} suspended users`);
 
 const firstFive = await totara.paginate<{ username: string }>(USERS).toArray({ limit: 5 });
 console.log(`First five: ${firstFive.map((u) => u.username).join(', ')}`);
+
+// Totara drops a field it does not know and answers 200 without an error; the client checks first and sends nothing.
+try {
+  await totara.request('query typo_check { totara_webapi_status { stauts } }');
+  throw new Error('a misspelt field should have been refused before sending');
+} catch (error) {
+  if (!(error instanceof TotaraValidationError)) throw error;
+  console.log(`Refused before sending (${error.code}): ${error.message.split('\n')[1]?.trim()}`);
+}

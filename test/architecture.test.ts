@@ -127,6 +127,62 @@ describe('hrimport layout', () => {
   });
 });
 
+describe('totara layout', () => {
+  const folders = (base: string) => {
+    const counts = new Map<string, number>();
+    for (const file of listTs(`${projectRoot}${base}`)) {
+      const folder = relative(projectRoot, dirname(file));
+      counts.set(folder, (counts.get(folder) ?? 0) + 1);
+    }
+    return counts;
+  };
+
+  it('keeps src/totara and src/sandbox/totara under 15 files a folder', () => {
+    const counts = [...folders('src/totara'), ...folders('src/sandbox/totara')];
+    expect(counts.filter(([, n]) => n > 15)).toEqual([]);
+  });
+
+  it('has no import cycle between files of src/totara, type-only imports included', () => {
+    const own = listTs(`${projectRoot}src/totara`);
+    const graph = new Map(own.map((file) => [file, importsOf(file).filter((t) => own.includes(t))]));
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (file: string, path: string[]): void => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'open') {
+        cycles.push(
+          [...path.slice(path.indexOf(file)), file].map((f) => relative(projectRoot, f)).join(' -> '),
+        );
+        return;
+      }
+      state.set(file, 'open');
+      for (const next of graph.get(file) ?? []) visit(next, [...path, file]);
+      state.set(file, 'done');
+    };
+    for (const file of own) visit(file, []);
+    expect(cycles).toEqual([]);
+  });
+
+  it('names every public export and keeps the wire, error mapping, pacing and checking internal', async () => {
+    for (const entry of ['src/totara/index.ts', 'src/totara/builder/index.ts', 'src/totara/schema/index.ts'])
+      expect(readFileSync(`${projectRoot}${entry}`, 'utf8'), entry).not.toMatch(/export\s+\*\s+from/);
+    const api = await import('../src/totara/index.js');
+    for (const internal of [
+      'postOperations',
+      'totaraErrorFromResponse',
+      'authFailure',
+      'scrubberFor',
+      'readGraphQLErrors',
+      'RateWindow',
+      'OperationChecker',
+      'PageSizer',
+      'located',
+      'globToRegExp',
+    ])
+      expect(Object.keys(api)).not.toContain(internal);
+  });
+});
+
 describe('mbz layout', () => {
   const mbz = `${projectRoot}src/mbz`;
 

@@ -57,11 +57,11 @@ export function emitSchemaTypes(schema: GraphQLSchema, options: EmitSchemaOption
   const dateFormats = schema.getType('core_date_format');
   if (isEnumType(dateFormats)) {
     out.push(
-      '\n/** What a `core_date` field returns for each value of its `format` argument. */\n',
+      '\n/** What a `core_date` field returns for each value of its `format` argument (Totara sends even TIMESTAMP as a string of Unix seconds). */\n',
       'export interface CoreDateFormats {\n',
     );
-    for (const value of dateFormats.getValues())
-      out.push(`  ${value.name}: ${value.name === 'TIMESTAMP' ? 'number' : 'string'};\n`);
+    // A real 17.3 site answers `timestamp` with "1796285835": every format, TIMESTAMP included, is a string.
+    for (const value of dateFormats.getValues()) out.push(`  ${value.name}: string;\n`);
     out.push('}\n');
   }
   const named = (t: GraphQLNamedType, direction: 'input' | 'output'): string =>

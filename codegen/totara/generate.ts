@@ -8,6 +8,7 @@ import { checkDocuments, type SourceDocument } from '../../src/totara/schema/doc
 import type { LoadedSchema } from '../../src/totara/schema/load.js';
 import { emitOperations } from './emit-operations.js';
 import { emitSchemaTypes } from './emit-schema.js';
+import { emitSchemaSdl } from './emit-sdl.js';
 import { emitTable } from './emit-table.js';
 import { header, type ScalarOverride } from './render.js';
 
@@ -21,8 +22,13 @@ export interface TotaraCodegenOptions {
   descriptions?: boolean | undefined;
   /** TypeScript for scalars, e.g. `{ core_id: 'number' }` or `{ core_date: { input: 'number', output: 'number' } }`. */
   scalars?: Readonly<Record<string, ScalarOverride>> | undefined;
-  /** Module the generated code imports `TypedDocument` and `createBuilder` from (default `moodle-totara-sdk/totara`). */
+  /** Module `operations.ts` imports `TypedDocument` from (default `moodle-totara-sdk/totara`). */
   runtimeImport?: string | undefined;
+  /**
+   * Module `builder.ts` imports `createBuilder` from: default `moodle-totara-sdk/totara/builder`, a light entry that
+   * loads none of graphql's, undici's or the client's types into the compiler (else `runtimeImport` when given).
+   */
+  builderImport?: string | undefined;
   /** Emit `builder.ts` and `index.ts` (default true). */
   builder?: boolean | undefined;
   /** The schema's name in the do-not-edit header (default: the schema source). */
@@ -52,11 +58,13 @@ export function generateTotara(options: TotaraCodegenOptions): GeneratedFile[] {
   const descriptions = options.descriptions ?? true;
   const scalars = options.scalars ?? {};
   const runtime = options.runtimeImport ?? 'moodle-totara-sdk/totara';
+  const builderRuntime = options.builderImport ?? options.runtimeImport ?? 'moodle-totara-sdk/totara/builder';
   const input = options.inputName ?? options.schema.source;
   const extra = options.regenerate ? [`Regenerate with: ${options.regenerate}`] : [];
   const files: GeneratedFile[] = [
     { name: 'types.ts', content: header(input, extra) + emitSchemaTypes(schema, { descriptions, scalars }) },
     { name: 'table.ts', content: header(input, extra) + emitTable(schema, './types.js') },
+    { name: 'schema.ts', content: header(input, extra) + emitSchemaSdl(schema) },
   ];
   const documents = options.documents ?? [];
   if (documents.length > 0) {
@@ -74,7 +82,7 @@ export function generateTotara(options: TotaraCodegenOptions): GeneratedFile[] {
       name: 'builder.ts',
       content:
         header(input, extra) +
-        `import { createBuilder } from '${runtime}';\n` +
+        `import { createBuilder } from '${builderRuntime}';\n` +
         `import { type SchemaTypes, schemaTable } from './table.js';\n\n` +
         '/** Typed ad-hoc queries and mutations over this schema: `query(name, selection)`, `mutation(name, selection)`. */\n' +
         'export const { query, mutation } = createBuilder<SchemaTypes>(schemaTable);\n',
@@ -86,6 +94,7 @@ export function generateTotara(options: TotaraCodegenOptions): GeneratedFile[] {
         "export * from './builder.js';\n" +
         (documents.length > 0 ? "export * from './operations.js';\n" : '') +
         "export * from './table.js';\n" +
+        "export * from './schema.js';\n" +
         "export type * from './types.js';\n",
     });
   }
@@ -93,7 +102,7 @@ export function generateTotara(options: TotaraCodegenOptions): GeneratedFile[] {
 }
 
 /** Every file the generator may write; one left from an earlier run and not written now is removed. */
-const GENERATED_NAMES = ['types.ts', 'table.ts', 'operations.ts', 'builder.ts', 'index.ts'];
+const GENERATED_NAMES = ['types.ts', 'table.ts', 'schema.ts', 'operations.ts', 'builder.ts', 'index.ts'];
 
 /**
  * Writes generated files into a directory, each atomically (a reader never sees half a file), and removes a

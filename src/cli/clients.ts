@@ -6,6 +6,7 @@ import { PROFILE_KEYS, type ProfileKey, type ProfileSettings } from '../core/con
 import { ConfigError } from '../core/errors.js';
 import { MoodleClient, type MoodleClientOptions } from '../moodle/index.js';
 import { TotaraClient } from '../totara/client.js';
+import type { TotaraClientOptions } from '../totara/client-options.js';
 
 /** The settings a Totara client needs. */
 export const TOTARA_KEYS: readonly ProfileKey[] = ['totaraUrl', 'totaraClientId', 'totaraClientSecret'];
@@ -41,13 +42,18 @@ export function requireSettings(
 }
 
 /** A Totara client from settings, or `config.missing` naming what is not configured. */
-export function totaraClientFromSettings(settings: ProfileSettings, purpose = 'This command'): TotaraClient {
+export function totaraClientFromSettings(
+  settings: ProfileSettings,
+  purpose = 'This command',
+  extra: Pick<TotaraClientOptions, 'schema' | 'onWait'> = {},
+): TotaraClient {
   requireSettings(settings, TOTARA_KEYS, purpose);
   return new TotaraClient({
     url: settings.totaraUrl as string,
     clientId: settings.totaraClientId as string,
     clientSecret: settings.totaraClientSecret as string,
     timeoutMs: settings.timeoutMs,
+    ...extra,
   });
 }
 

@@ -1,78 +1,37 @@
 /**
- * The Totara GraphQL client: OAuth2 client credentials, Totara's rules checked before sending, requests through
- * graphql-request on our undici transport, typed errors, batching and pagination.
+ * The Totara GraphQL client: OAuth2 client credentials, every operation checked against the site's schema before it
+ * is sent, answers read the way Totara means them, requests paced by the complexity points they really cost.
  */
 
-import type { Dispatcher } from 'undici';
+import type { GraphQLSchema } from 'graphql';
 import { assertKnownOptions, ConfigError, TransportError } from '../core/errors.js';
-import type { RetryPolicy } from '../core/retry.js';
+import { sleep } from '../core/retry.js';
 import { excerpt, Transport } from '../core/transport.js';
+import { assertComplete, complexityContext } from './answer.js';
 import {
-  looksLikeAuthFailure,
-  readGraphQLErrors,
-  scrubberFor,
-  type TotaraError,
-  totaraErrorFromResponse,
-} from './errors.js';
-import type { FetchCall } from './fetch.js';
+  CLIENT_OPTION_KEYS,
+  type TotaraBatchOperation,
+  type TotaraBatchOptions,
+  type TotaraBatchResult,
+  type TotaraClientOptions,
+  type TotaraRequestOptions,
+  type TotaraWaitEvent,
+} from './client-options.js';
+import { estimateCost, measuredCost } from './complexity.js';
+import { authFailure, totaraErrorFromResponse } from './error-map.js';
+import { readGraphQLErrors, scrubberFor, type TotaraError, type TotaraGraphQLError } from './errors.js';
 import { type PreparedOperation, prepareOperation, type TotaraDocument } from './operation.js';
-import { paginate, type TotaraPaginateOptions, type TotaraPaginator } from './paginate.js';
-import { MAX_QUERY_COMPLEXITY } from './rules.js';
-import { sendOperations } from './send.js';
+import {
+  paginate,
+  type RunResult,
+  type TotaraPaginateOptions,
+  type TotaraPaginator,
+} from './pages/paginate.js';
+import { RateWindow } from './rate.js';
+import { CLIENT_RATE_LIMIT_POINTS, MAX_QUERY_COMPLEXITY, RATE_LIMIT_WINDOW_MS } from './rules.js';
 import { type TotaraAccessToken, TotaraTokenSource } from './token.js';
-import type { TypedDocument } from './typed-document.js';
-
-/** Options of a {@link TotaraClient}. Durations are milliseconds. */
-export interface TotaraClientOptions {
-  /** The Totara wwwroot, e.g. `https://learn.example.org` (sub-path included, no trailing `/api`). */
-  url: string;
-  /** OAuth2 client id of the API client (Site administration > Development > API > Clients). */
-  clientId: string;
-  /** OAuth2 client secret (kept private and masked everywhere). */
-  clientSecret: string;
-  /** An undici Dispatcher (proxy, custom TLS, fault injection). Defaults to the shared keep-alive pool. */
-  dispatcher?: Dispatcher | undefined;
-  /** Deadline of one HTTP attempt. Default 30,000. */
-  timeoutMs?: number | undefined;
-  /** Retry pacing for queries (mutations are never retried), or false to never retry. */
-  retry?: Partial<RetryPolicy> | false | undefined;
-  /** Sent as `User-Agent`. */
-  userAgent?: string | undefined;
-  /** The site's complexity limit per request, used to size pages. Default 6,000 (Totara's default). */
-  maxComplexity?: number | undefined;
-}
-
-const CLIENT_OPTION_KEYS = [
-  'url',
-  'clientId',
-  'clientSecret',
-  'dispatcher',
-  'timeoutMs',
-  'retry',
-  'userAgent',
-  'maxComplexity',
-] as const;
-
-/** Per-call options of {@link TotaraClient.request}. */
-export interface TotaraRequestOptions {
-  /** The operation to run when the document holds several; must be lower snake_case. */
-  operationName?: string | undefined;
-  signal?: AbortSignal | undefined;
-  /** Overrides the client's deadline for this call. */
-  timeoutMs?: number | undefined;
-}
-
-/** One operation of a {@link TotaraClient.batch}. */
-export interface TotaraBatchOperation {
-  document: TotaraDocument<unknown, unknown>;
-  variables?: Record<string, unknown> | undefined;
-  operationName?: string | undefined;
-}
-
-/** The outcome of one operation of a batch: its data, or its typed error. */
-export type TotaraBatchResult<R = Record<string, unknown>> =
-  | { ok: true; data: R; operationName: string }
-  | { ok: false; error: TotaraError; operationName: string };
+import { OperationChecker } from './validate.js';
+import { postOperations, type RawResult, type WireAnswer } from './wire.js';
 
 /**
  * A client of Totara's external GraphQL API (`/api/graphql.php`, Totara 17+).
@@ -95,6 +54,10 @@ export class TotaraClient {
   readonly maxComplexity: number;
   readonly #transport: Transport;
   readonly #tokens: TotaraTokenSource;
+  readonly #checker: OperationChecker;
+  readonly #rate: RateWindow;
+  readonly #waitOnRateLimit: boolean;
+  readonly #onWait: ((event: TotaraWaitEvent) => void) | undefined;
 
   constructor(options: TotaraClientOptions) {
     assertKnownOptions('TotaraClient', options, CLIENT_OPTION_KEYS);
@@ -130,6 +93,13 @@ export class TotaraClient {
       userAgent: options.userAgent,
     });
     this.#tokens = new TotaraTokenSource(this.#transport, this.url, options.clientId, options.clientSecret);
+    this.#checker = new OperationChecker(options.schema);
+    this.#rate = new RateWindow(
+      options.rateLimitPoints ?? CLIENT_RATE_LIMIT_POINTS,
+      options.rateLimitWindowMs ?? RATE_LIMIT_WINDOW_MS,
+    );
+    this.#waitOnRateLimit = options.waitOnRateLimit ?? true;
+    this.#onWait = options.onWait;
   }
 
   /**
@@ -151,9 +121,23 @@ export class TotaraClient {
   }
 
   /**
-   * Runs one query or mutation and resolves with its `data`. The operation name (given, or the document's only
-   * operation's) is checked against Totara's lower snake_case rule before anything is sent. Queries are retried
-   * on network errors, 5xx and 429; mutations never. Failures reject with a {@link TotaraError} subclass.
+   * The schema operations are checked against (undefined when checking is off).
+   *
+   * @example
+   * ```ts
+   * const schema = await totara.schema();
+   * console.log(Object.keys(schema?.getQueryType()?.getFields() ?? {}));
+   * ```
+   */
+  schema(): Promise<GraphQLSchema | undefined> {
+    return this.#checker.schema();
+  }
+
+  /**
+   * Runs one query or mutation and resolves with its `data`. The operation is checked before anything is sent:
+   * its name against Totara's lower snake_case rule, its fields, arguments and variables against the schema. A
+   * query is retried on network errors and 5xx, and once after waiting out Totara's window on HTTP 429; a
+   * mutation never is. Failures reject with a {@link TotaraError} subclass.
    *
    * @example
    * ```ts
@@ -164,13 +148,13 @@ export class TotaraClient {
    * ```
    */
   async request<R = Record<string, unknown>, V extends Record<string, unknown> = Record<string, unknown>>(
-    document: string | TypedDocument<R, V> | TotaraDocument<R, V>,
+    document: TotaraDocument<R, V>,
     variables?: V,
     options: TotaraRequestOptions = {},
   ): Promise<R> {
-    assertKnownOptions('TotaraClient.request', options, ['operationName', 'signal', 'timeoutMs']);
+    assertKnownOptions('TotaraClient.request', options, ['operationName', 'signal', 'timeoutMs', 'validate']);
     const op = prepareOperation(document as TotaraDocument<unknown, unknown>, options.operationName);
-    const [result] = await this.#execute([op], [variables ?? {}], options, false);
+    const [result] = await this.#run([op], [variables ?? {}], options, false);
     if (!result) throw new Error('unreachable: no result');
     if (!result.ok) throw result.error;
     return result.data as R;
@@ -191,25 +175,27 @@ export class TotaraClient {
    */
   async batch(
     operations: readonly TotaraBatchOperation[],
-    options: { signal?: AbortSignal | undefined; timeoutMs?: number | undefined } = {},
+    options: TotaraBatchOptions = {},
   ): Promise<TotaraBatchResult[]> {
-    assertKnownOptions('TotaraClient.batch', options, ['signal', 'timeoutMs']);
+    assertKnownOptions('TotaraClient.batch', options, ['signal', 'timeoutMs', 'validate']);
     if (!Array.isArray(operations) || operations.length === 0) return [];
     const ops = operations.map((o, i) => {
       assertKnownOptions(`TotaraClient.batch operation ${i}`, o, ['document', 'variables', 'operationName']);
       return prepareOperation(o.document, o.operationName);
     });
-    return this.#execute(
+    const results = await this.#run(
       ops,
       operations.map((o) => o.variables ?? {}),
       options,
       true,
-    ) as Promise<TotaraBatchResult[]>;
+    );
+    return results.map(({ cost: _cost, ...result }) => result as TotaraBatchResult);
   }
 
   /**
-   * Iterates over every item of a paged query (`items`, `total`, `next_cursor`), fetching pages as needed with a
-   * page size chosen to stay under the site's complexity limit.
+   * Iterates over every item of a paged query (`items`, `total`, `next_cursor`). Each page is sized by what the
+   * previous ones really cost, to stay under the site's complexity limit, and requests wait for room in Totara's
+   * rate window instead of running into HTTP 429.
    *
    * @example
    * ```ts
@@ -223,70 +209,162 @@ export class TotaraClient {
     variables?: Record<string, unknown>,
     options?: TotaraPaginateOptions,
   ): TotaraPaginator<Item> {
-    return paginate<Item>(this, document, variables, options);
+    return paginate<Item>(
+      {
+        maxComplexity: this.maxComplexity,
+        ratePoints: this.#rate.points,
+        schemaNow: () => this.#checker.schemaNow(),
+        schema: () => this.#checker.schema(),
+        run: async (op, vars, runOptions) => {
+          const [result] = await this.#run([op], [vars], runOptions, false);
+          if (!result) throw new Error('unreachable: no result');
+          return result;
+        },
+      },
+      document,
+      variables,
+      options,
+    );
   }
 
-  async #execute(
+  async #run(
     ops: PreparedOperation[],
     variables: Record<string, unknown>[],
-    options: TotaraRequestOptions,
+    options: TotaraBatchOptions,
     batched: boolean,
-  ): Promise<TotaraBatchResult<unknown>[]> {
+  ): Promise<RunResult[]> {
     const scrub = scrubberFor(variables);
+    if (options.validate !== false)
+      for (const [i, op] of ops.entries()) await this.#checker.check(op, variables[i] ?? {}, scrub);
+    const schema = await this.#checker.schema();
+    const mutation = ops.some((op) => op.isMutation);
     const names = ops.map((op) => op.operationName);
-    for (let attempt = 0; ; attempt++) {
+    const estimate = ops.reduce(
+      (sum, op, i) =>
+        sum +
+        Math.min(
+          this.maxComplexity,
+          estimateCost(op.definition, op.document, { schema, variables: variables[i] }),
+        ),
+      0,
+    );
+    const wire = ops.map((op, i) => ({
+      query: op.query,
+      operationName: op.operationName,
+      variables: variables[i] ?? {},
+    }));
+    let waitedMs = 0;
+    let refreshed = false;
+    for (;;) {
+      await this.#pace(estimate, names[0] as string, options.signal);
       const token = await this.#tokens.get(options.signal);
-      const call: FetchCall = {
+      const answer = await postOperations(this.#transport, this.endpoint, wire, batched, {
         accessToken: token.accessToken,
-        operationNames: names,
-        safe: ops.every((op) => !op.isMutation),
+        safe: !mutation,
         signal: options.signal,
         timeoutMs: options.timeoutMs,
-      };
-      const raw = await sendOperations(this.#transport, this.endpoint, call, ops, variables, batched);
-      const results = raw.map((r) => ({
+      });
+      if (answer.status === 429) {
+        const operationName = batched ? undefined : names[0];
+        if (mutation || !this.#waitOnRateLimit || waitedMs > 0) {
+          throw totaraErrorFromResponse({
+            operationName,
+            status: 429,
+            errors: readGraphQLErrors(answer.whole?.errors ?? answer.results?.[0]?.errors, scrub),
+            request: answer.request,
+            rateLimit: { waitedMs, windowMs: this.#rate.windowMs, mutation },
+          });
+        }
+        this.#onWait?.({
+          reason: 'rate_limited',
+          waitMs: this.#rate.windowMs,
+          operationName: names[0] as string,
+        });
+        await sleep(this.#rate.windowMs, options.signal);
+        waitedMs += this.#rate.windowMs;
+        continue;
+      }
+      const results = answer.results?.length === ops.length ? answer.results : undefined;
+      const read = (results ?? [answer.whole ?? {}]).map((r: RawResult) => ({
         data: r.data,
         errors: readGraphQLErrors(r.errors, scrub),
       }));
-      const whole = results.length !== ops.length;
-      const failed = whole ? results : results.filter((r) => r.errors.length > 0);
-      const status = call.status ?? 0;
-      const authFailure =
-        status === 401 ||
-        failed.some((r) => looksLikeAuthFailure(r.errors, r.data !== undefined && r.data !== null));
-      if (attempt === 0 && authFailure && (whole || failed.length === results.length)) {
+      const refused =
+        answer.status === 401 ||
+        read.every((r) => authFailure(r.errors, r.data !== undefined && r.data !== null) !== undefined);
+      if (refused && !refreshed) {
+        // Totara says "Internal server error" for a bad token: one fresh token, then the error stands.
         this.#tokens.invalidate(token.accessToken);
+        refreshed = true;
         continue;
       }
-      const errorFor = (errors: ReturnType<typeof readGraphQLErrors>, operationName?: string) =>
+      const fail = (errors: TotaraGraphQLError[], i: number | undefined) =>
         totaraErrorFromResponse({
-          operationName,
-          status,
+          operationName: i === undefined ? (batched ? undefined : names[0]) : names[i],
+          status: answer.status,
           errors,
-          afterRefresh: attempt > 0,
-          request: call.request,
+          afterRefresh: refreshed,
+          request: answer.request,
+          complexity:
+            i === undefined
+              ? undefined
+              : complexityContext(
+                  ops[i] as PreparedOperation,
+                  errors,
+                  schema,
+                  this.maxComplexity,
+                  variables[i] ?? {},
+                ),
         });
-      if (status < 200 || status >= 300 || whole) {
-        const errors = results.flatMap((r) => r.errors);
-        if (errors.length === 0 && status >= 200 && status < 300) {
-          throw new TransportError(
-            'totara.unexpected_response',
-            `${this.endpoint} answered HTTP ${status} with a body that is not a GraphQL result: ${excerpt(scrub(call.bodyText ?? ''))}`,
-            {
-              hint: 'Check that the URL is the Totara wwwroot and that the site runs Totara 17 or later.',
-              status,
-              request: call.request,
-            },
-          );
-        }
-        throw errorFor(errors, batched ? undefined : names[0]);
+      if (!results || answer.status < 200 || answer.status >= 300) {
+        const errors = read.flatMap((r) => r.errors);
+        if (errors.length === 0 && answer.status >= 200 && answer.status < 300)
+          throw this.#unexpected(answer, scrub);
+        throw fail(errors, batched ? undefined : 0);
       }
-      return results.map((r, i) => {
-        const operationName = names[i] as string;
-        if (r.errors.length > 0)
-          return { ok: false, error: errorFor(r.errors, operationName), operationName };
-        return { ok: true, data: (r.data ?? {}) as unknown, operationName };
-      });
+      return results.map((_, i) => this.#outcome(ops[i] as PreparedOperation, read[i], i, schema, fail));
     }
+  }
+
+  #outcome(
+    op: PreparedOperation,
+    read: { data: unknown; errors: TotaraGraphQLError[] } | undefined,
+    i: number,
+    schema: GraphQLSchema | undefined,
+    fail: (errors: TotaraGraphQLError[], i: number) => TotaraError,
+  ): RunResult {
+    const operationName = op.operationName;
+    const errors = read?.errors ?? [];
+    const ranOut = errors.some((e) => e.category === 'query_complexity');
+    const cost = ranOut ? this.maxComplexity : measuredCost(op.definition, op.document, read?.data, schema);
+    this.#rate.record(cost);
+    // Partial data is never success: Totara's answers carry errors only when something was lost.
+    if (errors.length > 0) return { ok: false, error: fail(errors, i), operationName, cost };
+    try {
+      assertComplete(op, read?.data ?? {}, this.#checker.source);
+    } catch (error) {
+      return { ok: false, error: error as TotaraError, operationName, cost };
+    }
+    return { ok: true, data: read?.data ?? {}, operationName, cost };
+  }
+
+  /** Waits until `points` fit in this client's own view of the rate window. */
+  async #pace(points: number, operationName: string, signal: AbortSignal | undefined): Promise<void> {
+    const wait = this.#rate.delayFor(points);
+    if (wait <= 0) return;
+    this.#onWait?.({ reason: 'rate_window', waitMs: wait, operationName });
+    await sleep(wait, signal);
+  }
+
+  #unexpected(answer: WireAnswer, scrub: (text: string) => string): TransportError {
+    return new TransportError(
+      'totara.unexpected_response',
+      `${this.endpoint} answered HTTP ${answer.status} with a body that is not a GraphQL result: ${excerpt(scrub(answer.text ?? ''))}`,
+      {
+        hint: 'Check that the URL is the Totara wwwroot and that the site runs Totara 17 or later.',
+        status: answer.status,
+        request: answer.request,
+      },
+    );
   }
 }

@@ -4,14 +4,16 @@
  */
 import { type DocumentNode, GraphQLError, Kind, type OperationDefinitionNode, parse, print } from 'graphql';
 import { InputError } from '../core/errors.js';
+import type { BuiltDocument } from './builder/types.js';
 import { operationNameProblem } from './rules.js';
 import type { TypedDocument } from './typed-document.js';
 
-/** What the client sends: a document as text or AST (typed or not). */
+/** What the client sends: a document as text or AST (typed or not, from codegen or the builder). */
 export type TotaraDocument<R = Record<string, unknown>, V = Record<string, unknown>> =
   | string
   | DocumentNode
-  | TypedDocument<R, V>;
+  | TypedDocument<R, V>
+  | BuiltDocument<R, V>;
 
 /** An operation ready to send. */
 export interface PreparedOperation {

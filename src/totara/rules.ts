@@ -3,14 +3,26 @@
  * things.
  */
 
-/** An `operationName` must be lower snake_case, or Totara refuses the request. */
+/**
+ * An `operationName` sent in the request body must be lower snake_case, or Totara refuses the request ("validation
+ * of operationName failed"); `IntrospectionQuery` is the one exception.
+ */
 export const OPERATION_NAME_PATTERN: RegExp = /^[a-z][a-z0-9_]+$/;
 
 /** Most complexity points one request may cost on a default site. */
 export const MAX_QUERY_COMPLEXITY = 6_000;
 
-/** Deepest nesting one request may have on a default site. */
+/** Deepest nesting one request may have on a default site, counted as Totara counts it (see `queryDepth`). */
 export const MAX_QUERY_DEPTH = 15;
+
+/** Points Totara charges for each field of `Query` resolved (`query_resolver::cost_per_call`). */
+export const QUERY_FIELD_COST = 5;
+
+/** Points Totara charges for each field of `Mutation` resolved (`mutation_resolver::cost_per_call`). */
+export const MUTATION_FIELD_COST = 10;
+
+/** Points Totara charges for each field of a type with a type resolver (`type_resolver::cost_per_call`). */
+export const TYPE_FIELD_COST = 1;
 
 /** Complexity points one client may spend in a sliding 60 s window by default. */
 export const CLIENT_RATE_LIMIT_POINTS = 250_000;

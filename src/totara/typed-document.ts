@@ -9,8 +9,8 @@ export type TypedDocument<
   Variables = Record<string, unknown>,
 > = TypedDocumentNode<Result, Variables>;
 
-/** The result type carried by a {@link TypedDocument}. */
-export type ResultOf<D> = D extends TypedDocumentNode<infer R, infer _V> ? R : never;
+/** The result type carried by a typed document (a {@link TypedDocument} or a builder's document). */
+export type ResultOf<D> = D extends { readonly __apiType?: (variables: infer _V) => infer R } ? R : never;
 
-/** The variables type carried by a {@link TypedDocument}. */
-export type VariablesOf<D> = D extends TypedDocumentNode<infer _R, infer V> ? V : never;
+/** The variables type carried by a typed document. */
+export type VariablesOf<D> = D extends { readonly __apiType?: (variables: infer V) => infer _R } ? V : never;

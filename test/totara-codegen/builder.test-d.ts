@@ -1,5 +1,11 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { mutation, query, type ResultOf } from '../../src/totara/index.js';
+import {
+  type BuilderTypes,
+  mutation,
+  query,
+  type ResultOf,
+  type SchemaTypes,
+} from '../../src/totara/index.js';
 
 describe('typed builder over the Totara 17.3 external API', () => {
   it('types the result after the selection, with lists, nullability and arguments', () => {
@@ -27,7 +33,7 @@ describe('typed builder over the Totara 17.3 external API', () => {
     });
     type Item = ResultOf<typeof op.document>['core_user_users']['items'][number];
     expectTypeOf<Item['firstaccess']>().toEqualTypeOf<string | null>();
-    expectTypeOf<Item['lastaccess']>().toEqualTypeOf<number | null>();
+    expectTypeOf<Item['lastaccess']>().toEqualTypeOf<string | null>(); // Totara sends Unix seconds as a string
     expectTypeOf<Item['__typename']>().toEqualTypeOf<'core_user'>();
   });
 
@@ -95,7 +101,7 @@ describe('__scalar: true', () => {
     expectTypeOf<Item['id']>().toEqualTypeOf<string>();
     expectTypeOf<Item['idnumber']>().toEqualTypeOf<string>();
     expectTypeOf<Item['fullname']>().toEqualTypeOf<string | null>();
-    expectTypeOf<Item['startdate']>().toEqualTypeOf<number | null>(); // default format TIMESTAMP
+    expectTypeOf<Item['startdate']>().toEqualTypeOf<string | null>(); // default format TIMESTAMP: "1796285835"
     expectTypeOf<'user' extends keyof Item ? true : false>().toEqualTypeOf<false>(); // an object: not a scalar
   });
 });
@@ -112,8 +118,26 @@ describe('aliases', () => {
       },
     });
     type Item = ResultOf<typeof op.document>['core_user_users']['items'][number];
-    expectTypeOf<Item>().toEqualTypeOf<{ seen_iso: string | null; seen_at: number | null; id: string }>();
+    expectTypeOf<Item>().toEqualTypeOf<{ seen_iso: string | null; seen_at: string | null; id: string }>();
     // @ts-expect-error the aliased field must exist
     query('bad_alias', { core_user_users: { items: { 'x:nope': true } } });
+  });
+});
+
+describe('misspellings read as errors that name them', () => {
+  it('maps an unknown field, argument or input key to a message naming it', () => {
+    type Strict = BuilderTypes.StrictSelection<SchemaTypes, 'core_user', { id: true; fulname: true }>;
+    expectTypeOf<Strict['fulname']>().toEqualTypeOf<{
+      readonly '✗ core_user has no field "fulname"': 'check the spelling';
+    }>();
+    expectTypeOf<Strict['id']>().toEqualTypeOf<true>();
+    type Args = BuilderTypes.StrictSelection<
+      SchemaTypes,
+      'Query',
+      { core_user_users: { __args: { qery: object }; total: true } }
+    >['core_user_users']['__args'];
+    expectTypeOf<Args['qery']>().toEqualTypeOf<{
+      readonly '✗ no argument "qery" on this field': 'check the spelling';
+    }>();
   });
 });

@@ -32,6 +32,7 @@ describe('mts codegen totara', () => {
       'builder.ts',
       'index.ts',
       'operations.ts',
+      'schema.ts',
       'table.ts',
       'types.ts',
     ]);
@@ -110,7 +111,15 @@ describe('mts totara schema diff', () => {
     const run = await runCli([...args, '--documents', `${golden}/ops/*.graphql`]);
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout);
-    expect(Object.keys(report)).toEqual(['old', 'new', 'breaking', 'dangerous', 'operations', 'summary']);
+    expect(Object.keys(report)).toEqual([
+      'old',
+      'new',
+      'breaking',
+      'dangerous',
+      'safe',
+      'operations',
+      'summary',
+    ]);
     expect(report.breaking.map((c: { coordinate: string }) => c.coordinate)).toEqual([
       'Query.shop_items(mode:)',
       'shop_song.seconds',
@@ -130,7 +139,13 @@ describe('mts totara schema diff', () => {
       }),
       expect.objectContaining({ operation: 'shop_rename_thing', broken: false, breaking: [], errors: [] }),
     ]);
-    expect(report.summary).toEqual({ breaking: 2, dangerous: 0, operations: 3, brokenOperations: 2 });
+    expect(report.summary).toEqual({
+      breaking: 2,
+      dangerous: 0,
+      safe: 0,
+      operations: 3,
+      brokenOperations: 2,
+    });
     // Without documents nothing of the user's can break: exit 0 unless asked to fail on any breaking change.
     expect((await runCli(args)).code).toBe(0);
     expect((await runCli([...args, '--fail-on-breaking'])).code).toBe(1);

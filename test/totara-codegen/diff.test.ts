@@ -160,3 +160,75 @@ describe('schema diff beyond graphql-js', () => {
     expect(looser.map((c) => c.kind)).toEqual([BreakingChangeType.FIELD_CHANGED_KIND]);
   });
 });
+
+interface TotaraExpectation {
+  type: string;
+  description: string;
+  class: 'breaking' | 'dangerous/non-breaking';
+}
+
+/**
+ * Where Totara's tool names a change differently, the kinds of ours that describe the same change. A field losing
+ * its default is what Totara calls a required input field added; an argument added to a field is what graphql-js
+ * calls a required or optional argument added.
+ */
+const TOTARA_ALIASES: Record<string, string[]> = {
+  ADD_ARG_TO_FIELD: ['OPTIONAL_ARG_ADDED', 'REQUIRED_ARG_ADDED'],
+  REQUIRED_INPUT_FIELD_ADDED: ['REQUIRED_INPUT_FIELD_ADDED', 'FIELD_DEFAULT_REMOVED'],
+};
+
+describe.skipIf(!hasFixtures)(
+  `schema diff on Totara 17.3's own schema-diff test pair ${FIXTURES_SKIP_REASON}`,
+  () => {
+    it('finds every change Totara’s tool_schema_diff_test expects, the three directive changes included', async () => {
+      const dir = 'wild/totara/schema_diff/';
+      const expected = JSON.parse(
+        await readFile(fixture(`${dir}expected-changes-from-totara-test.json`), 'utf8'),
+      ) as { expected: TotaraExpectation[] };
+      const before = loadSchemaText(await readFile(fixture(`${dir}schema_test_old.graphqls`), 'utf8'), 'old');
+      const after = loadSchemaText(await readFile(fixture(`${dir}schema_test_new.graphqls`), 'utf8'), 'new');
+      const report = diffSchemas(before, after);
+      const ours = [...report.breaking, ...report.dangerous, ...report.safe];
+      const missed: string[] = [];
+      for (const want of expected.expected) {
+        const kinds = TOTARA_ALIASES[want.type] ?? [want.type];
+        // Totara's descriptions name the schema elements concerned; ours must be about the same ones.
+        const names = want.description.match(/[a-z][a-z0-9_]*_[a-z0-9_]+|[A-Z][A-Z_]{3,}[A-Z]/g) ?? [];
+        const found = ours.find(
+          (c) =>
+            kinds.includes(c.kind) &&
+            names.every((n) => c.coordinate.includes(n) || c.description.includes(n)) &&
+            // a change under Totara's own name must be classed as Totara classes it; an alias may be stricter
+            (c.kind !== want.type || (want.class === 'breaking') === (c.severity === 'breaking')),
+        );
+        if (!found) missed.push(`${want.type}: ${want.description}`);
+      }
+      expect(missed).toEqual([]);
+      // Totara's test counts additions without naming them: as many of each kind.
+      const count = (kind: string) => ours.filter((c) => c.kind === kind).length;
+      for (const kind of ['ADD_FIELD_TO_TYPE', 'ADD_OBJECT_TYPE', 'ADD_INTERFACE_TYPE', 'ADD_SCALAR_TYPE'])
+        expect(count(kind)).toBe(expected.expected.filter((e) => e.type === kind).length);
+      expect(count('OPTIONAL_ARG_ADDED') + count('REQUIRED_ARG_ADDED')).toBe(
+        expected.expected.filter((e) => e.type === 'ADD_ARG_TO_FIELD').length,
+      );
+      const directive = report.breaking.filter((c) => c.coordinate.startsWith('@my_directive'));
+      expect(directive.map((c) => `${c.kind} ${c.coordinate}`).sort()).toEqual([
+        'DIRECTIVE_ARG_REMOVED @my_directive(directive_arg_will_be_removed:)',
+        'DIRECTIVE_LOCATION_REMOVED @my_directive',
+        'REQUIRED_DIRECTIVE_ARG_ADDED @my_directive(required_directive_arg_added:)',
+      ]);
+    });
+
+    it('tells which stored operations a directive change breaks', () => {
+      const base = 'directive @tag(name: String) on FIELD\ntype Query { a: Int }';
+      const next = 'directive @tag(name: String, scope: String!) on FIELD\ntype Query { a: Int }';
+      const report = diffSchemas(loadSchemaText(base, 'a'), loadSchemaText(next, 'b'), [
+        parseDocument('query tagged { a @tag(name: "x") }\nquery plain { a }', 'ops.graphql'),
+      ]);
+      const byName = Object.fromEntries(report.operations.map((o) => [o.operation, o]));
+      expect(byName.tagged?.broken).toBe(true);
+      expect(byName.tagged?.breaking).toEqual(['@tag(scope:)']);
+      expect(byName.plain?.broken).toBe(false);
+    });
+  },
+);

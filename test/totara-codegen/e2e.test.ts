@@ -39,8 +39,8 @@ describe('generated code against the sandbox Totara', () => {
     for (const user of data.core_user_users.items) {
       expect(user.__typename).toBe('core_user');
       expect(user.id).toMatch(/^\d+$/); // core_id: a numeric string
-      // core_date follows `format`: a number for the default TIMESTAMP, a string for ISO8601
-      if (user.firstaccess !== null) expect(typeof user.firstaccess).toBe('number');
+      // core_date follows `format`: Unix seconds as a string for the default TIMESTAMP, ISO 8601 when asked
+      if (user.firstaccess !== null) expect(user.firstaccess).toMatch(/^\d+$/); // Unix seconds, as a string
       if (user.lastaccess !== null) expect(user.lastaccess).toMatch(/^\d{4}-\d\d-\d\dT/);
     }
     expect(data.core_user_users.items.some((u) => u.firstaccess !== null && u.lastaccess !== null)).toBe(

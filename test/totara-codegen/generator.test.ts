@@ -11,6 +11,7 @@ import {
   readDocuments,
   TotaraSchemaError,
 } from '../../src/totara/schema/index.js';
+import { typeCheck } from './compile.js';
 
 const golden = 'test/totara-codegen/golden';
 
@@ -36,6 +37,7 @@ describe('Totara codegen on our own small schema', () => {
     expect(files.map((f) => f.name)).toEqual([
       'types.ts',
       'table.ts',
+      'schema.ts',
       'operations.ts',
       'builder.ts',
       'index.ts',
@@ -109,10 +111,13 @@ describe('operations are checked at generation time', () => {
       'type Query { node: node }\ntype node { next: node, value: Int }',
       'deep.graphql',
     );
-    const selection = `${'next { '.repeat(15)}value${' }'.repeat(15)}`;
-    const doc = parseDocument(`query too_deep { node { ${selection} } }`, 'deep.graphql');
+    // Totara counts as graphql-php's QueryDepth: fields with a selection, below the top level (node is 0).
+    const nested = (n: number) => `${'next { '.repeat(n)}value${' }'.repeat(n)}`;
+    const doc = parseDocument(`query too_deep { node { ${nested(16)} } }`, 'deep.graphql');
     const error = thrown(() => generateTotara({ schema, documents: [doc] }));
-    expect(error.message).toContain('17 levels deep');
+    expect(error.message).toContain('16 levels deep');
+    const fits = parseDocument(`query deep_enough { node { ${nested(15)} } }`, 'deep.graphql');
+    expect(generateTotara({ schema, documents: [fits] }).map((f) => f.name)).toContain('operations.ts');
   });
 
   it('reports a syntax error with its position', () => {
@@ -165,6 +170,33 @@ describe('hostile input', () => {
     for (const { name, content } of generateTotara({ schema, documents: [doc] })) {
       expect(content, name).not.toMatch(/^\s*globalThis/m);
       expect(content, name).not.toMatch(/\*\/\s*globalThis/);
+    }
+  });
+});
+
+describe('what a user sees from the compiler', () => {
+  it('a misspelt field in the generated builder is a type error naming the field, not "never"', {
+    timeout: 120_000,
+  }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mts-totara-typo-'));
+    try {
+      const use = join(dir, 'use.ts');
+      await writeFile(
+        use,
+        [
+          `import { query } from '${join(process.cwd(), golden, 'generated/builder.js')}';`,
+          "export const op = query('typo', { shop_status: true, shop_items: { __args: { query: { search: 'x' } }, items: { id: true, nmae: true } } });",
+        ].join('\n'),
+      );
+      const messages = typeCheck([use])
+        .filter((d) => d.file === use)
+        .map((d) => d.message);
+      expect(messages).toHaveLength(1);
+      // e.g. Type 'true' is not assignable to type 'boolean & UnknownField<"shop_thing", "nmae">'.
+      expect(messages[0]).toMatch(/UnknownField<"shop_thing", "nmae">|shop_thing has no field "nmae"/);
+      expect(messages[0]).not.toMatch(/type 'never'/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

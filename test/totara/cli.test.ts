@@ -60,6 +60,48 @@ describe('mts totara token|query', () => {
     expect(JSON.parse(run.stdout).error.code).toBe('totara.operation_name');
   });
 
+  it('refuses a misspelt field before sending, with a did-you-mean; --schema checks against the site, --unchecked sends', async () => {
+    const before = totara.module.stats().requests;
+    const typo = await runCli(
+      ['totara', 'query', 'query status_check { totara_webapi_status { stauts } }', '--json'],
+      env,
+    );
+    expect(typo.code).toBe(1);
+    const error = JSON.parse(typo.stdout).error;
+    expect(error.code).toBe('totara.invalid_operation');
+    expect(error.message).toContain('Did you mean "status"?');
+    expect(totara.module.stats().requests).toBe(before);
+    const schema = join(tmpdir(), `mts-totara-schema-${process.pid}.graphql`);
+    await writeFile(
+      schema,
+      'type Query { totara_webapi_status: totara_webapi_status }\ntype totara_webapi_status { stauts: String }',
+    );
+    const own = await runCli(
+      [
+        'totara',
+        'query',
+        'query status_check { totara_webapi_status { stauts } }',
+        '--schema',
+        schema,
+        '--json',
+      ],
+      env,
+    );
+    // the site's schema knows the field, the real site does not: Totara drops it and the client says so
+    expect(JSON.parse(own.stdout).error.code).toBe('totara.field_dropped');
+    const unchecked = await runCli(
+      [
+        'totara',
+        'query',
+        'query status_check { totara_webapi_status { status stauts } }',
+        '--unchecked',
+        '--json',
+      ],
+      env,
+    );
+    expect(JSON.parse(unchecked.stdout).error.code).toBe('totara.field_dropped');
+  });
+
   it('keeps secrets and variables out of --json errors', async () => {
     const secret = 'Cli-Variable-Secret-42';
     const run = await runCli(

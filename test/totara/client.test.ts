@@ -7,6 +7,7 @@ import {
   TotaraComplexityError,
   TotaraInternalError,
   TotaraPermissionError,
+  TotaraRefusedError,
   TotaraValidationError,
   type TypedDocument,
 } from '../../src/totara/index.js';
@@ -87,7 +88,7 @@ describe('TotaraClient against the sandbox', () => {
     const results = await client.batch([
       { document: STATUS_QUERY },
       { document: USERS_QUERY, variables: { query: { pagination: { limit: 3 } } } },
-      { document: 'query broken_one { totara_webapi_status { no_such_field } }' },
+      { document: USERS_QUERY, variables: { query: { pagination: { limit: 3, cursor: 'not-a-cursor' } } } },
     ]);
     expect(totara.module.stats().requests - before).toBe(1);
     expect(results.map((r) => r.ok)).toEqual([true, true, false]);
@@ -96,7 +97,23 @@ describe('TotaraClient against the sandbox', () => {
       users?.ok && (users.data as { core_user_users: { items: unknown[] } }).core_user_users.items,
     ).toHaveLength(3);
     const broken = results[2];
-    expect(!broken?.ok && broken?.error).toBeInstanceOf(TotaraValidationError);
+    expect(!broken?.ok && broken?.error).toBeInstanceOf(TotaraRefusedError);
+    expect(!broken?.ok && broken?.error.message).toContain('Invalid cursor given');
+  });
+
+  it('refuses a whole batch before sending when one operation does not fit the schema', async () => {
+    const client = totara.client();
+    await client.token();
+    const before = totara.module.stats().requests;
+    const error = await client
+      .batch([
+        { document: STATUS_QUERY },
+        { document: 'query broken_one { totara_webapi_status { no_such_field } }' },
+      ])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TotaraValidationError);
+    expect((error as TotaraValidationError).code).toBe('totara.invalid_operation');
+    expect(totara.module.stats().requests).toBe(before);
   });
 
   it('reports bad client credentials as TotaraAuthError without the secret', async () => {
@@ -109,35 +126,98 @@ describe('TotaraClient against the sandbox', () => {
     ).not.toContain('wrong-secret-value-123456');
   });
 
-  it('maps an unknown field to TotaraValidationError', async () => {
-    const error = await totara
-      .client()
-      .request('query bad_field { totara_webapi_status { nope } }')
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TotaraValidationError);
-    expect((error as TotaraValidationError).category).toBe('graphql');
+  it('refuses unknown fields, arguments and roots before sending, with did-you-means', async () => {
+    const client = totara.client();
+    await client.token();
+    const before = totara.module.stats().requests;
+    const refused = async (document: string) => {
+      const error = await client.request(document).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TotaraValidationError);
+      expect((error as TotaraValidationError).code).toBe('totara.invalid_operation');
+      return (error as TotaraValidationError).message;
+    };
+    expect(await refused('query bad_field { totara_webapi_status { stauts } }')).toContain(
+      'Cannot query field "stauts" on type "totara_webapi_status". Did you mean "status"?',
+    );
+    expect(await refused('query bad_arg { core_user_users(qeury: {}) { total } }')).toContain(
+      'Unknown argument "qeury" on field "Query.core_user_users". Did you mean "query"?',
+    );
+    expect(await refused('query bad_root { core_user_user { total } }')).toContain(
+      'Did you mean "core_user_users"?',
+    );
+    expect(
+      await refused('query wrong_kind { core_user_delete_user(target_user: {id: 5}) { user_id } }'),
+    ).toContain('It is a mutation');
+    expect(await refused('query undeclared { core_user_users(query: $query) { total } }')).toContain(
+      'Variable "$query" is not defined by operation "undeclared"',
+    );
+    expect(totara.module.stats().requests).toBe(before);
   });
 
-  it('maps a request over the complexity limit to TotaraComplexityError', async () => {
-    const error = await totara
-      .client()
-      .request(USERS_QUERY, { query: { pagination: { limit: 5000 } } })
+  it('sends unchecked when told to, and never takes what Totara dropped for data', async () => {
+    const client = totara.client();
+    const dropped = await client
+      .request('query bad_field { totara_webapi_status { status stauts } }', {}, { validate: false })
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TotaraComplexityError);
-    expect((error as TotaraComplexityError).code).toBe('totara.complexity');
-    expect((error as TotaraComplexityError).details).toMatchObject({ max: 6000 });
+    expect(dropped).toBeInstanceOf(TotaraValidationError);
+    expect((dropped as TotaraValidationError).code).toBe('totara.field_dropped');
+    expect((dropped as TotaraValidationError).details).toMatchObject({
+      paths: ['totara_webapi_status.stauts'],
+    });
+    const unknownRoot = await client
+      .request('query bad_root { no_such_query { id } }', {}, { validate: false })
+      .catch((e: unknown) => e);
+    expect((unknownRoot as TotaraValidationError).code).toBe('totara.unknown_root');
+    const unchecked = totara.client({ schema: false });
+    const quiet = await unchecked
+      .request('query bad_field { totara_webapi_status { status stauts } }')
+      .catch((e: unknown) => e);
+    expect((quiet as TotaraValidationError).code).toBe('totara.field_dropped');
+  });
+
+  it('names where a query ran out of complexity budget and the page size that fits; no partial data', async () => {
+    const small = await startTotara({ users: 40, maxComplexity: 50 });
+    try {
+      const error = await small
+        .client()
+        .request(USERS_QUERY, { query: { pagination: { limit: 40 } } })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TotaraComplexityError);
+      const e = error as TotaraComplexityError;
+      expect(e.code).toBe('totara.complexity');
+      // 5 points for core_user_users, then 3 per user (id, username, suspended): the 16th user's id is point 51.
+      expect(e.details).toMatchObject({
+        max: 50,
+        path: 'core_user_users.items[15].id',
+        field: 'core_user.id',
+        suggestedPageSize: 15,
+      });
+      expect(e.message).toContain('returned no data');
+      expect(e.hint).toContain('at most 15 items per page');
+    } finally {
+      await small.close();
+    }
   });
 
   it('maps nesting deeper than 15 to TotaraComplexityError (totara.depth)', async () => {
     let inner = 'id';
     for (let i = 0; i < 15; i++) inner = `managerja { ${inner} }`;
     const doc = `query too_deep { totara_job_job_assignments { items { ${inner} } } }`;
+    const before = totara.module.stats().requests;
     const error = await totara
       .client()
       .request(doc)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TotaraComplexityError);
     expect((error as TotaraComplexityError).code).toBe('totara.depth');
+    expect(totara.module.stats().requests).toBe(before);
+    // and the sandbox refuses it as Totara does when it is sent anyway
+    const sent = await totara
+      .client()
+      .request(doc, {}, { validate: false })
+      .catch((e: unknown) => e);
+    expect((sent as TotaraComplexityError).code).toBe('totara.depth');
+    expect((sent as TotaraComplexityError).message).toContain('nests 16 levels deep');
   });
 
   it('says introspection is off, and works when the site enables it', async () => {
@@ -297,8 +377,9 @@ describe('TotaraClient against the sandbox', () => {
       errors: Array<{ message: string; extensions: { category: string } }>;
       error: string;
     };
-    expect(body.errors[0]?.extensions.category).toBe('graphql');
-    expect(body.errors[0]?.message).toMatch(/Persisted queries are not supported/);
-    expect(body.error).toBe(body.errors[0]?.message);
+    expect(body.errors[0]?.extensions.category).toBe('internal');
+    expect(body.errors[0]?.message).toBe('Internal server error');
+    expect((body.errors[0] as { debugMessage?: string }).debugMessage).toBe('Query parameter is missing');
+    expect(body.error).toBe('Internal server error');
   });
 });

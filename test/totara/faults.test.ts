@@ -5,6 +5,7 @@ import {
   TotaraClient,
   TotaraInternalError,
   TotaraRateLimitError,
+  type TotaraWaitEvent,
 } from '../../src/totara/index.js';
 import { startTestServer, type TestServer } from '../helpers/http.js';
 
@@ -65,7 +66,7 @@ describe('TotaraClient against fault-injecting servers', () => {
     expect(JSON.parse(call?.body ?? '{}')).toMatchObject({ operationName: 'status_check' });
   });
 
-  it('fetches a token again once after an opaque failure at debug level NONE, and not twice', async () => {
+  it('fetches a token again once after an opaque failure at debug level NONE, then fails as an auth error', async () => {
     let graphqlCalls = 0;
     server = await startTestServer((req, res, i) => {
       if (req.url?.startsWith('/totara/oauth2')) return json(res, 200, tokenBody(i));
@@ -78,7 +79,9 @@ describe('TotaraClient against fault-injecting servers', () => {
     const error = await client(server.url)
       .request(STATUS)
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TotaraInternalError);
+    expect(error).toBeInstanceOf(TotaraAuthError);
+    expect((error as TotaraAuthError).code).toBe('totara.auth');
+    expect((error as TotaraAuthError).hint).toMatch(/debug level/);
     expect(graphqlCalls).toBe(2);
     expect(server.requests.filter((r) => r.url.startsWith('/totara/oauth2'))).toHaveLength(2);
   });
@@ -102,34 +105,59 @@ describe('TotaraClient against fault-injecting servers', () => {
     expect(data.totara_webapi_status.status).toBe('ok');
   });
 
-  it('backs off and retries a query on 429 without Retry-After', async () => {
+  it('on 429 waits out the rate window once before sending a query again, and says how long', async () => {
     let graphqlCalls = 0;
+    const times: number[] = [];
     server = await startTestServer((req, res, i) => {
       if (req.url?.startsWith('/totara/oauth2')) return json(res, 200, tokenBody(i));
       graphqlCalls++;
-      if (graphqlCalls === 1) return json(res, 429, { errors: [{ message: 'Too many requests' }] });
+      times.push(Date.now());
+      if (graphqlCalls === 1)
+        return json(res, 429, { errors: [{ message: 'Too many requests' }], error: 'Too many requests' });
       json(res, 200, { data: { totara_webapi_status: { status: 'ok' } } });
     });
-    await client(server.url).request(STATUS);
+    const waits: TotaraWaitEvent[] = [];
+    const c = new TotaraClient({
+      url: server.url,
+      clientId: 'cid',
+      clientSecret: 'client-secret-fault-123',
+      rateLimitWindowMs: 300,
+      onWait: (event) => waits.push(event),
+    });
+    await c.request(STATUS);
     expect(graphqlCalls).toBe(2);
+    expect(waits).toEqual([{ reason: 'rate_limited', waitMs: 300, operationName: 'status_check' }]);
+    expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(290);
   });
 
-  it('never retries a mutation, and says 429 means the points window', async () => {
+  it('reports a second 429 with the time it waited, and never retries a mutation', async () => {
     let graphqlCalls = 0;
     server = await startTestServer((req, res, i) => {
       if (req.url?.startsWith('/totara/oauth2')) return json(res, 200, tokenBody(i));
       graphqlCalls++;
-      json(res, 429, { errors: [{ message: 'Too many requests' }] });
+      json(res, 429, { errors: [{ message: 'Too many requests' }], error: 'Too many requests' });
     });
+    const c = new TotaraClient({
+      url: server.url,
+      clientId: 'cid',
+      clientSecret: 'client-secret-fault-123',
+      rateLimitWindowMs: 100,
+    });
+    const query = await c.request(STATUS).catch((e: unknown) => e);
+    expect(query).toBeInstanceOf(TotaraRateLimitError);
+    expect((query as TotaraRateLimitError).message).toContain('again after waiting 0.1 s');
+    expect((query as TotaraRateLimitError).details).toMatchObject({ waitedMs: 100, windowMs: 100 });
+    expect(graphqlCalls).toBe(2);
     const error = await client(server.url)
       .request(MUTATION, { u: { id: '5' } })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TotaraRateLimitError);
+    expect((error as TotaraRateLimitError).message).toContain('not retried');
     expect((error as TotaraRateLimitError).hint).toMatch(/60 s/);
-    expect(graphqlCalls).toBe(1);
+    expect(graphqlCalls).toBe(3);
   });
 
-  it('keeps graphql-request from leaking variables when a response is not GraphQL', async () => {
+  it('keeps variables and the token out of an error when a response is not GraphQL', async () => {
     server = await startTestServer((req, res, i) => {
       if (req.url?.startsWith('/totara/oauth2')) return json(res, 200, tokenBody(i));
       res.writeHead(502, { 'content-type': 'text/html' });

@@ -24,7 +24,7 @@ describe('the sandbox on its built-in schema (a fresh clone without ../shared)',
       expect(courses[0]?.summary).not.toContain('<p>');
       const updated = await client.request<{ core_user_update_user: { user: { suspended: boolean } } }>(
         'mutation suspend_user($u: core_user_user_reference!) { core_user_update_user(target_user: $u, input: { suspended: true }) { user { suspended } } }',
-        { u: { username: 'user3' } },
+        { u: { username: 'user4' } },
       );
       expect(updated.core_user_update_user.user.suspended).toBe(true);
     } finally {

@@ -35,7 +35,13 @@ export async function startTotara(options: TotaraSandboxOptions = {}): Promise<R
     url,
     module,
     client: (extra = {}) =>
-      new TotaraClient({ url, clientId: info.clientId, clientSecret: info.clientSecret, ...extra }),
+      new TotaraClient({
+        url,
+        clientId: info.clientId,
+        clientSecret: info.clientSecret,
+        schema: module.schema,
+        ...extra,
+      }),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -3,8 +3,8 @@ import { join, resolve } from 'node:path';
 import { generateTotara, writeGeneratedFiles } from '../../../codegen/totara/generate.js';
 import { parseScalarOverrides } from '../../../codegen/totara/options.js';
 import { writeFileAtomic } from '../../core/atomic.js';
+import { displayPath } from '../../totara/schema/glob.js';
 import {
-  displayPath,
   type LoadedSchema,
   loadSchemaFile,
   readDocuments,
@@ -20,6 +20,7 @@ export const totaraCodegenCommand: CommandSpec = {
     'Generate TypeScript for a Totara schema: types, a typed builder, and typed documents for your operations.',
   description: [
     'Writes into DIR: types.ts (every enum, input, object type and scalar), table.ts (the compact schema table),',
+    'schema.ts (the schema as SDL: new TotaraClient({ schema: schemaSdl }) checks every operation against it),',
     'builder.ts (typed query()/mutation() for ad-hoc queries), operations.ts (one typed document per operation',
     "of --documents, checked against the schema and Totara's lower snake_case naming rule) and index.ts.",
     'The schema comes from --schema FILE (SDL, Totara .graphqls or introspection JSON) or --url (introspection',

@@ -5,9 +5,17 @@ import { totaraClientFromSettings } from '../clients.js';
 import type { CliContext, CommandSpec } from '../framework.js';
 import { UsageError } from '../framework.js';
 
-/** A client from flags > MTS_TOTARA_* > profile. */
-function clientFrom(ctx: CliContext): TotaraClient {
-  return totaraClientFromSettings(ctx.config().settings, `mts totara`);
+/** A client from flags > MTS_TOTARA_* > profile; it says on stderr when it waits for Totara's rate window. */
+function clientFrom(ctx: CliContext, schemaFile?: string): TotaraClient {
+  return totaraClientFromSettings(ctx.config().settings, `mts totara`, {
+    ...(schemaFile ? { schema: { file: schemaFile } } : {}),
+    onWait: ({ reason, waitMs }) =>
+      ctx.warn(
+        reason === 'rate_limited'
+          ? `Totara answered 429 (too many requests): waiting ${Math.round(waitMs / 1000)} s for its rate window, then trying once more.`
+          : `Waiting ${Math.ceil(waitMs / 1000)} s for room in Totara's rate window.`,
+      ),
+  });
 }
 
 async function documentFrom(arg: string): Promise<string> {
@@ -76,7 +84,7 @@ const query: CommandSpec = {
   summary: 'Run a GraphQL query or mutation against the external API and print its data.',
   usage: 'DOC|@FILE',
   description:
-    'The operation must be named in lower snake_case (Totara refuses others); it is checked before anything is sent.',
+    "The operation must be named in lower snake_case, and it is checked against the schema (Totara 17.3's, or the site's own with --schema) before anything is sent: Totara itself drops unknown fields without an error.",
   positionals: { min: 1, max: 1 },
   options: {
     variables: { type: 'string', description: 'Variables as a JSON object', valueName: 'JSON' },
@@ -85,17 +93,29 @@ const query: CommandSpec = {
       description: 'Operation to run when the document has several',
       valueName: 'NAME',
     },
+    schema: {
+      type: 'string',
+      description:
+        "Check against this schema (SDL or introspection JSON, e.g. from `mts totara schema pull`) instead of 17.3's",
+      valueName: 'FILE',
+    },
+    unchecked: {
+      type: 'boolean',
+      description: 'Send without checking against the schema (Totara will not check it either)',
+    },
   },
   examples: [
     "mts totara query 'query status_check { totara_webapi_status { status } }'",
     `mts totara query @users.graphql --variables '{"query":{"pagination":{"limit":5}}}' --json`,
+    'mts totara query @users.graphql --schema site.graphql',
   ],
   async run(ctx, input) {
     const document = await documentFrom(input.positionals[0] as string);
     const variables = variablesFrom(input.options.variables as string | undefined);
-    const client = clientFrom(ctx);
+    const client = clientFrom(ctx, input.options.schema as string | undefined);
     const data = await client.request(document, variables, {
       operationName: input.options['operation-name'] as string | undefined,
+      validate: input.options.unchecked !== true,
     });
     ctx.print(data, () => JSON.stringify(data, null, 2));
     return 0;

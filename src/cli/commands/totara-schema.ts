@@ -126,6 +126,7 @@ function renderReport(report: SchemaDiffReport, style: Style): string {
   };
   section('Breaking changes', report.breaking, style.red);
   section('Dangerous changes', report.dangerous, style.yellow);
+  if (report.safe.length > 0) section('Additions', report.safe, style.dim);
   if (report.operations.length > 0) {
     lines.push(
       '',

@@ -7,6 +7,9 @@
 export interface SandboxUser {
   id: number;
   username: string;
+  /** Moodle's `maildisplay`: 1 shows the email to everyone, 2 (the default for new users) hides it. */
+  maildisplay: number;
+  password?: string | undefined;
   idnumber: string;
   firstname: string;
   lastname: string;
@@ -72,7 +75,7 @@ export interface SandboxSite {
   organisations: Map<number, SandboxHierarchyItem>;
   positions: Map<number, SandboxHierarchyItem>;
   jobAssignments: Map<number, SandboxJobAssignment>;
-  /** The API client's service account (it may not delete or suspend itself). */
+  /** The API client's service account (it may not delete or suspend itself, and sees its own email). */
   serviceAccountId: number;
   nextId: { user: number; job: number };
 }
@@ -82,6 +85,8 @@ export interface SiteSize {
   users: number;
   courses: number;
   seed: number;
+  /** Username of the API client's service account. Default `api_service`. */
+  serviceUsername?: string | undefined;
 }
 
 const FIRST = [
@@ -132,15 +137,57 @@ function hierarchy(prefix: string, names: string[], frameworkid: number): Map<nu
   return out;
 }
 
-/** Generates a site: about 1 in 12 users suspended, 1 in 40 deleted; most active users hold a job assignment. */
+/** A user as Totara creates one: empty strings for unset text, email hidden from others (maildisplay 2). */
+export function newUser(id: number, fields: Partial<SandboxUser> & { username: string }): SandboxUser {
+  return {
+    id,
+    maildisplay: 2,
+    idnumber: '',
+    firstname: '',
+    lastname: '',
+    email: '',
+    city: '',
+    country: '',
+    department: '',
+    institution: '',
+    lang: 'en',
+    timezone: 'Europe/London',
+    suspended: false,
+    deleted: false,
+    firstaccess: 0,
+    lastaccess: 0,
+    timemodified: Math.floor(Date.now() / 1000),
+    ...fields,
+  };
+}
+
+/**
+ * Generates a site shaped like a fresh Totara: the guest user (id 1), the site admin (id 2, email shown), the API
+ * client's service account (id 3), then the generated users: about 1 in 12 suspended, 1 in 40 deleted, most active
+ * ones holding a job assignment. Generated users show their email (maildisplay 1, so that HR Import can compare
+ * it); a user created through the API hides it (maildisplay 2, Totara's default), as the guest does.
+ */
 export function generateSite(size: SiteSize): SandboxSite {
   const rnd = random(size.seed);
   const pick = <T>(list: T[]): T => list[Math.floor(rnd() * list.length)] as T;
   const base = 1_672_531_200; // 2023-01-01T00:00:00Z
   const users = new Map<number, SandboxUser>();
-  const service: SandboxUser = {
-    id: 2,
-    username: 'api_service',
+  users.set(1, newUser(1, { username: 'guest', firstname: 'Guest user', lastname: ' ', timemodified: base }));
+  users.set(
+    2,
+    newUser(2, {
+      username: 'admin',
+      firstname: 'Admin',
+      lastname: 'User',
+      email: 'admin@example.invalid',
+      maildisplay: 1,
+      firstaccess: base,
+      lastaccess: base,
+      timemodified: base,
+    }),
+  );
+  const service = newUser(3, {
+    username: size.serviceUsername ?? 'api_service',
     idnumber: 'SVC1',
     firstname: 'API',
     lastname: 'Service',
@@ -149,22 +196,20 @@ export function generateSite(size: SiteSize): SandboxSite {
     country: 'NZ',
     department: 'IT',
     institution: 'Sandbox',
-    lang: 'en',
     timezone: 'Pacific/Auckland',
-    suspended: false,
-    deleted: false,
     firstaccess: base,
     lastaccess: base,
     timemodified: base,
-  };
+  });
   users.set(service.id, service);
   for (let i = 0; i < size.users; i++) {
-    const id = i + 3;
+    const id = i + 4;
     const firstname = pick(FIRST);
     const lastname = pick(LAST);
     const city = Math.floor(rnd() * CITIES.length);
     users.set(id, {
       id,
+      maildisplay: 1,
       username: `user${id}`,
       idnumber: `EMP${String(id).padStart(6, '0')}`,
       firstname,
@@ -189,7 +234,7 @@ export function generateSite(size: SiteSize): SandboxSite {
   let jobId = 1;
   let lastManagerJob: number | null = null;
   for (const user of users.values()) {
-    if (user.deleted || user.id === service.id || rnd() < 0.15) continue;
+    if (user.deleted || user.id <= service.id || rnd() < 0.15) continue;
     const id = jobId++;
     jobAssignments.set(id, {
       id,
@@ -229,6 +274,6 @@ export function generateSite(size: SiteSize): SandboxSite {
     positions,
     jobAssignments,
     serviceAccountId: service.id,
-    nextId: { user: size.users + 3, job: jobId },
+    nextId: { user: size.users + 4, job: jobId },
   };
 }

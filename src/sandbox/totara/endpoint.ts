@@ -1,44 +1,31 @@
 /**
- * The sandbox's `/api/graphql.php`: Totara's external endpoint rules over graphql-js. Bearer token, lower
- * snake_case operation names, no persisted queries, introspection off unless enabled, depth and complexity limits,
- * a sliding-window points budget answered with 429 (no Retry-After), batching, and Totara's error shapes
- * (HTTP 200, "Internal server error" with a debugMessage unless the response debug level is NONE).
+ * The sandbox's `/api/graphql.php`, answering as a real Totara 17.3 does, in the order it checks: only POST (HTTP
+ * 400 otherwise); the bearer token (scheme case-sensitive; a missing, invalid or expired one is a masked internal
+ * error with HTTP 200); the client's and the site's complexity points in a sliding window (HTTP 429 "Too many
+ * requests", no Retry-After, `Connection: close`); a JSON body whatever its content type (else "request cannot be
+ * empty"); each operation's request shape (`queryId`, a missing query, an operationName not lower snake_case, one bad
+ * item refusing a whole batch); then the operations themselves (see `execute.ts`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  type DocumentNode,
-  execute,
-  type GraphQLError,
-  type GraphQLFieldResolver,
-  type GraphQLSchema,
-  Kind,
-  type OperationDefinitionNode,
-  parse,
-  validate,
-  visit,
-} from 'graphql';
-import { fragmentsOf, operationCost, selectionDepth } from '../../totara/complexity.js';
+import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import { OPERATION_NAME_PATTERN } from '../../totara/rules.js';
 import { readBody, sendJson } from '../http.js';
 import type { SandboxSite } from './data.js';
+import { type RunSettings, runOperation } from './execute.js';
 import type { SandboxTokenStore } from './oauth.js';
 import { formatValue, rootResolvers, typeResolvers } from './resolvers.js';
+import { type Formatted, internalError, withErrorString } from './responses.js';
 
-/** How much detail errors carry, as the API client's "response debug" setting. */
-export type ResponseDebug = 'none' | 'normal' | 'developer';
+export type { ResponseDebug } from './responses.js';
 
-/** The endpoint's limits and switches. */
-export interface EndpointSettings {
-  introspection: boolean;
-  responseDebug: ResponseDebug;
-  maxComplexity: number;
-  maxDepth: number;
+/** The endpoint's limits and switches (they can be changed while it runs, as an admin would). */
+export interface EndpointSettings extends RunSettings {
+  /** Points the API client may spend per window (`client_rate_limit`). */
   rateLimitPoints: number;
+  /** Points the whole site may spend per window (`site_rate_limit`). */
+  siteRateLimitPoints: number;
   rateLimitWindowMs: number;
 }
-
-type Formatted = Record<string, unknown>;
-type OperationOutcome = { result: Formatted } | { rateLimited: true };
 
 /** Counters for tests and benches. */
 export interface EndpointStats {
@@ -48,17 +35,26 @@ export interface EndpointStats {
   operations: number;
   /** Complexity points spent in the current window. */
   pointsInWindow: number;
+  /** Requests answered with HTTP 429. */
+  rateLimited: number;
 }
+
+const MISSING_HEADER =
+  'The request did not contain the required Authorization header. Ensure you set the header in your request and that it is not being stripped by your server or proxy configuration.';
+const BAD_TOKEN =
+  'Missing, expired or invalid access token. Ensure the Authorization header is set to a valid Bearer token.';
+const EMPTY = 'Invalid request, request cannot be empty';
 
 /** One GraphQL endpoint over one site. */
 export class SandboxGraphQLEndpoint {
+  readonly settings: EndpointSettings;
   readonly #schema: GraphQLSchema;
   readonly #tokens: SandboxTokenStore;
-  readonly #settings: EndpointSettings;
   readonly #resolver: GraphQLFieldResolver<unknown, unknown>;
   readonly #spent: Array<{ at: number; points: number }> = [];
   #requests = 0;
   #operations = 0;
+  #rateLimited = 0;
 
   constructor(
     schema: GraphQLSchema,
@@ -68,7 +64,7 @@ export class SandboxGraphQLEndpoint {
   ) {
     this.#schema = schema;
     this.#tokens = tokens;
-    this.#settings = settings;
+    this.settings = settings;
     const roots = rootResolvers(site);
     const types = typeResolvers(site);
     this.#resolver = (source, args, context, info) => {
@@ -86,202 +82,117 @@ export class SandboxGraphQLEndpoint {
 
   /** Counters so far. */
   stats(): EndpointStats {
-    return { requests: this.#requests, operations: this.#operations, pointsInWindow: this.#pointsInWindow() };
+    return {
+      requests: this.#requests,
+      operations: this.#operations,
+      pointsInWindow: this.#pointsInWindow(),
+      rateLimited: this.#rateLimited,
+    };
   }
 
   #pointsInWindow(): number {
-    const since = Date.now() - this.#settings.rateLimitWindowMs;
-    while (this.#spent.length > 0 && (this.#spent[0] as { at: number }).at < since) this.#spent.shift();
+    const since = Date.now() - this.settings.rateLimitWindowMs;
+    while (this.#spent.length > 0 && (this.#spent[0] as { at: number }).at <= since) this.#spent.shift();
     return this.#spent.reduce((sum, s) => sum + s.points, 0);
+  }
+
+  /** Forgets the points spent so far (a new window). */
+  resetWindow(): void {
+    this.#spent.length = 0;
   }
 
   /** Handles one HTTP request. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.#requests++;
     const body = (await readBody(req)).toString('utf8');
+    const debug = this.settings.responseDebug;
     if (req.method !== 'POST') {
-      this.#send(res, 405, { errors: [{ message: 'The external API takes POST requests only.' }] });
-      return;
+      const message = 'Invalid webapi request, only POST method is allowed';
+      return this.#send(res, 400, withErrorString({ errors: [{ message }] }));
     }
-    const auth = String(req.headers.authorization ?? '');
-    if (auth === '') {
-      this.#send(
-        res,
-        200,
-        this.#internal(
-          'The request did not contain the required Authorization header. Ensure you set the header in your request and that it is not being stripped by your server or proxy configuration.',
-        ),
-      );
-      return;
-    }
-    const token = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
-    if (!token || !this.#tokens.valid(token)) {
-      this.#send(
-        res,
-        200,
-        this.#internal(
-          'Missing, expired or invalid access token. Ensure the Authorization header is set to a valid Bearer token.',
-        ),
-      );
-      return;
+    const auth = req.headers.authorization;
+    if (auth === undefined || auth === '')
+      return this.#send(res, 200, withErrorString({ errors: [internalError(debug, MISSING_HEADER)] }));
+    const token = /^Bearer (\S+)$/.exec(auth)?.[1];
+    if (!token || !this.#tokens.valid(token))
+      return this.#send(res, 200, withErrorString({ errors: [internalError(debug, BAD_TOKEN)] }));
+    // The client's limit and the site's are one window here (one client); the smaller one bites first.
+    const limit = Math.min(this.settings.rateLimitPoints, this.settings.siteRateLimitPoints);
+    if (this.#pointsInWindow() >= limit) {
+      this.#rateLimited++;
+      return this.#send(res, 429, withErrorString({ errors: [{ message: 'Too many requests' }] }), {
+        connection: 'close',
+      });
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
     } catch {
-      this.#send(res, 200, this.#internal('Invalid request: the body is not JSON.'));
-      return;
+      parsed = undefined;
     }
     const batch = Array.isArray(parsed);
-    const operations = (batch ? parsed : [parsed]) as unknown[];
-    if (operations.length === 0) {
-      this.#send(res, 200, this.#internal('Invalid request: empty batch.'));
-      return;
-    }
+    const requests = (batch ? parsed : [parsed]) as unknown[];
+    const empty = (value: unknown) =>
+      !value || typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length === 0;
+    if (requests.length === 0 || requests.some(empty))
+      return this.#send(res, 200, withErrorString({ errors: [internalError(debug, EMPTY)] }));
+    const refusal = requests.map((r) => requestProblem(r as Record<string, unknown>)).find((p) => p);
+    if (refusal) return this.#send(res, 200, withErrorString({ errors: [internalError(debug, refusal)] }));
     const results: Formatted[] = [];
-    for (const operation of operations) {
-      const outcome = this.#run(operation);
-      if ('rateLimited' in outcome) {
-        this.#send(res, 429, { errors: [{ message: 'Too many requests' }] });
-        return;
-      }
+    let spent = 0;
+    for (const request of requests as Array<Record<string, unknown>>) {
+      this.#operations++;
+      const outcome = runOperation(
+        this.#schema,
+        this.#resolver,
+        {
+          query: request.query as string,
+          operationName: typeof request.operationName === 'string' ? request.operationName : undefined,
+          variables: variablesOf(request.variables),
+        },
+        this.settings,
+      );
+      spent += outcome.cost;
       results.push(outcome.result);
     }
-    this.#send(res, 200, batch ? results : (results[0] as Formatted));
+    if (spent > 0) this.#spent.push({ at: Date.now(), points: spent });
+    this.#send(res, 200, batch ? results : withErrorString(results[0] as Formatted));
   }
 
-  #send(res: ServerResponse, status: number, value: Formatted | Formatted[]): void {
-    // Totara repeats the messages as a top-level `error` string (for its older AJAX clients).
-    const withLegacy = (r: Formatted) =>
-      Array.isArray(r.errors) && r.errors.length > 0 && r.error === undefined
-        ? { ...r, error: (r.errors as Array<{ message: string }>).map((e) => e.message).join('\n') }
-        : r;
-    sendJson(res, status, Array.isArray(value) ? value.map(withLegacy) : withLegacy(value));
+  #send(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+    sendJson(res, status, value, {
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store, no-cache, must-revalidate, post-check=0, pre-check=0',
+      ...headers,
+    });
   }
+}
 
-  #internal(debugMessage: string): Formatted {
-    const extensions: Formatted = { category: 'internal' };
-    if (this.#settings.responseDebug !== 'none') extensions.debugMessage = debugMessage;
-    return { errors: [{ message: 'Internal server error', extensions }] };
+/** Why Totara refuses one item of a request before running anything, or undefined. */
+function requestProblem(request: Record<string, unknown>): string | undefined {
+  if (request.queryId !== undefined) return 'Invalid request, we do not support standard persistent queries';
+  if (typeof request.query !== 'string' || request.query === '') return 'Query parameter is missing';
+  const name = request.operationName;
+  if (name !== undefined && name !== null && name !== 'IntrospectionQuery') {
+    if (typeof name !== 'string' || !OPERATION_NAME_PATTERN.test(name))
+      return 'Invalid request, validation of operationName failed';
   }
+  return undefined;
+}
 
-  #graphqlError(message: string, locations?: unknown): Formatted {
-    return {
-      errors: [{ message, extensions: { category: 'graphql' }, ...(locations ? { locations } : {}) }],
-    };
-  }
-
-  #run(raw: unknown): OperationOutcome {
-    const params = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-    const query = params.query;
-    if (typeof query !== 'string' || query.trim() === '') {
-      const persisted =
-        params.queryId !== undefined || (params.extensions as Formatted | undefined)?.persistedQuery;
-      return {
-        result:
-          persisted || params.operationName
-            ? this.#graphqlError('Persisted queries are not supported by this server')
-            : this.#graphqlError(
-                'GraphQL Request must include at least one of those two parameters: "query" or "queryId"',
-              ),
-      };
-    }
-    const operationName = params.operationName;
-    if (typeof operationName !== 'string' || !OPERATION_NAME_PATTERN.test(operationName)) {
-      return {
-        result: this.#internal(
-          `Invalid operationName "${String(operationName ?? '')}": the external API requires a lower snake_case operation name.`,
-        ),
-      };
-    }
-    let document: DocumentNode;
+/** `variables` as Totara reads them: an object, a JSON-encoded object, or nothing. */
+function variablesOf(value: unknown): Record<string, unknown> {
+  if (typeof value === 'string') {
     try {
-      document = parse(query);
-    } catch (error) {
-      const e = error as GraphQLError;
-      return { result: this.#graphqlError(e.message, e.locations) };
+      const parsed = JSON.parse(value) as unknown;
+      return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+        ? (parsed as Record<string, unknown>)
+        : {};
+    } catch {
+      return {};
     }
-    if (!this.#settings.introspection && usesIntrospection(document)) {
-      return {
-        result: this.#graphqlError(
-          'GraphQL introspection is not allowed, but the query contained __schema or __type',
-        ),
-      };
-    }
-    const problems = validate(this.#schema, document);
-    if (problems.length > 0) {
-      return { result: { errors: problems.map((p) => formatClientSafe(p)) } };
-    }
-    const operation = document.definitions.find(
-      (d): d is OperationDefinitionNode =>
-        d.kind === Kind.OPERATION_DEFINITION && d.name?.value === operationName,
-    );
-    if (!operation) return { result: this.#graphqlError(`Unknown operation named "${operationName}".`) };
-    const depth = selectionDepth(operation.selectionSet, fragmentsOf(document));
-    if (depth > this.#settings.maxDepth) {
-      return {
-        result: this.#graphqlError(`Max query depth should be ${this.#settings.maxDepth} but got ${depth}.`),
-      };
-    }
-    const variables = (
-      params.variables && typeof params.variables === 'object' ? params.variables : {}
-    ) as Record<string, unknown>;
-    const cost = operationCost(operation, document, variables);
-    if (cost > this.#settings.maxComplexity) {
-      return {
-        result: this.#graphqlError(
-          `Max query complexity should be ${this.#settings.maxComplexity} but got ${cost}.`,
-        ),
-      };
-    }
-    if (this.#pointsInWindow() + cost > this.#settings.rateLimitPoints) return { rateLimited: true };
-    this.#spent.push({ at: Date.now(), points: cost });
-    this.#operations++;
-    const result = execute({
-      schema: this.#schema,
-      document,
-      operationName,
-      variableValues: variables,
-      fieldResolver: this.#resolver,
-    }) as { data?: unknown; errors?: readonly GraphQLError[] };
-    const out: Formatted = {};
-    if (result.errors?.length) out.errors = result.errors.map((e) => this.#format(e));
-    if (result.data !== undefined && result.data !== null) out.data = result.data;
-    else if (!out.errors) out.data = null;
-    return { result: out };
   }
-
-  #format(error: GraphQLError): Formatted {
-    const original = error.originalError;
-    if (!original || original.name === 'GraphQLError') return formatClientSafe(error);
-    const extensions: Formatted = { category: 'internal' };
-    if (this.#settings.responseDebug !== 'none') extensions.debugMessage = original.message;
-    if (this.#settings.responseDebug === 'developer')
-      extensions.trace = [{ call: error.path?.join('.') ?? '' }];
-    return {
-      message: 'Internal server error',
-      extensions,
-      ...(error.locations ? { locations: error.locations } : {}),
-      ...(error.path ? { path: error.path } : {}),
-    };
-  }
-}
-
-function formatClientSafe(error: GraphQLError): Formatted {
-  return {
-    message: error.message,
-    extensions: { category: 'graphql' },
-    ...(error.locations ? { locations: error.locations } : {}),
-    ...(error.path ? { path: error.path } : {}),
-  };
-}
-
-function usesIntrospection(document: DocumentNode): boolean {
-  let found = false;
-  visit(document, {
-    Field(node) {
-      if (node.name.value === '__schema' || node.name.value === '__type') found = true;
-    },
-  });
-  return found;
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }

@@ -1,14 +1,16 @@
+import type { GraphQLSchema } from 'graphql';
 import { assertKnownOptions } from '../../core/errors.js';
 import {
   CLIENT_RATE_LIMIT_POINTS,
   MAX_QUERY_COMPLEXITY,
   MAX_QUERY_DEPTH,
   RATE_LIMIT_WINDOW_MS,
+  SITE_RATE_LIMIT_POINTS,
 } from '../../totara/rules.js';
 import type { Router } from '../http.js';
 import type { SandboxModule, SandboxStartContext } from '../types.js';
 import { generateSite, type SandboxSite } from './data.js';
-import { type EndpointStats, SandboxGraphQLEndpoint } from './endpoint.js';
+import { type EndpointStats, type ResponseDebug, SandboxGraphQLEndpoint } from './endpoint.js';
 import { SandboxTokenStore } from './oauth.js';
 import { loadSandboxSchema } from './schema.js';
 
@@ -26,15 +28,17 @@ export interface TotaraSandboxInfo {
 export interface TotaraSandboxOptions {
   clientId?: string | undefined;
   clientSecret?: string | undefined;
-  /** Lifetime of issued tokens in seconds (`expires_in`). Default 3600. */
+  /** Lifetime of issued tokens in seconds (`expires_in`). Default 86,400, as Totara's default. */
   tokenLifetimeSec?: number | undefined;
   /**
    * SDL file to serve, or false for the built-in schema. Default: `MTS_TOTARA_SCHEMA`, else ../shared's 17.3
    * external schema, else the built-in one.
    */
   schemaFile?: string | false | undefined;
-  /** Users to generate (besides the API service account). Default 250. */
+  /** Users to generate (besides guest, admin and the API service account). Default 250. */
   users?: number | undefined;
+  /** Username of the API client's service account (id 3). Default `api_service`. */
+  serviceUsername?: string | undefined;
   /** Courses to generate. Default 30. */
   courses?: number | undefined;
   /** Seed of the generated data. Default 17. */
@@ -49,9 +53,22 @@ export interface TotaraSandboxOptions {
   maxDepth?: number | undefined;
   /** Points the client may spend per window before getting 429. Default 250,000. */
   rateLimitPoints?: number | undefined;
+  /** Points the whole site may spend per window before getting 429. Default 500,000. */
+  siteRateLimitPoints?: number | undefined;
   /** Length of the sliding window. Default 60,000. */
   rateLimitWindowMs?: number | undefined;
 }
+
+/** The settings an admin can change while the site runs. */
+const SETTING_KEYS = [
+  'introspection',
+  'responseDebug',
+  'maxComplexity',
+  'maxDepth',
+  'rateLimitPoints',
+  'siteRateLimitPoints',
+  'rateLimitWindowMs',
+] as const;
 
 const OPTION_KEYS = [
   'clientId',
@@ -59,15 +76,22 @@ const OPTION_KEYS = [
   'tokenLifetimeSec',
   'schemaFile',
   'users',
+  'serviceUsername',
   'courses',
   'seed',
-  'introspection',
-  'responseDebug',
-  'maxComplexity',
-  'maxDepth',
-  'rateLimitPoints',
-  'rateLimitWindowMs',
+  ...SETTING_KEYS,
 ] as const;
+
+/** What an admin can change on the running sandbox, as on a site's API settings pages. */
+export interface TotaraSandboxSettings {
+  introspection: boolean;
+  responseDebug: ResponseDebug;
+  maxComplexity: number;
+  maxDepth: number;
+  rateLimitPoints: number;
+  siteRateLimitPoints: number;
+  rateLimitWindowMs: number;
+}
 
 /** The sandbox Totara module, with controls for tests. */
 export interface TotaraSandboxModule extends SandboxModule<TotaraSandboxInfo> {
@@ -75,10 +99,20 @@ export interface TotaraSandboxModule extends SandboxModule<TotaraSandboxInfo> {
   readonly site: SandboxSite;
   /** `file` when serving a schema file (the real 17.3 external schema when ../shared is present), else `fallback`. */
   readonly schemaSource: 'file' | 'fallback';
-  /** Invalidates every issued token, as an expiry would. */
+  /** The schema served (give it to a client as its `schema` to check operations against this site). */
+  readonly schema: GraphQLSchema;
+  /** Invalidates every issued token, as regenerating the client secret would. */
   revokeTokens(): void;
+  /** Makes every issued token expire now. */
+  expireTokens(): void;
+  /** Issues a token without an HTTP request (for tests); `lifetimeSec` 0 gives one that has already expired. */
+  issueToken(lifetimeSec?: number): string;
   /** Tokens issued so far. */
   tokensIssued(): number;
+  /** Changes settings while the sandbox runs (debug level, introspection, limits). */
+  configure(settings: Partial<TotaraSandboxSettings>): void;
+  /** Forgets the complexity points spent so far, as a new rate window would. */
+  resetRateWindow(): void;
   /** Request, operation and points counters of the GraphQL endpoint. */
   stats(): EndpointStats;
 }
@@ -108,29 +142,39 @@ export function createControlledTotaraSandbox(options: TotaraSandboxOptions = {}
     users: options.users ?? 250,
     courses: options.courses ?? 30,
     seed: options.seed ?? 17,
+    serviceUsername: options.serviceUsername,
   });
-  const tokens = new SandboxTokenStore(clientId, clientSecret, options.tokenLifetimeSec ?? 3600);
+  const tokens = new SandboxTokenStore(clientId, clientSecret, options.tokenLifetimeSec ?? 86_400);
   const endpoint = new SandboxGraphQLEndpoint(loaded.schema, site, tokens, {
     introspection: options.introspection ?? false,
     responseDebug: options.responseDebug ?? 'normal',
     maxComplexity: options.maxComplexity ?? MAX_QUERY_COMPLEXITY,
     maxDepth: options.maxDepth ?? MAX_QUERY_DEPTH,
     rateLimitPoints: options.rateLimitPoints ?? CLIENT_RATE_LIMIT_POINTS,
+    siteRateLimitPoints: options.siteRateLimitPoints ?? SITE_RATE_LIMIT_POINTS,
     rateLimitWindowMs: options.rateLimitWindowMs ?? RATE_LIMIT_WINDOW_MS,
   });
   return {
     name: 'totara',
     site,
     schemaSource: loaded.source,
+    schema: loaded.schema,
     routes(router: Router) {
-      router.on('/totara/oauth2/token.php', (req, res, url) => tokens.handle(req, res, url));
+      router.on('/totara/oauth2/token.php', (req, res) => tokens.handle(req, res));
       router.on('/api/graphql.php', (req, res) => endpoint.handle(req, res));
     },
     info(context: SandboxStartContext) {
       return { url: context.baseUrl, clientId, clientSecret };
     },
     revokeTokens: () => tokens.revokeAll(),
+    expireTokens: () => tokens.expireAll(),
+    issueToken: (lifetimeSec) => tokens.issue(lifetimeSec),
     tokensIssued: () => tokens.issued,
+    configure(settings) {
+      assertKnownOptions('TotaraSandboxModule.configure', settings, SETTING_KEYS);
+      Object.assign(endpoint.settings, settings);
+    },
+    resetRateWindow: () => endpoint.resetWindow(),
     stats: () => endpoint.stats(),
   };
 }

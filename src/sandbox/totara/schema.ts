@@ -4,9 +4,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildSchema, GraphQLScalarType, type GraphQLSchema } from 'graphql';
+import { buildSchema, type GraphQLSchema } from 'graphql';
 import { ConfigError } from '../../core/errors.js';
 import { FALLBACK_SCHEMA_SDL } from './fallback-schema.js';
+import { installTotaraScalars } from './scalars.js';
 
 const FIXTURE = 'shared/fixtures/totara-17.3/combined/external-schema-17.3.graphql';
 
@@ -68,11 +69,7 @@ function build(key: string, sdl: string): GraphQLSchema {
       },
     );
   }
-  const coreId = schema.getType('core_id');
-  if (coreId instanceof GraphQLScalarType) {
-    // Totara sends ids as numeric strings.
-    coreId.serialize = (value: unknown) => (value === null || value === undefined ? null : String(value));
-  }
+  installTotaraScalars(schema);
   cache.set(key, schema);
   return schema;
 }

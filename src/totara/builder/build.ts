@@ -1,10 +1,10 @@
 import { parse } from 'graphql';
 import { InputError } from '../../core/errors.js';
 import { MAX_QUERY_DEPTH, operationNameProblem } from '../rules.js';
-import type { TypedDocument } from '../typed-document.js';
 import type {
   BuilderSchema,
   BuilderTable,
+  BuiltDocument,
   FieldSpec,
   ResultOfSelection,
   RootOf,
@@ -15,7 +15,7 @@ import type {
 /** An operation made by the builder: the typed document, the variables that go with it, and its text. */
 export interface BuiltOperation<Result> {
   /** Pass it to `client.request(op.document, op.variables)`; the result is typed. */
-  document: TypedDocument<Result, Record<string, unknown>>;
+  document: BuiltDocument<Result>;
   /** The argument values, sent as variables (never inlined into the text). */
   variables: Record<string, unknown>;
   /** The GraphQL text, for logs and `mts totara query`. */
@@ -60,9 +60,11 @@ export interface Builder<S extends BuilderSchema> {
  * ```
  */
 export function createBuilder<S extends BuilderSchema>(table: S['table']): Builder<S> {
+  // Checked loosely at type level (see BuilderTableShape); what `mts codegen totara` emits is a BuilderTable.
+  const data = table as BuilderTable;
   return {
-    query: (name, selection) => build(table, 'query', name, selection) as never,
-    mutation: (name, selection) => build(table, 'mutation', name, selection) as never,
+    query: (name, selection) => build(data, 'query', name, selection) as never,
+    mutation: (name, selection) => build(data, 'mutation', name, selection) as never,
   };
 }
 
@@ -103,8 +105,9 @@ function selectionText(
   path: string,
   declared: Variable[],
   variables: Record<string, unknown>,
-  depth = 1,
+  depth = -1,
 ): string {
+  // `depth` is Totara's depth of the field this selection belongs to (-1 for the operation, 0 for a root field).
   if (depth > MAX_QUERY_DEPTH)
     throw new InputError(
       'totara.builder.too_deep',

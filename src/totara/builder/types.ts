@@ -4,13 +4,44 @@
  * as `'[core_user!]!'`) with template literal types, so one table serves run time and type checking.
  */
 
+/**
+ * The document a builder makes: a GraphQL `DocumentNode` at run time, typed here by shape only (the
+ * `TypedDocumentNode` protocol's `__apiType`), so that code using the builder never loads graphql's or the
+ * client's types into the compiler. `TotaraClient.request` reads the result type from it.
+ */
+export interface BuiltDocument<Result, Variables = Record<string, unknown>> {
+  readonly kind: 'Document';
+  readonly definitions: readonly object[];
+  /** Carries the types only; never set at run time. */
+  __apiType?(variables: Variables): Result;
+}
+
+/**
+ * What a misspelt selection key must be, so that the compiler's error names it: an object whose only key is the
+ * message. (A message as a plain string type would vanish: the selection is typed `Sel & StrictSelection<…>`, and
+ * `true & "message"` is `never`, which is all the old error said.)
+ */
+export type UnknownField<T, K> = {
+  readonly [M in `✗ ${T & string} has no field "${K & string}"`]: 'check the spelling';
+};
+
+/** What a misspelt argument must be, naming it. */
+export type UnknownArgument<K> = {
+  readonly [M in `✗ no argument "${K & string}" on this field`]: 'check the spelling';
+};
+
+/** What a misspelt key of an input object must be, naming it. */
+export type UnknownInputField<K> = {
+  readonly [M in `✗ no input field "${K & string}" here`]: 'check the spelling';
+};
+
 /** How one field is described in the table: its type, then its arguments and default date format if any. */
 export type FieldSpec =
   | string
   | readonly [type: string, args: { readonly [arg: string]: string }]
   | readonly [type: string, args: { readonly [arg: string]: string }, dateDefault: string];
 
-/** The compact schema table emitted into `table.ts`. */
+/** The compact schema table emitted into `table.ts`: each type's fields as {@link FieldSpec} entries. */
 export interface BuilderTable {
   readonly query: string | null;
   readonly mutation: string | null;
@@ -18,9 +49,21 @@ export interface BuilderTable {
   readonly possible: { readonly [abstractType: string]: readonly string[] };
 }
 
+/**
+ * What a schema's table must be at type level. Deliberately loose: checking a generated table entry by entry
+ * against {@link BuilderTable} cost the compiler more than the rest of the generated code together, and the
+ * machinery below reads entries with conditional types anyway.
+ */
+export interface BuilderTableShape {
+  readonly query: string | null;
+  readonly mutation: string | null;
+  readonly types: object;
+  readonly possible: { readonly [abstractType: string]: readonly string[] };
+}
+
 /** What the builder knows of a schema at type level: the `SchemaTypes` interface emitted into `table.ts`. */
 export interface BuilderSchema {
-  table: BuilderTable;
+  table: BuilderTableShape;
   scalars: object;
   enums: object;
   inputs: object;
@@ -238,9 +281,11 @@ export type ResultOfSelection<S extends BuilderSchema, T, Sel> = T extends keyof
   : Simplified<ObjectResult<S, T, Sel>>;
 
 /**
- * `Sel` with every key the schema does not know mapped to `never` (fields, `on_<Type>` members and `__args`
- * arguments), so that a misspelling fails to type-check even beside correct keys: a generic parameter escapes
- * TypeScript's excess property check. `Spec` is the entry of the field `Sel` was selected on.
+ * `Sel` with every key the schema does not know mapped to a message naming it (fields, `on_<Type>` members and
+ * `__args` arguments), so that a misspelling fails to type-check even beside correct keys (a generic parameter
+ * escapes TypeScript's excess property check) and the error names it:
+ * `Type 'true' is not assignable to type 'boolean & UnknownField<"core_user", "fulname">'`.
+ * `Spec` is the entry of the field `Sel` was selected on.
  */
 export type StrictSelection<S extends BuilderSchema, T, Sel, Spec = never> = {
   [K in keyof Sel]: K extends '__typename' | '__scalar'
@@ -252,8 +297,8 @@ export type StrictSelection<S extends BuilderSchema, T, Sel, Spec = never> = {
         : T extends keyof TableTypes<S>
           ? FieldOfKey<K> extends keyof TableTypes<S>[T]
             ? StrictField<S, TableTypes<S>[T][FieldOfKey<K>], Sel[K]>
-            : never
-          : never;
+            : UnknownField<T, FieldOfKey<K>>
+          : UnknownField<T, FieldOfKey<K>>;
 };
 
 /** One field's selection made strict: nested selections and `__args` alike. */
@@ -261,12 +306,18 @@ export type StrictField<S extends BuilderSchema, Spec, FieldSel> =
   IsCompositeType<S, NamedOf<FieldTypeString<Spec>>> extends true
     ? StrictSelection<S, NamedOf<FieldTypeString<Spec>>, FieldSel, Spec>
     : FieldSel extends { __args: unknown }
-      ? { [K in keyof FieldSel]: K extends '__args' ? StrictArguments<S, Spec, FieldSel[K]> : never }
+      ? {
+          [K in keyof FieldSel]: K extends '__args'
+            ? StrictArguments<S, Spec, FieldSel[K]>
+            : UnknownArgument<K>;
+        }
       : FieldSel;
 
 /** `__args` with the arguments the field does not take, and unknown keys of input objects, mapped to `never`. */
 export type StrictArguments<S extends BuilderSchema, Spec, Args> = {
-  [A in keyof Args]: A extends keyof FieldArgs<S, Spec> ? StrictInput<FieldArgs<S, Spec>[A], Args[A]> : never;
+  [A in keyof Args]: A extends keyof FieldArgs<S, Spec>
+    ? StrictInput<FieldArgs<S, Spec>[A], Args[A]>
+    : UnknownArgument<A>;
 };
 
 /** An input value with the keys its input type does not have mapped to `never`, through lists and nesting. */
@@ -278,7 +329,7 @@ export type StrictInput<Expected, Value> = Value extends readonly unknown[]
       : {
           [K in keyof Value]: K extends keyof NonNullable<Expected>
             ? StrictInput<NonNullable<Expected>[K], Value[K]>
-            : never;
+            : UnknownInputField<K>;
         }
     : Value;
 

@@ -19,22 +19,14 @@ import {
   print,
   type ValueNode,
 } from 'graphql';
-import type { ChangeSeverity } from './diff.js';
+import type { RecordChange } from './changes.js';
 
-/** Records one change. */
-export type Add = (
-  severity: ChangeSeverity,
-  kind: string,
-  coordinate: string,
-  touches: string[],
-  description: string,
-) => void;
-
+/** Compares the fields of an object or interface type present in both schemas. */
 export function compareFields(
   typeName: string,
   before: Record<string, GraphQLField<unknown, unknown>>,
   after: Record<string, GraphQLField<unknown, unknown>>,
-  add: Add,
+  add: RecordChange,
 ): void {
   for (const field of Object.values(before)) {
     const coordinate = `${typeName}.${field.name}`;
@@ -85,13 +77,19 @@ export function compareFields(
         );
     }
   }
+  for (const field of Object.values(after)) {
+    if (before[field.name]) continue;
+    const coordinate = `${typeName}.${field.name}`;
+    add('safe', 'ADD_FIELD_TO_TYPE', coordinate, [typeName], `${coordinate} was added.`);
+  }
 }
 
+/** Compares the fields of an input type present in both schemas. */
 export function compareInputFields(
   typeName: string,
   before: Record<string, GraphQLInputField>,
   after: Record<string, GraphQLInputField>,
-  add: Add,
+  add: RecordChange,
 ): void {
   for (const field of Object.values(before)) {
     const coordinate = `${typeName}.${field.name}`;
@@ -122,13 +120,14 @@ export function compareInputFields(
   }
 }
 
-function compareInputValue(
+/** Compares one argument or input field present in both schemas: its type, default and deprecation. */
+export function compareInputValue(
   coordinate: string,
   touch: string,
   before: GraphQLArgument | GraphQLInputField,
   after: GraphQLArgument | GraphQLInputField,
-  what: 'ARG' | 'FIELD',
-  add: Add,
+  what: 'ARG' | 'FIELD' | 'DIRECTIVE_ARG',
+  add: RecordChange,
 ): void {
   if (!safeForInput(before.type, after.type)) {
     add(

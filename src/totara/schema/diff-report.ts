@@ -1,4 +1,5 @@
-import { compareSchemas, type SchemaChange } from './diff.js';
+import type { SchemaChange } from './changes.js';
+import { compareSchemas } from './diff.js';
 import type { SourceDocument } from './documents.js';
 import { type OperationImpact, operationImpacts } from './impact.js';
 import type { LoadedSchema } from './load.js';
@@ -9,9 +10,17 @@ export interface SchemaDiffReport {
   new: string;
   breaking: SchemaChange[];
   dangerous: SchemaChange[];
+  /** Additions nothing existing can notice (new types, fields, arguments, directives). */
+  safe: SchemaChange[];
   /** One entry per stored operation, in document order (empty without documents). */
   operations: OperationImpact[];
-  summary: { breaking: number; dangerous: number; operations: number; brokenOperations: number };
+  summary: {
+    breaking: number;
+    dangerous: number;
+    safe: number;
+    operations: number;
+    brokenOperations: number;
+  };
 }
 
 /**
@@ -35,15 +44,18 @@ export function diffSchemas(
     : [];
   const breaking = changes.filter((c) => c.severity === 'breaking');
   const dangerous = changes.filter((c) => c.severity === 'dangerous');
+  const safe = changes.filter((c) => c.severity === 'safe');
   return {
     old: before.source,
     new: after.source,
     breaking,
     dangerous,
+    safe,
     operations,
     summary: {
       breaking: breaking.length,
       dangerous: dangerous.length,
+      safe: safe.length,
       operations: operations.length,
       brokenOperations: operations.filter((o) => o.broken).length,
     },

@@ -1,4 +1,5 @@
 import {
+  type GraphQLNamedType,
   type GraphQLSchema,
   isEnumType,
   isInputObjectType,
@@ -7,27 +8,18 @@ import {
   isSpecifiedScalarType,
   isUnionType,
 } from 'graphql';
+import type { ChangeSeverity, RecordChange, SchemaChange } from './changes.js';
+import { compareDirectives } from './diff-directives.js';
 import { compareFields, compareInputFields, kindOf } from './diff-fields.js';
 
-/** How bad a change is for existing clients. */
-export type ChangeSeverity = 'breaking' | 'dangerous';
-
-/** One change between two schemas. */
-export interface SchemaChange {
-  severity: ChangeSeverity;
-  /** What kind of change, as graphql-js names it (`FIELD_REMOVED`, `ARG_CHANGED_KIND`...) or ours (`ARG_DEFAULT_REMOVED`). */
-  kind: string;
-  /** The schema coordinate: `core_user`, `core_user.email`, `Query.core_user_users(query:)`, `core_status.ACTIVE`. */
-  coordinate: string;
-  /** Type names and `Type.field` coordinates whose users the change concerns. */
-  touches: string[];
-  description: string;
-}
+export type { ChangeSeverity, SchemaChange } from './changes.js';
 
 /**
- * Compares two schemas and lists every breaking and dangerous change with its schema coordinate. It finds what
- * graphql-js's `findBreakingChanges`/`findDangerousChanges` find, plus what they miss: a non-null argument or
- * input field losing its default (it becomes required), and fields, arguments and enum values becoming deprecated.
+ * Compares two schemas and lists every change with its schema coordinate: breaking, dangerous and safe (additions).
+ * It finds what graphql-js's `findBreakingChanges`/`findDangerousChanges` find and what Totara's own schema-diff
+ * tool expects (directive arguments and locations removed, required directive arguments added, every added type,
+ * field and argument), plus what both miss: a non-null argument or input field losing its default (it becomes
+ * required), and fields, arguments and enum values becoming deprecated.
  *
  * @example
  * ```ts
@@ -37,16 +29,16 @@ export interface SchemaChange {
  */
 export function compareSchemas(oldSchema: GraphQLSchema, newSchema: GraphQLSchema): SchemaChange[] {
   const out: SchemaChange[] = [];
-  const add = (
-    severity: ChangeSeverity,
-    kind: string,
-    coordinate: string,
-    touches: string[],
-    description: string,
-  ) => out.push({ severity, kind, coordinate, touches, description });
+  const add: RecordChange = (severity, kind, coordinate, touches, description) =>
+    out.push({ severity, kind, coordinate, touches, description });
   const newTypes = newSchema.getTypeMap();
+  const oldTypes = oldSchema.getTypeMap();
+  for (const newType of Object.values(newTypes)) {
+    if (isBuiltIn(newType) || oldTypes[newType.name]) continue;
+    add('safe', ADDED_KIND[kindOf(newType)], newType.name, [newType.name], `${newType.name} was added.`);
+  }
   for (const oldType of Object.values(oldSchema.getTypeMap())) {
-    if (oldType.name.startsWith('__') || isSpecifiedScalarType(oldType)) continue;
+    if (isBuiltIn(oldType)) continue;
     const newType = newTypes[oldType.name];
     const name = oldType.name;
     if (!newType) {
@@ -138,21 +130,10 @@ export function compareSchemas(oldSchema: GraphQLSchema, newSchema: GraphQLSchem
       compareFields(name, oldType.getFields(), newType.getFields(), add);
     }
   }
-  for (const directive of oldSchema.getDirectives()) {
-    if (!newSchema.getDirective(directive.name))
-      add(
-        'breaking',
-        'DIRECTIVE_REMOVED',
-        `@${directive.name}`,
-        [`@${directive.name}`],
-        `@${directive.name} was removed.`,
-      );
-  }
+  compareDirectives(oldSchema, newSchema, add);
   return out.sort((a, b) =>
     a.severity !== b.severity
-      ? a.severity === 'breaking'
-        ? -1
-        : 1
+      ? SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]
       : a.coordinate < b.coordinate
         ? -1
         : a.coordinate > b.coordinate
@@ -161,4 +142,20 @@ export function compareSchemas(oldSchema: GraphQLSchema, newSchema: GraphQLSchem
             ? -1
             : 1,
   );
+}
+
+const SEVERITY_ORDER: Record<ChangeSeverity, number> = { breaking: 0, dangerous: 1, safe: 2 };
+
+/** The change kind Totara's schema-diff tool gives a type that was added, by the type's kind. */
+const ADDED_KIND: Record<ReturnType<typeof kindOf>, string> = {
+  scalar: 'ADD_SCALAR_TYPE',
+  object: 'ADD_OBJECT_TYPE',
+  interface: 'ADD_INTERFACE_TYPE',
+  union: 'ADD_UNION_TYPE',
+  enum: 'ADD_ENUM_TYPE',
+  input: 'ADD_INPUT_OBJECT_TYPE',
+};
+
+function isBuiltIn(type: GraphQLNamedType): boolean {
+  return type.name.startsWith('__') || isSpecifiedScalarType(type);
 }

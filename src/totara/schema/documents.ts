@@ -14,7 +14,7 @@ import {
   specifiedRules,
   validate,
 } from 'graphql';
-import { selectionDepth } from '../complexity.js';
+import { queryDepth } from '../complexity.js';
 import { MAX_QUERY_DEPTH, operationNameProblem } from '../rules.js';
 import { TotaraSchemaError } from './errors.js';
 import { displayPath, expandGlobs } from './glob.js';
@@ -121,7 +121,7 @@ export function findDocumentProblems(
     const where = positionOf(definition);
     const nameProblem = operationNameProblem(definition.name?.value);
     if (nameProblem) problems.push({ ...where, message: nameProblem, operation: definition.name?.value });
-    const depth = selectionDepth(definition.selectionSet, fragments);
+    const depth = queryDepth(definition.selectionSet, fragments);
     if (depth > MAX_QUERY_DEPTH) {
       problems.push({
         ...where,

@@ -12,7 +12,7 @@ import {
   visit,
   visitWithTypeInfo,
 } from 'graphql';
-import type { SchemaChange } from './diff.js';
+import type { SchemaChange } from './changes.js';
 import { fragmentsUsedBy, indexDocuments, positionOf, type SourceDocument } from './documents.js';
 
 /** How a schema change reaches one of the user's stored operations. */
@@ -59,7 +59,7 @@ export function operationImpacts(
     const breaking = new Set<string>();
     const dangerous = new Set<string>();
     for (const change of changes) {
-      if (!change.touches.some((t) => used.has(t))) continue;
+      if (change.severity === 'safe' || !change.touches.some((t) => used.has(t))) continue;
       (change.severity === 'breaking' ? breaking : dangerous).add(change.coordinate);
     }
     const errors = validate(newSchema, document, RULES).map((e) => e.message);
@@ -102,6 +102,9 @@ function usage(schema: GraphQLSchema, document: DocumentNode): Set<string> {
       Argument() {
         const arg = info.getArgument();
         if (arg) addInput(getNamedType(arg.type));
+      },
+      Directive(node) {
+        used.add(`@${node.name.value}`);
       },
       InlineFragment(node) {
         if (node.typeCondition) used.add(node.typeCondition.name.value);

@@ -1,13 +1,31 @@
-/** Schema tools: load SDL or introspection JSON, introspect a site, check operation documents, diff schemas. */
+/**
+ * Schema tools: load SDL or introspection JSON, introspect a site, check operation documents, describe and diff
+ * schemas. Every public name is listed here; helpers (glob matching, positions, impact internals) stay internal.
+ */
 
-export * from './describe.js';
-export * from './diff.js';
-export * from './diff-report.js';
-export * from './documents.js';
-export * from './errors.js';
-export { displayPath, expandGlobs, globToRegExp } from './glob.js';
-export * from './impact.js';
-export * from './introspect.js';
+export type { ChangeSeverity, SchemaChange } from './changes.js';
+export { describeSchemaItem, type SchemaItemDescription } from './describe.js';
+export { compareSchemas } from './diff.js';
+export { diffSchemas, type SchemaDiffReport } from './diff-report.js';
+export {
+  checkDocuments,
+  type DocumentProblem,
+  findDocumentProblems,
+  type OperationSet,
+  parseDocument,
+  readDocuments,
+  type SourceDocument,
+} from './documents.js';
+export { TotaraSchemaError } from './errors.js';
+export { expandGlobs } from './glob.js';
+export type { OperationImpact } from './impact.js';
+export {
+  INTROSPECTION_OPERATION_NAME,
+  INTROSPECTION_QUERY,
+  type IntrospectionClient,
+  introspectSchema,
+  schemaFileContent,
+} from './introspect.js';
 export {
   type LoadedSchema,
   loadSchemaFile,

@@ -3,4 +3,5 @@
 export * from './builder.js';
 export * from './operations.js';
 export * from './table.js';
+export * from './schema.js';
 export type * from './types.js';

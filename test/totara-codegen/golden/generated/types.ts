@@ -12,9 +12,9 @@ export interface Scalars {
   param_text: { input: string; output: string };
 }
 
-/** What a `core_date` field returns for each value of its `format` argument. */
+/** What a `core_date` field returns for each value of its `format` argument (Totara sends even TIMESTAMP as a string of Unix seconds). */
 export interface CoreDateFormats {
-  TIMESTAMP: number;
+  TIMESTAMP: string;
   ISO8601: string;
   DATE: string;
 }
