@@ -83,6 +83,7 @@ export const LTI_ERROR_CODES = [
   'lti.service_unavailable',
   'lti.service_http_error',
   'lti.service_response_invalid',
+  'lti.next_link_foreign',
   'lti.score_timestamp_not_increasing',
 ] as const;
 

@@ -261,6 +261,12 @@ export const HINTS: Partial<Record<LtiErrorCode, HintEntry>> = {
   'lti.service_response_invalid': {
     generic: (v) => `The platform's answer to ${v.url} is not the expected JSON (${v.detail}).`,
   },
+  'lti.next_link_foreign': {
+    generic: (v) =>
+      `The answer's Link: rel="next" header points to ${v.url}, another origin than the service's (${v.origin}). Every page is fetched with the platform's access token, so the SDK follows next links only on the service's own origin. The platform, or a proxy in front of it, rewrote the link: fix its public URL (wwwroot, X-Forwarded-Host) so that next links stay on ${v.origin}.`,
+    moodle: (v) =>
+      `Moodle's Link: rel="next" header points to ${v.url}, another origin than the service's (${v.origin}). Every page is fetched with the access token, so the SDK follows next links only on the service's own origin. Moodle builds these links from its wwwroot: check $CFG->wwwroot (and any reverse proxy, $CFG->reverseproxy / sslproxy) so that it matches ${v.origin}.`,
+  },
   'lti.score_timestamp_not_increasing': {
     generic:
       'AGS requires each score for a user and line item to carry a timestamp later than the previous one; the platform ignores older ones. Send a later timestamp.',

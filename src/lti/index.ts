@@ -88,9 +88,9 @@ export {
 // LTI Advantage services
 export type { LineItem, Result, Score } from './services/ags.js';
 export { AgsClient } from './services/ags.js';
-export type { Member, MembershipContainer } from './services/nrps.js';
+export type { Member, MembershipContainer, MembersPage } from './services/nrps.js';
 export { NrpsClient, parseMembershipContainer } from './services/nrps.js';
-export type { LtiPages } from './services/paging.js';
+export type { ServiceCursor, ServicePage, ServicePages } from './services/paging.js';
 export type { ServiceContext } from './services/request.js';
 export type { ServiceToken, ServiceTokenOptions } from './services/token.js';
 export { ServiceTokenProvider } from './services/token.js';
