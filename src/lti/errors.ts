@@ -48,6 +48,7 @@ export const LTI_ERROR_CODES = [
   'lti.nonce_missing',
   'lti.nonce_replayed',
   'lti.nonce_mismatch',
+  'lti.nonce_store_full',
   'lti.state_missing',
   'lti.state_unknown',
   'lti.state_mismatch',

@@ -105,9 +105,13 @@ export const HINTS: Partial<Record<LtiErrorCode, HintEntry>> = {
   'lti.aud_missing': { generic: 'The token has no "aud" claim: it is not addressed to any tool.' },
   'lti.audience_mismatch': {
     generic: (v) =>
-      `The token is addressed to ${q(v.got)}, not to this tool's client_id ${q(v.expected)}. Set the registration's client_id to the one the platform issued for this tool.`,
+      v.expected === undefined
+        ? `The token is addressed to ${q(v.got)}, which is not a client_id registered for issuer ${q(v.iss)}. Register the client_id the platform issued for this tool, or check which tool the platform launched.`
+        : `The token is addressed to ${q(v.got)}, not to this tool's client_id ${q(v.expected)}. Set the registration's client_id to the one the platform issued for this tool.`,
     moodle: (v) =>
-      `Moodle addressed the token to client ${q(v.got)}, not ${q(v.expected)}. Copy "Client ID" from ${DETAILS} into the tool's registration; each Moodle tool configuration has its own Client ID.`,
+      v.expected === undefined
+        ? `Moodle addressed the token to client ${q(v.got)}, which is not a Client ID registered for ${q(v.iss)}. Copy "Client ID" from ${DETAILS} into the tool's registration; each Moodle tool configuration has its own Client ID.`
+        : `Moodle addressed the token to client ${q(v.got)}, not ${q(v.expected)}. Copy "Client ID" from ${DETAILS} into the tool's registration; each Moodle tool configuration has its own Client ID.`,
   },
   'lti.azp_missing': {
     generic:
@@ -148,6 +152,10 @@ export const HINTS: Partial<Record<LtiErrorCode, HintEntry>> = {
   'lti.nonce_mismatch': {
     generic: (v) =>
       `The token's nonce ${q(v.got)} is not the one this login sent (${q(v.expected)}). The id_token belongs to another login: start the launch again from the platform.`,
+  },
+  'lti.nonce_store_full': {
+    generic: (v) =>
+      `The tool's in-memory nonce store already holds ${v.max} nonces of tokens that have not expired, so it cannot record this one without forgetting another (which would let that token be replayed). Either launches arrive faster than tokens expire (raise maxEntries of MemoryNonceStore), or someone is flooding the launch URL. Several processes, or a busy tool: back NonceStore with Redis or a database table.`,
   },
   'lti.state_missing': {
     generic:

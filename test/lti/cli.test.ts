@@ -209,6 +209,32 @@ describe('mts lti launch / doctor against the sandbox platform', () => {
     expect(JSON.parse(run.stdout).code).toBe('lti.roles_missing');
   });
 
+  it('gives every fault its own code and a hint with no placeholder left in it', async () => {
+    const launchWith = async (fault?: string) => {
+      const faults = fault ? ['--fault', fault] : [];
+      const run = await runCli(['lti', 'launch', '--platform', sandbox.url, ...faults, '--json']);
+      return JSON.parse(run.stdout) as { ok: boolean; code?: string; hint?: string };
+    };
+    // A launch that succeeds first, so that `replayed-nonce` carries a nonce the tool has already accepted (the
+    // faults before it do not change which one: their launches were refused).
+    expect((await launchWith()).ok).toBe(true);
+    const expected: Record<string, string> = {
+      expired: 'lti.token_expired',
+      'wrong-audience': 'lti.audience_mismatch',
+      'unpublished-key': 'lti.kid_unknown',
+      'replayed-nonce': 'lti.nonce_replayed',
+      'missing-claim=deployment_id': 'lti.deployment_id_missing',
+      'clock-skew=120000': 'lti.token_issued_in_future',
+      'deployment-id=77': 'lti.deployment_id_unknown',
+    };
+    for (const [fault, code] of Object.entries(expected)) {
+      const out = await launchWith(fault);
+      expect({ fault, code: out.code }).toEqual({ fault, code });
+      expect(out.hint, fault).toBeTruthy();
+      expect(out.hint, fault).not.toMatch(/undefined|NaN|\[object|\(none\)|a registered client_id/);
+    }
+  });
+
   it('shows why the platform refused the launch (no such tool), not only the status', async () => {
     const run = await runCli(['lti', 'launch', '--platform', sandbox.url, '--client-id', 'no-such-tool']);
     expect(run.code).toBe(1);

@@ -195,11 +195,18 @@ export class LaunchValidator {
       throw ltiError('launch', 'lti.nonce_missing', 'The token has no "nonce".', {
         moodle: platformIsMoodle,
       });
-    if (expect.expectedNonce !== undefined && nonce !== expect.expectedNonce)
+    if (expect.expectedNonce !== undefined && nonce !== expect.expectedNonce) {
+      // A nonce this tool has already accepted is a replay, whatever login it is posted with now.
+      const seen = this.#nonces?.has ? await this.#nonces.has(iss, nonce) : false;
+      if (seen)
+        throw ltiError('launch', 'lti.nonce_replayed', 'This nonce was already used by an earlier launch.', {
+          moodle: platformIsMoodle,
+        });
       throw ltiError('launch', 'lti.nonce_mismatch', "The token's nonce is not the one sent at login.", {
         moodle: platformIsMoodle,
         vars: { got: nonce, expected: expect.expectedNonce },
       });
+    }
 
     const launch = checkClaims(payload, {
       registration,
@@ -243,15 +250,19 @@ export class LaunchValidator {
       if (found) return found;
     }
     const known = store.hasIssuer ? await store.hasIssuer(iss) : false;
-    if (known)
+    if (known) {
+      // The issuer's only registration, when it has just one: then the hint can name the client_id it expected.
+      const only = await store.find(iss);
       throw ltiError(
         'launch',
         'lti.audience_mismatch',
         `Issuer ${iss} is registered, but not with client id ${audiences.join(', ')}.`,
         {
-          vars: { got: audiences.join(', '), expected: 'a registered client_id' },
+          moodle: only ? isMoodle(only) : false,
+          vars: { got: audiences.join(', '), expected: only?.clientId, iss },
         },
       );
+    }
     throw ltiError('launch', 'lti.issuer_unknown', `No registration for issuer ${iss}.`, {
       vars: { iss, clientId: audiences.join(', ') },
       details: { iss },
