@@ -307,3 +307,51 @@ describe('JWKS cache refresh policy', () => {
     }
   });
 });
+
+describe('JWKS fetch deadline', () => {
+  let server: TestServer;
+  let answer: (index: number) => 'hang' | 503 | 200;
+  let platformKey: PlatformKey;
+  beforeAll(async () => {
+    platformKey = await makePlatformKey('d');
+    server = await startTestServer(async (_req, res, index) => {
+      const what = answer(index);
+      if (what === 'hang') return new Promise<void>((resolve) => res.on('close', () => resolve()));
+      res.writeHead(what, { 'content-type': 'application/json' });
+      res.end(what === 200 ? JSON.stringify({ keys: [platformKey.publicJwk] }) : 'busy');
+    });
+  });
+  afterAll(async () => server?.close());
+
+  it('one deadline covers the whole fetch: a hung key set is not asked twice', async () => {
+    answer = () => 'hang';
+    const before = server.requests.length;
+    const error = (await new JwksCache({ timeoutMs: 300 })
+      .getKey(`${server.url}/hung`, { kid: 'd', alg: 'RS256' })
+      .catch((e) => e)) as LtiError;
+    expect(error.code).toBe('lti.jwks_timeout');
+    expect(error.message).toContain('300 ms');
+    expect(server.requests.length - before).toBe(1);
+  });
+
+  it('a failed first answer is still retried inside the same deadline', async () => {
+    const first = server.requests.length;
+    answer = (index) => (index === first ? 503 : 200);
+    const found = await new JwksCache({ timeoutMs: 5_000 }).getKey(`${server.url}/flaky`, {
+      kid: 'd',
+      alg: 'RS256',
+    });
+    expect(found.kid).toBe('d');
+    expect(server.requests.length - first).toBe(2);
+  });
+
+  it("the caller's abort is not reported as the key set's timeout", async () => {
+    answer = () => 'hang';
+    const control = new AbortController();
+    const pending = new JwksCache({ timeoutMs: 60_000 })
+      .getKey(`${server.url}/aborted`, { kid: 'd', alg: 'RS256' }, { signal: control.signal })
+      .catch((e) => e);
+    setTimeout(() => control.abort(), 50);
+    expect(((await pending) as LtiError).code).toBe('lti.jwks_unreachable');
+  });
+});

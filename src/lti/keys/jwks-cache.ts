@@ -18,7 +18,7 @@ import {
 export interface JwksCacheOptions {
   /** The HTTP client (its dispatcher, proxy and user agent). Default: a new {@link Transport}. */
   transport?: Transport | undefined;
-  /** Deadline of one key set fetch. Default 5,000. */
+  /** Deadline of one key set fetch, its retry included (a launch waits at most this long). Default 5,000. */
   timeoutMs?: number | undefined;
   /** Least time between two refetches of one URL forced by an unknown `kid` (a flood of forged kids costs one fetch). Default 30,000. */
   cooldownMs?: number | undefined;
@@ -160,6 +160,9 @@ export class JwksCache {
     let text: string;
     let status: number;
     let cacheControl: string | string[] | undefined;
+    // One deadline for the whole fetch: the retry (and its backoff) come out of the same budget, so a hung
+    // endpoint holds a launch for timeoutMs, not twice that.
+    const deadline = AbortSignal.timeout(this.#timeoutMs);
     try {
       const response = await this.#transport.request({
         url,
@@ -167,7 +170,7 @@ export class JwksCache {
         timeoutMs: this.#timeoutMs,
         idempotent: true,
         retry: { retries: 1 },
-        signal: context.signal,
+        signal: context.signal ? AbortSignal.any([context.signal, deadline]) : deadline,
       });
       status = response.status;
       cacheControl = response.headers['cache-control'];
@@ -193,8 +196,10 @@ export class JwksCache {
             cause: error,
           },
         );
-      const code = error.code === 'transport.timeout' ? 'lti.jwks_timeout' : 'lti.jwks_unreachable';
-      throw ltiError('keyset', code, `Could not fetch the key set at ${url}: ${error.message}`, {
+      const timedOut = error.code === 'transport.timeout' || (deadline.aborted && !context.signal?.aborted);
+      const code = timedOut ? 'lti.jwks_timeout' : 'lti.jwks_unreachable';
+      const why = timedOut ? `no answer within ${this.#timeoutMs} ms` : error.message;
+      throw ltiError('keyset', code, `Could not fetch the key set at ${url}: ${why}`, {
         moodle: context.moodle,
         vars,
         cause: error,
