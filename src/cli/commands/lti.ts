@@ -400,6 +400,17 @@ const platform: CommandSpec = {
   },
 };
 
+/** Asks a yes/no question on the terminal (stderr); anything but y/yes is no. */
+async function askYesNo(ctx: CliContext, question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: ctx.io.stdin, output: ctx.io.stderr, terminal: true });
+  try {
+    return /^\s*y(es)?\s*$/i.test(await rl.question(`${question} [y/N] `));
+  } finally {
+    rl.close();
+  }
+}
+
 const doctor: CommandSpec = {
   name: 'doctor',
   summary: "Check a tool's and a platform's endpoints: reachable, JWKS parses, clock offset, redirect URIs.",
@@ -419,11 +430,27 @@ const doctor: CommandSpec = {
       valueName: 'URL',
     },
     'platform-jwks': { type: 'string', description: "The platform's Public keyset URL", valueName: 'URL' },
+    'allow-foreign-jwks': {
+      type: 'boolean',
+      description:
+        "Fetch the configuration's jwks_uri even on another host than the issuer's (else asked on a terminal, refused otherwise)",
+    },
   },
   examples: [
     'mts lti doctor --tool-jwks https://tool.example.org/jwks --openid-configuration https://lms.example.org/mod/lti/openid-configuration.php',
   ],
   async run(ctx, input) {
+    const interactive = ctx.io.stdin.isTTY === true && ctx.io.stderr.isTTY === true && !ctx.json;
+    const followForeignJwks =
+      input.options['allow-foreign-jwks'] === true
+        ? true
+        : interactive
+          ? (jwksUri: string, issuerOrigin: string) =>
+              askYesNo(
+                ctx,
+                `The platform's configuration names the key set ${jwksUri}, which is not on the issuer's host (${issuerOrigin}). Fetch it?`,
+              )
+          : false;
     const checks: DoctorCheck[] = await runDoctor(
       {
         toolLoginUrl: str(input, 'tool-login'),
@@ -433,18 +460,20 @@ const doctor: CommandSpec = {
         openidConfigurationUrl: str(input, 'openid-configuration'),
         platformJwksUrl: str(input, 'platform-jwks'),
       },
-      { timeoutMs: ctx.timeoutMs },
+      { timeoutMs: ctx.timeoutMs, followForeignJwks },
     );
     if (checks.length === 0)
       throw new UsageError('Nothing to check.', 'Give at least one of the URL options.');
     const ok = checks.every((c) => c.ok);
+    const refused = checks.some((c) => c.name === 'platform JWKS' && / not fetched\./.test(c.detail));
     ctx.print({ ok, checks }, (_v, style) =>
-      checks
-        .map(
+      [
+        ...checks.map(
           (c) =>
             `${c.level === 'ok' ? style.green('ok  ') : c.level === 'warn' ? style.yellow('warn') : style.red('FAIL')} ${c.name}: ${c.detail}`,
-        )
-        .join('\n'),
+        ),
+        ...(refused ? [style.dim('To check it: --allow-foreign-jwks, or --platform-jwks URL.')] : []),
+      ].join('\n'),
     );
     return ok ? 0 : 1;
   },
