@@ -143,6 +143,37 @@ describe('mts lti validate / platform with bad files and numbers', () => {
     }
   });
 
+  it('refuses a tool configuration the platform could not launch into, naming the field and the value', async () => {
+    const cases: Array<[string, string]> = [
+      ['{"loginUrl":"x"}', '"loginUrl" must be an http(s) URL, got "x"'],
+      ['{"loginUrl":"http://t/login"}', '"targetLinkUri" must be an http(s) URL, got nothing'],
+      [
+        '{"loginUrl":"http://t/login","targetLinkUri":"http://t/launch"}',
+        '"jwksUrl" or "publicJwks" is required',
+      ],
+      [
+        '{"loginUrl":"http://t/l","targetLinkUri":"http://t/x","jwksUrl":"http://t/j","redirectUris":["ftp://t"]}',
+        '"redirectUris[0]"',
+      ],
+      ['[1]', '"(root)" must be a JSON object'],
+    ];
+    for (const [tool, message] of cases) {
+      const run = await runCli(['lti', 'platform', '--tool', tool, '--json'], {
+        MTS_SANDBOX_EXIT_ON_EOF: '1',
+      });
+      expect(run.code, tool).toBe(1);
+      const error = JSON.parse(run.stdout).error;
+      expect(error.code, tool).toBe('sandbox.lti_tool_invalid');
+      expect(error.message, tool).toContain(message);
+      expect(error.message, tool).toMatch(/^--tool \(inline JSON\)/);
+      expect(error.hint, tool).toContain('loginUrl and targetLinkUri');
+    }
+    const typo = await runCli(['lti', 'platform', '--tool', '{"loginURL":"http://t/login"}', '--json'], {
+      MTS_SANDBOX_EXIT_ON_EOF: '1',
+    });
+    expect(JSON.parse(typo.stdout).error.code).toBe('options.unknown_key');
+  });
+
   it('refuses a number option that is not a whole number', async () => {
     const run = await runCli(validateArgs(JWT, 'https://x.invalid/jwks', '--clock-tolerance-ms', 'abc'));
     expect(run.code).toBe(2);

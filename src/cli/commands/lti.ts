@@ -13,6 +13,7 @@ import {
   runDoctor,
 } from '../../lti/index.js';
 import {
+  checkToolConfig,
   describeLaunchFailure,
   FAULT_NAMES,
   type LaunchRequestSpec,
@@ -319,12 +320,16 @@ const launch: CommandSpec = {
 async function readToolConfigs(input: CommandInput): Promise<SimToolConfig[]> {
   const out: SimToolConfig[] = [];
   for (const value of list(input, 'tool')) {
-    const inline = value.trim().startsWith('{');
+    const inline = /^\s*[[{]/.test(value);
     const path = value.replace(/^@/, '');
     const text = inline ? value : (await readInput(path, '--tool')).trim();
     const source = inline ? 'the inline tool configuration' : path;
-    const parsed = parseJsonInput(text, source, '--tool') as SimToolConfig | SimToolConfig[];
-    out.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+    const parsed = parseJsonInput(text, source, '--tool');
+    const configs = Array.isArray(parsed) ? parsed : [parsed];
+    configs.forEach((config, index) => {
+      const where = `--tool ${inline ? '(inline JSON)' : path}${Array.isArray(parsed) ? `[${index}]` : ''}`;
+      out.push(checkToolConfig(config, where));
+    });
   }
   return out;
 }

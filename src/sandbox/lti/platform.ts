@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
 import { CLAIM, membershipRole, SCOPE } from '../../lti/claims.js';
 import { generateToolKey, type ToolKey } from '../../lti/keys/tool-keys.js';
+import { checkToolConfig } from './tool-config.js';
 import type {
   LaunchFaults,
   LaunchRequestSpec,
@@ -149,7 +150,8 @@ export class SimPlatform {
   }
 
   /** Registers a tool and returns it with its client id and deployment id. */
-  registerTool(config: SimToolConfig): SimTool {
+  registerTool(input: SimToolConfig): SimTool {
+    const config = checkToolConfig(input);
     const tool: SimTool = {
       ...config,
       clientId: config.clientId ?? randomBytes(11).toString('base64url').slice(0, 15),
