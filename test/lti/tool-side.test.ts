@@ -310,13 +310,19 @@ describe('JWKS cache refresh policy', () => {
 
 describe('JWKS fetch deadline', () => {
   let server: TestServer;
-  let answer: (index: number) => 'hang' | 503 | 200;
+  /** `busy` is a 503 whose Retry-After is longer than the deadline. */
+  let answer: (index: number) => 'hang' | 'busy' | 503 | 200;
   let platformKey: PlatformKey;
   beforeAll(async () => {
     platformKey = await makePlatformKey('d');
     server = await startTestServer(async (_req, res, index) => {
       const what = answer(index);
       if (what === 'hang') return new Promise<void>((resolve) => res.on('close', () => resolve()));
+      if (what === 'busy') {
+        res.writeHead(503, { 'retry-after': '5' });
+        res.end('busy');
+        return;
+      }
       res.writeHead(what, { 'content-type': 'application/json' });
       res.end(what === 200 ? JSON.stringify({ keys: [platformKey.publicJwk] }) : 'busy');
     });
@@ -343,6 +349,17 @@ describe('JWKS fetch deadline', () => {
     });
     expect(found.kid).toBe('d');
     expect(server.requests.length - first).toBe(2);
+  });
+
+  it('a deadline that ends the wait for a retry reports what the attempt before it got', async () => {
+    answer = () => 'busy';
+    const before = server.requests.length;
+    const error = (await new JwksCache({ timeoutMs: 300 })
+      .getKey(`${server.url}/busy`, { kid: 'd', alg: 'RS256' })
+      .catch((e) => e)) as LtiError;
+    expect(error.code).toBe('lti.jwks_http_error');
+    expect(error.message).toContain('HTTP 503');
+    expect(server.requests.length - before).toBe(1);
   });
 
   it("the caller's abort is not reported as the key set's timeout", async () => {
