@@ -86,7 +86,8 @@ const valid = (overrides: Record<string, unknown> = {}) => sign(key, launchPaylo
 const header = (h: Record<string, unknown>) => sign(key, launchPayload(), h);
 const regAt = (url: string) => ({
   registration: { issuer: ISSUER, clientId: CLIENT_ID, deploymentIds: [DEPLOYMENT_ID], jwksUrl: url },
-  jwks: new JwksCache({ timeoutMs: 300, now: () => NOW }),
+  // The whole fetch, retry included, gets 1 s: a refused connection is retried once within it, a 1.5 s answer is not awaited.
+  jwks: new JwksCache({ timeoutMs: 1_000, now: () => NOW }),
 });
 
 const cases: Case[] = [
