@@ -111,8 +111,12 @@ export async function runDoctor(targets: DoctorTargets, options: DoctorOptions =
       if (jwks.keys.length === 0) add(name, 'fail', `${url} holds no keys.`);
       else if (weak.length > 0)
         add(name, 'fail', `${url} holds RSA keys under 2048 bits (${weak.map((k) => k.kid).join(', ')}).`);
-      else if (noKid.length > 0 && jwks.keys.length > 1)
-        add(name, 'warn', `${url} holds keys without "kid": tokens cannot say which key signed them.`);
+      else if (noKid.length > 0)
+        add(
+          name,
+          'warn',
+          `${url} holds ${noKid.length} key(s) without "kid": LTI tokens must name their signing key, so those keys can never verify one.`,
+        );
       else
         add(
           name,

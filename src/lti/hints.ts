@@ -46,7 +46,7 @@ export const HINTS: Partial<Record<LtiErrorCode, HintEntry>> = {
   },
   'lti.kid_missing': {
     generic:
-      'The token has no "kid" and the key set holds several keys, so the signing key cannot be chosen. Configure the platform to put the key id in the JWT header.',
+      'The token\'s header has no "kid". LTI requires the platform to name its signing key in every JWT header (Security Framework 6.3; the 1EdTech certification test "Correct KID Required in Header"), even when its key set holds one key: configure the platform to send the key id.',
   },
   'lti.kid_unknown': {
     generic: (v) =>
@@ -57,6 +57,12 @@ export const HINTS: Partial<Record<LtiErrorCode, HintEntry>> = {
   'lti.key_unusable': {
     generic: (v) =>
       `The key ${q(v.kid)} in the platform's key set cannot verify ${q(v.alg)} signatures (wrong type, or a different "alg"). Check the platform's key set.`,
+  },
+  'lti.key_too_small': {
+    generic: (v) =>
+      `The platform signed with key ${q(v.kid)}, a ${v.bits}-bit RSA key; LTI tools accept RSA keys of 2048 bits or more, since shorter ones can be forged. The platform still uses a demo or legacy key (Canvas's development default key in dynamic_settings.yml is 512 bits): generate a 2048-bit (or larger) key on the platform and publish it in its key set.`,
+    moodle: (v) =>
+      `Moodle signed with key ${q(v.kid)}, a ${v.bits}-bit RSA key; LTI tools accept RSA keys of 2048 bits or more. Moodle makes a 2048-bit key when it has none (mod_lti settings "privatekey" and "kid"), so this one was put there by hand: clear both (php admin/cli/cfg.php --component=mod_lti --name=privatekey --unset, the same for kid) then save an LTI 1.3 tool in Manage tools: Moodle generates a new 2048-bit key when the form is saved.`,
   },
   'lti.signature_invalid': {
     generic: (v) =>
@@ -181,6 +187,10 @@ export const HINTS: Partial<Record<LtiErrorCode, HintEntry>> = {
     generic:
       'The token has no deployment_id claim (https://purl.imsglobal.org/spec/lti/claim/deployment_id).',
   },
+  'lti.deployment_id_invalid': {
+    generic: (v) =>
+      `The deployment_id claim is there but ${v.got}: a deployment id is a non-empty string of at most 255 characters that names the tool's deployment on the platform. The platform sent a broken launch (the 1EdTech reference platform once sent "" for tools registered without one): give the tool's deployment an id on the platform.`,
+  },
   'lti.deployment_id_unknown': {
     generic: (v) =>
       `Deployment ${q(v.got)} is not registered for this platform (registered: ${v.expected || 'none'}). Add it to the registration's deployment ids, or launch from the deployment you registered.`,
@@ -196,9 +206,12 @@ export const HINTS: Partial<Record<LtiErrorCode, HintEntry>> = {
   'lti.message_type_missing': { generic: 'The token has no message_type claim.' },
   'lti.message_type_unknown': {
     generic: (v) =>
-      `Message type ${q(v.got)} is not one this tool accepts (${v.expected}). Enable the matching option on the platform, or accept the type in the tool.`,
+      `Message type ${q(v.got)} is not one this tool accepts (${v.expected}). If the tool handles it, add it to the validator's messageTypes (mts lti validate --message-type ${v.got}); otherwise turn that placement off on the platform.`,
   },
-  'lti.target_link_uri_missing': { generic: 'The token has no target_link_uri claim.' },
+  'lti.target_link_uri_missing': {
+    generic:
+      'A resource link launch must carry a target_link_uri claim (the URL the platform launched), and where the claim is present it must be a URL. The platform sent a broken launch.',
+  },
   'lti.target_link_uri_mismatch': {
     generic: (v) =>
       `The token targets ${q(v.got)} but the login asked for ${q(v.expected)}. The link's URL changed between login and launch.`,
@@ -210,6 +223,14 @@ export const HINTS: Partial<Record<LtiErrorCode, HintEntry>> = {
   },
   'lti.roles_missing': {
     generic: 'The token has no roles claim (an empty array is allowed, a missing claim is not).',
+  },
+  'lti.roles_unrecognized': {
+    generic: (v) =>
+      `The roles claim lists ${v.got}, and none of them is a role of the LTI vocabularies (system, institution or context roles, such as http://purl.imsglobal.org/vocab/lis/v2/membership#Learner). LTI Core requires a non-empty roles list to hold at least one of them: map the platform's roles to LTI roles.`,
+  },
+  'lti.submission_review_claim_missing': {
+    generic: (v) =>
+      `A submission review message (LtiSubmissionReviewRequest) must say whose submission to which line item is reviewed; it has no ${v.claim}. The platform sent an incomplete message.`,
   },
   'lti.deep_linking_settings_missing': {
     generic:

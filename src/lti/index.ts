@@ -9,9 +9,11 @@
 
 // Claims and the validated launch
 export type {
+  AcceptedMessageType,
   AgsClaim,
   ContextClaim,
   DeepLinkingSettingsClaim,
+  ForUserClaim,
   LaunchPresentationClaim,
   LtiLaunch,
   LtiMessageType,
@@ -19,7 +21,7 @@ export type {
   ResourceLinkClaim,
   ToolPlatformClaim,
 } from './claims.js';
-export { CLAIM, hasRole, MESSAGE_TYPES, membershipRole, SCOPE } from './claims.js';
+export { CLAIM, hasRole, KNOWN_MESSAGE_TYPES, MESSAGE_TYPES, membershipRole, SCOPE } from './claims.js';
 // Deep linking
 export type {
   ContentItem,

@@ -1,6 +1,22 @@
 /** The in-memory stores: a nonce is never forgotten while its token lives; login states make room for new logins. */
 import { describe, expect, it } from 'vitest';
-import { type LtiError, LtiLaunchError, MemoryNonceStore, MemoryStateStore } from '../../src/lti/index.js';
+import {
+  LaunchValidator,
+  type LtiError,
+  LtiLaunchError,
+  MemoryNonceStore,
+  MemoryStateStore,
+  type NonceStore,
+} from '../../src/lti/index.js';
+import {
+  CLIENT_ID,
+  DEPLOYMENT_ID,
+  ISSUER,
+  launchPayload,
+  makePlatformKey,
+  NOW,
+  sign,
+} from './token-factory.js';
 
 const ISS = 'https://lms.example.org';
 
@@ -65,5 +81,40 @@ describe('MemoryStateStore', () => {
     expect(store.take('a')).toBeUndefined();
     expect(store.take('c')?.nonce).toBe('3');
     expect(store.take('c')).toBeUndefined();
+  });
+});
+
+describe('nonce replay in the validator', () => {
+  it('reports a spent nonce posted with another login as a replay; a store without has() can only say mismatch', async () => {
+    const key = await makePlatformKey('k1');
+    const validatorWith = (nonceStore: NonceStore) =>
+      new LaunchValidator({
+        registration: {
+          issuer: ISSUER,
+          clientId: CLIENT_ID,
+          deploymentIds: [DEPLOYMENT_ID],
+          keys: { keys: [key.publicJwk] },
+        },
+        now: () => NOW,
+        nonceStore,
+      });
+    const token = await sign(key, launchPayload(NOW, { nonce: 'spent' }));
+    const memory = validatorWith(new MemoryNonceStore({ now: () => NOW }));
+    await memory.validate(token, { expectedNonce: 'spent' });
+    await expect(memory.validate(token, { expectedNonce: 'fresh-login' })).rejects.toMatchObject({
+      code: 'lti.nonce_replayed',
+    });
+    const seen = new Set<string>();
+    const useOnly: NonceStore = {
+      use: (issuer, nonce) => !seen.has(`${issuer} ${nonce}`) && Boolean(seen.add(`${issuer} ${nonce}`)),
+    };
+    const bare = validatorWith(useOnly);
+    await bare.validate(token, { expectedNonce: 'spent' });
+    await expect(bare.validate(token, { expectedNonce: 'fresh-login' })).rejects.toMatchObject({
+      code: 'lti.nonce_mismatch',
+    });
+    await expect(bare.validate(token, { expectedNonce: 'spent' })).rejects.toMatchObject({
+      code: 'lti.nonce_replayed',
+    });
   });
 });

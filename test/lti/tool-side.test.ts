@@ -79,6 +79,7 @@ function deepLinkingLaunch(settings: Partial<NonNullable<LtiLaunch['deepLinking'
     },
     ags: undefined,
     nrps: undefined,
+    forUser: undefined,
     user: {},
     kid: undefined,
     payload: {},

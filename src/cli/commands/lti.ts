@@ -9,6 +9,7 @@ import {
   decodeJwt,
   LaunchValidator,
   LtiError,
+  MESSAGE_TYPES,
   MemoryNonceStore,
   runDoctor,
 } from '../../lti/index.js';
@@ -150,6 +151,13 @@ const validate: CommandSpec = {
       valueName: 'ID',
     },
     nonce: { type: 'string', description: 'Expected nonce', valueName: 'N' },
+    'message-type': {
+      type: 'string',
+      multiple: true,
+      description:
+        'Also accept this message type (repeatable), e.g. LtiSubmissionReviewRequest, DataPrivacyLaunchRequest',
+      valueName: 'TYPE',
+    },
     now: {
       type: 'string',
       description: "Validate at this time (ISO or UNIX seconds), e.g. a capture's iat",
@@ -164,6 +172,7 @@ const validate: CommandSpec = {
   examples: [
     'mts lti validate --token @id_token.txt --jwks https://lms.example.org/mod/lti/certs.php --issuer https://lms.example.org --client-id AbC --deployment-id 1',
     'mts lti validate --token @t.jwt --jwks jwks.json --issuer I --client-id C --deployment-id 1 --now 1795288017 --json',
+    'mts lti validate --token @privacy.jwt --jwks jwks.json --issuer I --client-id C --deployment-id 1 --message-type DataPrivacyLaunchRequest',
   ],
   async run(ctx, input) {
     const token = await valueOrFile(ctx, need(input, 'token'), '--token');
@@ -192,6 +201,7 @@ const validate: CommandSpec = {
       now: clock,
       nonceStore: new MemoryNonceStore({ now: clock }),
       clockToleranceMs: tolerance,
+      messageTypes: [...MESSAGE_TYPES, ...list(input, 'message-type')],
     });
     try {
       const launch = await validator.validate(token, { expectedNonce: str(input, 'nonce') });
