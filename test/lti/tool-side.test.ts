@@ -11,6 +11,7 @@ import {
   JwksCache,
   type LtiError,
   type LtiLaunch,
+  LtiLaunchError,
   MemoryRegistrationStore,
   MemoryStateStore,
   ToolKeySet,
@@ -228,6 +229,11 @@ describe('login initiation', () => {
     expect(html.body).not.toContain('<script>');
     const json = errorResponse(error, { method: 'GET', url: '/', headers: { Accept: 'application/json' } });
     expect(JSON.parse(json.body).error.code).toBe('lti.login_target_invalid');
+  });
+
+  it('answers 401 for key problems and 503 when the nonce store is full (the tool is at capacity)', () => {
+    expect(errorResponse(new LtiLaunchError('lti.key_too_small', 'weak')).status).toBe(401);
+    expect(errorResponse(new LtiLaunchError('lti.nonce_store_full', 'full')).status).toBe(503);
   });
 });
 
