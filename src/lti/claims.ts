@@ -11,6 +11,7 @@ export const CLAIM = {
   resourceLink: `${LTI}resource_link`,
   roles: `${LTI}roles`,
   roleScopeMentor: `${LTI}role_scope_mentor`,
+  forUser: `${LTI}for_user`,
   context: `${LTI}context`,
   toolPlatform: `${LTI}tool_platform`,
   launchPresentation: `${LTI}launch_presentation`,
@@ -38,10 +39,35 @@ export const SCOPE = {
   nrps: 'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly',
 } as const;
 
-/** The message types this SDK understands. */
+/**
+ * The message types a validator accepts unless told otherwise: resource link launches (LTI Core) and deep linking
+ * requests (Deep Linking 2.0). Other types reach a tool only when it says it handles them (`messageTypes`), so a
+ * tool that never heard of a privacy launch does not show it the course page.
+ */
 export const MESSAGE_TYPES = ['LtiResourceLinkRequest', 'LtiDeepLinkingRequest'] as const;
-/** An LTI launch message type. */
-export type LtiMessageType = (typeof MESSAGE_TYPES)[number];
+
+/**
+ * Every message type whose own required claims the validator checks: the defaults, the submission review message
+ * (LTI Submission Review 1.0: AGS `lineitem` and `for_user.user_id`) and the data privacy launch (LTI Data Privacy
+ * Launch 1.0, sent by Canvas). Any other type can still be accepted by name; then only the LTI Core claims are
+ * checked.
+ *
+ * @example
+ * ```ts
+ * new LaunchValidator({ registrations, messageTypes: [...MESSAGE_TYPES, 'LtiSubmissionReviewRequest'] });
+ * ```
+ */
+export const KNOWN_MESSAGE_TYPES = [
+  ...MESSAGE_TYPES,
+  'LtiSubmissionReviewRequest',
+  'DataPrivacyLaunchRequest',
+] as const;
+
+/** A message type the validator knows by its required claims ({@link KNOWN_MESSAGE_TYPES}). */
+export type LtiMessageType = (typeof KNOWN_MESSAGE_TYPES)[number];
+
+/** A message type a tool may accept: a known one, or any other name (checked for the LTI Core claims only). */
+export type AcceptedMessageType = LtiMessageType | (string & {});
 
 /** The resource link claim. */
 export interface ResourceLinkClaim {
@@ -93,6 +119,19 @@ export interface DeepLinkingSettingsClaim {
   data?: string | undefined;
 }
 
+/** The user a message is about when it is not the user launching (submission review, data privacy launch). */
+export interface ForUserClaim {
+  /** LTI Submission Review names the user `user_id`; Canvas's privacy launch sends `id`. */
+  user_id?: string | undefined;
+  id?: string | undefined;
+  person_sourcedid?: string | undefined;
+  given_name?: string | undefined;
+  family_name?: string | undefined;
+  name?: string | undefined;
+  email?: string | undefined;
+  roles?: string[] | undefined;
+}
+
 /** The AGS endpoint claim. */
 export interface AgsClaim {
   scope: string[];
@@ -113,9 +152,10 @@ export interface LtiLaunch {
   /** This tool's client_id on that platform. */
   clientId: string;
   deploymentId: string;
-  messageType: LtiMessageType;
+  messageType: AcceptedMessageType;
   version: '1.3.0';
-  targetLinkUri: string;
+  /** Required in a resource link launch; other messages may omit it (then it is undefined). */
+  targetLinkUri: string | undefined;
   /** The user's id on the platform; undefined for an anonymous launch. */
   userId: string | undefined;
   roles: string[];
@@ -127,6 +167,8 @@ export interface LtiLaunch {
   deepLinking: DeepLinkingSettingsClaim | undefined;
   ags: AgsClaim | undefined;
   nrps: NrpsClaim | undefined;
+  /** The `for_user` claim of a submission review or data privacy launch. */
+  forUser: ForUserClaim | undefined;
   /** `name`, `given_name`, `family_name`, `email`, `picture`, `locale` when the platform shared them. */
   user: {
     name?: string | undefined;
@@ -140,6 +182,54 @@ export interface LtiLaunch {
   kid: string | undefined;
   /** Every claim as sent. */
   payload: Record<string, unknown>;
+}
+
+const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/';
+const CONTEXT_ROLES = [
+  'Administrator',
+  'ContentDeveloper',
+  'Instructor',
+  'Learner',
+  'Mentor',
+  'Manager',
+  'Member',
+  'Officer',
+];
+/** The role vocabularies of LTI 1.3 (Core, appendix A.2): system, institution and context roles. */
+const VOCABULARY = new Set([
+  ...['Administrator', 'None', 'AccountAdmin', 'Creator', 'SysAdmin', 'SysSupport', 'User'].map(
+    (r) => `${LIS}system/person#${r}`,
+  ),
+  ...[
+    'Administrator',
+    'Faculty',
+    'Guest',
+    'None',
+    'Other',
+    'Staff',
+    'Student',
+    'Alumni',
+    'Instructor',
+    'Learner',
+    'Member',
+    'Mentor',
+    'Observer',
+    'ProspectiveStudent',
+  ].map((r) => `${LIS}institution/person#${r}`),
+  ...CONTEXT_ROLES.map((r) => `${LIS}membership#${r}`),
+  'http://purl.imsglobal.org/vocab/lti/system/person#TestUser',
+  // The short context role names, deprecated but allowed in LTI 1.3.
+  ...CONTEXT_ROLES,
+]);
+const SUB_ROLE = new RegExp(`^${LIS.replace(/[./]/g, '\\$&')}membership/(${CONTEXT_ROLES.join('|')})#\\w+$`);
+
+/**
+ * True when `role` is in one of the LTI role vocabularies (a system, institution or context role, a context
+ * sub-role, or a short context role name).
+ * @internal
+ */
+export function isVocabularyRole(role: string): boolean {
+  return VOCABULARY.has(role) || SUB_ROLE.test(role);
 }
 
 const ROLE_PREFIX =

@@ -1,6 +1,6 @@
 /** Health checks of a tool's and a platform's LTI endpoints: reachable, JWKS parses, clock offset, redirect URIs. */
 import type { JSONWebKeySet } from 'jose';
-import { MtsError } from '../core/errors.js';
+import { assertKnownOptions, MtsError } from '../core/errors.js';
 import { readText, Transport } from '../core/transport.js';
 import { assertJwks } from './keys/select.js';
 
@@ -29,13 +29,24 @@ export interface DoctorCheck {
   detail: string;
 }
 
-/** Options of {@link runDoctor}. */
+/** Options of {@link runDoctor}. Durations are milliseconds. */
 export interface DoctorOptions {
   transport?: Transport | undefined;
   timeoutMs?: number | undefined;
   now?: (() => number) | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * Whether to fetch a `jwks_uri` read from the platform's OpenID configuration when it is on another origin than
+   * the issuer's (a configuration can point anywhere): `true`, or a function that asks someone. Default: not
+   * followed, reported as a warning that shows the URL.
+   */
+  followForeignJwks?:
+    | boolean
+    | ((jwksUri: string, issuerOrigin: string) => boolean | Promise<boolean>)
+    | undefined;
 }
+
+const OPTION_KEYS = ['transport', 'timeoutMs', 'now', 'signal', 'followForeignJwks'] as const;
 
 function isLocal(url: URL): boolean {
   return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
@@ -52,6 +63,7 @@ function isLocal(url: URL): boolean {
  * ```
  */
 export async function runDoctor(targets: DoctorTargets, options: DoctorOptions = {}): Promise<DoctorCheck[]> {
+  assertKnownOptions('runDoctor', options, OPTION_KEYS);
   const transport = options.transport ?? new Transport({ retry: false });
   const timeoutMs = options.timeoutMs ?? 5_000;
   const now = options.now ?? Date.now;
@@ -99,8 +111,12 @@ export async function runDoctor(targets: DoctorTargets, options: DoctorOptions =
       if (jwks.keys.length === 0) add(name, 'fail', `${url} holds no keys.`);
       else if (weak.length > 0)
         add(name, 'fail', `${url} holds RSA keys under 2048 bits (${weak.map((k) => k.kid).join(', ')}).`);
-      else if (noKid.length > 0 && jwks.keys.length > 1)
-        add(name, 'warn', `${url} holds keys without "kid": tokens cannot say which key signed them.`);
+      else if (noKid.length > 0)
+        add(
+          name,
+          'warn',
+          `${url} holds ${noKid.length} key(s) without "kid": LTI tokens must name their signing key, so those keys can never verify one.`,
+        );
       else
         add(
           name,
@@ -114,45 +130,87 @@ export async function runDoctor(targets: DoctorTargets, options: DoctorOptions =
     }
   };
 
-  if (targets.toolJwksUrl) await checkJwks('tool JWKS', targets.toolJwksUrl);
-  if (targets.toolLoginUrl) {
+  /** Does something answer at `url`? A 404 or a 5xx means nothing (or something broken) is there. */
+  const answers = async (url: string): Promise<{ status?: number; problem?: string }> => {
     try {
-      const { status } = await get(targets.toolLoginUrl);
-      // Without parameters a login handler answers 4xx; a 404 or 5xx means nothing (or something broken) is there.
-      if (status === 404 || status >= 500)
-        add('tool login URL', 'fail', `${targets.toolLoginUrl} answered HTTP ${status}.`);
-      else
-        add(
-          'tool login URL',
-          'ok',
-          `${targets.toolLoginUrl} answers (HTTP ${status} without login parameters).`,
-        );
+      const { status } = await get(url);
+      return status === 404 || status === 410 || status >= 500
+        ? { status, problem: `${url} answered HTTP ${status}` }
+        : { status };
     } catch (error) {
-      add('tool login URL', 'fail', describe(error));
+      return { problem: describe(error) };
     }
-  }
-  for (const uri of targets.redirectUris ?? []) {
+  };
+
+  const checkRedirectUri = async (uri: string) => {
     let url: URL;
     try {
       url = new URL(uri);
     } catch {
       add('redirect URI', 'fail', `"${uri}" is not a URL.`);
-      continue;
+      return;
     }
-    if (url.hash)
+    if (url.hash) {
       add(
         'redirect URI',
         'fail',
         `${uri} has a fragment; platforms match redirect URIs exactly and refuse fragments.`,
       );
+      return;
+    }
+    // The platform posts the id_token here; a GET without one is answered with a 4xx by a working handler.
+    const { status, problem } = await answers(uri);
+    if (problem)
+      add('redirect URI', 'fail', `${problem}: nothing handles launches there, so every launch would fail.`);
     else if (url.protocol !== 'https:' && !isLocal(url))
       add(
         'redirect URI',
         'warn',
-        `${uri} is not https: browsers drop the SameSite=None state cookie, and Moodle embeds tools in iframes.`,
+        `${uri} answers (HTTP ${status}) but is not https: browsers drop the SameSite=None state cookie, and Moodle embeds tools in iframes.`,
       );
-    else add('redirect URI', 'ok', `${uri} (must be listed exactly in the platform's "Redirection URI(s)").`);
+    else
+      add(
+        'redirect URI',
+        'ok',
+        `${uri} answers (HTTP ${status} without a launch); it must be listed exactly in the platform's "Redirection URI(s)".`,
+      );
+  };
+
+  if (targets.toolJwksUrl) await checkJwks('tool JWKS', targets.toolJwksUrl);
+  if (targets.toolLoginUrl) {
+    // Without parameters a login handler answers 4xx.
+    const { status, problem } = await answers(targets.toolLoginUrl);
+    if (problem) add('tool login URL', 'fail', `${problem}.`);
+    else
+      add(
+        'tool login URL',
+        'ok',
+        `${targets.toolLoginUrl} answers (HTTP ${status} without login parameters).`,
+      );
   }
+  for (const uri of targets.redirectUris ?? []) await checkRedirectUri(uri);
+
+  /** The configuration's jwks_uri when it may be fetched: on the issuer's origin, or allowed by the caller. */
+  const followJwksUri = async (jwksUri: string, reference: string): Promise<string | undefined> => {
+    let target: URL;
+    try {
+      target = new URL(jwksUri);
+    } catch {
+      add('platform JWKS', 'fail', `The configuration's jwks_uri "${jwksUri}" is not a URL.`);
+      return undefined;
+    }
+    const issuerOrigin = new URL(reference).origin;
+    if (target.origin === issuerOrigin) return jwksUri;
+    const follow = options.followForeignJwks;
+    const allowed = typeof follow === 'function' ? await follow(jwksUri, issuerOrigin) : follow === true;
+    if (allowed) return jwksUri;
+    add(
+      'platform JWKS',
+      'warn',
+      `the configuration's jwks_uri ${jwksUri} is on ${target.host}, not on the issuer's host ${new URL(reference).host}: not fetched. Check that this host is the platform's; then allow it, or give the key set URL directly.`,
+    );
+    return undefined;
+  };
 
   let platformJwks = targets.platformJwksUrl;
   const configUrl =
@@ -169,15 +227,17 @@ export async function runDoctor(targets: DoctorTargets, options: DoctorOptions =
       if (!config)
         add('platform OpenID configuration', 'fail', `${configUrl} answered HTTP ${answer.status}.`);
       else {
-        platformJwks ??= typeof config.jwks_uri === 'string' ? config.jwks_uri : undefined;
+        const jwksUri = typeof config.jwks_uri === 'string' ? config.jwks_uri : undefined;
         const issuerOk = !targets.platformIssuer || config.issuer === targets.platformIssuer;
         add(
           'platform OpenID configuration',
           issuerOk ? 'ok' : 'fail',
           issuerOk
-            ? `issuer ${String(config.issuer)}, auth ${String(config.authorization_endpoint)}, token ${String(config.token_endpoint)}.`
-            : `issuer is ${String(config.issuer)}, not ${targets.platformIssuer}: the registration's issuer must match exactly.`,
+            ? `issuer ${String(config.issuer)}, auth ${String(config.authorization_endpoint)}, token ${String(config.token_endpoint)}, jwks_uri ${jwksUri ?? '(none)'}.`
+            : `issuer is ${String(config.issuer)}, not ${targets.platformIssuer}: the registration's issuer must match exactly (jwks_uri ${jwksUri ?? '(none)'}).`,
         );
+        if (!platformJwks && jwksUri)
+          platformJwks = await followJwksUri(jwksUri, targets.platformIssuer ?? configUrl);
       }
     } catch (error) {
       add('platform OpenID configuration', 'fail', describe(error));

@@ -24,6 +24,7 @@ export const LTI_ERROR_CODES = [
   'lti.kid_missing',
   'lti.kid_unknown',
   'lti.key_unusable',
+  'lti.key_too_small',
   'lti.signature_invalid',
   // The platform's key set
   'lti.jwks_unreachable',
@@ -49,12 +50,14 @@ export const LTI_ERROR_CODES = [
   'lti.nonce_missing',
   'lti.nonce_replayed',
   'lti.nonce_mismatch',
+  'lti.nonce_store_full',
   'lti.state_missing',
   'lti.state_unknown',
   'lti.state_mismatch',
   'lti.state_cookie_missing',
   // LTI claims
   'lti.deployment_id_missing',
+  'lti.deployment_id_invalid',
   'lti.deployment_id_unknown',
   'lti.version_missing',
   'lti.version_unsupported',
@@ -64,7 +67,9 @@ export const LTI_ERROR_CODES = [
   'lti.target_link_uri_mismatch',
   'lti.resource_link_missing',
   'lti.roles_missing',
+  'lti.roles_unrecognized',
   'lti.deep_linking_settings_missing',
+  'lti.submission_review_claim_missing',
   'lti.claim_invalid',
   // Login initiation
   'lti.login_param_missing',
@@ -84,6 +89,7 @@ export const LTI_ERROR_CODES = [
   'lti.service_unavailable',
   'lti.service_http_error',
   'lti.service_response_invalid',
+  'lti.next_link_foreign',
   'lti.score_timestamp_not_increasing',
 ] as const;
 

@@ -46,7 +46,7 @@ export const HINTS: Partial<Record<LtiErrorCode, HintEntry>> = {
   },
   'lti.kid_missing': {
     generic:
-      'The token has no "kid" and the key set holds several keys, so the signing key cannot be chosen. Configure the platform to put the key id in the JWT header.',
+      'The token\'s header has no "kid". LTI requires the platform to name its signing key in every JWT header (Security Framework 6.3; the 1EdTech certification test "Correct KID Required in Header"), even when its key set holds one key: configure the platform to send the key id.',
   },
   'lti.kid_unknown': {
     generic: (v) =>
@@ -57,6 +57,12 @@ export const HINTS: Partial<Record<LtiErrorCode, HintEntry>> = {
   'lti.key_unusable': {
     generic: (v) =>
       `The key ${q(v.kid)} in the platform's key set cannot verify ${q(v.alg)} signatures (wrong type, or a different "alg"). Check the platform's key set.`,
+  },
+  'lti.key_too_small': {
+    generic: (v) =>
+      `The platform signed with key ${q(v.kid)}, a ${v.bits}-bit RSA key; LTI tools accept RSA keys of 2048 bits or more, since shorter ones can be forged. The platform still uses a demo or legacy key (Canvas's development default key in dynamic_settings.yml is 512 bits): generate a 2048-bit (or larger) key on the platform and publish it in its key set.`,
+    moodle: (v) =>
+      `Moodle signed with key ${q(v.kid)}, a ${v.bits}-bit RSA key; LTI tools accept RSA keys of 2048 bits or more. Moodle makes a 2048-bit key when it has none (mod_lti settings "privatekey" and "kid"), so this one was put there by hand: clear both (php admin/cli/cfg.php --component=mod_lti --name=privatekey --unset, the same for kid) then save an LTI 1.3 tool in Manage tools: Moodle generates a new 2048-bit key when the form is saved.`,
   },
   'lti.signature_invalid': {
     generic: (v) =>
@@ -105,9 +111,13 @@ export const HINTS: Partial<Record<LtiErrorCode, HintEntry>> = {
   'lti.aud_missing': { generic: 'The token has no "aud" claim: it is not addressed to any tool.' },
   'lti.audience_mismatch': {
     generic: (v) =>
-      `The token is addressed to ${q(v.got)}, not to this tool's client_id ${q(v.expected)}. Set the registration's client_id to the one the platform issued for this tool.`,
+      v.expected === undefined
+        ? `The token is addressed to ${q(v.got)}, which is not a client_id registered for issuer ${q(v.iss)}. Register the client_id the platform issued for this tool, or check which tool the platform launched.`
+        : `The token is addressed to ${q(v.got)}, not to this tool's client_id ${q(v.expected)}. Set the registration's client_id to the one the platform issued for this tool.`,
     moodle: (v) =>
-      `Moodle addressed the token to client ${q(v.got)}, not ${q(v.expected)}. Copy "Client ID" from ${DETAILS} into the tool's registration; each Moodle tool configuration has its own Client ID.`,
+      v.expected === undefined
+        ? `Moodle addressed the token to client ${q(v.got)}, which is not a Client ID registered for ${q(v.iss)}. Copy "Client ID" from ${DETAILS} into the tool's registration; each Moodle tool configuration has its own Client ID.`
+        : `Moodle addressed the token to client ${q(v.got)}, not ${q(v.expected)}. Copy "Client ID" from ${DETAILS} into the tool's registration; each Moodle tool configuration has its own Client ID.`,
   },
   'lti.azp_missing': {
     generic:
@@ -149,6 +159,10 @@ export const HINTS: Partial<Record<LtiErrorCode, HintEntry>> = {
     generic: (v) =>
       `The token's nonce ${q(v.got)} is not the one this login sent (${q(v.expected)}). The id_token belongs to another login: start the launch again from the platform.`,
   },
+  'lti.nonce_store_full': {
+    generic: (v) =>
+      `The tool's in-memory nonce store already holds ${v.max} nonces of tokens that have not expired, so it cannot record this one without forgetting another (which would let that token be replayed). Either launches arrive faster than tokens expire (raise maxEntries of MemoryNonceStore), or someone is flooding the launch URL. Several processes, or a busy tool: back NonceStore with Redis or a database table.`,
+  },
   'lti.state_missing': {
     generic:
       'The launch form carries no "state". The platform must post back the state the tool sent at login: check that the launch arrives at the redirect URI via the login step.',
@@ -173,6 +187,10 @@ export const HINTS: Partial<Record<LtiErrorCode, HintEntry>> = {
     generic:
       'The token has no deployment_id claim (https://purl.imsglobal.org/spec/lti/claim/deployment_id).',
   },
+  'lti.deployment_id_invalid': {
+    generic: (v) =>
+      `The deployment_id claim is there but ${v.got}: a deployment id is a non-empty string of at most 255 characters that names the tool's deployment on the platform. The platform sent a broken launch (the 1EdTech reference platform once sent "" for tools registered without one): give the tool's deployment an id on the platform.`,
+  },
   'lti.deployment_id_unknown': {
     generic: (v) =>
       `Deployment ${q(v.got)} is not registered for this platform (registered: ${v.expected || 'none'}). Add it to the registration's deployment ids, or launch from the deployment you registered.`,
@@ -188,9 +206,12 @@ export const HINTS: Partial<Record<LtiErrorCode, HintEntry>> = {
   'lti.message_type_missing': { generic: 'The token has no message_type claim.' },
   'lti.message_type_unknown': {
     generic: (v) =>
-      `Message type ${q(v.got)} is not one this tool accepts (${v.expected}). Enable the matching option on the platform, or accept the type in the tool.`,
+      `Message type ${q(v.got)} is not one this tool accepts (${v.expected}). If the tool handles it, add it to the validator's messageTypes (mts lti validate --message-type ${v.got}); otherwise turn that placement off on the platform.`,
   },
-  'lti.target_link_uri_missing': { generic: 'The token has no target_link_uri claim.' },
+  'lti.target_link_uri_missing': {
+    generic:
+      'A resource link launch must carry a target_link_uri claim (the URL the platform launched), and where the claim is present it must be a URL. The platform sent a broken launch.',
+  },
   'lti.target_link_uri_mismatch': {
     generic: (v) =>
       `The token targets ${q(v.got)} but the login asked for ${q(v.expected)}. The link's URL changed between login and launch.`,
@@ -202,6 +223,14 @@ export const HINTS: Partial<Record<LtiErrorCode, HintEntry>> = {
   },
   'lti.roles_missing': {
     generic: 'The token has no roles claim (an empty array is allowed, a missing claim is not).',
+  },
+  'lti.roles_unrecognized': {
+    generic: (v) =>
+      `The roles claim lists ${v.got}, and none of them is a role of the LTI vocabularies (system, institution or context roles, such as http://purl.imsglobal.org/vocab/lis/v2/membership#Learner). LTI Core requires a non-empty roles list to hold at least one of them: map the platform's roles to LTI roles.`,
+  },
+  'lti.submission_review_claim_missing': {
+    generic: (v) =>
+      `A submission review message (LtiSubmissionReviewRequest) must say whose submission to which line item is reviewed; it has no ${v.claim}. The platform sent an incomplete message.`,
   },
   'lti.deep_linking_settings_missing': {
     generic:
@@ -260,6 +289,12 @@ export const HINTS: Partial<Record<LtiErrorCode, HintEntry>> = {
   },
   'lti.service_response_invalid': {
     generic: (v) => `The platform's answer to ${v.url} is not the expected JSON (${v.detail}).`,
+  },
+  'lti.next_link_foreign': {
+    generic: (v) =>
+      `The answer's Link: rel="next" header points to ${v.url}, another origin than the service's (${v.origin}). Every page is fetched with the platform's access token, so the SDK follows next links only on the service's own origin. The platform, or a proxy in front of it, rewrote the link: fix its public URL (wwwroot, X-Forwarded-Host) so that next links stay on ${v.origin}.`,
+    moodle: (v) =>
+      `Moodle's Link: rel="next" header points to ${v.url}, another origin than the service's (${v.origin}). Every page is fetched with the access token, so the SDK follows next links only on the service's own origin. Moodle builds these links from its wwwroot: check $CFG->wwwroot (and any reverse proxy, $CFG->reverseproxy / sslproxy) so that it matches ${v.origin}.`,
   },
   'lti.score_timestamp_not_increasing': {
     generic:

@@ -9,9 +9,11 @@
 
 // Claims and the validated launch
 export type {
+  AcceptedMessageType,
   AgsClaim,
   ContextClaim,
   DeepLinkingSettingsClaim,
+  ForUserClaim,
   LaunchPresentationClaim,
   LtiLaunch,
   LtiMessageType,
@@ -19,7 +21,7 @@ export type {
   ResourceLinkClaim,
   ToolPlatformClaim,
 } from './claims.js';
-export { CLAIM, hasRole, MESSAGE_TYPES, membershipRole, SCOPE } from './claims.js';
+export { CLAIM, hasRole, KNOWN_MESSAGE_TYPES, MESSAGE_TYPES, membershipRole, SCOPE } from './claims.js';
 // Deep linking
 export type {
   ContentItem,
@@ -88,9 +90,9 @@ export {
 // LTI Advantage services
 export type { LineItem, Result, Score } from './services/ags.js';
 export { AgsClient } from './services/ags.js';
-export type { Member, MembershipContainer } from './services/nrps.js';
+export type { Member, MembershipContainer, MembersPage } from './services/nrps.js';
 export { NrpsClient, parseMembershipContainer } from './services/nrps.js';
-export type { LtiPages } from './services/paging.js';
+export type { ServiceCursor, ServicePage, ServicePages } from './services/paging.js';
 export type { ServiceContext } from './services/request.js';
 export type { ServiceToken, ServiceTokenOptions } from './services/token.js';
 export { ServiceTokenProvider } from './services/token.js';

@@ -1,7 +1,7 @@
 /** The tool in one object: login, launch, JWKS, deep linking and services over shared stores, keys and caches. */
 import { assertKnownOptions } from '../core/errors.js';
 import { Transport } from '../core/transport.js';
-import type { LtiLaunch, LtiMessageType } from './claims.js';
+import type { AcceptedMessageType, LtiLaunch } from './claims.js';
 import {
   type ContentItem,
   createDeepLinkingResponse,
@@ -48,7 +48,8 @@ export interface LtiToolOptions {
   /** Default 10,000. */
   clockToleranceMs?: number | undefined;
   maxTokenBytes?: number | undefined;
-  messageTypes?: readonly LtiMessageType[] | undefined;
+  /** Message types accepted (see `LaunchValidatorOptions.messageTypes`). */
+  messageTypes?: readonly AcceptedMessageType[] | undefined;
 }
 
 const OPTION_KEYS = [

@@ -54,7 +54,10 @@ describe('allowed algorithms', () => {
     const error = (await validatorFor(jwk)
       .validate(token)
       .catch((e) => e)) as LtiError;
-    expect(error.code).toBe('lti.key_unusable');
+    // Its own code, and a hint that blames the size, not the key's type.
+    expect(error.code).toBe('lti.key_too_small');
     expect(error.message).toContain('1024-bit');
+    expect(error.hint).toContain('1024-bit RSA key');
+    expect(error.hint).not.toMatch(/wrong type/);
   });
 });

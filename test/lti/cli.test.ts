@@ -143,6 +143,37 @@ describe('mts lti validate / platform with bad files and numbers', () => {
     }
   });
 
+  it('refuses a tool configuration the platform could not launch into, naming the field and the value', async () => {
+    const cases: Array<[string, string]> = [
+      ['{"loginUrl":"x"}', '"loginUrl" must be an http(s) URL, got "x"'],
+      ['{"loginUrl":"http://t/login"}', '"targetLinkUri" must be an http(s) URL, got nothing'],
+      [
+        '{"loginUrl":"http://t/login","targetLinkUri":"http://t/launch"}',
+        '"jwksUrl" or "publicJwks" is required',
+      ],
+      [
+        '{"loginUrl":"http://t/l","targetLinkUri":"http://t/x","jwksUrl":"http://t/j","redirectUris":["ftp://t"]}',
+        '"redirectUris[0]"',
+      ],
+      ['[1]', '"(root)" must be a JSON object'],
+    ];
+    for (const [tool, message] of cases) {
+      const run = await runCli(['lti', 'platform', '--tool', tool, '--json'], {
+        MTS_SANDBOX_EXIT_ON_EOF: '1',
+      });
+      expect(run.code, tool).toBe(1);
+      const error = JSON.parse(run.stdout).error;
+      expect(error.code, tool).toBe('sandbox.lti_tool_invalid');
+      expect(error.message, tool).toContain(message);
+      expect(error.message, tool).toMatch(/^--tool \(inline JSON\)/);
+      expect(error.hint, tool).toContain('loginUrl and targetLinkUri');
+    }
+    const typo = await runCli(['lti', 'platform', '--tool', '{"loginURL":"http://t/login"}', '--json'], {
+      MTS_SANDBOX_EXIT_ON_EOF: '1',
+    });
+    expect(JSON.parse(typo.stdout).error.code).toBe('options.unknown_key');
+  });
+
   it('refuses a number option that is not a whole number', async () => {
     const run = await runCli(validateArgs(JWT, 'https://x.invalid/jwks', '--clock-tolerance-ms', 'abc'));
     expect(run.code).toBe(2);
@@ -207,6 +238,32 @@ describe('mts lti launch / doctor against the sandbox platform', () => {
     ]);
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).code).toBe('lti.roles_missing');
+  });
+
+  it('gives every fault its own code and a hint with no placeholder left in it', async () => {
+    const launchWith = async (fault?: string) => {
+      const faults = fault ? ['--fault', fault] : [];
+      const run = await runCli(['lti', 'launch', '--platform', sandbox.url, ...faults, '--json']);
+      return JSON.parse(run.stdout) as { ok: boolean; code?: string; hint?: string };
+    };
+    // A launch that succeeds first, so that `replayed-nonce` carries a nonce the tool has already accepted (the
+    // faults before it do not change which one: their launches were refused).
+    expect((await launchWith()).ok).toBe(true);
+    const expected: Record<string, string> = {
+      expired: 'lti.token_expired',
+      'wrong-audience': 'lti.audience_mismatch',
+      'unpublished-key': 'lti.kid_unknown',
+      'replayed-nonce': 'lti.nonce_replayed',
+      'missing-claim=deployment_id': 'lti.deployment_id_missing',
+      'clock-skew=120000': 'lti.token_issued_in_future',
+      'deployment-id=77': 'lti.deployment_id_unknown',
+    };
+    for (const [fault, code] of Object.entries(expected)) {
+      const out = await launchWith(fault);
+      expect({ fault, code: out.code }).toEqual({ fault, code });
+      expect(out.hint, fault).toBeTruthy();
+      expect(out.hint, fault).not.toMatch(/undefined|NaN|\[object|\(none\)|a registered client_id/);
+    }
   });
 
   it('shows why the platform refused the launch (no such tool), not only the status', async () => {

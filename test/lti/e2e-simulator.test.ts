@@ -180,10 +180,11 @@ describe('tool + sandbox platform over HTTP', () => {
     expect(codeOf(trace)).toBe(code);
   });
 
-  it('refuses a token carrying the nonce of an earlier launch', async () => {
+  it('refuses a token carrying the nonce of an earlier launch as a replay, even after refused launches', async () => {
     await launch(tool);
+    await launch(tool, { faults: { expired: true } });
     const trace = await launch(tool, { faults: { replayedNonce: true } });
-    expect(codeOf(trace)).toBe('lti.nonce_mismatch');
+    expect(codeOf(trace)).toBe('lti.nonce_replayed');
   });
 
   it('explains a launch whose state cookie was blocked, and replays refused', async () => {

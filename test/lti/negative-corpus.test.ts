@@ -86,7 +86,8 @@ const valid = (overrides: Record<string, unknown> = {}) => sign(key, launchPaylo
 const header = (h: Record<string, unknown>) => sign(key, launchPayload(), h);
 const regAt = (url: string) => ({
   registration: { issuer: ISSUER, clientId: CLIENT_ID, deploymentIds: [DEPLOYMENT_ID], jwksUrl: url },
-  jwks: new JwksCache({ timeoutMs: 300, now: () => NOW }),
+  // The whole fetch, retry included, gets 1 s: a refused connection is retried once within it, a 1.5 s answer is not awaited.
+  jwks: new JwksCache({ timeoutMs: 1_000, now: () => NOW }),
 });
 
 const cases: Case[] = [
@@ -145,7 +146,7 @@ const cases: Case[] = [
   },
   {
     name: 'no alg',
-    code: 'lti.alg_not_allowed',
+    code: 'lti.token_header_invalid',
     token: () => `${b64({ kid: 'k1' })}.${b64(launchPayload())}.c2ln`,
   },
   { name: 'kid not a string', code: 'lti.token_header_invalid', token: () => header({ kid: 7 }) },
@@ -156,6 +157,11 @@ const cases: Case[] = [
     code: 'lti.kid_missing',
     token: () => header({ kid: undefined }),
     validator: () => regAt(`${server.url}/two-keys`),
+  },
+  {
+    name: 'no kid, even with a single key in the set (1EdTech: "Correct KID Required in Header")',
+    code: 'lti.kid_missing',
+    token: () => header({ kid: undefined }),
   },
   {
     name: 'key published for another alg',
@@ -315,6 +321,32 @@ const cases: Case[] = [
     name: 'unregistered deployment_id',
     code: 'lti.deployment_id_unknown',
     token: () => valid({ [CLAIM.deploymentId]: 'dep-9' }),
+  },
+  {
+    name: 'empty deployment_id (the 1EdTech reference platform sent "")',
+    code: 'lti.deployment_id_invalid',
+    token: () => valid({ [CLAIM.deploymentId]: '' }),
+  },
+  {
+    name: 'deployment_id longer than 255 characters',
+    code: 'lti.deployment_id_invalid',
+    token: () => valid({ [CLAIM.deploymentId]: 'd'.repeat(256) }),
+  },
+  {
+    name: 'only roles outside the LTI vocabularies',
+    code: 'lti.roles_unrecognized',
+    token: () => valid({ [CLAIM.roles]: ['http://purl.imsglobal.org/vocab/lis/v2/unknown/unknown#Helper'] }),
+  },
+  {
+    name: 'submission review without a line item',
+    code: 'lti.submission_review_claim_missing',
+    token: () =>
+      valid({
+        [CLAIM.messageType]: 'LtiSubmissionReviewRequest',
+        [CLAIM.ags]: { scope: [] },
+        [CLAIM.forUser]: { user_id: 'u2' },
+      }),
+    validator: () => ({ messageTypes: ['LtiSubmissionReviewRequest'] }),
   },
   {
     name: 'no target_link_uri',

@@ -11,6 +11,7 @@ import {
   JwksCache,
   type LtiError,
   type LtiLaunch,
+  LtiLaunchError,
   MemoryRegistrationStore,
   MemoryStateStore,
   ToolKeySet,
@@ -79,6 +80,7 @@ function deepLinkingLaunch(settings: Partial<NonNullable<LtiLaunch['deepLinking'
     },
     ags: undefined,
     nrps: undefined,
+    forUser: undefined,
     user: {},
     kid: undefined,
     payload: {},
@@ -228,6 +230,11 @@ describe('login initiation', () => {
     const json = errorResponse(error, { method: 'GET', url: '/', headers: { Accept: 'application/json' } });
     expect(JSON.parse(json.body).error.code).toBe('lti.login_target_invalid');
   });
+
+  it('answers 401 for key problems and 503 when the nonce store is full (the tool is at capacity)', () => {
+    expect(errorResponse(new LtiLaunchError('lti.key_too_small', 'weak')).status).toBe(401);
+    expect(errorResponse(new LtiLaunchError('lti.nonce_store_full', 'full')).status).toBe(503);
+  });
 });
 
 describe('JWKS cache refresh policy', () => {
@@ -305,5 +312,70 @@ describe('JWKS cache refresh policy', () => {
     } finally {
       down = false;
     }
+  });
+});
+
+describe('JWKS fetch deadline', () => {
+  let server: TestServer;
+  /** `busy` is a 503 whose Retry-After is longer than the deadline. */
+  let answer: (index: number) => 'hang' | 'busy' | 503 | 200;
+  let platformKey: PlatformKey;
+  beforeAll(async () => {
+    platformKey = await makePlatformKey('d');
+    server = await startTestServer(async (_req, res, index) => {
+      const what = answer(index);
+      if (what === 'hang') return new Promise<void>((resolve) => res.on('close', () => resolve()));
+      if (what === 'busy') {
+        res.writeHead(503, { 'retry-after': '5' });
+        res.end('busy');
+        return;
+      }
+      res.writeHead(what, { 'content-type': 'application/json' });
+      res.end(what === 200 ? JSON.stringify({ keys: [platformKey.publicJwk] }) : 'busy');
+    });
+  });
+  afterAll(async () => server?.close());
+
+  it('one deadline covers the whole fetch: a hung key set is not asked twice', async () => {
+    answer = () => 'hang';
+    const before = server.requests.length;
+    const error = (await new JwksCache({ timeoutMs: 300 })
+      .getKey(`${server.url}/hung`, { kid: 'd', alg: 'RS256' })
+      .catch((e) => e)) as LtiError;
+    expect(error.code).toBe('lti.jwks_timeout');
+    expect(error.message).toContain('300 ms');
+    expect(server.requests.length - before).toBe(1);
+  });
+
+  it('a failed first answer is still retried inside the same deadline', async () => {
+    const first = server.requests.length;
+    answer = (index) => (index === first ? 503 : 200);
+    const found = await new JwksCache({ timeoutMs: 5_000 }).getKey(`${server.url}/flaky`, {
+      kid: 'd',
+      alg: 'RS256',
+    });
+    expect(found.kid).toBe('d');
+    expect(server.requests.length - first).toBe(2);
+  });
+
+  it('a deadline that ends the wait for a retry reports what the attempt before it got', async () => {
+    answer = () => 'busy';
+    const before = server.requests.length;
+    const error = (await new JwksCache({ timeoutMs: 300 })
+      .getKey(`${server.url}/busy`, { kid: 'd', alg: 'RS256' })
+      .catch((e) => e)) as LtiError;
+    expect(error.code).toBe('lti.jwks_http_error');
+    expect(error.message).toContain('HTTP 503');
+    expect(server.requests.length - before).toBe(1);
+  });
+
+  it("the caller's abort is not reported as the key set's timeout", async () => {
+    answer = () => 'hang';
+    const control = new AbortController();
+    const pending = new JwksCache({ timeoutMs: 60_000 })
+      .getKey(`${server.url}/aborted`, { kid: 'd', alg: 'RS256' }, { signal: control.signal })
+      .catch((e) => e);
+    setTimeout(() => control.abort(), 50);
+    expect(((await pending) as LtiError).code).toBe('lti.jwks_unreachable');
   });
 });

@@ -9,10 +9,12 @@ import {
   decodeJwt,
   LaunchValidator,
   LtiError,
+  MESSAGE_TYPES,
   MemoryNonceStore,
   runDoctor,
 } from '../../lti/index.js';
 import {
+  checkToolConfig,
   describeLaunchFailure,
   FAULT_NAMES,
   type LaunchRequestSpec,
@@ -149,6 +151,13 @@ const validate: CommandSpec = {
       valueName: 'ID',
     },
     nonce: { type: 'string', description: 'Expected nonce', valueName: 'N' },
+    'message-type': {
+      type: 'string',
+      multiple: true,
+      description:
+        'Also accept this message type (repeatable), e.g. LtiSubmissionReviewRequest, DataPrivacyLaunchRequest',
+      valueName: 'TYPE',
+    },
     now: {
       type: 'string',
       description: "Validate at this time (ISO or UNIX seconds), e.g. a capture's iat",
@@ -163,6 +172,7 @@ const validate: CommandSpec = {
   examples: [
     'mts lti validate --token @id_token.txt --jwks https://lms.example.org/mod/lti/certs.php --issuer https://lms.example.org --client-id AbC --deployment-id 1',
     'mts lti validate --token @t.jwt --jwks jwks.json --issuer I --client-id C --deployment-id 1 --now 1795288017 --json',
+    'mts lti validate --token @privacy.jwt --jwks jwks.json --issuer I --client-id C --deployment-id 1 --message-type DataPrivacyLaunchRequest',
   ],
   async run(ctx, input) {
     const token = await valueOrFile(ctx, need(input, 'token'), '--token');
@@ -191,6 +201,7 @@ const validate: CommandSpec = {
       now: clock,
       nonceStore: new MemoryNonceStore({ now: clock }),
       clockToleranceMs: tolerance,
+      messageTypes: [...MESSAGE_TYPES, ...list(input, 'message-type')],
     });
     try {
       const launch = await validator.validate(token, { expectedNonce: str(input, 'nonce') });
@@ -319,12 +330,16 @@ const launch: CommandSpec = {
 async function readToolConfigs(input: CommandInput): Promise<SimToolConfig[]> {
   const out: SimToolConfig[] = [];
   for (const value of list(input, 'tool')) {
-    const inline = value.trim().startsWith('{');
+    const inline = /^\s*[[{]/.test(value);
     const path = value.replace(/^@/, '');
     const text = inline ? value : (await readInput(path, '--tool')).trim();
     const source = inline ? 'the inline tool configuration' : path;
-    const parsed = parseJsonInput(text, source, '--tool') as SimToolConfig | SimToolConfig[];
-    out.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+    const parsed = parseJsonInput(text, source, '--tool');
+    const configs = Array.isArray(parsed) ? parsed : [parsed];
+    configs.forEach((config, index) => {
+      const where = `--tool ${inline ? '(inline JSON)' : path}${Array.isArray(parsed) ? `[${index}]` : ''}`;
+      out.push(checkToolConfig(config, where));
+    });
   }
   return out;
 }
@@ -400,6 +415,17 @@ const platform: CommandSpec = {
   },
 };
 
+/** Asks a yes/no question on the terminal (stderr); anything but y/yes is no. */
+async function askYesNo(ctx: CliContext, question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: ctx.io.stdin, output: ctx.io.stderr, terminal: true });
+  try {
+    return /^\s*y(es)?\s*$/i.test(await rl.question(`${question} [y/N] `));
+  } finally {
+    rl.close();
+  }
+}
+
 const doctor: CommandSpec = {
   name: 'doctor',
   summary: "Check a tool's and a platform's endpoints: reachable, JWKS parses, clock offset, redirect URIs.",
@@ -419,11 +445,27 @@ const doctor: CommandSpec = {
       valueName: 'URL',
     },
     'platform-jwks': { type: 'string', description: "The platform's Public keyset URL", valueName: 'URL' },
+    'allow-foreign-jwks': {
+      type: 'boolean',
+      description:
+        "Fetch the configuration's jwks_uri even on another host than the issuer's (else asked on a terminal, refused otherwise)",
+    },
   },
   examples: [
     'mts lti doctor --tool-jwks https://tool.example.org/jwks --openid-configuration https://lms.example.org/mod/lti/openid-configuration.php',
   ],
   async run(ctx, input) {
+    const interactive = ctx.io.stdin.isTTY === true && ctx.io.stderr.isTTY === true && !ctx.json;
+    const followForeignJwks =
+      input.options['allow-foreign-jwks'] === true
+        ? true
+        : interactive
+          ? (jwksUri: string, issuerOrigin: string) =>
+              askYesNo(
+                ctx,
+                `The platform's configuration names the key set ${jwksUri}, which is not on the issuer's host (${issuerOrigin}). Fetch it?`,
+              )
+          : false;
     const checks: DoctorCheck[] = await runDoctor(
       {
         toolLoginUrl: str(input, 'tool-login'),
@@ -433,18 +475,20 @@ const doctor: CommandSpec = {
         openidConfigurationUrl: str(input, 'openid-configuration'),
         platformJwksUrl: str(input, 'platform-jwks'),
       },
-      { timeoutMs: ctx.timeoutMs },
+      { timeoutMs: ctx.timeoutMs, followForeignJwks },
     );
     if (checks.length === 0)
       throw new UsageError('Nothing to check.', 'Give at least one of the URL options.');
     const ok = checks.every((c) => c.ok);
+    const refused = checks.some((c) => c.name === 'platform JWKS' && / not fetched\./.test(c.detail));
     ctx.print({ ok, checks }, (_v, style) =>
-      checks
-        .map(
+      [
+        ...checks.map(
           (c) =>
             `${c.level === 'ok' ? style.green('ok  ') : c.level === 'warn' ? style.yellow('warn') : style.red('FAIL')} ${c.name}: ${c.detail}`,
-        )
-        .join('\n'),
+        ),
+        ...(refused ? [style.dim('To check it: --allow-foreign-jwks, or --platform-jwks URL.')] : []),
+      ].join('\n'),
     );
     return ok ? 0 : 1;
   },

@@ -2,7 +2,7 @@
 import type { JSONWebKeySet } from 'jose';
 import { assertKnownOptions, TransportError } from '../../core/errors.js';
 import { readText, Transport } from '../../core/transport.js';
-import { ltiError } from '../errors.js';
+import { LtiError, ltiError } from '../errors.js';
 import {
   assertJwks,
   cacheLifetimeMs,
@@ -18,7 +18,7 @@ import {
 export interface JwksCacheOptions {
   /** The HTTP client (its dispatcher, proxy and user agent). Default: a new {@link Transport}. */
   transport?: Transport | undefined;
-  /** Deadline of one key set fetch. Default 5,000. */
+  /** Deadline of one key set fetch, its retry included (a launch waits at most this long). Default 5,000. */
   timeoutMs?: number | undefined;
   /** Least time between two refetches of one URL forced by an unknown `kid` (a flood of forged kids costs one fetch). Default 30,000. */
   cooldownMs?: number | undefined;
@@ -154,12 +154,69 @@ export class JwksCache {
     }
   }
 
+  /** The coded error of a failed fetch: what went wrong last, even when the deadline ended the wait for a retry. */
+  #fetchError(
+    url: string,
+    thrown: unknown,
+    previous: { status?: number | undefined; error?: unknown } | undefined,
+    deadline: AbortSignal,
+    context: KeyLookupContext,
+  ): LtiError {
+    const base = { moodle: context.moodle, vars: { jwksUrl: url }, cause: thrown, details: { jwksUrl: url } };
+    if (context.signal?.aborted)
+      return ltiError(
+        'keyset',
+        'lti.jwks_unreachable',
+        `The fetch of the key set at ${url} was aborted.`,
+        base,
+      );
+    // Our deadline ends an attempt as `transport.aborted`, and the wait before a retry with the signal's own reason:
+    // either way the attempt before (if any) says what was wrong.
+    const ended = !(thrown instanceof TransportError) || thrown.code === 'transport.aborted';
+    const cause = ended && previous ? (previous.error ?? previous.status) : thrown;
+    if (typeof cause === 'number')
+      return ltiError('keyset', 'lti.jwks_http_error', `The key set at ${url} answered HTTP ${cause}.`, {
+        ...base,
+        vars: { jwksUrl: url, status: cause },
+        details: { status: cause, jwksUrl: url },
+      });
+    if (cause instanceof TransportError && cause.code === 'transport.body_too_large')
+      return ltiError(
+        'keyset',
+        'lti.jwks_invalid',
+        `The key set at ${url} is larger than ${this.#maxBytes} bytes.`,
+        {
+          ...base,
+          cause,
+        },
+      );
+    if (
+      (cause instanceof TransportError && cause.code === 'transport.timeout') ||
+      (ended && deadline.aborted)
+    )
+      return ltiError(
+        'keyset',
+        'lti.jwks_timeout',
+        `Could not fetch the key set at ${url}: no answer within ${this.#timeoutMs} ms.`,
+        { ...base, cause },
+      );
+    const why = cause instanceof Error ? cause.message : String(cause);
+    return ltiError('keyset', 'lti.jwks_unreachable', `Could not fetch the key set at ${url}: ${why}`, {
+      ...base,
+      cause,
+    });
+  }
+
   async #fetch(url: string, context: KeyLookupContext): Promise<Entry> {
     this.fetchCount++;
     const vars = { jwksUrl: url };
     let text: string;
     let status: number;
     let cacheControl: string | string[] | undefined;
+    // One deadline for the whole fetch: the retry (and its backoff) come out of the same budget, so a hung
+    // endpoint holds a launch for timeoutMs, not twice that.
+    const deadline = AbortSignal.timeout(this.#timeoutMs);
+    let previous: { status?: number | undefined; error?: unknown } | undefined;
     try {
       const response = await this.#transport.request({
         url,
@@ -167,7 +224,10 @@ export class JwksCache {
         timeoutMs: this.#timeoutMs,
         idempotent: true,
         retry: { retries: 1 },
-        signal: context.signal,
+        signal: context.signal ? AbortSignal.any([context.signal, deadline]) : deadline,
+        onRetry: (info) => {
+          previous = info;
+        },
       });
       status = response.status;
       cacheControl = response.headers['cache-control'];
@@ -180,26 +240,9 @@ export class JwksCache {
         });
       }
       text = await readText(response, this.#maxBytes);
-    } catch (error) {
-      if (!(error instanceof TransportError)) throw error;
-      if (error.code === 'transport.body_too_large')
-        throw ltiError(
-          'keyset',
-          'lti.jwks_invalid',
-          `The key set at ${url} is larger than ${this.#maxBytes} bytes.`,
-          {
-            moodle: context.moodle,
-            vars,
-            cause: error,
-          },
-        );
-      const code = error.code === 'transport.timeout' ? 'lti.jwks_timeout' : 'lti.jwks_unreachable';
-      throw ltiError('keyset', code, `Could not fetch the key set at ${url}: ${error.message}`, {
-        moodle: context.moodle,
-        vars,
-        cause: error,
-        details: { jwksUrl: url },
-      });
+    } catch (thrown) {
+      if (thrown instanceof LtiError) throw thrown;
+      throw this.#fetchError(url, thrown, previous, deadline, context);
     }
     let parsed: unknown;
     try {

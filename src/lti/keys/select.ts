@@ -83,8 +83,9 @@ export function assertJwks(value: unknown, source: string, moodle?: boolean): JS
 
 /**
  * @internal
- * Picks and imports the key for a token from a key set: by `kid`, or the only key of the right type when the token
- * has no `kid`. Returns undefined when the `kid` is not there (the caller may refetch).
+ * Picks and imports the key for a token from a key set, by `kid`. A token without `kid` is refused whatever the
+ * key set holds (Security Framework 6.3; the certification suite's "Correct KID Required in Header"). Returns
+ * undefined when the `kid` is not there (the caller may refetch).
  */
 export async function pick(
   jwks: JSONWebKeySet,
@@ -93,29 +94,18 @@ export async function pick(
   source: string,
   moodle: boolean | undefined,
 ): Promise<KeySelection | undefined> {
+  if (want.kid === undefined)
+    throw ltiError(
+      'launch',
+      'lti.kid_missing',
+      `The token's header has no "kid" (${source} holds ${kidsOf(jwks).join(', ') || 'no keys'}).`,
+      { moodle, details: { kids: kidsOf(jwks) } },
+    );
   const cacheKey = selectionKey(want);
   const cached = imported.get(cacheKey);
   if (cached) return cached;
-  let jwk: JWK | undefined;
-  if (want.kid !== undefined) {
-    jwk = jwks.keys.find((k) => k.kid === want.kid);
-    if (!jwk) return undefined;
-  } else {
-    const usable = jwks.keys.filter(
-      (k) => k.kty === ktyFor(want.alg) && (k.use === undefined || k.use === 'sig'),
-    );
-    if (usable.length !== 1)
-      throw ltiError(
-        'launch',
-        'lti.kid_missing',
-        `The token has no "kid" and ${source} holds ${usable.length} usable keys.`,
-        {
-          moodle,
-          details: { kids: kidsOf(jwks) },
-        },
-      );
-    jwk = usable[0] as JWK;
-  }
+  const jwk = jwks.keys.find((k) => k.kid === want.kid);
+  if (!jwk) return undefined;
   const vars = { kid: want.kid, alg: want.alg };
   if (
     jwk.kty !== ktyFor(want.alg) ||
@@ -125,7 +115,7 @@ export async function pick(
     throw ltiError(
       'launch',
       'lti.key_unusable',
-      `Key ${want.kid ?? '(no kid)'} (${jwk.kty}${jwk.alg ? ` ${jwk.alg}` : ''}) cannot verify ${want.alg}.`,
+      `Key ${want.kid} (${jwk.kty}${jwk.alg ? ` ${jwk.alg}` : ''}) cannot verify ${want.alg}.`,
       {
         moodle,
         vars,
@@ -135,16 +125,11 @@ export async function pick(
   try {
     key = await importJWK(jwk, want.alg);
   } catch (error) {
-    throw ltiError(
-      'launch',
-      'lti.key_unusable',
-      `Key ${want.kid ?? '(no kid)'} in ${source} cannot be imported.`,
-      {
-        moodle,
-        vars,
-        cause: error,
-      },
-    );
+    throw ltiError('launch', 'lti.key_unusable', `Key ${want.kid} in ${source} cannot be imported.`, {
+      moodle,
+      vars,
+      cause: error,
+    });
   }
   const keyObject = KeyObject.from(key as webcrypto.CryptoKey);
   // jose refuses RSA keys under 2048 bits when it verifies; the signature check here runs on node:crypto, so the
@@ -153,9 +138,9 @@ export async function pick(
   if (jwk.kty === 'RSA' && (bits === undefined || bits < 2048))
     throw ltiError(
       'launch',
-      'lti.key_unusable',
-      `Key ${want.kid ?? '(no kid)'} in ${source} is a ${bits ?? '?'}-bit RSA key; at least 2048 bits are required.`,
-      { moodle, vars },
+      'lti.key_too_small',
+      `Key ${want.kid} in ${source} is a ${bits ?? '?'}-bit RSA key; at least 2048 bits are required.`,
+      { moodle, vars: { ...vars, bits: bits ?? '?' }, details: { kid: want.kid, bits } },
     );
   const selection: KeySelection = {
     key,

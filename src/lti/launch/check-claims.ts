@@ -1,12 +1,14 @@
 /** The LTI Core checks on a verified payload, and its mapping to a typed {@link LtiLaunch}. */
 import {
+  type AcceptedMessageType,
   type AgsClaim,
   CLAIM,
   type ContextClaim,
   type DeepLinkingSettingsClaim,
+  type ForUserClaim,
+  isVocabularyRole,
   type LaunchPresentationClaim,
   type LtiLaunch,
-  type LtiMessageType,
   type NrpsClaim,
   type ResourceLinkClaim,
   type ToolPlatformClaim,
@@ -18,7 +20,7 @@ import type { LaunchRegistration } from '../registrations.js';
 export interface ClaimCheckContext {
   registration: LaunchRegistration;
   moodle: boolean;
-  messageTypes: readonly LtiMessageType[];
+  messageTypes: readonly AcceptedMessageType[];
   expectedTargetLinkUri: string | undefined;
   kid: string | undefined;
 }
@@ -34,6 +36,13 @@ function invalid(claim: string, detail: string, moodle: boolean): never {
     vars: { claim, detail },
     details: { claim },
   });
+}
+
+/** How an id that is not a usable id is shown in a message. */
+function describeId(value: unknown): string {
+  if (typeof value !== 'string') return `a ${value === null ? 'null' : typeof value}`;
+  if (value.trim() === '') return value === '' ? 'empty ("")' : 'blank';
+  return `${value.length} characters long`;
 }
 
 /** An optional object claim: undefined when absent, an error when present but not an object. */
@@ -89,10 +98,17 @@ export function checkClaims(payload: Record<string, unknown>, ctx: ClaimCheckCon
     );
 
   const deploymentId = payload[CLAIM.deploymentId];
-  if (typeof deploymentId !== 'string' || deploymentId === '')
+  if (deploymentId === undefined)
     throw ltiError('launch', 'lti.deployment_id_missing', 'The token has no deployment_id claim.', {
       moodle,
     });
+  if (typeof deploymentId !== 'string' || deploymentId.trim() === '' || deploymentId.length > 255)
+    throw ltiError(
+      'launch',
+      'lti.deployment_id_invalid',
+      `The deployment_id claim is ${describeId(deploymentId)}: LTI wants a non-empty string of at most 255 characters.`,
+      { moodle, vars: { got: describeId(deploymentId) }, details: { claim: CLAIM.deploymentId } },
+    );
   if (!registration.deploymentIds.includes(deploymentId))
     throw ltiError(
       'launch',
@@ -105,12 +121,21 @@ export function checkClaims(payload: Record<string, unknown>, ctx: ClaimCheckCon
       },
     );
 
+  // LTI Core requires target_link_uri in a resource link launch; Deep Linking 2.0 and the other messages do not.
   const targetLinkUri = payload[CLAIM.targetLinkUri];
-  if (typeof targetLinkUri !== 'string' || targetLinkUri === '')
+  if (
+    (targetLinkUri === undefined && messageType === 'LtiResourceLinkRequest') ||
+    (targetLinkUri !== undefined && (typeof targetLinkUri !== 'string' || targetLinkUri === ''))
+  )
     throw ltiError('launch', 'lti.target_link_uri_missing', 'The token has no target_link_uri claim.', {
       moodle,
+      vars: { messageType },
     });
-  if (ctx.expectedTargetLinkUri !== undefined && targetLinkUri !== ctx.expectedTargetLinkUri)
+  if (
+    typeof targetLinkUri === 'string' &&
+    ctx.expectedTargetLinkUri !== undefined &&
+    targetLinkUri !== ctx.expectedTargetLinkUri
+  )
     throw ltiError(
       'launch',
       'lti.target_link_uri_mismatch',
@@ -125,6 +150,15 @@ export function checkClaims(payload: Record<string, unknown>, ctx: ClaimCheckCon
   if (roles === undefined)
     throw ltiError('launch', 'lti.roles_missing', 'The token has no roles claim.', { moodle });
   if (!isStringArray(roles)) invalid(CLAIM.roles, 'not an array of strings', moodle);
+  // LTI Core 5.3.7: a roles list that is not empty holds at least one role of the LTI vocabularies.
+  const named = roles.filter((role) => role !== '');
+  if (named.length > 0 && !named.some(isVocabularyRole))
+    throw ltiError(
+      'launch',
+      'lti.roles_unrecognized',
+      `None of the roles ${named.map((r) => JSON.stringify(r)).join(', ')} is an LTI role.`,
+      { moodle, vars: { got: named.join(', ') }, details: { roles: named } },
+    );
 
   const resourceLink = optionalObject(payload, CLAIM.resourceLink, moodle);
   if (
@@ -151,11 +185,28 @@ export function checkClaims(payload: Record<string, unknown>, ctx: ClaimCheckCon
       invalid(CLAIM.deepLinkingSettings, 'accept_types is not an array of strings', moodle);
   }
 
+  const ags = optionalObject(payload, CLAIM.ags, moodle);
+  if (ags && !isStringArray(ags.scope)) invalid(CLAIM.ags, 'scope is not an array of strings', moodle);
+  const forUser = optionalObject(payload, CLAIM.forUser, moodle);
+  if (messageType === 'LtiSubmissionReviewRequest') {
+    // LTI Submission Review 1.0: the review is of one user's submission to one line item.
+    const needed = [
+      [CLAIM.ags, 'lineitem', ags?.lineitem],
+      [CLAIM.forUser, 'user_id', forUser?.user_id],
+    ] as const;
+    for (const [claim, field, value] of needed)
+      if (typeof value !== 'string' || value === '')
+        throw ltiError(
+          'launch',
+          'lti.submission_review_claim_missing',
+          `The submission review message has no ${field} in ${claim}.`,
+          { moodle, vars: { claim: `${claim} (${field})` }, details: { claim } },
+        );
+  }
+
   const context = optionalObject(payload, CLAIM.context, moodle);
   if (context && typeof context.id !== 'string') invalid(CLAIM.context, 'id is not a string', moodle);
   const custom = optionalObject(payload, CLAIM.custom, moodle);
-  const ags = optionalObject(payload, CLAIM.ags, moodle);
-  if (ags && !isStringArray(ags.scope)) invalid(CLAIM.ags, 'scope is not an array of strings', moodle);
   const nrps = optionalObject(payload, CLAIM.nrps, moodle);
   if (nrps && typeof nrps.context_memberships_url !== 'string')
     invalid(CLAIM.nrps, 'context_memberships_url is not a string', moodle);
@@ -171,9 +222,9 @@ export function checkClaims(payload: Record<string, unknown>, ctx: ClaimCheckCon
     issuer: payload.iss as string,
     clientId: registration.clientId,
     deploymentId,
-    messageType: messageType as LtiMessageType,
+    messageType,
     version: '1.3.0',
-    targetLinkUri,
+    targetLinkUri: targetLinkUri as string | undefined,
     userId: sub as string | undefined,
     roles,
     resourceLink: resourceLink as ResourceLinkClaim | undefined,
@@ -184,6 +235,7 @@ export function checkClaims(payload: Record<string, unknown>, ctx: ClaimCheckCon
     deepLinking: deepLinking as DeepLinkingSettingsClaim | undefined,
     ags: ags as AgsClaim | undefined,
     nrps: nrps as NrpsClaim | undefined,
+    forUser: forUser as ForUserClaim | undefined,
     user: {
       name: str(payload.name),
       givenName: str(payload.given_name),

@@ -118,7 +118,14 @@ export function errorResponse(error: unknown, request?: LtiHttpRequest): LtiHttp
   const code = lti?.code ?? 'internal';
   const message = lti ? lti.message : 'The launch failed.';
   const hint = lti?.hint;
-  const status = !lti ? 500 : /signature|kid|alg|key|jwks/.test(code) ? 401 : 400;
+  // A full nonce store is the tool's own limit, not the launch's fault: 503, so that monitoring sees it as such.
+  const status = !lti
+    ? 500
+    : code === 'lti.nonce_store_full'
+      ? 503
+      : /signature|kid|alg|key|jwks/.test(code)
+        ? 401
+        : 400;
   const wantsJson = request ? /json/.test(headerValue(request, 'accept') ?? '') : false;
   if (wantsJson) {
     return {

@@ -1,5 +1,5 @@
 import { assertKnownOptions } from '../../core/errors.js';
-import { CLAIM, type LtiLaunch, type LtiMessageType, MESSAGE_TYPES } from '../claims.js';
+import { type AcceptedMessageType, CLAIM, type LtiLaunch, MESSAGE_TYPES } from '../claims.js';
 import { ltiError } from '../errors.js';
 import { JwksCache } from '../keys/jwks-cache.js';
 import { ALLOWED_ALGORITHMS, type KeySelection, type LtiAlgorithm, selectStaticKey } from '../keys/select.js';
@@ -26,8 +26,12 @@ export interface LaunchValidatorOptions {
   clockToleranceMs?: number | undefined;
   /** Largest id_token accepted. Default 64 KiB. */
   maxTokenBytes?: number | undefined;
-  /** Message types accepted. Default: resource link and deep linking requests. */
-  messageTypes?: readonly LtiMessageType[] | undefined;
+  /**
+   * Message types accepted. Default {@link MESSAGE_TYPES} (resource link and deep linking requests); add
+   * `LtiSubmissionReviewRequest`, `DataPrivacyLaunchRequest` (see `KNOWN_MESSAGE_TYPES`) or any other name
+   * when the tool handles it.
+   */
+  messageTypes?: readonly AcceptedMessageType[] | undefined;
 }
 
 /** Per-launch expectations, from the login state. */
@@ -72,7 +76,7 @@ export class LaunchValidator {
   readonly #now: () => number;
   readonly #toleranceMs: number;
   readonly #maxBytes: number;
-  readonly #messageTypes: readonly LtiMessageType[];
+  readonly #messageTypes: readonly AcceptedMessageType[];
   readonly #staticKeys = new WeakMap<object, Map<string, KeySelection>>();
   readonly #moodle = new WeakMap<object, boolean>();
 
@@ -101,6 +105,15 @@ export class LaunchValidator {
   async validate(idToken: unknown, expect: ValidateOptions = {}): Promise<LtiLaunch> {
     const { header, payload } = decodeJwt(idToken, this.#maxBytes);
     const alg = header.alg;
+    if (alg === undefined)
+      throw ltiError(
+        'launch',
+        'lti.token_header_invalid',
+        'The JWT header has no "alg": this is not a signed JWT.',
+        {
+          details: { header: Object.keys(header) },
+        },
+      );
     if (typeof alg !== 'string' || !(ALLOWED_ALGORITHMS as readonly string[]).includes(alg))
       throw ltiError(
         'launch',
@@ -114,6 +127,10 @@ export class LaunchValidator {
     const kid = header.kid;
     if (kid !== undefined && typeof kid !== 'string')
       throw ltiError('launch', 'lti.token_header_invalid', 'The JWT header "kid" is not a string.');
+    if (kid === undefined || kid === '')
+      throw ltiError('launch', 'lti.kid_missing', 'The token\'s header has no "kid".', {
+        details: { header: Object.keys(header) },
+      });
 
     const iss = payload.iss;
     if (typeof iss !== 'string' || iss === '')
@@ -140,18 +157,13 @@ export class LaunchValidator {
     const peeked =
       registration.jwksUrl && !registration.keys
         ? this.#jwks.peekKey(registration.jwksUrl, {
-            kid: kid as string | undefined,
+            kid: kid,
             alg: alg as LtiAlgorithm,
           })
         : undefined;
     const selection =
       peeked ??
-      (await this.#key(
-        registration,
-        { kid: kid as string | undefined, alg: alg as LtiAlgorithm },
-        moodle,
-        expect.signal,
-      ));
+      (await this.#key(registration, { kid: kid, alg: alg as LtiAlgorithm }, moodle, expect.signal));
     if (!verifyCompactSignature(idToken as string, selection.keyObject, alg as LtiAlgorithm))
       throw ltiError(
         'launch',
@@ -195,11 +207,18 @@ export class LaunchValidator {
       throw ltiError('launch', 'lti.nonce_missing', 'The token has no "nonce".', {
         moodle: platformIsMoodle,
       });
-    if (expect.expectedNonce !== undefined && nonce !== expect.expectedNonce)
+    if (expect.expectedNonce !== undefined && nonce !== expect.expectedNonce) {
+      // A nonce this tool has already accepted is a replay, whatever login it is posted with now.
+      const seen = this.#nonces?.has ? await this.#nonces.has(iss, nonce) : false;
+      if (seen)
+        throw ltiError('launch', 'lti.nonce_replayed', 'This nonce was already used by an earlier launch.', {
+          moodle: platformIsMoodle,
+        });
       throw ltiError('launch', 'lti.nonce_mismatch', "The token's nonce is not the one sent at login.", {
         moodle: platformIsMoodle,
         vars: { got: nonce, expected: expect.expectedNonce },
       });
+    }
 
     const launch = checkClaims(payload, {
       registration,
@@ -243,15 +262,19 @@ export class LaunchValidator {
       if (found) return found;
     }
     const known = store.hasIssuer ? await store.hasIssuer(iss) : false;
-    if (known)
+    if (known) {
+      // The issuer's only registration, when it has just one: then the hint can name the client_id it expected.
+      const only = await store.find(iss);
       throw ltiError(
         'launch',
         'lti.audience_mismatch',
         `Issuer ${iss} is registered, but not with client id ${audiences.join(', ')}.`,
         {
-          vars: { got: audiences.join(', '), expected: 'a registered client_id' },
+          moodle: only ? isMoodle(only) : false,
+          vars: { got: audiences.join(', '), expected: only?.clientId, iss },
         },
       );
+    }
     throw ltiError('launch', 'lti.issuer_unknown', `No registration for issuer ${iss}.`, {
       vars: { iss, clientId: audiences.join(', ') },
       details: { iss },

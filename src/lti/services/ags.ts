@@ -1,7 +1,7 @@
 /** Assignment and Grade Services: line items (CRUD), scores and results. */
 import { type AgsClaim, SCOPE } from '../claims.js';
 import { ltiError } from '../errors.js';
-import type { LtiPages } from './paging.js';
+import type { ServicePages } from './paging.js';
 import { appendPath, callService, type ServiceContext, servicePages } from './request.js';
 
 /** A grade column. */
@@ -98,7 +98,7 @@ export class AgsClient {
   listLineItems(
     filter: { resourceLinkId?: string; resourceId?: string; tag?: string; pageSize?: number } = {},
     signal?: AbortSignal,
-  ): LtiPages<LineItem> {
+  ): ServicePages<LineItem> {
     const first = new URL(this.#lineItemsUrl());
     if (filter.resourceLinkId) first.searchParams.set('resource_link_id', filter.resourceLinkId);
     if (filter.resourceId) first.searchParams.set('resource_id', filter.resourceId);
@@ -108,7 +108,7 @@ export class AgsClient {
       this.#ctx,
       first.toString(),
       { scopes: [SCOPE.lineItemReadOnly], accept: LINEITEMS, signal },
-      (json, url) => asArray<LineItem>(json, url, this.#ctx.moodle),
+      (json, url) => ({ items: asArray<LineItem>(json, url, this.#ctx.moodle), url }),
     );
   }
 
@@ -198,7 +198,7 @@ export class AgsClient {
     lineItemUrl?: string,
     filter: { userId?: string; pageSize?: number } = {},
     signal?: AbortSignal,
-  ): LtiPages<Result> {
+  ): ServicePages<Result> {
     const first = new URL(appendPath(this.#need(lineItemUrl ?? this.claim.lineitem), 'results'));
     if (filter.userId) first.searchParams.set('user_id', filter.userId);
     if (filter.pageSize) first.searchParams.set('limit', String(filter.pageSize));
@@ -206,7 +206,7 @@ export class AgsClient {
       this.#ctx,
       first.toString(),
       { scopes: [SCOPE.resultReadOnly], accept: RESULTS, signal },
-      (json, url) => asArray<Result>(json, url, this.#ctx.moodle),
+      (json, url) => ({ items: asArray<Result>(json, url, this.#ctx.moodle), url }),
     );
   }
 

@@ -1,7 +1,7 @@
 /** Names and Role Provisioning Services: the members of a launch's context, paged by `Link` headers. */
 import { type NrpsClaim, SCOPE } from '../claims.js';
 import { ltiError } from '../errors.js';
-import type { LtiPages } from './paging.js';
+import type { ServicePage, ServicePages } from './paging.js';
 import { type ServiceContext, servicePages } from './request.js';
 
 /** One member of the context. */
@@ -26,6 +26,11 @@ export interface MembershipContainer {
   members: Member[];
 }
 
+/** One page of members, with the context the platform named on it. */
+export interface MembersPage extends ServicePage<Member> {
+  readonly context: MembershipContainer['context'];
+}
+
 const CONTAINER = 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json';
 
 /**
@@ -33,8 +38,9 @@ const CONTAINER = 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json';
  *
  * @example
  * ```ts
- * for await (const member of tool.nrps(launch).members({ role: 'Learner' })) console.log(member.name);
- * const first100 = await tool.nrps(launch).members().toArray({ limit: 100 });
+ * const nrps = await tool.nrps(launch);
+ * for await (const member of nrps.members({ role: 'Learner' })) console.log(member.name);
+ * const first100 = await nrps.members().toArray({ limit: 100 });
  * ```
  */
 export class NrpsClient {
@@ -57,7 +63,7 @@ export class NrpsClient {
   members(
     filter: { role?: string; resourceLinkId?: string; pageSize?: number } = {},
     signal?: AbortSignal,
-  ): LtiPages<Member> {
+  ): ServicePages<Member, MembersPage> {
     const first = new URL(this.claim.context_memberships_url);
     if (filter.role) first.searchParams.set('role', filter.role);
     if (filter.resourceLinkId) first.searchParams.set('rlid', filter.resourceLinkId);
@@ -69,7 +75,7 @@ export class NrpsClient {
       (json, url) => {
         const page = parseMembershipContainer(json, url, this.#ctx.moodle);
         this.context = page.context;
-        return page.members;
+        return { items: page.members, url, context: page.context };
       },
     );
   }

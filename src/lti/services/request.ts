@@ -2,7 +2,7 @@
 import { TransportError } from '../../core/errors.js';
 import { excerpt, readText, type Transport } from '../../core/transport.js';
 import { ltiError } from '../errors.js';
-import { type LtiPages, nextLink, pages } from './paging.js';
+import { linkedPages, type ServicePage, type ServicePages } from './paging.js';
 import type { ServiceTokenProvider } from './token.js';
 
 /** What every service client shares. */
@@ -102,15 +102,22 @@ export async function callService(ctx: ServiceContext, call: ServiceCall): Promi
   }
 }
 
-/** A paged GET of a service: every page fetched by {@link callService}, parsed by `parse`, followed by `Link: rel="next"`. */
-export function servicePages<Item>(
+/**
+ * A paged GET of a service: every page fetched by {@link callService} and parsed by `parse`, the next one found in
+ * its `Link: rel="next"` header (on the same origin only).
+ */
+export function servicePages<Item, Page extends ServicePage<Item> = ServicePage<Item>>(
   ctx: ServiceContext,
   firstUrl: string,
   call: Pick<ServiceCall, 'scopes' | 'accept' | 'signal'>,
-  parse: (json: unknown, url: string) => Item[],
-): LtiPages<Item> {
-  return pages(firstUrl, async (url) => {
-    const answer = await callService(ctx, { ...call, method: 'GET', url });
-    return { items: parse(answer.json, url), next: nextLink(answer.headers.link, url) };
-  });
+  parse: (json: unknown, url: string) => Page,
+): ServicePages<Item, Page> {
+  return linkedPages<Item, Page>(
+    firstUrl,
+    async (url) => {
+      const answer = await callService(ctx, { ...call, method: 'GET', url });
+      return { page: parse(answer.json, url), link: answer.headers.link };
+    },
+    ctx.moodle,
+  );
 }

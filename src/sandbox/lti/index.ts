@@ -11,6 +11,7 @@ export type { LaunchFailure, LaunchTrace, LaunchTraceStep, SimulatedLaunchOption
 export { describeLaunchFailure, simulateLaunch } from './browser.js';
 export { FAULT_NAMES, parseFaults } from './faults.js';
 export { SimPlatform } from './platform.js';
+export { checkToolConfig } from './tool-config.js';
 export type {
   LaunchFaults,
   LaunchRequestSpec,

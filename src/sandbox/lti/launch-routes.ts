@@ -1,9 +1,11 @@
 /** HTTP side of the simulated platform's launches: JWKS, OpenID configuration, the auth endpoint, and the control API. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { InputError } from '../../core/errors.js';
 import { autoSubmitForm, escapeHtml } from '../../lti/http/html.js';
 import { type Router, readBody, readForm, sendJson, sendText } from '../http.js';
 import type { SimPlatform } from './platform.js';
-import type { LaunchRequestSpec, SimToolConfig } from './types.js';
+import { checkToolConfig } from './tool-config.js';
+import type { LaunchRequestSpec, SimTool, SimToolConfig } from './types.js';
 
 /** Path of the control API: POST a tool config to register it, GET to list. */
 export const TOOLS_PATH = '/mod/lti/sandbox/tools';
@@ -116,17 +118,13 @@ export function launchRoutes(platform: SimPlatform, router: Router): void {
         tools: [...platform.tools.values()].map((tool) => ({ ...tool, details: platform.toolDetails(tool) })),
       });
     const config = (await readJson(req)) as SimToolConfig | undefined;
-    if (
-      !config ||
-      typeof config.loginUrl !== 'string' ||
-      typeof config.targetLinkUri !== 'string' ||
-      (!config.jwksUrl && !config.publicJwks)
-    )
-      return sendJson(res, 400, {
-        error: 'invalid_tool',
-        message: 'A tool needs loginUrl, targetLinkUri and jwksUrl or publicJwks.',
-      });
-    const tool = platform.registerTool(config);
+    let tool: SimTool;
+    try {
+      tool = platform.registerTool(checkToolConfig(config, 'The tool configuration'));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      return sendJson(res, 400, { error: 'invalid_tool', message: error.message, hint: error.hint });
+    }
     sendJson(res, 201, { ...tool, details: platform.toolDetails(tool) });
   });
   router.on(LAUNCH_PATH, async (req, res) => {

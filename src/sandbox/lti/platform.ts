@@ -6,7 +6,9 @@ import { randomBytes } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
 import { CLAIM, membershipRole, SCOPE } from '../../lti/claims.js';
 import { generateToolKey, type ToolKey } from '../../lti/keys/tool-keys.js';
+import { checkToolConfig } from './tool-config.js';
 import type {
+  LaunchFaults,
   LaunchRequestSpec,
   LoginInitiation,
   SimContext,
@@ -88,6 +90,19 @@ function targetOf(spec: LaunchRequestSpec, tool: SimTool): string {
   );
 }
 
+/** True when a launch with these faults should be accepted by a correct tool (a rotated key is refetched). */
+function acceptable(faults: LaunchFaults): boolean {
+  return (
+    !faults.expired &&
+    !faults.wrongAudience &&
+    !faults.unpublishedKey &&
+    !faults.replayedNonce &&
+    (faults.missingClaims ?? []).length === 0 &&
+    faults.deploymentId === undefined &&
+    Math.abs(faults.clockSkewMs ?? 0) < 5_000
+  );
+}
+
 /** The platform's state and rules. */
 export class SimPlatform {
   issuer = '';
@@ -135,7 +150,8 @@ export class SimPlatform {
   }
 
   /** Registers a tool and returns it with its client id and deployment id. */
-  registerTool(config: SimToolConfig): SimTool {
+  registerTool(input: SimToolConfig): SimTool {
+    const config = checkToolConfig(input);
     const tool: SimTool = {
       ...config,
       clientId: config.clientId ?? randomBytes(11).toString('base64url').slice(0, 15),
@@ -212,9 +228,10 @@ export class SimPlatform {
     let iat = Math.floor((this.now() + skew) / 1000);
     if (faults.expired) iat -= Math.ceil(this.tokenLifetimeMs / 1000) + 120;
     const deepLinking = spec.messageType === 'LtiDeepLinkingRequest';
-    let usedNonce = nonce;
-    if (faults.replayedNonce) usedNonce = this.#usedNonces.get(tool.clientId) ?? nonce;
-    this.#usedNonces.set(tool.clientId, usedNonce);
+    // A replay reuses the nonce of the last launch the tool had every reason to accept, so that the tool sees a
+    // nonce it has already recorded (a nonce from a refused launch would only be a mismatch).
+    const usedNonce = faults.replayedNonce ? (this.#usedNonces.get(tool.clientId) ?? nonce) : nonce;
+    if (acceptable(faults)) this.#usedNonces.set(tool.clientId, nonce);
     const roles = (spec.roles ?? user?.roles ?? []).map(membershipRole);
     const base = this.baseUrl;
     const payload: Record<string, unknown> = {

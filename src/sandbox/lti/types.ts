@@ -61,7 +61,7 @@ export interface LaunchFaults {
   rotateKey?: boolean | undefined;
   /** Signed with a key the JWKS never publishes. */
   unpublishedKey?: boolean | undefined;
-  /** The token carries the nonce of an earlier launch of this tool. */
+  /** The token carries the nonce of the last launch of this tool that had no fault a tool must refuse (its nonce is spent). */
   replayedNonce?: boolean | undefined;
   /** Claims removed from the token: short names (`deployment_id`, `roles`, `nonce`, `resource_link`...) or full. */
   missingClaims?: string[] | undefined;
