@@ -1,6 +1,8 @@
-import { JwksCache } from '../../lti/keys/jwks-cache.js';
+import { JwksCache, moodlePlatformEndpoints } from '../../lti/index.js';
 import type { Router } from '../http.js';
 import type { SandboxModule, SandboxStartContext } from '../types.js';
+import { RegistrationDesk } from './dynreg/platform-side.js';
+import { REGISTER_PATH, registrationRoutes } from './dynreg/routes.js';
 import { LAUNCH_PATH, launchRoutes, TOOLS_PATH } from './launch-routes.js';
 import { SimPlatform } from './platform.js';
 import { serviceRoutes } from './service-routes.js';
@@ -37,6 +39,12 @@ export interface LtiPlatformInfo {
   toolsUrl: string;
   /** Control API: POST a launch spec (JSON); answers the login initiation to send to the tool. */
   launchUrl: string;
+  /** Where tools POST their Dynamic Registration (Moodle: openid-registration.php). */
+  registrationUrl: string;
+  /** Moodle's "Add LTI Advantage": GET `?url=<tool's registration URL>` to start a registration. */
+  startRegistrationUrl: string;
+  /** Control API: POST `{"url": ...}` to register this platform INTO a tool that offers Dynamic Registration. */
+  registerUrl: string;
 }
 
 /** Options of the sandbox LTI platform. Durations are milliseconds. */
@@ -57,6 +65,8 @@ export interface LtiPlatformOptions {
 export interface LtiPlatformModule extends SandboxModule<LtiPlatformInfo> {
   /** The platform's state: tools, users, keys. */
   readonly platform: SimPlatform;
+  /** Dynamic Registration: tokens issued, registrations received. */
+  readonly registrations: RegistrationDesk;
 }
 
 /**
@@ -77,12 +87,15 @@ export function createLtiPlatform(options: LtiPlatformOptions = {}): LtiPlatform
     return (existing ?? services.createLineItem({ label, scoreMaximum: 100, resourceLinkId })).id;
   };
   for (const tool of options.tools ?? []) platform.registerTool(tool);
+  const registrations = new RegistrationDesk(platform);
   return {
     name: 'lti',
     platform,
+    registrations,
     routes(router: Router) {
       launchRoutes(platform, router);
       serviceRoutes(services, router);
+      registrationRoutes(registrations, router);
     },
     async start(context: SandboxStartContext) {
       platform.baseUrl = context.baseUrl;
@@ -90,14 +103,18 @@ export function createLtiPlatform(options: LtiPlatformOptions = {}): LtiPlatform
       await platform.ready();
     },
     info(context: SandboxStartContext) {
+      const urls = moodlePlatformEndpoints(context.baseUrl);
       return {
-        issuer: context.baseUrl,
-        jwksUrl: `${context.baseUrl}/mod/lti/certs.php`,
-        authUrl: `${context.baseUrl}/mod/lti/auth.php`,
-        tokenUrl: `${context.baseUrl}/mod/lti/token.php`,
-        openidConfigurationUrl: `${context.baseUrl}/mod/lti/openid-configuration.php`,
+        issuer: urls.issuer,
+        jwksUrl: urls.jwksUrl,
+        authUrl: urls.authUrl,
+        tokenUrl: urls.tokenUrl,
+        openidConfigurationUrl: urls.openidConfigurationUrl,
         toolsUrl: `${context.baseUrl}${TOOLS_PATH}`,
         launchUrl: `${context.baseUrl}${LAUNCH_PATH}`,
+        registrationUrl: urls.registrationUrl,
+        startRegistrationUrl: urls.startRegistrationUrl,
+        registerUrl: `${context.baseUrl}${REGISTER_PATH}`,
       };
     },
   };
