@@ -4,6 +4,7 @@ import type { SandboxModule, SandboxStartContext } from '../types.js';
 import { RegistrationDesk } from './dynreg/platform-side.js';
 import { REGISTER_PATH, registrationRoutes } from './dynreg/routes.js';
 import { LAUNCH_PATH, launchRoutes, TOOLS_PATH } from './launch-routes.js';
+import { GRADEBOOK_PATH, PAGES_PATH, pageRoutes } from './pages.js';
 import { SimPlatform } from './platform.js';
 import { serviceRoutes } from './service-routes.js';
 import { SimServices } from './services.js';
@@ -45,6 +46,10 @@ export interface LtiPlatformInfo {
   startRegistrationUrl: string;
   /** Control API: POST `{"url": ...}` to register this platform INTO a tool that offers Dynamic Registration. */
   registerUrl: string;
+  /** The platform's pages: tools, users, launches, deep linking results. */
+  pagesUrl: string;
+  /** The gradebook page: the scores tools posted. */
+  gradebookUrl: string;
 }
 
 /** Options of the sandbox LTI platform. Durations are milliseconds. */
@@ -96,6 +101,7 @@ export function createLtiPlatform(options: LtiPlatformOptions = {}): LtiPlatform
       launchRoutes(platform, router);
       serviceRoutes(services, router);
       registrationRoutes(registrations, router);
+      pageRoutes(platform, services, registrations, router);
     },
     async start(context: SandboxStartContext) {
       platform.baseUrl = context.baseUrl;
@@ -115,6 +121,8 @@ export function createLtiPlatform(options: LtiPlatformOptions = {}): LtiPlatform
         registrationUrl: urls.registrationUrl,
         startRegistrationUrl: urls.startRegistrationUrl,
         registerUrl: `${context.baseUrl}${REGISTER_PATH}`,
+        pagesUrl: `${context.baseUrl}${PAGES_PATH}`,
+        gradebookUrl: `${context.baseUrl}${GRADEBOOK_PATH}`,
       };
     },
   };

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MOODLE_PLATFORM_PATHS, SCOPE } from '../../lti/index.js';
 import { type Router, readBody, readForm, sendJson, sendText } from '../http.js';
+import { deepLinkingResultPage } from './pages.js';
 import type { SimServices, StoredLineItem } from './services.js';
 
 const publicItem = ({ scores: _scores, ...item }: StoredLineItem) => item;
@@ -39,6 +40,9 @@ export function serviceRoutes(services: SimServices, router: Router): void {
   router.on(MOODLE_PLATFORM_PATHS.deepLinkingReturn, async (req, res, url) => {
     const jwt = (await readForm(req, url)).get('JWT') ?? '';
     const answer = await services.deepLinkingReturn(jwt);
+    // A browser (the tool's auto-submitted form) gets a page; a program gets JSON.
+    if (/text\/html/.test(req.headers.accept ?? ''))
+      return sendText(res, answer.status, deepLinkingResultPage(answer), 'text/html; charset=utf-8');
     sendJson(res, answer.status, answer.body);
   });
   router.on(MOODLE_PLATFORM_PATHS.token, async (req, res, url) => {

@@ -120,6 +120,12 @@ export class SimServices {
       problems.push('deployment_id does not match the tool');
     if (problems.length > 0)
       return { status: 400, body: { error: 'invalid_response', message: problems.join('; ') } };
+    this.platform.deepLinkingResults.push({
+      clientId: String(claims.iss),
+      receivedAt: new Date(this.platform.now()).toISOString(),
+      items: (claims[CLAIM.deepLinkingContentItems] as unknown[] | undefined) ?? [],
+      msg: claims[CLAIM.deepLinkingMsg],
+    });
     return {
       status: 200,
       body: {
