@@ -132,7 +132,8 @@ describe('mts lti platform + mts lti tool over HTTP', () => {
     await form(`${tool.url}/launches/${launchId}/nrps`, {});
     const call = tool.launches.find((l) => l.id === launchId)?.services.at(-1);
     expect(call).toMatchObject({ action: 'nrps.members', ok: true });
-    expect((call?.result as Array<{ user_id: string }>).map((m) => m.user_id)).toEqual(['2', '3', '4', '5']);
+    const members = (call?.result ?? []) as Array<{ user_id: string }>;
+    expect(members.map((m) => m.user_id)).toEqual(['2', '3', '4', '5']);
     expect(events.at(-1)).toMatchObject({ event: 'service', action: 'nrps.members', valid: true });
   });
 

@@ -163,8 +163,7 @@ export class RegistrationDesk {
 
   /** The registration endpoint: POST registers, GET reads a registration (with a `reg-update` token). */
   async handle(method: string, authorization: string | undefined, body: string): Promise<DeskAnswer> {
-    if (!authorization || !authorization.startsWith('Bearer '))
-      return text(401, 'missing_registration_token');
+    if (!authorization?.startsWith('Bearer ')) return text(401, 'missing_registration_token');
     const jwt = authorization.slice(7).trim();
     let claims: Record<string, unknown>;
     try {
