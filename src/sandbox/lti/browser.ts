@@ -6,6 +6,7 @@
 import { readText, Transport } from '../../core/transport.js';
 import { moodlePlatformEndpoints } from '../../lti/index.js';
 import { CookieJar } from './cookie-jar.js';
+import { moodleToolFailureHint } from './dynreg/errors.js';
 import { LAUNCH_PATH } from './launch-routes.js';
 import type { LaunchRequestSpec, LoginInitiation } from './types.js';
 
@@ -194,15 +195,15 @@ export function describeLaunchFailure(final: { body: string }): LaunchFailure {
       code: text(unescapeHtml(platform[1] as string)),
       message: text(unescapeHtml(platform[2] as string)),
     };
-  // Moodle's own error page (Moodle as tool): the message only.
+  // Moodle's own error page (Moodle as tool): its message, and what to do about it.
   const moodle = pick(/<p[^>]*class="errormessage"[^>]*>([\s\S]*?)<\/p>/);
-  if (moodle)
-    return {
-      message: moodle
-        .replace(/<[^>]+>/g, ' ')
-        .replace(/\s+/g, ' ')
-        .trim(),
-    };
+  if (moodle) {
+    const message = moodle
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    return { message, hint: moodleToolFailureHint(message) };
+  }
   return {
     code: pick(/<code>([^<]+)<\/code>/),
     message: pick(/<p><strong>([\s\S]*?)<\/strong><\/p>/),

@@ -12,8 +12,37 @@ import type { SimContext, SimToolConfig, SimUser } from './types.js';
 
 export type { LaunchFailure, LaunchTrace, LaunchTraceStep, SimulatedLaunchOptions } from './browser.js';
 export { describeLaunchFailure, simulateLaunch } from './browser.js';
+export type {
+  DynamicRegistrationOutcome,
+  RegisteringTool,
+  RegisterWithPlatformOptions,
+  RegistrationGrant,
+} from './dynreg/client.js';
+export { clientRegistrationRequest, registerWithPlatform } from './dynreg/client.js';
+export type { DynamicRegistrationErrorCode } from './dynreg/errors.js';
+export { DYNREG_ERROR_CODES, DynamicRegistrationError } from './dynreg/errors.js';
+export type {
+  ClientRegistration,
+  ClientRegistrationAnswer,
+  PlatformConfiguration,
+  PlatformOpenIdConfiguration,
+  ToolConfiguration,
+  ToolMessage,
+} from './dynreg/messages.js';
+export type { MoodleRefusal } from './dynreg/moodle-rules.js';
+export { moodleRegistrationRefusal } from './dynreg/moodle-rules.js';
+export type { DeskAnswer, ReceivedRegistration, RegistrationMode } from './dynreg/platform-side.js';
+export { RegistrationDesk } from './dynreg/platform-side.js';
 export { FAULT_NAMES, parseFaults } from './faults.js';
 export { SimPlatform } from './platform.js';
+export type { LaunchCheck } from './tool/checks.js';
+export type { ToolEmulator, ToolEmulatorOptions, ToolEvent } from './tool/emulator.js';
+export { startToolEmulator } from './tool/emulator.js';
+export type { KeyOrigin, StoredRegistration, ToolHomeOptions } from './tool/home.js';
+export { ToolHome } from './tool/home.js';
+export type { ToolUrls } from './tool/pages.js';
+export type { RecordedExchange } from './tool/recording.js';
+export type { LaunchRecord, ServiceCallRecord } from './tool/records.js';
 export type {
   LaunchFaults,
   LaunchRequestSpec,

@@ -70,3 +70,34 @@ export const MOODLE_CURL_SECURITY_HINT =
   'Moodle blocks its own outgoing requests to 127.0.0.0/8, localhost and private networks, and to ports other than 80 and 443. ' +
   'In Site administration > General > Security > HTTP security, remove the platform\'s host from "cURL blocked hosts list" ' +
   '(curlsecurityblockedhosts) and add its port to "cURL allowed ports list" (curlsecurityallowedport), then try again.';
+
+const PUBLISHED =
+  'Moodle shows it as "Custom properties: id=…" on the course\'s "Published as LTI tools" page (Course > More > Published as LTI tools)';
+
+/**
+ * What to do about an error page of Moodle as a tool (enrol_lti), from its message: the launch failures captured
+ * from a real Moodle 4.5 (`moodle-4.5/lti-dynreg/B-errors/`).
+ *
+ * @example
+ * ```ts
+ * moodleToolFailureHint("Invalid launch data. The custom claim field 'id' is required");
+ * ```
+ */
+export function moodleToolFailureHint(message: string): string | undefined {
+  if (/custom claim field 'id' is required/i.test(message))
+    return `Moodle as a tool needs the custom claim "id": the published resource's UUID. Pass --custom id=<uuid>; ${PUBLISHED}.`;
+  if (/is unavailable or does not exist/i.test(message))
+    return `No published resource has this "id", or it is disabled: copy the UUID again (${PUBLISHED}).`;
+  if (/Unable to find public key/i.test(message)) return MOODLE_CURL_SECURITY_HINT;
+  if (/Unable to find deployment/i.test(message))
+    return "Moodle knows no deployment with this deployment_id: it creates one from the registration answer's deployment_id, or an admin adds one (Publish as LTI tool > Tool registration > Deployments).";
+  if (/Registration not found/i.test(message))
+    return 'Moodle has no platform registration with this issuer and client_id: register again (a new "Dynamic registration URL" in Publish as LTI tool > Tool registration).';
+  if (/target_link_uri param must match/i.test(message))
+    return 'Moodle as a tool accepts only its own launch URLs as target_link_uri (enrol/lti/launch.php, launch_deeplink.php); the resource is chosen by the custom claim id.';
+  if (/problem fetching the OpenID configuration|blocked hosts/i.test(message))
+    return MOODLE_CURL_SECURITY_HINT;
+  if (/Invalid or expired registration URL/i.test(message))
+    return 'A Moodle registration URL works once: make a new one (Publish as LTI tool > Tool registration > Register a platform).';
+  return undefined;
+}
