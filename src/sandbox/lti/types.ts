@@ -33,6 +33,8 @@ export interface SimToolConfig {
   domain?: string | undefined;
   /** What the tool said about itself at registration. */
   description?: string | undefined;
+  /** The tool's logo, from its registration. */
+  logoUri?: string | undefined;
 }
 
 /** A registered tool, with the values the platform gave it. */

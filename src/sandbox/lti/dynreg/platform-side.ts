@@ -261,6 +261,7 @@ export class RegistrationDesk {
               .filter((s) => (Object.values(SCOPE) as string[]).includes(s)),
       domain: kept.domain,
       description: kept.description,
+      logoUri: kept.logoUri,
     };
     this.platform.tools.set(clientId, tool);
     return tool;
@@ -277,7 +278,7 @@ export class RegistrationDesk {
         targetLinkUri: tool.targetLinkUri,
         domain: tool.domain ?? moodleDomain(tool.targetLinkUri) ?? '',
         description: tool.description ?? '',
-        logoUri: '',
+        logoUri: tool.logoUri ?? '',
         deepLinkingUrl: tool.deepLinkingUrl,
         custom: tool.custom ?? {},
         scopes: tool.scopes ?? [],
