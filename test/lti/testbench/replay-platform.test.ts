@@ -313,7 +313,7 @@ describe.skipIf(!hasFixtures)(`Moodle as a tool gets the answers it accepted ${F
     'B-platform/%s: the auth request Moodle sends gets the id_token form_post Moodle accepted',
     async (name, userId) => {
       const capture = await dynreg(`B-platform/${name}-auth-request-received-id-token-form-post.json`);
-      const uuid = (capture.id_token?.payload[CLAIM.custom] as { id: string }).id;
+      const uuid = String((capture.id_token?.payload[CLAIM.custom] as { id?: string } | undefined)?.id);
       const initiation = (await (
         await fetch(`${platform.url}/mod/lti/sandbox/launch`, {
           method: 'POST',
