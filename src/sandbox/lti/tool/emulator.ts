@@ -79,6 +79,9 @@ const MAX_LAUNCHES = 200;
 const PICTURE =
   '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80" viewBox="0 0 120 80"><rect width="120" height="80" fill="#0f47ad"/><text x="60" y="47" font-family="sans-serif" font-size="18" fill="#fff" text-anchor="middle">mts</text></svg>';
 
+const LOGO =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#0f47ad"/><text x="32" y="40" font-family="sans-serif" font-size="20" fill="#fff" text-anchor="middle">LTI</text></svg>';
+
 /** What to do about the `error=` a platform posts back instead of an id_token. */
 function platformErrorHint(error: string, moodle: boolean): string {
   const where = moodle ? 'Moodle' : 'The platform';
@@ -157,6 +160,7 @@ export async function startToolEmulator(options: ToolEmulatorOptions): Promise<T
     }
     if (path === '/platforms' && method === 'POST') return html(...(await addPlatform(req, url)));
     if (path === '/assets/picture.svg') return sendText(res, 200, PICTURE, 'image/svg+xml');
+    if (path === '/assets/logo.svg') return sendText(res, 200, LOGO, 'image/svg+xml');
     if (path === '/assets/notes.txt') return sendText(res, 200, 'Notes from the mts LTI test tool.\n');
     const match =
       /^\/launches\/([A-Za-z0-9_-]+)(?:\/(deep-linking|ags\/line-item|ags\/score|ags\/results|nrps))?$/.exec(
@@ -200,6 +204,7 @@ export async function startToolEmulator(options: ToolEmulatorOptions): Promise<T
           launchUrl: urls.launchUrl,
           deepLinkingUrl: urls.deepLinkingUrl,
           jwksUrl: urls.jwksUrl,
+          logoUrl: `${urls.url}/assets/logo.svg`,
           description: 'moodle-totara-sdk LTI 1.3 test tool: shows every claim and check of each launch.',
           custom: { mts_user_id: '$User.id' },
         },
