@@ -3,6 +3,7 @@
  * The servers are loaded inside the actions, so that `mts lti --help` stays fast.
  */
 import { join } from 'node:path';
+import { MtsError } from '../../core/errors.js';
 import type { SimToolConfig } from '../../sandbox/lti/index.js';
 import type { CliContext, CommandInput, CommandSpec } from '../framework.js';
 import { UsageError } from '../framework.js';
@@ -158,11 +159,19 @@ export const platformCommand: CommandSpec = {
           );
         for (const as of tool ? launchAs : []) {
           const who = LAUNCH_AS[as] as { userId: string; roles: string[] };
-          const trace = await lti.simulateLaunch({
-            platformUrl: sandbox.url,
-            launch: { clientId: tool?.clientId, userId: who.userId, roles: who.roles, custom },
-            transport,
-          });
+          let trace: Awaited<ReturnType<typeof lti.simulateLaunch>>;
+          try {
+            trace = await lti.simulateLaunch({
+              platformUrl: sandbox.url,
+              launch: { clientId: tool?.clientId, userId: who.userId, roles: who.roles, custom },
+              transport,
+            });
+          } catch (error) {
+            if (!(error instanceof MtsError)) throw error;
+            launches.push({ as, ok: false, steps: [], status: 0, message: error.message, hint: error.hint });
+            failed = true;
+            continue;
+          }
           const ok = trace.final.status >= 200 && trace.final.status < 400;
           const failure = ok ? {} : lti.describeLaunchFailure(trace.final);
           const openLink = /<a[^>]*href="([^"]*\/course\/view\.php[^"]*)"/.exec(trace.final.body)?.[1];

@@ -287,11 +287,11 @@ describe.skipIf(!hasFixtures)(
       ] as const) {
         const capture = await dynreg(`A-errors/${name}.json`);
         const fields = [...(capture.response.body ?? '').matchAll(/name="([^"]+)" value="([^"]*)"/g)].map(
-          (m) => [m[1], m[2]],
+          (m): [string, string] => [m[1] as string, m[2] as string],
         );
         const answer = await fetch(tool.launchUrl, {
           method: 'POST',
-          body: new URLSearchParams(fields as string[][]),
+          body: new URLSearchParams(fields),
         });
         const html = await answer.text();
         expect(answer.status).toBe(400);
