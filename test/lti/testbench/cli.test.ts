@@ -71,7 +71,10 @@ describe('mts lti tool --json', () => {
     expect(first.dataDir).toBe(join(dir, 'lti-tool'));
     expect(first.keyOrigin).toBe('generated');
     const registered = (await (
-      await fetch(sandbox.lti.registerUrl, { method: 'POST', body: JSON.stringify({ url: first.registrationUrl }) })
+      await fetch(sandbox.lti.registerUrl, {
+        method: 'POST',
+        body: JSON.stringify({ url: first.registrationUrl }),
+      })
     ).json()) as { tool: { clientId: string } };
     expect(JSON.parse(await run.line(1))).toMatchObject({ event: 'registration', valid: true, code: null });
     await simulateLaunch({ platformUrl: sandbox.url, launch: { clientId: registered.tool.clientId } });
@@ -80,7 +83,11 @@ describe('mts lti tool --json', () => {
       launch: { clientId: registered.tool.clientId, faults: { expired: true } },
     });
     expect(JSON.parse(await run.line(2))).toMatchObject({ event: 'launch', valid: true, code: null });
-    expect(JSON.parse(await run.line(3))).toMatchObject({ event: 'launch', valid: false, code: 'lti.token_expired' });
+    expect(JSON.parse(await run.line(3))).toMatchObject({
+      event: 'launch',
+      valid: false,
+      code: 'lti.token_expired',
+    });
     expect(await run.stop()).toBe(0);
     expect(run.lines.every((l) => !l.includes('eyJ'))).toBe(true);
     // The second run starts on the same port with the same key and knows the platform.
@@ -94,7 +101,14 @@ describe('mts lti tool --json', () => {
 
 describe('mts lti tool / platform refusals and help', () => {
   it('a --key that does not exist is a coded error naming the path', async () => {
-    const run = await runCli(['lti', 'tool', '--key', join(dir, 'missing.pem'), '--data-dir', join(dir, 'k')]);
+    const run = await runCli([
+      'lti',
+      'tool',
+      '--key',
+      join(dir, 'missing.pem'),
+      '--data-dir',
+      join(dir, 'k'),
+    ]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('lti_tool.key_missing');
     expect(run.stderr).toContain('missing.pem');
@@ -123,7 +137,15 @@ describe('mts lti tool / platform refusals and help', () => {
       expect(tool.stdout).toMatch(new RegExp(`${flag} .*\\S`));
     expect(tool.stdout).toContain('Add LTI');
     const platform = await runCli(['lti', 'platform', '--help']);
-    for (const flag of ['--port', '--tool', '--token-lifetime-ms', '--register', '--launch', '--custom', '--once'])
+    for (const flag of [
+      '--port',
+      '--tool',
+      '--token-lifetime-ms',
+      '--register',
+      '--launch',
+      '--custom',
+      '--once',
+    ])
       expect(platform.stdout).toMatch(new RegExp(`${flag} .*\\S`));
     expect(platform.stdout).toContain('enrol/lti/register.php');
   });
