@@ -3,10 +3,11 @@
  * backslashes), links and undecodable entries refused, the entry-count and declared-size limits, and yauzl's
  * plain errors turned into coded ones.
  */
-import type { ArchiveEntry } from './archive.js';
+
+import { at, MbzError, MbzFormatError, MbzLimitError, MbzUnsafeEntryError } from '../errors.js';
 import { normaliseEntryName } from './entry-path.js';
-import { at, MbzError, MbzFormatError, MbzLimitError, MbzUnsafeEntryError } from './errors.js';
 import type { ResolvedLimits } from './limits.js';
+import type { ArchiveEntry } from './types.js';
 import { type Entry, yauzl, type ZipFile } from './yauzl.js';
 
 const S_IFMT = 0o170000;
@@ -50,14 +51,17 @@ function admit(raw: Entry): ZipEntry {
   if (((raw.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK) {
     throw new MbzUnsafeEntryError('mbz.link_entry', `Entry "${name}" is a symbolic link.`, {
       ...at(name),
-      hint: 'Moodle backups never contain links; this archive was crafted or repacked. Do not extract it.',
+      hint: 'A symbolic link could point outside the folder it is extracted to; this archive was crafted or repacked. Do not extract it.',
     });
   }
   if (!name.endsWith('/') && !raw.canDecodeFileData()) {
     throw new MbzFormatError(
       'mbz.unsupported_entry',
       `Entry "${name}" is encrypted or uses an unknown compression method.`,
-      { ...at(name), hint: 'Moodle writes plain deflate zips; re-create the archive without encryption.' },
+      {
+        ...at(name),
+        hint: 'Only stored or deflated entries are read; re-create the archive without encryption.',
+      },
     );
   }
   return new ZipEntry(name, raw);
@@ -163,7 +167,7 @@ const YAUZL_ERRORS: readonly { match: RegExp; code: string; hint: string }[] = [
   {
     match: /encrypt|unsupported compression method/i,
     code: 'mbz.unsupported_entry',
-    hint: 'Moodle writes plain deflate zips; re-create the archive without encryption.',
+    hint: 'Only stored or deflated entries are read; re-create the archive without encryption.',
   },
 ];
 

@@ -1,6 +1,6 @@
 /**
  * Client-side checking of a caller's parameters against a function's description, before a request: every
- * problem with its path. (Moodle's own server-side checks, with its wording, are in ws-clean.ts.)
+ * problem with its path. (Moodle's own server-side checks, with its wording, are in the sandbox's validate-parameters.ts.)
  */
 import {
   VALUE_REQUIRED,
@@ -9,7 +9,7 @@ import {
   type WsMultipleDesc,
   type WsSingleDesc,
   type WsValueDesc,
-} from './definitions.js';
+} from '../definitions.js';
 import { compiledFits, scalarProblem } from './fits.js';
 import { closeNames } from './names.js';
 

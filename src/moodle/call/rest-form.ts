@@ -2,8 +2,9 @@
  * What every REST call sends besides its parameters: the headers, and the control fields (`wstoken`,
  * `wsfunction`, `moodlewsrestformat` and the `moodlewssetting*` options), encoded as form text.
  */
+
+import type { MoodleCallOptions, MoodleSettings } from '../types.js';
 import { type EncodedForm, encodeParams } from './encode.js';
-import type { MoodleCallOptions, MoodleSettings } from './types.js';
 
 /** The `moodlewssetting*` options, as call and client options name them. */
 export const SETTING_KEYS = ['filter', 'fileurl', 'lang', 'timezone', 'raw'] as const;

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { assertKnownOptions } from '../core/errors.js';
-import type { ArchiveReader, BackupSource } from './archive.js';
+import { assertKnownOptions } from '../../core/errors.js';
 import { type MbzLimits, resolveLimits } from './limits.js';
 import { describeSource, detectFormat, readHead } from './source.js';
+import type { ArchiveReader, BackupSource } from './types.js';
 
 /** Options of {@link openArchive}. */
 export interface OpenArchiveOptions {

@@ -1,5 +1,5 @@
-import { at, MbzXmlError } from './errors.js';
-import { attr, child, children, parseXml, str, textOf, type XmlNode } from './xml.js';
+import { at, MbzXmlError } from '../errors.js';
+import { attr, child, children, parseXml, str, textOf, type XmlNode } from '../xml/tree.js';
 
 /** What a backup holds: a whole course, one section, or one activity. */
 export type BackupType = 'course' | 'section' | 'activity';

@@ -1,7 +1,8 @@
 /** One pass over a backup collecting what inspect, inventory and verify need, one XML file at a time. */
-import type { ArchiveEntry, ArchiveReader, WalkOptions } from './archive.js';
+import type { ArchiveEntry, ArchiveReader, WalkOptions } from '../archive/types.js';
+import { MbzError, MbzNotBackupError } from '../errors.js';
+import { checkXml } from '../xml/tree.js';
 import { ARCHIVE_INDEX_PATH, type ArchiveIndex, parseArchiveIndex } from './archive-index.js';
-import { MbzError, MbzNotBackupError } from './errors.js';
 import {
   type BackupFileRecord,
   FILES_XML_PATH,
@@ -26,32 +27,31 @@ import {
   parseUsersXml,
   type QuestionsSummary,
   type SectionInfo,
-} from './inventory-parsers.js';
+} from './inventory.js';
 import { type BackupManifest, MANIFEST_PATH, parseManifest } from './manifest.js';
-import { checkXml } from './xml.js';
 
 /** What a scan reads beyond the manifest, files.xml, users.xml and the archive index. */
-export interface ScanParts {
+export interface CollectParts {
   /** Sections, groups, roles, grades, questions, enrolments, blocks. */
   inventory?: boolean;
   /** Check every other XML file is well-formed, recording problems instead of throwing. */
   checkAllXml?: boolean;
   /**
-   * Keep every record of files.xml in {@link ScanResult.files} (default true); when false only their summary is
+   * Keep every record of files.xml in {@link BackupFacts.files} (default true); when false only their summary is
    * kept, which is all `inspect` needs and saves holding tens of thousands of records.
    */
   fileRecords?: boolean;
 }
 
 /** A problem met while scanning in tolerant mode. */
-export interface ScanProblem {
+export interface CollectProblem {
   path: string;
   code: string;
   message: string;
 }
 
 /** Everything one pass collected. */
-export interface ScanResult {
+export interface BackupFacts {
   manifest: BackupManifest;
   /** Every entry in archive order (names, kinds and sizes only). */
   entries: ArchiveEntry[];
@@ -70,7 +70,7 @@ export interface ScanResult {
   questions: QuestionsSummary | null;
   enrolments: EnrolmentMethod[] | null;
   blocks: Record<string, number>;
-  problems: ScanProblem[];
+  problems: CollectProblem[];
 }
 
 const SECTION_XML = /^sections\/section_[^/]+\/section\.xml$/;
@@ -79,12 +79,12 @@ const MODULE_XML = /^activities\/[^/]+\/module\.xml$/;
 const BLOCK_XML = /(^|\/)blocks\/[^/]+\/block\.xml$/;
 
 /** Reads a backup in one pass (tar.gz) or through its directory (zip). Throws when there is no manifest. */
-export async function scanBackup(
+export async function collectBackup(
   reader: ArchiveReader,
-  parts: ScanParts = {},
+  parts: CollectParts = {},
   options: WalkOptions = {},
-): Promise<ScanResult> {
-  const result: ScanResult = {
+): Promise<BackupFacts> {
+  const result: BackupFacts = {
     manifest: undefined as unknown as BackupManifest,
     entries: [],
     files: null,
@@ -172,7 +172,7 @@ export async function scanBackup(
 }
 
 /** Reduces one inventory file into `result`; false when `name` is not one. */
-function readInventoryFile(name: string, content: Buffer, result: ScanResult): boolean {
+function readInventoryFile(name: string, content: Buffer, result: BackupFacts): boolean {
   if (name === 'groups.xml') result.groups = parseGroupsXml(content, name);
   else if (name === 'roles.xml') result.roles = parseRolesXml(content, name);
   else if (name === 'questions.xml') result.questions = parseQuestionsXml(content, name);

@@ -1,4 +1,4 @@
-import { scanXml, type XmlHandler } from './xml-scan.js';
+import { scanXml, type XmlHandler } from './scan.js';
 
 /** A parsed XML element: text, or an object of child elements and `@_`-prefixed attributes. */
 export type XmlNode = string | { [name: string]: XmlNode | XmlNode[] | undefined };

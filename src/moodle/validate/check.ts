@@ -2,10 +2,10 @@
  * Checks made before any request: is the function known, and do the parameters fit its description. Moodle
  * hides the detail of a refused parameter unless the site has developer debugging on; these checks name it.
  */
-import type { FunctionTable, WsFunctionInfo } from './definitions.js';
-import { type MoodleError, MoodleInputError } from './errors.js';
+import type { FunctionTable, WsFunctionInfo } from '../definitions.js';
+import { type MoodleError, MoodleInputError } from '../errors.js';
 import { closeNames, editDistance } from './names.js';
-import { type ParamIssue, validateParams } from './validate.js';
+import { type ParamIssue, validateParams } from './params.js';
 
 /**
  * Parameters that do not fit the function's description, each issue with its path (`users[0].email`).

@@ -1,4 +1,4 @@
-import type { ArchiveEntry } from './archive.js';
+import type { ArchiveEntry } from '../archive/types.js';
 import { ARCHIVE_INDEX_PATH, type ArchiveIndex } from './archive-index.js';
 
 /** How `.ARCHIVE_INDEX` compares with the entries of the archive. */

@@ -3,9 +3,9 @@
  * `core_cohort_search_cohorts` (limitfrom/limitnum) and `core_enrol_get_enrolled_users` (options
  * limitfrom/limitnumber). Pages are fetched as items are consumed; `toArray({ limit })` stops early.
  */
-import { assertKnownOptions, InputError } from '../core/errors.js';
-import type { ProgressListener } from '../core/progress.js';
-import type { CallArgs, MoodleCaller, ParamsOf, ResultOf } from './types.js';
+import { assertKnownOptions, InputError } from '../../core/errors.js';
+import type { ProgressListener } from '../../core/progress.js';
+import type { CallArgs, MoodleCaller, ParamsOf, ResultOf } from '../types.js';
 
 /** The functions {@link MoodleClient.paginate} knows how to page through. */
 export type PagedFunction =

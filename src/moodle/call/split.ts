@@ -4,9 +4,9 @@
  * members...) and whose result can be joined back (nothing, a list, or an object of lists such as `warnings`)
  * is sent in pieces that each fit; any other call that does not fit is refused before sending.
  */
-import type { WsDesc, WsFunctionInfo } from './definitions.js';
+import type { WsDesc, WsFunctionInfo } from '../definitions.js';
+import { MoodleError, MoodleInputError } from '../errors.js';
 import { countFields, encodeForm } from './encode.js';
-import { MoodleError, MoodleInputError } from './errors.js';
 
 /** One planned request: its parameters. */
 export interface SplitChunk {

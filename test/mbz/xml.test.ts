@@ -7,7 +7,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { MtsError } from '../../src/core/errors.js';
 import { MbzXmlError, openArchive } from '../../src/mbz/index.js';
-import { parseXml, textOf, type XmlNode } from '../../src/mbz/xml.js';
+import { parseXml, textOf, type XmlNode } from '../../src/mbz/xml/tree.js';
 import { FIXTURES_SKIP_REASON, hasFixtures } from '../helpers/fixtures.js';
 import { seededRandom } from '../helpers/random.js';
 import { fixtureBackups } from './helpers/fixture-backups.js';

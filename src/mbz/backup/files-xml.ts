@@ -1,5 +1,5 @@
-import { NULL_MARKER } from './xml.js';
-import { scanXml, trimSpace } from './xml-scan.js';
+import { scanXml, trimSpace } from '../xml/scan.js';
+import { NULL_MARKER } from '../xml/tree.js';
 
 /** One record of `files.xml`: a file of the course as Moodle's file API knew it. Ids stay strings. */
 export interface BackupFileRecord {

@@ -1,11 +1,11 @@
 import { type Readable, Transform } from 'node:stream';
 import { promisify } from 'node:util';
 import { crc32, inflateRaw } from 'node:zlib';
-import type { ArchiveEntry, ArchiveReader, BackupSource, EntryVisitor, WalkOptions } from './archive.js';
-import { at, MbzAbortError, MbzFormatError, MbzLimitError } from './errors.js';
+import { at, MbzAbortError, MbzFormatError, MbzLimitError } from '../errors.js';
 import type { ResolvedLimits } from './limits.js';
 import { bufferAccess, fileAccess } from './random-access.js';
 import { describeSource } from './source.js';
+import type { ArchiveEntry, ArchiveReader, BackupSource, EntryVisitor, WalkOptions } from './types.js';
 import { type Entry, yauzl, type ZipFile } from './yauzl.js';
 import { listZip, mapZipError } from './zip-entries.js';
 import { TailBufferedReader } from './zip-tail-reader.js';
@@ -35,8 +35,8 @@ function promised<T>(run: (callback: (error: Error | null, value: T) => void) =>
 
 /**
  * A zip read by yauzl through its central directory: listing costs one buffered read of the end of the file (see
- * {@link TailBufferedReader}), and each entry is then read on its own, so looking at `moodle_backup.xml` does not
- * depend on the archive's size. Every entry read is checked against the size and CRC-32 the directory declares
+ * {@link TailBufferedReader}), and each entry is then read on its own, so reading one small entry does not depend on
+ * the archive's size. Every entry read is checked against the size and CRC-32 the directory declares
  * (yauzl checks sizes, not CRC-32).
  */
 export class ZipReader implements ArchiveReader {
@@ -156,7 +156,7 @@ export class ZipReader implements ArchiveReader {
 
   /**
    * An entry's whole content, inflated into memory with its size and CRC-32 checked. The compressed bytes are
-   * inflated in one call with large output chunks (a 16 MB files.xml: ~18 ms instead of ~75 ms through a
+   * inflated in one call with large output chunks (a 16 MB entry: ~18 ms instead of ~75 ms through a
    * 16 KiB-chunk inflate stream such as yauzl's).
    */
   async #read(name: string): Promise<Buffer> {

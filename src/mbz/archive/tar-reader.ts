@@ -3,11 +3,18 @@ import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
-import type { ArchiveEntry, ArchiveReader, BackupSource, EntryVisitor, WalkOptions } from './archive.js';
+import {
+  at,
+  MbzAbortError,
+  MbzError,
+  MbzFormatError,
+  MbzLimitError,
+  MbzUnsafeEntryError,
+} from '../errors.js';
 import { normaliseEntryName } from './entry-path.js';
-import { at, MbzAbortError, MbzError, MbzFormatError, MbzLimitError, MbzUnsafeEntryError } from './errors.js';
 import { InflateGuard, type ResolvedLimits } from './limits.js';
 import { describeSource } from './source.js';
+import type { ArchiveEntry, ArchiveReader, BackupSource, EntryVisitor, WalkOptions } from './types.js';
 
 const READ_CHUNK = 1 << 20;
 
@@ -178,7 +185,7 @@ function toEntry(header: tar.Header): ArchiveEntry {
       `Entry "${name}" is a ${type} to "${header.linkname ?? ''}".`,
       {
         ...at(name),
-        hint: 'Moodle backups never contain links; this archive was crafted or repacked. Do not extract it.',
+        hint: 'A symbolic link could point outside the folder it is extracted to; this archive was crafted or repacked. Do not extract it.',
       },
     );
   }
@@ -221,7 +228,7 @@ export function mapTarError(error: unknown, label: string, entry: string | undef
   }
   return new MbzFormatError('mbz.corrupt_tar', `${label} holds a damaged tar stream${where}: ${message}.`, {
     cause: error,
-    hint: 'The gzip layer is fine but the tar inside is not; the file was damaged or was not made by Moodle.',
+    hint: 'The gzip layer is fine but the tar inside is not; the file was damaged or is not a tar archive.',
     details: { path: entry ?? label },
   });
 }

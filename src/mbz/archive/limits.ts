@@ -1,5 +1,5 @@
-import { assertKnownOptions, InputError } from '../core/errors.js';
-import { MbzLimitError } from './errors.js';
+import { assertKnownOptions, InputError } from '../../core/errors.js';
+import { MbzLimitError } from '../errors.js';
 
 /**
  * Safety limits applied while reading an archive. Defaults fit real backups of hundreds of gigabytes while

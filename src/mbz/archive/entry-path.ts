@@ -1,11 +1,11 @@
-import { at, MbzUnsafeEntryError } from './errors.js';
+import { at, MbzUnsafeEntryError } from '../errors.js';
 
 const SEGMENT = '(?!\\.\\.?(?:/|$))[^/\\\\\\0]+';
 const NORMAL_AND_SAFE = new RegExp(`^(?![A-Za-z]:)${SEGMENT}(?:/${SEGMENT})*/?$`);
 
 /**
- * Normalises an archive entry name to the form Moodle writes (`activities/forum_5/forum.xml`, directories with a
- * trailing slash) and refuses names that could escape a folder: absolute paths, drive letters, `..` segments,
+ * Normalises an archive entry name to its plain relative form (`activities/forum_5/forum.xml`, directories with
+ * a trailing slash) and refuses names that could escape a folder: absolute paths, drive letters, `..` segments,
  * backslashes and NUL bytes.
  */
 export function normaliseEntryName(raw: string): string {
@@ -22,13 +22,13 @@ export function normaliseEntryName(raw: string): string {
   if (raw.startsWith('/') || /^[A-Za-z]:/.test(raw) || raw.startsWith('\\')) {
     throw new MbzUnsafeEntryError('mbz.unsafe_path', `Entry "${raw}" has an absolute path.`, {
       ...at(raw),
-      hint: 'A Moodle backup only holds relative paths; this archive was crafted or repacked wrongly. Do not extract it.',
+      hint: 'Archives only hold relative paths; this one was crafted or repacked wrongly. Do not extract it.',
     });
   }
   if (raw.includes('\\')) {
     throw new MbzUnsafeEntryError('mbz.unsafe_path', `Entry "${raw}" uses backslashes in its path.`, {
       ...at(raw),
-      hint: 'Zip entries must use "/" separators; this archive was not written by Moodle.',
+      hint: 'Zip entries must use "/" separators; this archive was written by a non-conforming tool.',
     });
   }
   let name = raw;

@@ -4,14 +4,14 @@
  * ran and how it ended. Where the token's service lacks that function, the calls run one by one with the same
  * stop-at-first-error rule.
  */
-import { assertKnownOptions, InputError } from '../core/errors.js';
+import { assertKnownOptions, InputError } from '../../core/errors.js';
 import {
   isMoodleExceptionBody,
   MoodleError,
   MoodleInputError,
   MoodlePermissionError,
   moodleErrorFromBody,
-} from './errors.js';
+} from '../errors.js';
 
 /** One call of a batch. */
 export interface BatchCall {

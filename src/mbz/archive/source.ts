@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
-import { InputError } from '../core/errors.js';
-import type { BackupFormat, BackupSource } from './archive.js';
-import { MbzFormatError } from './errors.js';
+import { InputError } from '../../core/errors.js';
+import { MbzFormatError } from '../errors.js';
+import type { BackupFormat, BackupSource } from './types.js';
 
 /** Reads the first bytes of a source (at most `length`). */
 export async function readHead(source: BackupSource, length: number): Promise<Buffer> {
@@ -33,7 +33,7 @@ export function describeSource(source: BackupSource): string {
 
 /**
  * Tells the packing from the first bytes (gzip magic `1f 8b`, zip `PK\3\4` or `PK\5\6`), never from the name,
- * since Moodle names both `.mbz`.
+ * since both are named `.mbz`.
  */
 export function detectFormat(head: Uint8Array, label: string): BackupFormat {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'tar.gz';
@@ -45,8 +45,8 @@ export function detectFormat(head: Uint8Array, label: string): BackupFormat {
     head.length === 0 ? `${label} is empty.` : `${label} is neither a zip nor a gzip-compressed tar archive.`,
     {
       hint: isTar
-        ? 'It is an uncompressed tar: compress it with gzip (Moodle only restores .tar.gz or .zip).'
-        : 'A Moodle backup (.mbz) is a zip or a .tar.gz file; check that the download completed.',
+        ? 'It is an uncompressed tar: compress it with gzip (only .tar.gz and .zip archives are read).'
+        : 'Expected a zip or a .tar.gz file; check that the download completed.',
       details: { path: label },
     },
   );

@@ -1,4 +1,4 @@
-import { at, MbzFormatError } from './errors.js';
+import { at, MbzFormatError } from '../errors.js';
 
 /** One line of Moodle's `.ARCHIVE_INDEX`. */
 export interface ArchiveIndexEntry {

@@ -2,7 +2,7 @@
  * PHP's side of the form encoding: how `$_POST` is filled from `a[0][b]=v` pairs, and the PHP values a JS value
  * becomes (ordered maps for arrays), as Moodle's web service layer receives them.
  */
-import type { PhpScalar } from './php-clean.js';
+import type { PhpScalar } from '../../moodle/validate/param-types.js';
 
 /** A PHP array as the web service sees it: ordered keys (a form's `a[0][b]=v`, or a JS array or object). */
 export type PhpValue = PhpScalar | Map<string, PhpValue>;

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
-import type { ProgressListener } from '../core/progress.js';
+import type { ProgressListener } from '../../core/progress.js';
 import type { ResolvedLimits } from './limits.js';
 
-/** How the backup is packed: Moodle writes tar.gz since 2.6 by default and zip before (or when asked). */
+/** How an archive is packed: a zip, or a gzip-compressed tar. */
 export type BackupFormat = 'zip' | 'tar.gz';
 
 /** Where a backup is read from: a file path, or the whole archive in memory. */

@@ -2,9 +2,9 @@
  * Moodle's form encoding, both ways. Moodle's REST server reads PHP's `$_POST`, so parameters travel as
  * `application/x-www-form-urlencoded` pairs whose names carry the structure (`users[0][email]=...`), and PHP
  * rebuilds nested arrays from those names. {@link flattenParams} writes exactly what PHP reads back (PHP's side of
- * it is `decodePhpForm` in php-form.ts, which the sandbox uses; tests prove the round trip).
+ * it is `decodePhpForm` in the sandbox's php-form.ts; tests prove the round trip).
  */
-import { InputError } from '../core/errors.js';
+import { InputError } from '../../core/errors.js';
 
 /** A value Moodle parameters may hold. `null`/`undefined` are dropped, `Date` becomes Unix seconds. */
 export type MoodleParamValue =

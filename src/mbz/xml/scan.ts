@@ -6,7 +6,7 @@
  * It expands nothing: DOCTYPE and ENTITY declarations are refused, and the only references decoded are the five
  * predefined entities and character references, which can never make a value longer than its source.
  */
-import { at, MbzXmlError } from './errors.js';
+import { at, MbzXmlError } from '../errors.js';
 
 /**
  * Receives what {@link scanXml} reads, in document order. `child`, when given, is offered every child of the

@@ -1,16 +1,16 @@
 /**
  * Whether a JS value fits a function's parameter description, compiled once per description node into a
  * predicate that allocates nothing. validateParams asks it first and walks the value for issues, with paths and
- * messages, only when it says no; the rules are those of that walk (validate.ts), and a test holds the two equal.
+ * messages, only when it says no; the rules are those of that walk (params.ts), and a test holds the two equal.
  */
-import { VALUE_REQUIRED, type WsDesc } from './definitions.js';
+import { VALUE_REQUIRED, type WsDesc } from '../definitions.js';
 import {
   CLIENT_CHECKED_TYPES,
   cleanScalar,
   isPhpFloatString,
   isPhpIntString,
   phpString,
-} from './php-clean.js';
+} from './param-types.js';
 
 /** Whether a value fits. */
 export type Fits = (value: unknown) => boolean;

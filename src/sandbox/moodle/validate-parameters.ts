@@ -9,8 +9,13 @@ import {
   type WsFunctionInfo,
   type WsSingleDesc,
   type WsValueDesc,
-} from './definitions.js';
-import { cleanScalar, isPhpFloatString, type PhpScalar, phpString } from './php-clean.js';
+} from '../../moodle/definitions.js';
+import {
+  cleanScalar,
+  isPhpFloatString,
+  type PhpScalar,
+  phpString,
+} from '../../moodle/validate/param-types.js';
 import { decodePhpForm, isPairs, type PhpValue, toPhp } from './php-form.js';
 
 function phpType(value: PhpValue): string {

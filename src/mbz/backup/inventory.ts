@@ -1,5 +1,5 @@
 /** Parsers of the XML files an inventory reads, each reducing one file to counts. */
-import { attr, child, children, parseXml, str, textOf, type XmlNode } from './xml.js';
+import { attr, child, children, parseXml, str, textOf, type XmlNode } from '../xml/tree.js';
 
 /** A section as `sections/section_N/section.xml` describes it. */
 export interface SectionInfo {
