@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT } from 'jose';
 import { CLAIM, JwksCache, LaunchValidator, MemoryNonceStore } from '../../src/lti/index.js';
 import { report } from '../util.js';
+import toolLaunch from './tool-launch.js';
 
 const TOKENS = 2_000;
 const ROUNDS = 5;
@@ -110,4 +111,5 @@ export default async function bench(): Promise<void> {
     server.closeAllConnections();
     server.close();
   }
+  await toolLaunch();
 }
