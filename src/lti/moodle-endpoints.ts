@@ -45,6 +45,8 @@ export interface MoodlePlatformEndpoints {
   servicesUrl: string;
   /** Where tools return deep linking responses. */
   deepLinkingReturnUrl: string;
+  /** Where a tool sends the user back after a launch (the launch presentation's `return_url`). */
+  launchReturnUrl: string;
 }
 
 /** Where a Moodle site, as an LTI tool (enrol_lti), answers. */
@@ -87,6 +89,7 @@ export function moodlePlatformEndpoints(wwwroot: string | URL): MoodlePlatformEn
     startRegistrationUrl: base + p.startRegistration,
     servicesUrl: base + p.services,
     deepLinkingReturnUrl: base + p.deepLinkingReturn,
+    launchReturnUrl: base + p.launchReturn,
   };
 }
 

@@ -43,6 +43,15 @@ async function authorize(
 ): Promise<void> {
   const params = await readForm(req, url);
   const get = (name: string) => params.get(name) ?? '';
+  // A bare GET (a health check, a browser with no launch) is answered 200, as Moodle answers it with a page for a
+  // visitor without a session; only an authentication request is checked.
+  if ([...params.keys()].length === 0)
+    return sendText(
+      res,
+      200,
+      '<!DOCTYPE html><html><body><p>OpenID Connect authentication endpoint of the LTI platform.</p></body></html>',
+      'text/html; charset=utf-8',
+    );
   const required = ['scope', 'response_type', 'client_id', 'redirect_uri', 'login_hint', 'nonce'];
   const missing = required.find((name) => get(name) === '');
   const pending = get('lti_message_hint') === '' ? undefined : platform.takePending(get('lti_message_hint'));

@@ -330,7 +330,7 @@ export class SimPlatform {
       [CLAIM.launchPresentation]: {
         locale: 'en',
         document_target: 'iframe',
-        return_url: `${this.baseUrl}/mod/lti/return.php`,
+        return_url: urls.launchReturnUrl,
       },
       [CLAIM.toolPlatform]: {
         product_family_code: 'moodle',
