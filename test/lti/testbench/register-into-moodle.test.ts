@@ -27,6 +27,11 @@ interface Report {
 }
 
 let moodle: MoodleAsTool | undefined;
+
+/** `mts lti platform --register <Moodle's registration URL> ARGS`. */
+function registerInto(tool: MoodleAsTool, args: string[]) {
+  return runCli(['lti', 'platform', '--register', tool.registerUrl, ...args]);
+}
 afterEach(async () => {
   await moodle?.close();
   moodle = undefined;
@@ -37,11 +42,7 @@ describe.skipIf(!hasFixtures)(
   () => {
     it('registers, then launches a learner and an instructor into the published course', async () => {
       moodle = await startMoodleAsTool();
-      const run = await runCli([
-        'lti',
-        'platform',
-        '--register',
-        moodle.registerUrl,
+      const run = await registerInto(moodle as MoodleAsTool, [
         '--launch',
         'learner',
         '--launch',
@@ -83,16 +84,7 @@ describe.skipIf(!hasFixtures)(
 
     it("without --custom id, says Moodle's refusal and how to fix it", async () => {
       moodle = await startMoodleAsTool();
-      const run = await runCli([
-        'lti',
-        'platform',
-        '--register',
-        moodle.registerUrl,
-        '--launch',
-        'learner',
-        '--once',
-        '--json',
-      ]);
+      const run = await registerInto(moodle as MoodleAsTool, ['--launch', 'learner', '--once', '--json']);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('--custom id=');
       const launch = (JSON.parse(run.stdout) as Report).launches[0];
@@ -103,9 +95,9 @@ describe.skipIf(!hasFixtures)(
 
     it("a used or wrong registration URL: Moodle's page, and a new URL is the fix", async () => {
       moodle = await startMoodleAsTool();
-      const first = await runCli(['lti', 'platform', '--register', moodle.registerUrl, '--once', '--json']);
+      const first = await registerInto(moodle as MoodleAsTool, ['--once', '--json']);
       expect(first.code).toBe(0);
-      const again = await runCli(['lti', 'platform', '--register', moodle.registerUrl, '--once']);
+      const again = await registerInto(moodle as MoodleAsTool, ['--once']);
       expect(again.code).toBe(1);
       expect(again.stdout).toContain('Invalid or expired registration URL');
       expect(again.stdout).toContain('works once');
@@ -113,7 +105,7 @@ describe.skipIf(!hasFixtures)(
 
     it("Moodle's cURL security blocking the platform is diagnosed with the settings to change", async () => {
       moodle = await startMoodleAsTool({ blockPlatform: true });
-      const run = await runCli(['lti', 'platform', '--register', moodle.registerUrl, '--once', '--json']);
+      const run = await registerInto(moodle as MoodleAsTool, ['--once', '--json']);
       expect(run.code).toBe(1);
       const registered = (JSON.parse(run.stdout) as Report).registered;
       expect(registered).toMatchObject({ error: 'dynreg.registration_not_received' });
