@@ -179,6 +179,18 @@ describe('mts lti platform + mts lti tool over HTTP', () => {
     expect(events.at(-1)).toMatchObject({ event: 'launch', valid: true, userId: '5' });
   });
 
+  it('the launch page escapes what the platform sent', async () => {
+    const evil = '<script>alert("x")</script><img src=x onerror=alert(1)>';
+    const trace = await simulateLaunch({
+      platformUrl: sandbox.url,
+      launch: { clientId, custom: { note: evil }, resourceLinkTitle: evil },
+    });
+    expect(trace.final.status).toBe(200);
+    expect(trace.final.body).not.toContain('<script>alert');
+    expect(trace.final.body).not.toContain('<img src=x');
+    expect(trace.final.body).toContain('&#60;script&#62;');
+  });
+
   it('a launch the tool refuses shows the failed check and its diagnosis', async () => {
     const trace = await simulateLaunch({
       platformUrl: sandbox.url,
