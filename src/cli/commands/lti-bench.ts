@@ -222,7 +222,7 @@ export const platformCommand: CommandSpec = {
                     ? style.green(
                         `Registered into ${String(registered.openedUrl)}: client_id ${(registered.tool as { clientId: string }).clientId}, deployment ${(registered.tool as { deploymentId: string }).deploymentId}`,
                       )
-                    : style.red(`Registration into ${registerUrl} failed: ${String(registered.message)}`),
+                    : style.red(`Registration failed: ${String(registered.message)}`),
                   ...(registered.hint ? [`  fix:  ${String(registered.hint)}`] : []),
                 ]
               : []),

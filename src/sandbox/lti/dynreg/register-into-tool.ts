@@ -6,6 +6,7 @@
  */
 
 import { TransportError } from '../../../core/errors.js';
+import { redactUrl } from '../../../core/redact.js';
 import { readText, Transport } from '../../../core/transport.js';
 import type { SimTool } from '../types.js';
 import { DynamicRegistrationError, MOODLE_CURL_SECURITY_HINT } from './errors.js';
@@ -71,8 +72,8 @@ export async function registerIntoTool(
   const token = await desk.issueToken('register');
   target.searchParams.set('openid_configuration', desk.platform.endpoints.openidConfigurationUrl);
   target.searchParams.set('registration_token', token);
-  const shown = new URL(target);
-  shown.searchParams.set('registration_token', '***');
+  // Moodle's `token` is a one-time capability, the registration token a credential: neither is shown.
+  const shown = redactUrl(target);
   const transport = options.transport ?? new Transport({ retry: false });
   const timeoutMs = options.timeoutMs ?? 15_000;
   const arrived = desk.waitFor(token, timeoutMs);
@@ -123,7 +124,7 @@ export async function registerIntoTool(
   }
   const tool = desk.platform.tools.get(registration.clientId) as SimTool;
   return {
-    openedUrl: shown.toString(),
+    openedUrl: shown,
     pageStatus: status,
     closeMessage: page.includes('org.imsglobal.lti.close'),
     registration,
