@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
+import { generateToolKey } from '../../../src/lti/index.js';
 import { simulateLaunch } from '../../../src/sandbox/lti/index.js';
 import { type Sandbox, startSandbox } from '../../../src/sandbox/server.js';
 import { runCli } from '../../helpers/cli.js';
@@ -120,6 +121,15 @@ describe('mts lti tool / platform refusals and help', () => {
     const run = await runCli(['lti', 'tool', '--key', file, '--data-dir', join(dir, 'k2')]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('lti_tool.key_invalid');
+  });
+
+  it('a --key readable by other users is used, with a warning to chmod it', async () => {
+    const file = join(dir, 'shared-key.pem');
+    await writeFile(file, await (await generateToolKey({ kid: 'k1' })).exportPrivatePem(), { mode: 0o644 });
+    const run = start(['lti', 'tool', '--json', '--key', file, '--data-dir', join(dir, 'k3')]);
+    expect(JSON.parse(await run.line(0))).toMatchObject({ keyOrigin: 'file' });
+    expect(run.stderr()).toContain('chmod 600');
+    expect(await run.stop()).toBe(0);
   });
 
   it('bad flags are usage errors (exit 2)', async () => {
