@@ -263,3 +263,18 @@ describe('moodle and its sandbox', () => {
     ).toEqual([]);
   });
 });
+
+describe('one way to do each thing', () => {
+  it("builds Moodle's LTI endpoint URLs in one place (lti/moodle-endpoints.ts)", () => {
+    const built = /\}\/(mod|enrol)\/lti\/[\w-]+\.php|['"`]\/(mod|enrol)\/lti\/[\w-]+\.php['"`]/;
+    const elsewhere = listTs(`${projectRoot}src`)
+      .filter((file) => !file.endsWith('src/lti/moodle-endpoints.ts'))
+      .filter((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .some((line) => !/^\s*(\*|\/\/|\/\*)/.test(line) && built.test(line)),
+      )
+      .map((file) => relative(projectRoot, file));
+    expect(elsewhere).toEqual([]);
+  });
+});

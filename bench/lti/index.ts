@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT } from 'jose';
 import { CLAIM, JwksCache, LaunchValidator, MemoryNonceStore } from '../../src/lti/index.js';
+import toolLaunch from './tool-launch.js';
 
 const TOKENS = 400;
 const SAMPLES = 11;
@@ -173,4 +174,5 @@ export default async function bench(): Promise<void> {
     server.closeAllConnections();
     server.close();
   }
+  await toolLaunch();
 }

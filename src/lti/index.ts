@@ -73,6 +73,14 @@ export type { LoginOptions, StateMode } from './launch/login.js';
 export { handleLogin } from './launch/login.js';
 export type { LaunchValidatorOptions, ValidateOptions } from './launch/validate.js';
 export { LaunchValidator, validateLaunch } from './launch/validate.js';
+// Moodle's LTI URLs
+export type { MoodlePlatformEndpoints, MoodleToolEndpoints } from './moodle-endpoints.js';
+export {
+  MOODLE_PLATFORM_PATHS,
+  MOODLE_TOOL_PATHS,
+  moodlePlatformEndpoints,
+  moodleToolEndpoints,
+} from './moodle-endpoints.js';
 // Registrations
 export type {
   LaunchRegistration,

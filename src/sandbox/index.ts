@@ -8,7 +8,15 @@
 export type { RouteHandler } from './http.js';
 export { HttpStatusError, Router, readBody, readForm, sendJson, sendText } from './http.js';
 export type {
+  ClientRegistration,
+  ClientRegistrationAnswer,
+  DeskAnswer,
+  DynamicRegistrationErrorCode,
+  DynamicRegistrationOutcome,
+  KeyOrigin,
+  LaunchCheck,
   LaunchFaults,
+  LaunchRecord,
   LaunchRequestSpec,
   LaunchTrace,
   LaunchTraceStep,
@@ -16,13 +24,43 @@ export type {
   LtiPlatformInfo,
   LtiPlatformModule,
   LtiPlatformOptions,
+  MoodleRefusal,
+  PlatformConfiguration,
+  PlatformOpenIdConfiguration,
+  ReceivedRegistration,
+  RecordedExchange,
+  RegisteringTool,
+  RegisterWithPlatformOptions,
+  RegistrationGrant,
+  RegistrationMode,
+  ServiceCallRecord,
   SimContext,
   SimTool,
   SimToolConfig,
   SimUser,
   SimulatedLaunchOptions,
+  StoredRegistration,
+  ToolConfiguration,
+  ToolEmulator,
+  ToolEmulatorOptions,
+  ToolEvent,
+  ToolHomeOptions,
+  ToolMessage,
+  ToolUrls,
 } from './lti/index.js';
-export { createLtiPlatform, SimPlatform, simulateLaunch } from './lti/index.js';
+export {
+  clientRegistrationRequest,
+  createLtiPlatform,
+  DYNREG_ERROR_CODES,
+  DynamicRegistrationError,
+  moodleRegistrationRefusal,
+  RegistrationDesk,
+  registerWithPlatform,
+  SimPlatform,
+  simulateLaunch,
+  startToolEmulator,
+  ToolHome,
+} from './lti/index.js';
 export type { MoodleSandboxInfo, MoodleSandboxOptions } from './moodle/index.js';
 export { createMoodleSandbox } from './moodle/index.js';
 export type { Sandbox, SandboxOptions } from './server.js';

@@ -203,11 +203,11 @@ describe('tool + sandbox platform over HTTP', () => {
     expect(codeOf(replayed)).toBe('lti.state_unknown');
   });
 
-  it('the platform refuses a redirect URI that is not an exact registered match', async () => {
+  it('the platform refuses a redirect URI that is not an exact registered match (a 404 page, as Moodle)', async () => {
     const sloppy = await startTool('cookie', '/launch/');
     const trace = await launch(sloppy);
     expect(trace.steps.map((s) => s.name)).toEqual(['start', 'login', 'auth']);
-    expect(trace.final.status).toBe(400);
+    expect(trace.final.status).toBe(404);
     expect(trace.final.body).toContain('Redirection URI(s)');
   });
 

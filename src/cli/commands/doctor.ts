@@ -3,6 +3,7 @@ import { MtsError } from '../../core/errors.js';
 import type { Style } from '../../core/format.js';
 import { maskSecrets } from '../../core/redact.js';
 import { readText, Transport } from '../../core/transport.js';
+import { MOODLE_PLATFORM_PATHS, moodlePlatformEndpoints } from '../../lti/moodle-endpoints.js';
 import {
   missingSettings,
   moodleClientFromSettings,
@@ -157,7 +158,7 @@ async function ltiChecks(checks: Checks, settings: ProfileSettings): Promise<voi
     checks.skip('lti.endpoints', 'no moodleUrl in this profile');
     return;
   }
-  const root = settings.moodleUrl.replace(/\/+$/, '');
+  const moodle = moodlePlatformEndpoints(settings.moodleUrl);
   const transport = new Transport({ timeoutMs: settings.timeoutMs, retry: false });
   const get = async (url: string) => {
     const sentAt = Date.now();
@@ -168,7 +169,7 @@ async function ltiChecks(checks: Checks, settings: ProfileSettings): Promise<voi
     return { status: response.status, text };
   };
   await checks.run('lti.jwks', async () => {
-    const { status, text } = await get(`${root}/mod/lti/certs.php`);
+    const { status, text } = await get(moodle.jwksUrl);
     let keys: unknown;
     try {
       keys = (JSON.parse(text) as { keys?: unknown }).keys;
@@ -178,7 +179,7 @@ async function ltiChecks(checks: Checks, settings: ProfileSettings): Promise<voi
     if (status !== 200 || !Array.isArray(keys) || keys.length === 0)
       throw new MtsError(
         'doctor.jwks_invalid',
-        `${root}/mod/lti/certs.php did not answer a key set (HTTP ${status}).`,
+        `${moodle.jwksUrl} did not answer a key set (HTTP ${status}).`,
         {
           hint: 'LTI 1.3 tools fetch the platform keys there: check that the LTI plugin is enabled and the URL is public.',
         },
@@ -187,8 +188,8 @@ async function ltiChecks(checks: Checks, settings: ProfileSettings): Promise<voi
   });
   await checks.run('lti.endpoints', async () => {
     const broken: string[] = [];
-    for (const path of ['/mod/lti/auth.php', '/mod/lti/token.php']) {
-      const { status } = await get(`${root}${path}`);
+    for (const path of [MOODLE_PLATFORM_PATHS.auth, MOODLE_PLATFORM_PATHS.token]) {
+      const { status } = await get(`${moodle.issuer}${path}`);
       if (status >= 500 || status === 404) broken.push(`${path} (HTTP ${status})`);
     }
     if (broken.length)

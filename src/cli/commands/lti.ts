@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import type { JSONWebKeySet } from 'jose';
-import { InputError } from '../../core/errors.js';
 import { registerSecret } from '../../core/redact.js';
-import { readText, Transport } from '../../core/transport.js';
+import { Transport } from '../../core/transport.js';
 import {
   assertJwks,
   type DoctorCheck,
@@ -14,94 +12,26 @@ import {
   runDoctor,
 } from '../../lti/index.js';
 import {
-  checkToolConfig,
   describeLaunchFailure,
   FAULT_NAMES,
   type LaunchRequestSpec,
   parseFaults,
-  type SimToolConfig,
   simulateLaunch,
 } from '../../sandbox/lti/index.js';
-import { startSandbox } from '../../sandbox/server.js';
-import type { CliContext, CommandGroup, CommandInput, CommandSpec } from '../framework.js';
+import type { CliContext, CommandGroup, CommandSpec } from '../framework.js';
 import { UsageError } from '../framework.js';
-
-const str = (input: CommandInput, name: string) => input.options[name] as string | undefined;
-const list = (input: CommandInput, name: string) => (input.options[name] as string[] | undefined) ?? [];
-
-function need(input: CommandInput, name: string): string {
-  const value = str(input, name);
-  if (!value) throw new UsageError(`--${name} is required.`);
-  return value;
-}
-
-/** A file's text; a missing or unreadable file is an InputError naming the path and the option. */
-async function readInput(path: string, option: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
-    throw new InputError('lti.file_unreadable', `${option}: the file "${path}" ${reason}.`, {
-      cause: error,
-      details: { path },
-      hint: 'Check the path (relative paths start from the current directory).',
-    });
-  }
-}
-
-/** A JSON file or inline JSON text, parsed; bad JSON is an InputError naming where it came from. */
-function parseJsonInput(text: string, source: string, option: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InputError('lti.not_json', `${option}: ${source} is not JSON (${(error as Error).message}).`, {
-      cause: error,
-      details: { path: source },
-      hint: `${option} takes a JSON file (or a URL for --jwks).`,
-    });
-  }
-}
-
-/** A value given inline, as @FILE, or as - (stdin). */
-async function valueOrFile(ctx: CliContext, value: string, option: string): Promise<string> {
-  if (value === '-') {
-    let text = '';
-    for await (const chunk of ctx.io.stdin) text += String(chunk);
-    return text.trim();
-  }
-  if (value.startsWith('@')) return (await readInput(value.slice(1), option)).trim();
-  return value.trim();
-}
-
-/** A whole number of milliseconds (or a port) given as an option, or undefined when absent. */
-function wholeNumber(input: CommandInput, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  const value = str(input, name);
-  if (value === undefined) return undefined;
-  const parsed = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(parsed) || parsed > max)
-    throw new UsageError(
-      `--${name} takes a whole number${max < 65536 ? ' up to 65535' : ''}, not "${value}".`,
-    );
-  return parsed;
-}
-
-/** `--now` as ISO 8601 or UNIX seconds, in ms. */
-function parseNow(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value);
-  if (Number.isNaN(ms)) throw new UsageError(`--now takes an ISO date or UNIX seconds, not "${value}".`);
-  return ms;
-}
-
-function keyValues(pairs: string[], what: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`${what} takes key=value, not "${pair}".`);
-    out[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return out;
-}
+import { platformCommand, toolCommand } from './lti-bench.js';
+import {
+  keyValues,
+  list,
+  need,
+  parseJsonInput,
+  parseNow,
+  readInput,
+  str,
+  valueOrFile,
+  wholeNumber,
+} from './lti-input.js';
 
 const decode: CommandSpec = {
   name: 'decode',
@@ -327,94 +257,6 @@ const launch: CommandSpec = {
   },
 };
 
-async function readToolConfigs(input: CommandInput): Promise<SimToolConfig[]> {
-  const out: SimToolConfig[] = [];
-  for (const value of list(input, 'tool')) {
-    const inline = /^\s*[[{]/.test(value);
-    const path = value.replace(/^@/, '');
-    const text = inline ? value : (await readInput(path, '--tool')).trim();
-    const source = inline ? 'the inline tool configuration' : path;
-    const parsed = parseJsonInput(text, source, '--tool');
-    const configs = Array.isArray(parsed) ? parsed : [parsed];
-    configs.forEach((config, index) => {
-      const where = `--tool ${inline ? '(inline JSON)' : path}${Array.isArray(parsed) ? `[${index}]` : ''}`;
-      out.push(checkToolConfig(config, where));
-    });
-  }
-  return out;
-}
-
-const platform: CommandSpec = {
-  name: 'platform',
-  summary: 'Run the LTI 1.3 platform simulator (Moodle-like) until interrupted.',
-  description:
-    'Tools register with --tool (a JSON file or inline JSON: {"loginUrl","targetLinkUri","redirectUris","jwksUrl","deepLinkingUrl"}),\n' +
-    'or later by POSTing that JSON to the printed tools URL. Each tool gets Moodle\'s "Tool configuration details".',
-  options: {
-    port: { type: 'string', description: 'Port on 127.0.0.1 (default: a free one)', valueName: 'N' },
-    tool: {
-      type: 'string',
-      multiple: true,
-      description: 'Tool configuration JSON file (or inline JSON)',
-      valueName: 'FILE',
-    },
-    'token-lifetime-ms': {
-      type: 'string',
-      description: 'id_token lifetime (default 60000, as Moodle)',
-      valueName: 'MS',
-    },
-  },
-  examples: ['mts lti platform --port 8080 --tool tool.json'],
-  async run(ctx, input) {
-    const port = wholeNumber(input, 'port', 65535) ?? 0;
-    const lifetime = wholeNumber(input, 'token-lifetime-ms');
-    const tools = await readToolConfigs(input);
-    const sandbox = await startSandbox({
-      port,
-      lti: { tools, tokenLifetimeMs: lifetime },
-    });
-    const listed = await new Transport().request({ url: sandbox.lti.toolsUrl });
-    const registered = JSON.parse(await readText(listed)) as {
-      tools: Array<{ name?: string; clientId: string; details: Record<string, string> }>;
-    };
-    ctx.print({ url: sandbox.url, lti: sandbox.lti, tools: registered.tools }, (_v, style) =>
-      [
-        style.bold(`LTI 1.3 platform on ${sandbox.url}`),
-        `Platform ID                 ${sandbox.lti.issuer}`,
-        `Public keyset URL           ${sandbox.lti.jwksUrl}`,
-        `Access token URL            ${sandbox.lti.tokenUrl}`,
-        `Authentication request URL  ${sandbox.lti.authUrl}`,
-        `Register tools              POST ${sandbox.lti.toolsUrl}`,
-        ...registered.tools.flatMap((tool) => [
-          '',
-          style.bold(
-            `Tool ${tool.name ?? ''} Client ID ${tool.clientId}, Deployment ID ${tool.details.deploymentId}`,
-          ),
-        ]),
-        '',
-        `Launch: mts lti launch --platform ${sandbox.url}`,
-        style.dim('Ctrl+C stops it.'),
-      ].join('\n'),
-    );
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      if (ctx.env.MTS_SANDBOX_EXIT_ON_EOF) {
-        if (ctx.io.stdin.readableEnded) stop();
-        ctx.io.stdin.once('end', stop);
-        ctx.io.stdin.resume();
-      }
-    });
-    await sandbox.close();
-    return 0;
-  },
-};
-
 /** Asks a yes/no question on the terminal (stderr); anything but y/yes is no. */
 async function askYesNo(ctx: CliContext, question: string): Promise<boolean> {
   const { createInterface } = await import('node:readline/promises');
@@ -496,8 +338,8 @@ const doctor: CommandSpec = {
 
 const group: CommandGroup = {
   name: 'lti',
-  summary: 'LTI 1.3: decode, validate, launch, platform, doctor',
-  commands: [decode, validate, launch, platform, doctor],
+  summary: 'LTI 1.3: decode, validate, launch, platform, tool, doctor',
+  commands: [decode, validate, launch, platformCommand, toolCommand, doctor],
 };
 
 export default group;

@@ -4,6 +4,9 @@
  * cookie jar, and reports every step.
  */
 import { readText, Transport } from '../../core/transport.js';
+import { moodlePlatformEndpoints } from '../../lti/index.js';
+import { CookieJar } from './cookie-jar.js';
+import { moodleToolFailureHint } from './dynreg/errors.js';
 import { LAUNCH_PATH } from './launch-routes.js';
 import type { LaunchRequestSpec, LoginInitiation } from './types.js';
 
@@ -66,30 +69,6 @@ export function parseAutoSubmitForm(
   return { action: unescapeHtml(form[1] as string), fields };
 }
 
-class CookieJar {
-  readonly #byOrigin = new Map<string, Map<string, string>>();
-  store(url: string, header: string | string[] | undefined): void {
-    if (!header) return;
-    const origin = new URL(url).origin;
-    const jar = this.#byOrigin.get(origin) ?? new Map<string, string>();
-    this.#byOrigin.set(origin, jar);
-    for (const line of Array.isArray(header) ? header : [header]) {
-      const [pair, ...attributes] = line.split(';');
-      const eq = (pair ?? '').indexOf('=');
-      if (eq <= 0) continue;
-      const name = (pair as string).slice(0, eq).trim();
-      const expired = attributes.some((a) => /^\s*max-age\s*=\s*0\s*$/i.test(a));
-      if (expired) jar.delete(name);
-      else jar.set(name, (pair as string).slice(eq + 1).trim());
-    }
-  }
-  header(url: string): string | undefined {
-    const jar = this.#byOrigin.get(new URL(url).origin);
-    if (!jar || jar.size === 0) return undefined;
-    return [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-}
-
 /**
  * Runs one launch from the sandbox platform into a registered tool, over HTTP, as a browser would.
  *
@@ -140,16 +119,26 @@ export async function simulateLaunch(options: SimulatedLaunchOptions): Promise<L
     return { initiation: { url: '', method: 'POST', params: {} }, steps, final: start };
   const initiation = JSON.parse(start.body) as LoginInitiation;
   const form = 'application/x-www-form-urlencoded';
-  const login = await send(
+  const authUrl = moodlePlatformEndpoints(options.platformUrl).authUrl;
+  let answer = await send(
     'login',
     'POST',
     initiation.url,
     new URLSearchParams(initiation.params).toString(),
     form,
   );
-  const location = steps.at(-1)?.location;
-  if (login.status < 300 || login.status >= 400 || !location) return { initiation, steps, final: login };
-  const auth = await send('auth', 'GET', new URL(location, initiation.url).toString());
+  // Follow the tool's redirects to the auth endpoint (Moodle as tool first redirects to itself: its cookie check).
+  let at = initiation.url;
+  let reachedAuth = false;
+  for (let hop = 0; hop < 5 && !reachedAuth; hop++) {
+    const location = steps.at(-1)?.location;
+    if (answer.status < 300 || answer.status >= 400 || !location) break;
+    at = new URL(location, at).toString();
+    reachedAuth = at.split('?')[0] === authUrl;
+    answer = await send(reachedAuth ? 'auth' : 'login', 'GET', at);
+  }
+  if (!reachedAuth) return { initiation, steps, final: answer };
+  const auth = answer;
   const post = auth.status === 200 ? parseAutoSubmitForm(auth.body) : undefined;
   if (!post) return { initiation, steps, final: auth };
   const body = new URLSearchParams(post.fields).toString();
@@ -200,12 +189,21 @@ export function describeLaunchFailure(final: { body: string }): LaunchFailure {
     const found = pattern.exec(body)?.[1];
     return found === undefined ? undefined : text(unescapeHtml(found.trim()));
   };
-  const platform = /<p class="error" data-error="([^"]*)">([\s\S]*?)<\/p>/.exec(body);
+  const platform = /<p class="error[^"]*" data-error="([^"]*)">([\s\S]*?)<\/p>/.exec(body);
   if (platform)
     return {
       code: text(unescapeHtml(platform[1] as string)),
       message: text(unescapeHtml(platform[2] as string)),
     };
+  // Moodle's own error page (Moodle as tool): its message, and what to do about it.
+  const moodle = pick(/<p[^>]*class="errormessage"[^>]*>([\s\S]*?)<\/p>/);
+  if (moodle) {
+    const message = moodle
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    return { message, hint: moodleToolFailureHint(message) };
+  }
   return {
     code: pick(/<code>([^<]+)<\/code>/),
     message: pick(/<p><strong>([\s\S]*?)<\/strong><\/p>/),

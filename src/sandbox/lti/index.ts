@@ -1,7 +1,10 @@
-import { JwksCache } from '../../lti/keys/jwks-cache.js';
+import { JwksCache, moodlePlatformEndpoints } from '../../lti/index.js';
 import type { Router } from '../http.js';
 import type { SandboxModule, SandboxStartContext } from '../types.js';
+import { RegistrationDesk } from './dynreg/platform-side.js';
+import { REGISTER_PATH, registrationRoutes } from './dynreg/routes.js';
 import { LAUNCH_PATH, launchRoutes, TOOLS_PATH } from './launch-routes.js';
+import { GRADEBOOK_PATH, PAGES_PATH, pageRoutes } from './pages.js';
 import { SimPlatform } from './platform.js';
 import { serviceRoutes } from './service-routes.js';
 import { SimServices } from './services.js';
@@ -9,8 +12,37 @@ import type { SimContext, SimToolConfig, SimUser } from './types.js';
 
 export type { LaunchFailure, LaunchTrace, LaunchTraceStep, SimulatedLaunchOptions } from './browser.js';
 export { describeLaunchFailure, simulateLaunch } from './browser.js';
+export type {
+  DynamicRegistrationOutcome,
+  RegisteringTool,
+  RegisterWithPlatformOptions,
+  RegistrationGrant,
+} from './dynreg/client.js';
+export { clientRegistrationRequest, registerWithPlatform } from './dynreg/client.js';
+export type { DynamicRegistrationErrorCode } from './dynreg/errors.js';
+export { DYNREG_ERROR_CODES, DynamicRegistrationError } from './dynreg/errors.js';
+export type {
+  ClientRegistration,
+  ClientRegistrationAnswer,
+  PlatformConfiguration,
+  PlatformOpenIdConfiguration,
+  ToolConfiguration,
+  ToolMessage,
+} from './dynreg/messages.js';
+export type { MoodleRefusal } from './dynreg/moodle-rules.js';
+export { moodleRegistrationRefusal } from './dynreg/moodle-rules.js';
+export type { DeskAnswer, ReceivedRegistration, RegistrationMode } from './dynreg/platform-side.js';
+export { RegistrationDesk } from './dynreg/platform-side.js';
 export { FAULT_NAMES, parseFaults } from './faults.js';
 export { SimPlatform } from './platform.js';
+export type { LaunchCheck } from './tool/checks.js';
+export type { ToolEmulator, ToolEmulatorOptions, ToolEvent } from './tool/emulator.js';
+export { startToolEmulator } from './tool/emulator.js';
+export type { KeyOrigin, StoredRegistration, ToolHomeOptions } from './tool/home.js';
+export { ToolHome } from './tool/home.js';
+export type { ToolUrls } from './tool/pages.js';
+export type { RecordedExchange } from './tool/recording.js';
+export type { LaunchRecord, ServiceCallRecord } from './tool/records.js';
 export { checkToolConfig } from './tool-config.js';
 export type {
   LaunchFaults,
@@ -38,6 +70,16 @@ export interface LtiPlatformInfo {
   toolsUrl: string;
   /** Control API: POST a launch spec (JSON); answers the login initiation to send to the tool. */
   launchUrl: string;
+  /** Where tools POST their Dynamic Registration (Moodle: openid-registration.php). */
+  registrationUrl: string;
+  /** Moodle's "Add LTI Advantage": GET `?url=<tool's registration URL>` to start a registration. */
+  startRegistrationUrl: string;
+  /** Control API: POST `{"url": ...}` to register this platform INTO a tool that offers Dynamic Registration. */
+  registerUrl: string;
+  /** The platform's pages: tools, users, launches, deep linking results. */
+  pagesUrl: string;
+  /** The gradebook page: the scores tools posted. */
+  gradebookUrl: string;
 }
 
 /** Options of the sandbox LTI platform. Durations are milliseconds. */
@@ -58,6 +100,8 @@ export interface LtiPlatformOptions {
 export interface LtiPlatformModule extends SandboxModule<LtiPlatformInfo> {
   /** The platform's state: tools, users, keys. */
   readonly platform: SimPlatform;
+  /** Dynamic Registration: tokens issued, registrations received. */
+  readonly registrations: RegistrationDesk;
 }
 
 /**
@@ -78,12 +122,16 @@ export function createLtiPlatform(options: LtiPlatformOptions = {}): LtiPlatform
     return (existing ?? services.createLineItem({ label, scoreMaximum: 100, resourceLinkId })).id;
   };
   for (const tool of options.tools ?? []) platform.registerTool(tool);
+  const registrations = new RegistrationDesk(platform);
   return {
     name: 'lti',
     platform,
+    registrations,
     routes(router: Router) {
       launchRoutes(platform, router);
       serviceRoutes(services, router);
+      registrationRoutes(registrations, router);
+      pageRoutes(platform, services, registrations, router);
     },
     async start(context: SandboxStartContext) {
       platform.baseUrl = context.baseUrl;
@@ -91,14 +139,20 @@ export function createLtiPlatform(options: LtiPlatformOptions = {}): LtiPlatform
       await platform.ready();
     },
     info(context: SandboxStartContext) {
+      const urls = moodlePlatformEndpoints(context.baseUrl);
       return {
-        issuer: context.baseUrl,
-        jwksUrl: `${context.baseUrl}/mod/lti/certs.php`,
-        authUrl: `${context.baseUrl}/mod/lti/auth.php`,
-        tokenUrl: `${context.baseUrl}/mod/lti/token.php`,
-        openidConfigurationUrl: `${context.baseUrl}/mod/lti/openid-configuration.php`,
+        issuer: urls.issuer,
+        jwksUrl: urls.jwksUrl,
+        authUrl: urls.authUrl,
+        tokenUrl: urls.tokenUrl,
+        openidConfigurationUrl: urls.openidConfigurationUrl,
         toolsUrl: `${context.baseUrl}${TOOLS_PATH}`,
         launchUrl: `${context.baseUrl}${LAUNCH_PATH}`,
+        registrationUrl: urls.registrationUrl,
+        startRegistrationUrl: urls.startRegistrationUrl,
+        registerUrl: `${context.baseUrl}${REGISTER_PATH}`,
+        pagesUrl: `${context.baseUrl}${PAGES_PATH}`,
+        gradebookUrl: `${context.baseUrl}${GRADEBOOK_PATH}`,
       };
     },
   };

@@ -1,7 +1,7 @@
 /** HTTP side of the simulated platform's launches: JWKS, OpenID configuration, the auth endpoint, and the control API. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InputError } from '../../core/errors.js';
-import { autoSubmitForm, escapeHtml } from '../../lti/http/html.js';
+import { autoSubmitForm, escapeHtml, MOODLE_PLATFORM_PATHS } from '../../lti/index.js';
 import { type Router, readBody, readForm, sendJson, sendText } from '../http.js';
 import type { SimPlatform } from './platform.js';
 import { checkToolConfig } from './tool-config.js';
@@ -21,17 +21,22 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function authError(res: ServerResponse, status: number, error: string, description: string): void {
-  // Moodle shows an error page to the user and does not redirect on these errors.
+/** Moodle's error page for an auth request it cannot answer to the tool (no tool config, or a redirect URI it does not know). */
+function authErrorPage(res: ServerResponse, error: string, description: string): void {
   sendText(
     res,
-    status,
-    `<!DOCTYPE html><html><head><title>Error</title></head><body><p class="error" data-error="${escapeHtml(error)}">${escapeHtml(description)}</p></body></html>`,
+    404,
+    `<!DOCTYPE html><html><head><title>Error</title></head><body><p class="error errormessage" data-error="${escapeHtml(error)}">${escapeHtml(description)}</p></body></html>`,
     'text/html; charset=utf-8',
   );
 }
 
-/** The OpenID Connect authorization endpoint, with Moodle's checks. */
+/**
+ * The OpenID Connect authorization endpoint, in Moodle's order (mod/lti/auth.php): without the required parameters
+ * or a launch waiting for the message hint there is no tool configuration, and Moodle shows a 404 error page; with
+ * one, a wrong client_id or login_hint comes back to the tool as an auto-posted `error=` (unauthorized_client,
+ * access_denied); a redirect_uri that is not registered is again a 404 page.
+ */
 async function authorize(
   platform: SimPlatform,
   req: IncomingMessage,
@@ -40,78 +45,64 @@ async function authorize(
 ): Promise<void> {
   const params = await readForm(req, url);
   const get = (name: string) => params.get(name) ?? '';
-  const expected: Record<string, string> = {
-    scope: 'openid',
-    response_type: 'id_token',
-    response_mode: 'form_post',
-    prompt: 'none',
-  };
-  for (const [name, value] of Object.entries(expected)) {
-    if (get(name) !== value)
-      return authError(
-        res,
-        400,
-        'invalid_request',
-        `Invalid request: ${name} must be "${value}", got "${get(name)}".`,
-      );
-  }
-  const tool = platform.tools.get(get('client_id'));
-  if (!tool) return authError(res, 400, 'unauthorized_client', `Unknown client_id "${get('client_id')}".`);
+  // A bare GET (a health check, a browser with no launch) is answered 200, as Moodle answers it with a page for a
+  // visitor without a session; only an authentication request is checked.
+  if ([...params.keys()].length === 0)
+    return sendText(
+      res,
+      200,
+      '<!DOCTYPE html><html><body><p>OpenID Connect authentication endpoint of the LTI platform.</p></body></html>',
+      'text/html; charset=utf-8',
+    );
+  const required = ['scope', 'response_type', 'client_id', 'redirect_uri', 'login_hint', 'nonce'];
+  const missing = required.find((name) => get(name) === '');
+  const pending = get('lti_message_hint') === '' ? undefined : platform.takePending(get('lti_message_hint'));
+  if (missing || !pending)
+    return authErrorPage(
+      res,
+      'invalid_request',
+      missing
+        ? `Invalid request: ${missing} is missing.`
+        : 'Invalid request: no launch is waiting for this lti_message_hint (it is single use, and lives 10 minutes).',
+    );
+  if (get('scope') !== 'openid' || get('response_type') !== 'id_token')
+    return authErrorPage(
+      res,
+      get('scope') !== 'openid' ? 'invalid_scope' : 'unsupported_response_type',
+      `Invalid request: scope must be "openid" and response_type "id_token", got "${get('scope')}" and "${get('response_type')}".`,
+    );
+  const tool = pending.tool;
+  let error: string | undefined;
+  let description: string | undefined;
+  if (get('client_id') !== tool.clientId) error = 'unauthorized_client';
+  else if (pending.loginHint !== get('login_hint')) error = 'access_denied';
   const redirectUri = get('redirect_uri');
   if (!tool.redirectUris.includes(redirectUri))
-    return authError(
+    return authErrorPage(
       res,
-      400,
       'invalid_request',
       `Invalid redirect_uri "${redirectUri}": it must match one of the tool's "Redirection URI(s)" exactly (${tool.redirectUris.join(', ')}).`,
     );
-  for (const name of ['state', 'nonce', 'login_hint', 'lti_message_hint']) {
-    if (get(name) === '')
-      return authError(res, 400, 'invalid_request', `Invalid request: ${name} is missing.`);
+  if (!error && get('response_mode') !== 'form_post') {
+    error = 'invalid_request';
+    description = get('response_mode') ? 'Invalid response_mode' : 'Missing response_mode';
+  } else if (!error && get('prompt') !== '' && get('prompt') !== 'none') {
+    error = 'invalid_request';
+    description = 'Invalid prompt';
   }
-  const pending = platform.takePending(get('lti_message_hint'));
-  if (!pending || pending.tool.clientId !== tool.clientId)
-    return authError(
-      res,
-      400,
-      'invalid_request',
-      'Invalid lti_message_hint: no launch of this tool is waiting for it.',
-    );
-  if (pending.loginHint !== get('login_hint'))
-    return authError(
-      res,
-      400,
-      'invalid_request',
-      'Invalid login_hint: it is not the one the platform sent at login initiation.',
-    );
-  const idToken = await platform.idToken(pending, get('nonce'));
-  sendText(
-    res,
-    200,
-    autoSubmitForm(redirectUri, { id_token: idToken, state: get('state') }, 'Continue to the tool'),
-    'text/html; charset=utf-8',
-  );
+  const fields: Record<string, string> = error
+    ? { error, ...(description ? { error_description: description } : {}) }
+    : { id_token: await platform.idToken(pending, get('nonce')) };
+  fields.state = get('state');
+  sendText(res, 200, autoSubmitForm(redirectUri, fields, 'Continue to the tool'), 'text/html; charset=utf-8');
 }
 
 /** Registers the launch routes. */
 export function launchRoutes(platform: SimPlatform, router: Router): void {
-  router.on('/mod/lti/certs.php', (_req, res) =>
+  router.on(MOODLE_PLATFORM_PATHS.jwks, (_req, res) =>
     sendJson(res, 200, platform.jwks(), { 'cache-control': 'max-age=60' }),
   );
-  router.on('/mod/lti/openid-configuration.php', (_req, res) =>
-    sendJson(res, 200, {
-      issuer: platform.issuer,
-      token_endpoint: `${platform.baseUrl}/mod/lti/token.php`,
-      token_endpoint_auth_methods_supported: ['private_key_jwt'],
-      token_endpoint_auth_signing_alg_values_supported: ['RS256'],
-      jwks_uri: `${platform.baseUrl}/mod/lti/certs.php`,
-      authorization_endpoint: `${platform.baseUrl}/mod/lti/auth.php`,
-      response_types_supported: ['id_token'],
-      id_token_signing_alg_values_supported: ['RS256'],
-      scopes_supported: ['openid'],
-    }),
-  );
-  router.on('/mod/lti/auth.php', (req, res, url) => authorize(platform, req, res, url));
+  router.on(MOODLE_PLATFORM_PATHS.auth, (req, res, url) => authorize(platform, req, res, url));
   router.on(TOOLS_PATH, async (req, res) => {
     if (req.method === 'GET')
       return sendJson(res, 200, {

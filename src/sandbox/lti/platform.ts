@@ -3,9 +3,16 @@
  * pending launches, and the id_tokens it signs, following Moodle's behaviour.
  */
 import { randomBytes } from 'node:crypto';
-import type { JSONWebKeySet } from 'jose';
-import { CLAIM, membershipRole, SCOPE } from '../../lti/claims.js';
-import { generateToolKey, type ToolKey } from '../../lti/keys/tool-keys.js';
+import { createLocalJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
+import {
+  CLAIM,
+  generateToolKey,
+  type MoodlePlatformEndpoints,
+  membershipRole,
+  moodlePlatformEndpoints,
+  SCOPE,
+  type ToolKey,
+} from '../../lti/index.js';
 import { checkToolConfig } from './tool-config.js';
 import type {
   LaunchFaults,
@@ -82,6 +89,42 @@ export interface PendingLaunch {
 
 const rand = (bytes: number) => randomBytes(bytes).toString('hex');
 
+const ALL_SCOPES: string[] = [
+  SCOPE.lineItem,
+  SCOPE.lineItemReadOnly,
+  SCOPE.resultReadOnly,
+  SCOPE.score,
+  SCOPE.nrps,
+];
+
+/** Moodle's custom parameter substitution variables that the simulator knows (unknown ones are sent unchanged, as Moodle does). */
+function substitute(
+  value: string,
+  user: SimUser | undefined,
+  context: SimContext,
+  resourceLink: { id: string; title: string } | undefined,
+  roles: string[],
+): string {
+  const values: Record<string, string | undefined> = {
+    '$User.id': user?.id,
+    '$User.username': user?.username,
+    '$Person.name.full': user?.name,
+    '$Person.name.given': user?.givenName,
+    '$Person.name.family': user?.familyName,
+    '$Person.email.primary': user?.email,
+    '$Context.id': context.id,
+    '$Context.title': context.title,
+    '$Context.label': context.label,
+    '$CourseSection.title': context.title,
+    '$CourseSection.label': context.label,
+    '$ResourceLink.id': resourceLink?.id,
+    '$ResourceLink.title': resourceLink?.title,
+    '$Membership.role': roles.join(','),
+  };
+  const found = values[value];
+  return value.startsWith('$') && found !== undefined ? found : value;
+}
+
 /** The URL a launch targets: the spec's, else the tool's deep linking or launch URL. */
 function targetOf(spec: LaunchRequestSpec, tool: SimTool): string {
   const deepLinking = spec.messageType === 'LtiDeepLinkingRequest';
@@ -110,6 +153,13 @@ export class SimPlatform {
   readonly tools = new Map<string, SimTool>();
   readonly users: SimUser[];
   readonly context: SimContext;
+  /** Deep linking responses the platform accepted, newest last (shown on its pages). */
+  readonly deepLinkingResults: Array<{
+    clientId: string;
+    receivedAt: string;
+    items: unknown[];
+    msg?: unknown;
+  }> = [];
   readonly tokenLifetimeMs: number;
   readonly now: () => number;
   #keys: ToolKey[] = [];
@@ -126,8 +176,8 @@ export class SimPlatform {
     tokenLifetimeMs?: number | undefined;
     now?: (() => number) | undefined;
   }) {
-    this.users = options.users ?? DEFAULT_USERS;
-    this.context = options.context ?? DEFAULT_CONTEXT;
+    this.users = (options.users ?? DEFAULT_USERS).map((user) => ({ ...user }));
+    this.context = { ...(options.context ?? DEFAULT_CONTEXT) };
     this.tokenLifetimeMs = options.tokenLifetimeMs ?? 60_000;
     this.now = options.now ?? Date.now;
   }
@@ -135,6 +185,35 @@ export class SimPlatform {
   /** Generates the first signing key (once). */
   async ready(): Promise<void> {
     if (this.#keys.length === 0) this.#keys.push(await generateToolKey({ kid: rand(10) }));
+  }
+
+  /** The platform's endpoints, at Moodle's paths. */
+  get endpoints(): MoodlePlatformEndpoints {
+    return moodlePlatformEndpoints(this.baseUrl);
+  }
+
+  /** Signs a JWT with the platform's key (id_tokens, registration tokens). */
+  sign(payload: JWTPayload): Promise<string> {
+    return (this.#keys[0] as ToolKey).sign(payload);
+  }
+
+  /** Verifies a JWT the platform signed; rejects as jose does (expired, bad signature...). */
+  async verifyOwn(jwt: string): Promise<JWTPayload> {
+    return (await jwtVerify(jwt, createLocalJWKSet(this.jwks()), { currentDate: new Date(this.now()) }))
+      .payload;
+  }
+
+  /** The next deployment id (Moodle: the tool type id). */
+  nextDeploymentId(): string {
+    return String(this.#nextDeployment++);
+  }
+
+  /** Adds a user, or replaces the one with the same id. */
+  upsertUser(user: SimUser): SimUser {
+    const index = this.users.findIndex((u) => u.id === user.id);
+    if (index >= 0) this.users[index] = user;
+    else this.users.push(user);
+    return user;
   }
 
   /** The published key set. */
@@ -155,7 +234,7 @@ export class SimPlatform {
     const tool: SimTool = {
       ...config,
       clientId: config.clientId ?? randomBytes(11).toString('base64url').slice(0, 15),
-      deploymentId: config.deploymentId ?? String(this.#nextDeployment++),
+      deploymentId: config.deploymentId ?? this.nextDeploymentId(),
       redirectUris: config.redirectUris ?? [config.targetLinkUri],
     };
     this.tools.set(tool.clientId, tool);
@@ -164,13 +243,14 @@ export class SimPlatform {
 
   /** What Moodle shows in "Tool configuration details" for a tool. */
   toolDetails(tool: SimTool): Record<string, string> {
+    const urls = this.endpoints;
     return {
       platformId: this.issuer,
       clientId: tool.clientId,
       deploymentId: tool.deploymentId,
-      publicKeysetUrl: `${this.baseUrl}/mod/lti/certs.php`,
-      accessTokenUrl: `${this.baseUrl}/mod/lti/token.php`,
-      authenticationRequestUrl: `${this.baseUrl}/mod/lti/auth.php`,
+      publicKeysetUrl: urls.jwksUrl,
+      accessTokenUrl: urls.tokenUrl,
+      authenticationRequestUrl: urls.authUrl,
     };
   }
 
@@ -233,7 +313,20 @@ export class SimPlatform {
     const usedNonce = faults.replayedNonce ? (this.#usedNonces.get(tool.clientId) ?? nonce) : nonce;
     if (acceptable(faults)) this.#usedNonces.set(tool.clientId, nonce);
     const roles = (spec.roles ?? user?.roles ?? []).map(membershipRole);
-    const base = this.baseUrl;
+    const urls = this.endpoints;
+    const context = spec.context ?? this.context;
+    const resourceLink = deepLinking
+      ? undefined
+      : { id: spec.resourceLinkId ?? '1', title: spec.resourceLinkTitle ?? 'Sandbox activity' };
+    // Moodle shares names and email with a dynamically registered tool only when its claims asked for them.
+    const sendName =
+      !tool.claims || ['name', 'given_name', 'family_name'].some((c) => tool.claims?.includes(c));
+    const sendEmail = !tool.claims || tool.claims.includes('email');
+    const custom: Record<string, string> = {};
+    for (const [key, value] of Object.entries({ ...tool.custom, ...spec.custom }))
+      custom[key] = substitute(value, user, context, resourceLink, roles);
+    const scopes = tool.scopes ?? ALL_SCOPES;
+    const agsScopes = scopes.filter((s) => s !== SCOPE.nrps);
     const payload: Record<string, unknown> = {
       nonce: usedNonce,
       iat,
@@ -242,23 +335,19 @@ export class SimPlatform {
       aud: faults.wrongAudience ? `not-${tool.clientId}` : tool.clientId,
       [CLAIM.deploymentId]: faults.deploymentId ?? tool.deploymentId,
       [CLAIM.targetLinkUri]: targetOf(spec, tool),
-      ...(user
-        ? {
-            sub: user.id,
-            name: user.name,
-            given_name: user.givenName,
-            family_name: user.familyName,
-            email: user.email,
-          }
+      ...(user ? { sub: user.id } : {}),
+      ...(user && sendName
+        ? { name: user.name, given_name: user.givenName, family_name: user.familyName }
         : {}),
+      ...(user && sendEmail ? { email: user.email } : {}),
       [CLAIM.roles]: roles,
-      [CLAIM.context]: { ...(spec.context ?? this.context), type: ['CourseSection'] },
+      [CLAIM.context]: { ...context, type: ['CourseSection'] },
       [CLAIM.messageType]: deepLinking ? 'LtiDeepLinkingRequest' : 'LtiResourceLinkRequest',
       [CLAIM.version]: '1.3.0',
       [CLAIM.launchPresentation]: {
         locale: 'en',
         document_target: 'iframe',
-        return_url: `${base}/mod/lti/return.php`,
+        return_url: urls.launchReturnUrl,
       },
       [CLAIM.toolPlatform]: {
         product_family_code: 'moodle',
@@ -267,17 +356,19 @@ export class SimPlatform {
         name: 'sandbox',
         description: 'moodle-totara-sdk sandbox platform',
       },
-      [CLAIM.custom]: { ...tool.custom, ...spec.custom },
+      [CLAIM.custom]: custom,
       [CLAIM.ext]: { user_username: user?.username ?? '', lms: 'moodle-2' },
-      [CLAIM.ags]: {
-        scope: [SCOPE.lineItem, SCOPE.lineItemReadOnly, SCOPE.resultReadOnly, SCOPE.score],
-        lineitems: `${base}/mod/lti/services.php/${this.context.id}/lineitems?type_id=${tool.deploymentId}`,
-      },
-      [CLAIM.nrps]: {
-        context_memberships_url: `${base}/mod/lti/services.php/CourseSection/${this.context.id}/bindings/${tool.deploymentId}/memberships`,
-        service_versions: ['1.0', '2.0'],
-      },
     };
+    if (agsScopes.length > 0)
+      payload[CLAIM.ags] = {
+        scope: agsScopes,
+        lineitems: `${urls.servicesUrl}/${this.context.id}/lineitems?type_id=${tool.deploymentId}`,
+      };
+    if (scopes.includes(SCOPE.nrps))
+      payload[CLAIM.nrps] = {
+        context_memberships_url: `${urls.servicesUrl}/CourseSection/${this.context.id}/bindings/${tool.deploymentId}/memberships`,
+        service_versions: ['1.0', '2.0'],
+      };
     if (deepLinking) {
       payload[CLAIM.deepLinkingSettings] = {
         accept_types: ['ltiResourceLink', 'link', 'file', 'html', 'image'],
@@ -287,14 +378,14 @@ export class SimPlatform {
         accept_unsigned: false,
         auto_create: false,
         can_confirm: false,
-        deep_link_return_url: `${base}/mod/lti/contentitem_return.php?course=${this.context.id}&id=${tool.deploymentId}`,
+        deep_link_return_url: `${urls.deepLinkingReturnUrl}?course=${this.context.id}&id=${tool.deploymentId}`,
         title: tool.name ?? 'Sandbox tool',
         ...(spec.deepLinkingData !== undefined ? { data: spec.deepLinkingData } : {}),
       };
-    } else {
-      const resourceLinkId = spec.resourceLinkId ?? '1';
-      payload[CLAIM.resourceLink] = { id: resourceLinkId, title: 'Sandbox activity' };
-      const lineItem = this.lineItemFor?.(resourceLinkId, 'Sandbox activity');
+    } else if (resourceLink) {
+      payload[CLAIM.resourceLink] = resourceLink;
+      const lineItem =
+        agsScopes.length > 0 ? this.lineItemFor?.(resourceLink.id, resourceLink.title) : undefined;
       if (lineItem) (payload[CLAIM.ags] as Record<string, unknown>).lineitem = lineItem;
     }
     for (const name of faults.missingClaims ?? []) delete payload[SHORT_CLAIMS[name] ?? name];

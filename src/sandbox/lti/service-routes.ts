@@ -1,7 +1,8 @@
 /** HTTP routes of the simulated platform's services: token endpoint, deep linking return, AGS and NRPS. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SCOPE } from '../../lti/claims.js';
+import { MOODLE_PLATFORM_PATHS, SCOPE } from '../../lti/index.js';
 import { type Router, readBody, readForm, sendJson, sendText } from '../http.js';
+import { deepLinkingResultPage } from './pages.js';
 import type { SimServices, StoredLineItem } from './services.js';
 
 const publicItem = ({ scores: _scores, ...item }: StoredLineItem) => item;
@@ -36,17 +37,20 @@ async function json(req: IncomingMessage): Promise<Record<string, unknown>> {
 /** Registers the token endpoint, the deep linking return and the services. */
 export function serviceRoutes(services: SimServices, router: Router): void {
   const platform = services.platform;
-  router.on('/mod/lti/contentitem_return.php', async (req, res, url) => {
+  router.on(MOODLE_PLATFORM_PATHS.deepLinkingReturn, async (req, res, url) => {
     const jwt = (await readForm(req, url)).get('JWT') ?? '';
     const answer = await services.deepLinkingReturn(jwt);
+    // A browser (the tool's auto-submitted form) gets a page; a program gets JSON.
+    if (/text\/html/.test(req.headers.accept ?? ''))
+      return sendText(res, answer.status, deepLinkingResultPage(answer), 'text/html; charset=utf-8');
     sendJson(res, answer.status, answer.body);
   });
-  router.on('/mod/lti/token.php', async (req, res, url) => {
+  router.on(MOODLE_PLATFORM_PATHS.token, async (req, res, url) => {
     const answer = await services.token(await readForm(req, url));
     sendJson(res, answer.status, answer.body, { 'cache-control': 'no-store' });
   });
-  router.on('/mod/lti/services.php/*', async (req, res, url) => {
-    const rest = url.pathname.slice('/mod/lti/services.php/'.length).split('/');
+  router.on(`${MOODLE_PLATFORM_PATHS.services}/*`, async (req, res, url) => {
+    const rest = url.pathname.slice(MOODLE_PLATFORM_PATHS.services.length + 1).split('/');
     const method = req.method ?? 'GET';
     if (rest[0] === 'CourseSection' && rest[4] === 'memberships') {
       if (!services.authorise(req, res, [SCOPE.nrps])) return;

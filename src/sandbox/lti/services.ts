@@ -59,7 +59,7 @@ export class SimServices {
       return fail('invalid_client', `client assertion rejected: ${(error as Error).message}`);
     }
     const now = Math.floor(this.platform.now() / 1000);
-    const tokenUrl = `${this.platform.baseUrl}/mod/lti/token.php`;
+    const tokenUrl = this.platform.endpoints.tokenUrl;
     if (payload.iss !== payload.sub) return fail('invalid_client', 'iss and sub must both be the client id');
     if (payload.aud !== tokenUrl && !(Array.isArray(payload.aud) && payload.aud.includes(tokenUrl)))
       return fail('invalid_client', `aud must be ${tokenUrl}`);
@@ -120,6 +120,12 @@ export class SimServices {
       problems.push('deployment_id does not match the tool');
     if (problems.length > 0)
       return { status: 400, body: { error: 'invalid_response', message: problems.join('; ') } };
+    this.platform.deepLinkingResults.push({
+      clientId: String(claims.iss),
+      receivedAt: new Date(this.platform.now()).toISOString(),
+      items: (claims[CLAIM.deepLinkingContentItems] as unknown[] | undefined) ?? [],
+      msg: claims[CLAIM.deepLinkingMsg],
+    });
     return {
       status: 200,
       body: {
@@ -146,7 +152,7 @@ export class SimServices {
   }
 
   lineItemUrl(id: string): string {
-    return `${this.platform.baseUrl}/mod/lti/services.php/${this.platform.context.id}/lineitems/${id}/lineitem`;
+    return `${this.platform.endpoints.servicesUrl}/${this.platform.context.id}/lineitems/${id}/lineitem`;
   }
 
   createLineItem(body: Record<string, unknown>): StoredLineItem {

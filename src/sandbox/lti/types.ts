@@ -21,8 +21,20 @@ export interface SimToolConfig {
   clientId?: string | undefined;
   /** Fixed deployment id (default: the next number). */
   deploymentId?: string | undefined;
-  /** Custom parameters sent with every launch (Moodle: "Custom parameters"). */
+  /** Custom parameters sent with every launch (Moodle: "Custom parameters"); `$User.id` and friends are substituted. */
   custom?: Record<string, string> | undefined;
+  /** `pending` for a dynamically registered tool until it is activated (it launches anyway, as on Moodle). Default `active`. */
+  state?: 'active' | 'pending' | undefined;
+  /** Claims the tool asked for at registration: names and email are sent only when listed. Absent: always sent. */
+  claims?: string[] | undefined;
+  /** Service scopes granted. Absent: every AGS and NRPS scope. */
+  scopes?: string[] | undefined;
+  /** The tool's domain as registered (Moodle: "Tool domain"). */
+  domain?: string | undefined;
+  /** What the tool said about itself at registration. */
+  description?: string | undefined;
+  /** The tool's logo, from its registration. */
+  logoUri?: string | undefined;
 }
 
 /** A registered tool, with the values the platform gave it. */
@@ -82,8 +94,10 @@ export interface LaunchRequestSpec {
   roles?: string[] | undefined;
   /** Context override. */
   context?: SimContext | undefined;
-  /** Custom claims merged over the tool's. */
+  /** Custom claims merged over the tool's (Moodle as tool needs `id`: the published resource's uuid). */
   custom?: Record<string, string> | undefined;
+  /** Display name of the resource link (default `Sandbox activity`). */
+  resourceLinkTitle?: string | undefined;
   /** Target override (default: the tool URL, or deepLinkingUrl). */
   targetLinkUri?: string | undefined;
   /** Resource link id (default `1`). */
