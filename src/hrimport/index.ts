@@ -48,8 +48,8 @@ export {
   readElementFile,
 } from './csv/element-file.js';
 export {
+  type CsvQuirk,
   type CsvRecord,
-  CsvSyntaxError,
   detectDelimiter,
   HEADER_CHARS,
   type ReadCsvOptions,

@@ -54,9 +54,35 @@ export function neutraliseFormula(cell: string): string {
 }
 
 /**
- * Returns a function that turns one row of cells into one RFC 4180 record (with its line ending): a cell is quoted
- * when it holds the delimiter, a double quote, CR or LF, and quotes inside are doubled. A row that would be an
- * empty line (one empty cell) is written as `""`, because Totara skips empty lines.
+ * A cell quoted so that PHP's `fgetcsv()` (Totara's reader) gives it back exactly. Quotes are doubled as in RFC 4180,
+ * except a quote right after a backslash that the reader takes as an escape: that quote is written once, because
+ * fgetcsv keeps both characters (`"a\"b"` reads `a\"b`). A value whose last backslash would escape the closing
+ * quote is closed before that backslash, which follows the quote (`"C:,"\` reads `C:,\`): fgetcsv keeps text
+ * after a closing quote. Values without a backslash come out as plain RFC 4180.
+ */
+function quoteForFgetcsv(cell: string): string {
+  if (!cell.includes('\\')) return `"${cell.includes('"') ? cell.replace(/"/g, '""') : cell}"`;
+  let out = '"';
+  let escaped = false;
+  for (let i = 0; i < cell.length; i++) {
+    const ch = cell[i] as string;
+    if (escaped) {
+      out += ch;
+      escaped = false;
+    } else if (ch === '\\') {
+      if (i === cell.length - 1) return `${out}"\\`;
+      out += ch;
+      escaped = true;
+    } else out += ch === '"' ? '""' : ch;
+  }
+  return `${out}"`;
+}
+
+/**
+ * Returns a function that turns one row of cells into one record (with its line ending) that Totara's reader, PHP
+ * `fgetcsv()`, reads back exactly: a cell is quoted when it holds the delimiter, a double quote, CR or LF (see
+ * {@link quoteForFgetcsv} for backslashes). A row that would be an empty line (one empty cell) is written as `""`,
+ * because Totara takes an empty line for an error.
  *
  * @example
  * ```ts
@@ -69,8 +95,7 @@ export function createRowEncoder(format: CsvFormat): (cells: readonly string[]) 
   const special = new RegExp(
     `["\\r\\n${delimiter === '|' ? '\\|' : delimiter === '\t' ? '\\t' : delimiter}]`,
   );
-  const quote = (cell: string): string =>
-    special.test(cell) ? `"${cell.includes('"') ? cell.replace(/"/g, '""') : cell}"` : cell;
+  const quote = (cell: string): string => (special.test(cell) ? quoteForFgetcsv(cell) : cell);
   return (cells) => {
     const n = cells.length;
     if (n === 1 && cells[0] === '') return `""${lineEnding}`;

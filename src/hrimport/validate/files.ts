@@ -4,7 +4,7 @@ import { assertKnownOptions } from '../../core/errors.js';
 import type { ProgressListener } from '../../core/progress.js';
 import { ELEMENT_NAMES, elementOfFileName } from '../columns/elements.js';
 import { findElementFiles } from '../csv/element-file.js';
-import { CsvSyntaxError, readCsvRecords } from '../csv/reader.js';
+import { readCsvRecords } from '../csv/reader.js';
 import { HrImportError } from '../errors.js';
 import { fileFormat, type HrImportSettings, type HrImportSettingsInput, settingsFrom } from '../settings.js';
 import { makeReport, type ValidationIssue, type ValidationReport } from './issues.js';
@@ -81,11 +81,11 @@ export async function validateFiles(
       let header = true;
       for await (const record of readCsvRecords(file.path, { ...format, signal: options.signal })) {
         if (header) {
-          validator.header(record.cells.map((name, i) => (i === 0 ? name.replace(/^\uFEFF/, '') : name)));
+          validator.header(record.cells);
           header = false;
           continue;
         }
-        validator.row(record.cells, record.row);
+        validator.record(record);
         if (validator.rowCount % 10000 === 0)
           options.onProgress?.({
             phase: `validating ${basename(file.path)}`,
@@ -97,9 +97,7 @@ export async function validateFiles(
       validator.finish();
     } catch (error) {
       validator.dispose();
-      if (!(error instanceof CsvSyntaxError)) throw error;
-      const details = error.details ?? {};
-      validator.report('error', error.code, Number(details.row ?? 0), error.message, { hint: error.hint });
+      throw error;
     }
     rows[file.path] = validator.rowCount;
     issues.push(...validator.issues);

@@ -50,6 +50,15 @@ export function checkHeader(
         },
       );
     }
+    const bare = name.trim();
+    if (bare !== name && bare !== '')
+      report(
+        def.columns.some((col) => col.name === bare) ? 'error' : 'warning',
+        'header.space_in_name',
+        1,
+        `Header "${name}" has ${name.startsWith(' ') ? 'a leading' : 'a trailing'} space; Totara does not trim header names, so it does not see a column "${bare}".`,
+        { column: name, hint: `Write "${bare}" (a space is allowed only before a quoted name).` },
+      );
     if (Object.hasOwn(index, name))
       report(
         'error',
