@@ -193,14 +193,26 @@ describe('settings profile', () => {
 
   it('templates follow the profile: job assignments without manager job ids when ID numbers are updated', () => {
     const plain = elementTemplate('jobassignment', resolveSettings());
-    expect(plain.columns.find((c) => c.name === 'managerjobassignmentidnumber')).toMatchObject({
+    expect(plain.columns.find((c) => c.name === 'managerjaidnumber')).toMatchObject({
       required: true,
     });
     const updating = elementTemplate(
       'jobassignment',
       resolveSettings({ elements: { jobassignment: { updateIdNumbers: true } } }),
     );
-    expect(updating.columns.map((c) => c.name)).not.toContain('managerjobassignmentidnumber');
+    expect(updating.columns.map((c) => c.name)).not.toContain('managerjaidnumber');
+    // Totara 13 renamed the column; a profile for Totara 12 gets the old name (ja-02: 17.3 refuses it).
+    const old = elementTemplate('jobassignment', resolveSettings({ totaraVersion: 12 }));
+    expect(old.columns.map((c) => c.name)).toContain('managerjobassignmentidnumber');
+    expect(old.columns.map((c) => c.name)).not.toContain('tempmanageridnumber');
+    expect(plain.columns.map((c) => c.name)).not.toContain('managerjobassignmentidnumber');
+    const tenants = elementTemplate('user', resolveSettings({ features: { tenants: true } }));
+    expect(tenants.columns.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['tenantmember', 'tenantparticipant']),
+    );
+    expect(elementTemplate('user', resolveSettings()).columns.map((c) => c.name)).not.toContain(
+      'tenantmember',
+    );
     const org = elementTemplate('org', resolveSettings({ elements: { org: { customFields: ['region'] } } }));
     expect(org.columns.find((c) => c.name === 'typeidnumber')).toMatchObject({ required: true });
   });

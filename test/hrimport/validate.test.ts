@@ -255,22 +255,10 @@ describe('validation rules: each fails on bad input and passes on good input', (
   it('job assignments: references to unknown users warn, or fail when users.csv holds all records', () => {
     const known = { user: new Set(['E1', 'M1']) };
     expect(
-      codes(
-        check(
-          'jobassignment',
-          [job({ manageridnumber: 'M1', managerjobassignmentidnumber: 'JA1' })],
-          {},
-          known,
-        ),
-      ),
+      codes(check('jobassignment', [job({ manageridnumber: 'M1', managerjaidnumber: 'JA1' })], {}, known)),
     ).toEqual([]);
     expect(
-      check(
-        'jobassignment',
-        [job({ manageridnumber: 'M9', managerjobassignmentidnumber: 'JA1' })],
-        {},
-        known,
-      ),
+      check('jobassignment', [job({ manageridnumber: 'M9', managerjaidnumber: 'JA1' })], {}, known),
     ).toEqual([{ code: 'ref.unknown_user', severity: 'warning', row: 2, column: 'manageridnumber' }]);
     const complete = { elements: { user: { sourceAllRecords: true } } };
     expect(check('jobassignment', [job({ appraiseridnumber: 'M9' })], complete, known)[0]).toMatchObject({
@@ -291,11 +279,11 @@ describe('validation rules: each fails on bad input and passes on good input', (
         }),
       ),
     ).toEqual([]);
+    expect(codes(check('jobassignment', [job({ manageridnumber: 'M1', managerjaidnumber: '' })]))).toEqual([
+      'value.required',
+    ]);
     expect(
-      codes(check('jobassignment', [job({ manageridnumber: 'M1', managerjobassignmentidnumber: '' })])),
-    ).toEqual(['value.required']);
-    expect(
-      codes(check('jobassignment', [job({ manageridnumber: 'E1', managerjobassignmentidnumber: 'JA1' })])),
+      codes(check('jobassignment', [job({ manageridnumber: 'E1', managerjaidnumber: 'JA1' })])),
     ).toContain('value.self_reference');
     expect(codes(check('jobassignment', [job({ startdate: '02/02/2024', enddate: '01/02/2024' })]))).toEqual([
       'value.start_after_end',
@@ -303,7 +291,7 @@ describe('validation rules: each fails on bad input and passes on good input', (
     expect(codes(check('jobassignment', [job({ startdate: '01/02/2024', enddate: '02/02/2024' })]))).toEqual(
       [],
     );
-    const temp = { tempmanageridnumber: 'M2', tempmanagerjobassignmentidnumber: 'JA1' };
+    const temp = { tempmanageridnumber: 'M2', tempmanagerjaidnumber: 'JA1' };
     expect(codes(check('jobassignment', [job({ ...temp, tempmanagerexpirydate: '' })]))).toEqual([
       'value.required',
     ]);
@@ -349,13 +337,13 @@ describe('validation rules: each fails on bad input and passes on good input', (
 
   it('rows.management_loop: A → B → C → A is found; a chain is not', () => {
     const loop = [
-      job({ manageridnumber: 'E2', managerjobassignmentidnumber: 'JA1' }, 1),
-      job({ manageridnumber: 'E3', managerjobassignmentidnumber: 'JA1' }, 2),
-      job({ manageridnumber: 'E1', managerjobassignmentidnumber: 'JA1' }, 3),
+      job({ manageridnumber: 'E2', managerjaidnumber: 'JA1' }, 1),
+      job({ manageridnumber: 'E3', managerjaidnumber: 'JA1' }, 2),
+      job({ manageridnumber: 'E1', managerjaidnumber: 'JA1' }, 3),
     ];
     const found = check('jobassignment', loop).filter((i) => i.code === 'rows.management_loop');
     expect(found.map((i) => i.row).sort()).toEqual([2, 3, 4]);
-    const chain = [...loop.slice(0, 2), job({ manageridnumber: '', managerjobassignmentidnumber: '' }, 3)];
+    const chain = [...loop.slice(0, 2), job({ manageridnumber: '', managerjaidnumber: '' }, 3)];
     expect(codes(check('jobassignment', chain))).toEqual([]);
   });
 
@@ -373,12 +361,21 @@ describe('validation rules: each fails on bad input and passes on good input', (
     expect(codes(check('pos', [org({ parentidnumber: 'O1' }, 1)]))).toEqual(['rows.parent_cycle']);
   });
 
-  it('competencies need an aggregation method from the allowed set', () => {
+  it('competencies: aggregationmethod, or assignavailability on sites with competency assignment', () => {
     expect(codes(check('comp', [org({ aggregationmethod: 'SOME' })]))).toEqual(['value.invalid_aggregation']);
-    expect(codes(check('comp', [org({ aggregationmethod: 'ANY', assignavailability: 'self' })]))).toEqual([]);
-    expect(codes(check('comp', [org({ aggregationmethod: '1', assignavailability: 'all' })]))).toEqual([
+    expect(codes(check('comp', [org({ aggregationmethod: 'ANY' })]))).toEqual([]);
+    const assignment = { features: { competencyAssignment: true } };
+    expect(codes(check('comp', [org({ assignavailability: 'self' })], assignment))).toEqual([]);
+    expect(codes(check('comp', [org({ assignavailability: 'all' })], assignment))).toEqual([
       'value.invalid_availability',
     ]);
+    expect(codes(check('comp', [org({ aggregationmethod: 'ANY' })], assignment))).toEqual([
+      'header.column_not_in_version',
+      'header.missing_column',
+    ]);
+    expect(
+      codes(check('comp', [org({ aggregationmethod: 'ANY' })], { ...assignment, totaraVersion: 12 })),
+    ).toEqual([]);
   });
 
   it('password values never appear in findings', () => {
@@ -406,7 +403,7 @@ describe('validateFiles on files', () => {
     );
     await writeFile(
       join(ready, 'jobassignment.csv'),
-      'idnumber;useridnumber;timemodified;deleted;manageridnumber;managerjobassignmentidnumber\nJA1;E1;0;0;E7;JA1\n',
+      'idnumber;useridnumber;timemodified;deleted;manageridnumber;managerjaidnumber\nJA1;E1;0;0;E7;JA1\n',
     );
     const report = await validateFiles(dir, {
       settings: { elements: { jobassignment: { delimiter: ';' } } },

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { assertKnownOptions } from '../../core/errors.js';
 import type { ProgressListener } from '../../core/progress.js';
 import { ELEMENT_NAMES, elementOfFileName } from '../columns/elements.js';
-import { findElementFiles } from '../csv/element-file.js';
+import { scanElementFiles, unknownElementFile } from '../csv/element-file.js';
 import { readCsvRecords } from '../csv/reader.js';
 import { HrImportError } from '../errors.js';
 import { fileFormat, type HrImportSettings, type HrImportSettingsInput, settingsFrom } from '../settings.js';
@@ -38,13 +38,30 @@ export async function validateFiles(
 ): Promise<ValidationReport> {
   assertKnownOptions('validateFiles', options, ['settings', 'maxIssues', 'now', 'onProgress', 'signal']);
   const settings = settingsFrom(options.settings);
-  const isDir = (await stat(target).catch(() => undefined))?.isDirectory() ?? false;
-  const files = isDir ? await findElementFiles(target) : [{ element: undefined, path: target }];
+  const info = await stat(target).catch((error: unknown) => {
+    throw new HrImportError('hrimport.path_not_found', `${target} does not exist.`, {
+      hint: 'Give the HR Import files directory (its csv/ready/ is read), a folder holding the files, or one file.',
+      cause: error,
+      details: { path: target },
+    });
+  });
+  const isDir = info.isDirectory();
+  const scan = isDir ? await scanElementFiles(target) : undefined;
+  const files = scan ? scan.files : [{ element: undefined, path: target }];
   const ordered = [...files].sort(
     (a, b) => ELEMENT_NAMES.indexOf(a.element ?? 'user') - ELEMENT_NAMES.indexOf(b.element ?? 'user'),
   );
   const issues: ValidationIssue[] = [];
   const rows: Record<string, number> = {};
+  for (const { path, suggestion } of scan?.misnamed ?? [])
+    issues.push({
+      code: 'file.misnamed',
+      severity: ordered.length === 0 ? 'error' : 'warning',
+      file: path,
+      row: 0,
+      message: `${basename(path)} is not read by Totara, which looks for ${suggestion} exactly.`,
+      hint: `Rename it ${suggestion}.`,
+    });
   if (ordered.length === 0)
     issues.push({
       code: 'file.none_found',
@@ -57,15 +74,7 @@ export async function validateFiles(
   const known: KnownIds = {};
   for (const file of ordered) {
     const element = file.element ?? elementOfFileName(basename(file.path))?.element;
-    if (!element)
-      throw new HrImportError(
-        'hrimport.unknown_element_file',
-        `Cannot tell which element ${file.path} holds.`,
-        {
-          hint: 'Name it user.csv, jobassignment.csv, org.csv, pos.csv or comp.csv (or <time>.<name> as in csv/store).',
-          details: { file: file.path },
-        },
-      );
+    if (!element) throw unknownElementFile(file.path);
     const validator = new ElementValidator({
       element,
       settings,

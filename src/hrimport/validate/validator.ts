@@ -7,7 +7,7 @@ import {
 } from '../columns/elements.js';
 import type { CsvQuirk, CsvRecord } from '../csv/fgetcsv.js';
 import { isFormulaLike } from '../csv/writer.js';
-import type { ElementSettings, HrImportSettings } from '../settings.js';
+import { type ElementSettings, type HrImportSettings, managerJobColumn } from '../settings.js';
 import { FingerprintSet } from './fingerprint-set.js';
 import { checkHeader, type Reporter } from './header.js';
 import type { IssueSeverity, ValidationIssue } from './issues.js';
@@ -459,6 +459,7 @@ export class ElementValidator {
         dateFormat: this.#settings.dateFormat,
         now: this.#now,
         updateIdNumbers,
+        managerJobColumn: managerJobColumn(this.#settings),
       });
     if (!this.#crossRow) return;
     const key = `${user}\u0000${idnumber}`;
@@ -471,7 +472,7 @@ export class ElementValidator {
     }
     const manager = get('manageridnumber');
     if (manager) {
-      const managerJob = get('managerjobassignmentidnumber');
+      const managerJob = get(managerJobColumn(this.#settings));
       this.#managerEdges.set(updateIdNumbers ? user : key, {
         to: updateIdNumbers || !managerJob ? manager : `${manager}\u0000${managerJob}`,
         row,
