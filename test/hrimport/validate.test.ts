@@ -202,7 +202,11 @@ describe('validation rules: each fails on bad input and passes on good input', (
   it('value.required for names, email, auth, idnumber (not on rows being deleted)', () => {
     expect(codes(check('user', [user({ firstname: '' })]))).toEqual(['value.required']);
     expect(codes(check('user', [user({ firstname: '', deleted: '1' })]))).toEqual([]);
-    expect(codes(check('user', [user({ email: '' })]))).toEqual(['value.required']);
+    // An empty email keeps an existing user's (misc-07) unless empty fields erase (misc-03); the plan knows which.
+    expect(codes(check('user', [user({ email: '' })]))).toEqual(['value.email_empty']);
+    expect(codes(check('user', [user({ email: '' })], { elements: { user: { emptyFields: 'erase' } } }))).toEqual([
+      'value.required',
+    ]);
     expect(
       codes(check('user', [user({ email: '' })], { elements: { user: { allowDuplicateEmails: true } } })),
     ).toEqual([]);

@@ -144,8 +144,10 @@ function renderPlan(plan: HrImportPlan, style: Style): string {
     out.push(
       '',
       style.bold(`${ELEMENTS[e.element].file}  (${c.rows} rows)`),
-      `  created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, suspended ${c.suspended}, deleted ${c.deleted}, skipped ${c.skipped}`,
+      `  created ${c.created}, changed ${c.updated}, unchanged ${c.unchanged}, suspended ${c.suspended}, deleted ${c.deleted}, skipped ${c.skipped}`,
+      style.dim(`  Totara will log "updated" for ${c.logged} (every matched row it applies, changed or not)`),
     );
+    if (e.rejected) out.push(style.red(`  REJECTED whole file: ${e.rejected.message}`));
     for (const key of e.created.slice(0, 20)) out.push(style.green(`  + ${key}`));
     for (const u of e.updated.slice(0, 20))
       out.push(
@@ -153,11 +155,21 @@ function renderPlan(plan: HrImportPlan, style: Style): string {
           `  ~ ${u.key}: ${u.changes.map((ch) => `${ch.column} "${ch.from}" → "${ch.to}"`).join(', ')}`,
         ),
       );
+    for (const u of e.ignored.slice(0, 20))
+      out.push(
+        style.yellow(
+          `  = ${u.key}: same timemodified as stored, so Totara ignores ${u.changes.map((ch) => ch.column).join(', ')}`,
+        ),
+      );
     for (const key of e.suspended.slice(0, 20)) out.push(style.yellow(`  ‖ ${key} (suspend)`));
     for (const key of e.deleted.slice(0, 20)) out.push(style.red(`  - ${key} (delete)`));
     for (const s of e.skipped.slice(0, 20)) out.push(style.dim(`  · ${s.key}: ${s.reason}`));
     if (e.notCompared.length)
-      out.push(style.dim(`  not compared (the site source lacks them): ${e.notCompared.join(', ')}`));
+      out.push(
+        style.dim(
+          `  not compared (the site source cannot see them, so no change is shown): ${e.notCompared.join(', ')}`,
+        ),
+      );
     if (e.refused)
       out.push(
         style.red(

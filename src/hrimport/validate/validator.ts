@@ -437,7 +437,18 @@ export class ElementValidator {
     const why = 'Totara skips the row.';
     this.#requireValues(cells, row, ['username', 'firstname', 'lastname', 'auth'], why);
     if (!own.allowDuplicateEmails)
-      this.#requireValues(cells, row, ['email'], 'emails are required while duplicates are not allowed.');
+      if (this.#cell(cells, 'email') === '') {
+        if (own.emptyFields === 'keep')
+          this.report(
+            'warning',
+            'value.email_empty',
+            row,
+            'email is empty: Totara keeps the email of an existing user, and refuses to create a new one without.',
+            { column: 'email' },
+          );
+        else
+          this.#requireValues(cells, row, ['email'], 'emails are required while duplicates are not allowed.');
+      }
     if (idnumber !== '') this.#duplicate(KIND.idnumber, idnumber, row, idnumber);
     const username = this.#cell(cells, 'username');
     if (username) this.#duplicate(KIND.username, username.toLowerCase(), row, username);
