@@ -204,9 +204,9 @@ describe('validation rules: each fails on bad input and passes on good input', (
     expect(codes(check('user', [user({ firstname: '', deleted: '1' })]))).toEqual([]);
     // An empty email keeps an existing user's (misc-07) unless empty fields erase (misc-03); the plan knows which.
     expect(codes(check('user', [user({ email: '' })]))).toEqual(['value.email_empty']);
-    expect(codes(check('user', [user({ email: '' })], { elements: { user: { emptyFields: 'erase' } } }))).toEqual([
-      'value.required',
-    ]);
+    expect(
+      codes(check('user', [user({ email: '' })], { elements: { user: { emptyFields: 'erase' } } })),
+    ).toEqual(['value.required']);
     expect(
       codes(check('user', [user({ email: '' })], { elements: { user: { allowDuplicateEmails: true } } })),
     ).toEqual([]);

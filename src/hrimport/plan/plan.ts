@@ -133,7 +133,10 @@ export async function planImport(dir: string, options: PlanOptions): Promise<HrI
       if (issue.file !== path || issue.severity !== 'error') continue;
       if (issue.row <= 1 || WHOLE_FILE.has(issue.code))
         refusedBy ??= { code: issue.code, message: issue.message };
-      else invalid.set(issue.row, [...(invalid.get(issue.row) ?? []), issue.code]);
+      // Our notes on the reading (csv.*) and repeats (rows.duplicate_*, which the plan finds in every copy) are
+      // not reasons Totara gives for skipping a row.
+      else if (!issue.code.startsWith('csv.') && !issue.code.startsWith('rows.duplicate_'))
+        invalid.set(issue.row, [...(invalid.get(issue.row) ?? []), issue.code]);
     }
     elements.push(await planElement(element, path, settings, options, invalid, refusedBy));
   }
@@ -179,7 +182,10 @@ async function planElement(
     const problems = invalid.get(row);
     if (problems) {
       if (!invalidKeys.has(key)) invalidKeys.set(key, problems[0] as string);
-      if (settings.totaraVersion >= 17 && problems.every((code) => code === 'value.too_long')) {
+      if (
+        settings.totaraVersion >= 17 &&
+        problems.every((code) => code === 'value.too_long' || code.startsWith('csv.'))
+      ) {
         truncated.add(key);
         rows.set(key, values);
       }
@@ -188,6 +194,18 @@ async function planElement(
     if (!values.idnumber) continue;
     if (rows.has(key)) duplicated.add(key);
     else rows.set(key, values);
+  }
+  // Users sharing a username or (unless allowed) an email within the file: Totara skips every one of them.
+  if (element === 'user') {
+    const count = new Map<string, number>();
+    const keysOf = (row: Record<string, string>) => [
+      row.username ? `u:${row.username.toLowerCase()}` : '',
+      row.email && !own.allowDuplicateEmails ? `e:${row.email.toLowerCase()}` : '',
+    ];
+    for (const row of rows.values())
+      for (const k of keysOf(row)) if (k) count.set(k, (count.get(k) ?? 0) + 1);
+    for (const [key, row] of rows)
+      if (keysOf(row).some((k) => k && (count.get(k) ?? 0) > 1)) duplicated.add(key);
   }
   const plan: ElementPlan = {
     element,
@@ -261,7 +279,7 @@ async function planElement(
     if (!truncated.has(key)) skip(key, `invalid row (${code}); Totara skips it and does not remove it`);
   for (const key of duplicated) {
     rows.delete(key);
-    skip(key, 'the key appears more than once in the file; Totara skips every copy');
+    skip(key, 'its idnumber, username or email appears more than once in the file; Totara skips every copy');
   }
   // Usernames and emails of other site users: a row that would take one is skipped.
   const siteRecords: SiteRecord[] = [];
@@ -345,7 +363,7 @@ async function planElement(
   }
   for (const [key, row] of rows) {
     if (seen.has(key) || flagged(row)) continue;
-    const taken = takenBy(row, '');
+    const taken = takenBy(row, row.idnumber ?? '');
     if (!own.allowCreate) skip(key, 'new record and create is not allowed');
     else if (taken) skip(key, taken);
     else if (element === 'user' && !row.email && !own.allowDuplicateEmails)
