@@ -132,8 +132,10 @@ export class FgetcsvParser {
   }
 
   #quirk(quirk: CsvQuirk, field: number): void {
-    (this.#quirks ??= []).push(quirk);
-    (this.#quirkFields ??= []).push(field);
+    this.#quirks ??= [];
+    this.#quirks.push(quirk);
+    this.#quirkFields ??= [];
+    this.#quirkFields.push(field);
   }
 
   #record(): CsvRecord {

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { TextDecoder } from 'node:util';
 import { HrImportError } from '../errors.js';
 import { DELIMITERS, type Delimiter } from '../settings.js';
-import { type CsvQuirk, type CsvRecord, FgetcsvParser } from './fgetcsv.js';
+import { type CsvRecord, FgetcsvParser } from './fgetcsv.js';
 
 export type { CsvQuirk, CsvRecord } from './fgetcsv.js';
 
@@ -102,8 +102,10 @@ function dropInvalid(record: CsvRecord): void {
   record.cells.forEach((cell, i) => {
     if (!cell.includes(REPLACEMENT)) return;
     record.cells[i] = cell.replaceAll(REPLACEMENT, '');
-    (record.quirks ??= []).push('invalid_bytes');
-    (record.quirkFields ??= []).push(i);
+    record.quirks ??= [];
+    record.quirks.push('invalid_bytes');
+    record.quirkFields ??= [];
+    record.quirkFields.push(i);
   });
 }
 
