@@ -21,12 +21,15 @@ export {
   type ColumnKind,
   CUSTOM_FIELD_PREFIX,
   columnOf,
+  columnsFor,
   ELEMENT_NAMES,
   ELEMENTS,
   type ElementDefinition,
   type ElementName,
   elementOfFileName,
   isElementName,
+  type SiteColumns,
+  suggestElementFile,
 } from './columns/elements.js';
 export {
   type CellValue,
@@ -46,10 +49,11 @@ export {
   type ReadElementOptions,
   type ReadRecord,
   readElementFile,
+  scanElementFiles,
 } from './csv/element-file.js';
 export {
+  type CsvQuirk,
   type CsvRecord,
-  CsvSyntaxError,
   detectDelimiter,
   HEADER_CHARS,
   type ReadCsvOptions,
@@ -90,13 +94,16 @@ export {
   defaultElementSettings,
   type ElementSettings,
   type EmptyFieldBehaviour,
+  elementColumns,
   fileFormat,
   type HrImportSettings,
   type HrImportSettingsInput,
   isResolved,
   loadSettingsFile,
+  managerJobColumn,
   normaliseEncoding,
   parseDelimiter,
+  parseTotaraVersion,
   resolveSettings,
   settingsFrom,
 } from './settings.js';
@@ -114,5 +121,5 @@ export {
   type WriteElementOptions,
   type WriteElementResult,
 } from './write/options.js';
-export { readRecordsFile, readRecordsStream } from './write/records-file.js';
+export { readRecordsFile, readRecordsStream, unionOfRecordKeys } from './write/records-file.js';
 export { ElementWriter, openElementWriter, readyPath } from './write/writer.js';

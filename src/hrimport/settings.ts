@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { assertKnownOptions } from '../core/errors.js';
-import { ELEMENTS, type ElementName, isElementName } from './columns/elements.js';
+import {
+  type ColumnDefinition,
+  columnsFor,
+  ELEMENTS,
+  type ElementName,
+  isElementName,
+} from './columns/elements.js';
 import { HrImportError } from './errors.js';
 
 /** The CSV delimiters Totara offers (`\t` is a tab). */
@@ -34,6 +40,11 @@ export interface ElementSettings {
   extendedUsernameChars: boolean;
   /** Custom field shortnames the site has for this element; when given, other `customfield_` columns are errors. */
   customFields?: string[] | undefined;
+  /**
+   * The fields the site imports (its "import_<field>" settings, custom fields as `customfield_<shortname>`). When
+   * given, each one must be in the header (Totara refuses the file otherwise) and other columns are ignored.
+   */
+  columns?: string[] | undefined;
   /** Delimiter of this element's file (else the profile's). */
   delimiter?: Delimiter | undefined;
   /** Encoding of this element's file (else the profile's). */
@@ -42,6 +53,10 @@ export interface ElementSettings {
 
 /** A settings profile mirroring the site's HR Import configuration. */
 export interface HrImportSettings {
+  /** The site's Totara major version: 12, 13 to 16, 17 or later (default 17). It decides the column names. */
+  totaraVersion: number;
+  /** Site features that change columns: multitenancy, competency assignment. Default both off. */
+  features: { tenants: boolean; competencyAssignment: boolean };
   /** Field delimiter. Default `,`. */
   delimiter: Delimiter;
   /** File encoding: `UTF-8` (default) or `ISO-8859-1`. */
@@ -56,6 +71,8 @@ export interface HrImportSettings {
 
 /** What a settings file or object may hold: every field optional. */
 export interface HrImportSettingsInput {
+  totaraVersion?: number | string | undefined;
+  features?: { tenants?: boolean | undefined; competencyAssignment?: boolean | undefined } | undefined;
   delimiter?: string | undefined;
   encoding?: string | undefined;
   dateFormat?: string | undefined;
@@ -73,6 +90,7 @@ const ELEMENT_KEYS = [
   'emptyFields',
   'extendedUsernameChars',
   'customFields',
+  'columns',
   'delimiter',
   'encoding',
 ] as const;
@@ -109,12 +127,21 @@ export function parseDelimiter(value: unknown, path = 'delimiter'): Delimiter {
   return bad(path, value, 'use one of , ; : tab |');
 }
 
-/** Node's name for an encoding we can write, or a typed error. */
+/** The canonical name of an encoding Totara offers for CSV files (UTF-8, ISO-8859-1, WINDOWS-1252), or a typed error. */
 export function normaliseEncoding(value: unknown, path = 'encoding'): string {
   const text = typeof value === 'string' ? value.trim().toUpperCase().replace(/_/g, '-') : '';
   if (text === 'UTF-8' || text === 'UTF8') return 'UTF-8';
-  if (['ISO-8859-1', 'LATIN1', 'ISO8859-1'].includes(text)) return 'ISO-8859-1';
-  return bad(path, value, 'use UTF-8 or ISO-8859-1');
+  if (['ISO-8859-1', 'LATIN1', 'LATIN-1', 'ISO8859-1'].includes(text)) return 'ISO-8859-1';
+  if (['WINDOWS-1252', 'CP1252', 'WIN-1252'].includes(text)) return 'WINDOWS-1252';
+  return bad(path, value, 'use UTF-8, ISO-8859-1 or WINDOWS-1252');
+}
+
+/** A Totara major version from 12, "13", "16.2", "17.3"...: 12, 13 (13 to 16 read the same columns) or 17+. */
+export function parseTotaraVersion(value: unknown, path = 'totaraVersion'): number {
+  const major = typeof value === 'number' ? value : Number.parseInt(String(value), 10);
+  if (!Number.isInteger(major) || major < 12 || major > 99)
+    bad(path, value, 'use the Totara major version: 12, 13 to 16, or 17 and later');
+  return major;
 }
 
 const DATE_LETTERS = /^(?:[djmnYyHGis]|\\.|[^A-Za-z])+$/;
@@ -129,6 +156,8 @@ const DATE_LETTERS = /^(?:[djmnYyHGis]|\\.|[^A-Za-z])+$/;
  */
 export function resolveSettings(input: HrImportSettingsInput = {}): HrImportSettings {
   assertKnownOptions('HR Import settings', input, [
+    'totaraVersion',
+    'features',
     'delimiter',
     'encoding',
     'dateFormat',
@@ -190,13 +219,27 @@ export function resolveSettings(input: HrImportSettingsInput = {}): HrImportSett
         );
       out.customFields = [...raw.customFields];
     }
+    if (raw.columns !== undefined) {
+      if (!Array.isArray(raw.columns) || raw.columns.some((f) => typeof f !== 'string' || f === ''))
+        bad(`elements.${name}.columns`, raw.columns, 'use a list of the column names the site imports');
+      out.columns = [...raw.columns];
+    }
     if (raw.delimiter !== undefined)
       out.delimiter = parseDelimiter(raw.delimiter, `elements.${name}.delimiter`);
     if (raw.encoding !== undefined)
       out.encoding = normaliseEncoding(raw.encoding, `elements.${name}.encoding`);
     elements[name] = out;
   }
+  const features = input.features ?? {};
+  assertKnownOptions('HR Import settings features', features, ['tenants', 'competencyAssignment']);
+  for (const [key, value] of Object.entries(features))
+    if (value !== undefined && typeof value !== 'boolean') bad(`features.${key}`, value, 'use true or false');
   return {
+    totaraVersion: input.totaraVersion === undefined ? 17 : parseTotaraVersion(input.totaraVersion),
+    features: {
+      tenants: features.tenants === true,
+      competencyAssignment: features.competencyAssignment === true,
+    },
     delimiter: input.delimiter === undefined ? ',' : parseDelimiter(input.delimiter),
     encoding: input.encoding === undefined ? 'UTF-8' : normaliseEncoding(input.encoding),
     dateFormat,
@@ -246,6 +289,7 @@ export function isResolved(settings: unknown): settings is HrImportSettings {
   const s = settings as HrImportSettings | undefined;
   return (
     !!s &&
+    typeof s.totaraVersion === 'number' &&
     typeof s.delimiter === 'string' &&
     typeof s.dateFormat === 'string' &&
     !!s.elements?.user &&
@@ -258,4 +302,18 @@ export function settingsFrom(
   settings: HrImportSettings | HrImportSettingsInput | undefined,
 ): HrImportSettings {
   return isResolved(settings) ? settings : resolveSettings(settings ?? {});
+}
+
+/** The columns of an element under these settings: Totara's for the site's version and features. */
+export function elementColumns(
+  settings: HrImportSettings,
+  element: ElementName,
+): readonly ColumnDefinition[] {
+  return columnsFor(element, { totaraVersion: settings.totaraVersion, ...settings.features });
+}
+
+/** The name of the manager's job assignment column on the site's version: managerjaidnumber since Totara 13. */
+export function managerJobColumn(settings: HrImportSettings, temporary = false): string {
+  const prefix = temporary ? 'tempmanager' : 'manager';
+  return settings.totaraVersion >= 13 ? `${prefix}jaidnumber` : `${prefix}jobassignmentidnumber`;
 }

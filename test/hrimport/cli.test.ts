@@ -241,3 +241,80 @@ describe('mts hrimport', () => {
     expect(plan.elements[0].suspended).toEqual(['E2']);
   });
 });
+
+describe('mts hrimport paths and formats a newcomer trips over', () => {
+  it('a mistyped folder says it does not exist; users.csv is named as not read, with user.csv suggested', async () => {
+    const missing = await runCli(['hrimport', 'validate', join(dir, 'nothere')]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('does not exist');
+    expect(missing.stderr).not.toContain('Cannot tell which element');
+    const folder = join(dir, 'misnamed');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'users.csv'), 'idnumber,username\nE1,a\n');
+    const run = await runCli(['hrimport', 'validate', folder, '--json']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).issues[0]).toMatchObject({ code: 'file.misnamed', severity: 'error' });
+    expect(JSON.parse(run.stdout).issues[0].hint).toContain('user.csv');
+  });
+
+  it('--delimiter and --encoding read an Excel CSV (semicolons, windows-1252, a run of blank ;;;;;; rows as one finding)', async () => {
+    const file = join(dir, 'excel', 'user.csv');
+    await mkdir(join(dir, 'excel'), { recursive: true });
+    const header = 'idnumber;username;timemodified;deleted;firstname;lastname;email\r\n';
+    const row = Buffer.concat([
+      Buffer.from('E1;ann;0;0;Ren'),
+      Buffer.from([0xe9]), // é in windows-1252
+      Buffer.from('e;O'),
+      Buffer.from([0x92]), // ’ in windows-1252, absent from ISO-8859-1
+      Buffer.from('Neil;ann@example.org\r\n'),
+    ]);
+    await writeFile(file, Buffer.concat([Buffer.from(header), row, Buffer.from(';;;;;;\r\n'.repeat(6))]));
+    const run = await runCli([
+      'hrimport',
+      'validate',
+      file,
+      '--delimiter',
+      ';',
+      '--encoding',
+      'windows-1252',
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.issues.map((i: { code: string }) => i.code)).toEqual(['row.empty']);
+    expect(report.issues[0].message).toContain('Rows 3 to 8');
+    const wrong = await runCli(['hrimport', 'validate', file, '--delimiter', ',', '--json']);
+    expect(JSON.parse(wrong.stdout).issues[0].code).toBe('header.invalid_characters');
+  });
+
+  it('write takes the union of the keys of every record, or --columns', async () => {
+    const from = join(dir, 'ragged.ndjson');
+    await writeFile(
+      from,
+      [
+        JSON.stringify(people[0]),
+        JSON.stringify({ ...people[1], city: 'Wellington', department: 'Finance' }),
+      ].join('\n'),
+    );
+    const out = join(dir, 'ragged');
+    const run = await runCli(['hrimport', 'write', '--from', from, '--element', 'user', '--out', out]);
+    expect(run.code).toBe(0);
+    const text = await readFile(join(out, 'csv', 'ready', 'user.csv'), 'utf8');
+    expect(text.split('\r\n')[0]).toContain('city');
+    expect(text.split('\r\n')[2]).toContain('Wellington');
+    const picked = await runCli([
+      'hrimport',
+      'write',
+      '--from',
+      from,
+      '--element',
+      'user',
+      '--out',
+      join(dir, 'picked'),
+      '--columns',
+      'idnumber,username,timemodified,deleted,firstname,lastname,email',
+    ]);
+    expect(picked.code).not.toBe(0);
+    expect(picked.stderr).toContain('"city"');
+  });
+});

@@ -246,6 +246,7 @@ describe('plan (dry run) against a CSV export of the site', () => {
       rows: 5,
       created: 1,
       updated: 1,
+      logged: 2,
       unchanged: 1,
       suspended: 1,
       deleted: 0,

@@ -10,18 +10,21 @@ import {
   isElementName,
   loadSettingsFile,
   moodleSiteState,
+  normaliseEncoding,
   openElementWriter,
+  orderColumns,
+  parseDelimiter,
+  parseTotaraVersion,
   planImport,
   readRecordsFile,
-  readRecordsStream,
   resolveSettings,
   type SiteState,
   totaraSiteState,
+  unionOfRecordKeys,
   type ValidationIssue,
   type ValidationReport,
   validateFiles,
 } from '../../hrimport/index.js';
-import { moodleClientFromSettings, totaraClientFromSettings } from '../clients.js';
 import type { CliContext, CommandGroup, CommandInput, CommandSpec } from '../framework.js';
 import { UsageError } from '../framework.js';
 
@@ -29,6 +32,8 @@ import { UsageError } from '../framework.js';
 async function resolveSite(ctx: CliContext, value: string): Promise<SiteState> {
   if (value !== 'totara' && value !== 'moodle') return csvSiteState(value);
   const { settings } = ctx.config();
+  // The site clients (undici, graphql, the Moodle function table) load only when a live site is asked for.
+  const { moodleClientFromSettings, totaraClientFromSettings } = await import('../clients.js');
   if (value === 'totara') {
     const client = totaraClientFromSettings(settings, '--site totara');
     return totaraSiteState(client, { description: client.url });
@@ -39,8 +44,46 @@ async function resolveSite(ctx: CliContext, value: string): Promise<SiteState> {
   });
 }
 
-async function settingsFrom(path: unknown): Promise<HrImportSettings> {
-  return typeof path === 'string' ? loadSettingsFile(path) : resolveSettings();
+/** Options that say how the site reads its files; flags override the settings profile. */
+const FORMAT_OPTIONS: CommandSpec['options'] = {
+  settings: { type: 'string', description: 'HR Import settings profile (JSON)', valueName: 'FILE' },
+  delimiter: {
+    type: 'string',
+    description: 'Field delimiter: , ; : tab | (overrides the profile)',
+    valueName: 'CHAR',
+  },
+  encoding: {
+    type: 'string',
+    description: 'UTF-8, ISO-8859-1 or WINDOWS-1252 (what Excel writes; overrides the profile)',
+    valueName: 'NAME',
+  },
+  'totara-version': {
+    type: 'string',
+    description: "The site's Totara version: 12, 13 to 16, 17+ (default 17; overrides the profile)",
+    valueName: 'N',
+  },
+};
+
+async function settingsFrom(options: CommandInput['options']): Promise<HrImportSettings> {
+  const path = options.settings ?? options['profile-file'];
+  const base = typeof path === 'string' ? await loadSettingsFile(path) : resolveSettings();
+  const { delimiter, encoding, 'totara-version': version } = options;
+  if (delimiter === undefined && encoding === undefined && version === undefined) return base;
+  const elements = { ...base.elements };
+  for (const name of Object.keys(elements) as ElementName[])
+    elements[name] = {
+      ...elements[name],
+      ...(delimiter !== undefined ? { delimiter: undefined } : {}),
+      ...(encoding !== undefined ? { encoding: undefined } : {}),
+    };
+  return {
+    ...base,
+    elements,
+    delimiter: delimiter === undefined ? base.delimiter : parseDelimiter(delimiter, '--delimiter'),
+    encoding: encoding === undefined ? base.encoding : normaliseEncoding(encoding, '--encoding'),
+    totaraVersion:
+      version === undefined ? base.totaraVersion : parseTotaraVersion(version, '--totara-version'),
+  };
 }
 
 function elementArg(value: unknown): ElementName {
@@ -100,8 +143,10 @@ function renderPlan(plan: HrImportPlan, style: Style): string {
     out.push(
       '',
       style.bold(`${ELEMENTS[e.element].file}  (${c.rows} rows)`),
-      `  created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, suspended ${c.suspended}, deleted ${c.deleted}, skipped ${c.skipped}`,
+      `  created ${c.created}, changed ${c.updated}, unchanged ${c.unchanged}, suspended ${c.suspended}, deleted ${c.deleted}, skipped ${c.skipped}`,
+      style.dim(`  Totara will log "updated" for ${c.logged} (every matched row it applies, changed or not)`),
     );
+    if (e.rejected) out.push(style.red(`  REJECTED whole file: ${e.rejected.message}`));
     for (const key of e.created.slice(0, 20)) out.push(style.green(`  + ${key}`));
     for (const u of e.updated.slice(0, 20))
       out.push(
@@ -109,11 +154,21 @@ function renderPlan(plan: HrImportPlan, style: Style): string {
           `  ~ ${u.key}: ${u.changes.map((ch) => `${ch.column} "${ch.from}" → "${ch.to}"`).join(', ')}`,
         ),
       );
+    for (const u of e.ignored.slice(0, 20))
+      out.push(
+        style.yellow(
+          `  = ${u.key}: same timemodified as stored, so Totara ignores ${u.changes.map((ch) => ch.column).join(', ')}`,
+        ),
+      );
     for (const key of e.suspended.slice(0, 20)) out.push(style.yellow(`  ‖ ${key} (suspend)`));
     for (const key of e.deleted.slice(0, 20)) out.push(style.red(`  - ${key} (delete)`));
     for (const s of e.skipped.slice(0, 20)) out.push(style.dim(`  · ${s.key}: ${s.reason}`));
     if (e.notCompared.length)
-      out.push(style.dim(`  not compared (the site source lacks them): ${e.notCompared.join(', ')}`));
+      out.push(
+        style.dim(
+          `  not compared (the site source cannot see them, so no change is shown): ${e.notCompared.join(', ')}`,
+        ),
+      );
     if (e.refused)
       out.push(
         style.red(
@@ -135,7 +190,7 @@ const template: CommandSpec = {
     '(or everything as JSON with --json). Required columns (marked *) follow the settings profile.',
   positionals: { min: 1, max: 1 },
   options: {
-    settings: { type: 'string', description: 'HR Import settings profile (JSON)', valueName: 'FILE' },
+    ...FORMAT_OPTIONS,
     'profile-file': {
       type: 'string',
       description: 'Older name of --settings (still accepted)',
@@ -154,7 +209,7 @@ const template: CommandSpec = {
         '--settings and --profile-file name the same thing; give one.',
         '--profile-file is the older name of --settings.',
       );
-    const result = elementTemplate(element, await settingsFrom(settings ?? profileFile));
+    const result = elementTemplate(element, await settingsFrom(input.options));
     if (ctx.json) {
       ctx.print(result);
       return 0;
@@ -174,16 +229,15 @@ const validate: CommandSpec = {
   description:
     'DIR is the HR Import files directory (its csv/ready/ is read) or a folder of element files. Exit 1 on errors.',
   positionals: { min: 1, max: 1 },
-  options: {
-    settings: { type: 'string', description: 'HR Import settings profile (JSON)', valueName: 'FILE' },
-  },
+  options: { ...FORMAT_OPTIONS },
   examples: [
     'mts hrimport validate /var/totara/hrimport',
     'mts hrimport validate user.csv --settings hr.json --json',
+    'mts hrimport validate export.csv --delimiter ";" --encoding windows-1252',
   ],
   async run(ctx, input) {
     const report = await validateFiles(input.positionals[0] as string, {
-      settings: await settingsFrom(input.options.settings),
+      settings: await settingsFrom(input.options),
       onProgress: ctx.progress(),
     });
     ctx.print(report, (value, style) => renderReport(value as ValidationReport, style));
@@ -210,7 +264,12 @@ const write: CommandSpec = {
     },
     element: { type: 'string', description: 'user, jobassignment, org, pos or comp', valueName: 'ELEMENT' },
     out: { type: 'string', description: 'HR Import files directory', valueName: 'DIR' },
-    settings: { type: 'string', description: 'HR Import settings profile (JSON)', valueName: 'FILE' },
+    ...FORMAT_OPTIONS,
+    columns: {
+      type: 'string',
+      description: 'The header, comma-separated (default: the union of the keys of every record)',
+      valueName: 'A,B,...',
+    },
     'neutralise-formulas': {
       type: 'boolean',
       description: "Prefix formula-like cells with ' (changes the data)",
@@ -241,11 +300,23 @@ const write: CommandSpec = {
     if (typeof from !== 'string' || typeof out !== 'string' || input.options.element === undefined)
       throw new UsageError('write needs --from FILE, --element ELEMENT and --out DIR.');
     const element = elementArg(input.options.element);
-    const settings = await settingsFrom(input.options.settings);
+    const settings = await settingsFrom(input.options);
+    // Without --columns the header is the union of the keys of every record: a first pass reads only the keys
+    // (standard input is spooled to a private temporary file for it).
+    const spooled = from === '-' ? await spoolStdin(ctx) : undefined;
+    const source = spooled?.path ?? from;
+    const columns =
+      typeof input.options.columns === 'string'
+        ? input.options.columns
+            .split(',')
+            .map((name) => name.trim())
+            .filter(Boolean)
+        : orderColumns(element, settings, await unionOfRecordKeys(source, from === '-' ? 'stdin' : from));
     const site =
       typeof input.options.site === 'string' ? await resolveSite(ctx, input.options.site) : undefined;
     const writer = await openElementWriter(out, element, {
       settings,
+      columns,
       neutraliseFormulas: input.options['neutralise-formulas'] === true,
       mode: modeArg(input.options.mode),
       onProgress: ctx.progress(),
@@ -258,11 +329,13 @@ const write: CommandSpec = {
         : undefined,
     });
     try {
-      const records = from === '-' ? readRecordsStream(ctx.io.stdin, 'stdin') : readRecordsFile(from);
-      for await (const record of records) await writer.write(record as never);
+      for await (const record of readRecordsFile(source, from === '-' ? 'stdin' : undefined))
+        await writer.write(record as never);
     } catch (error) {
       await writer.abort();
       throw error;
+    } finally {
+      await spooled?.dispose();
     }
     let result: Awaited<ReturnType<typeof writer.close>>;
     try {
@@ -296,7 +369,7 @@ const plan: CommandSpec = {
       description: 'CSV export, folder of exports, totara or moodle',
       valueName: 'SITE',
     },
-    settings: { type: 'string', description: 'HR Import settings profile (JSON)', valueName: 'FILE' },
+    ...FORMAT_OPTIONS,
     threshold: {
       type: 'string',
       description: 'Largest share removed without --allow-mass-removal (default 10%)',
@@ -314,7 +387,7 @@ const plan: CommandSpec = {
     const site: SiteState = await resolveSite(ctx, input.options.site);
     const result = await planImport(input.positionals[0] as string, {
       site,
-      settings: await settingsFrom(input.options.settings),
+      settings: await settingsFrom(input.options),
       threshold: thresholdArg(input.options.threshold),
       allowMassRemoval: input.options['allow-mass-removal'] === true,
       onProgress: ctx.progress(),
@@ -331,3 +404,22 @@ const group: CommandGroup = {
 };
 
 export default group;
+
+/** Copies standard input to a private temporary file, so that records can be read twice (keys, then rows). */
+async function spoolStdin(ctx: CliContext): Promise<{ path: string; dispose(): Promise<void> }> {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { createWriteStream } = await import('node:fs');
+  const { pipeline } = await import('node:stream/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = await mkdtemp(join(tmpdir(), 'mts-hrimport-stdin-'));
+  const path = join(dir, 'stdin.ndjson');
+  const dispose = () => rm(dir, { recursive: true, force: true });
+  try {
+    await pipeline(ctx.io.stdin, createWriteStream(path, { mode: 0o600 }));
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+  return { path, dispose };
+}

@@ -36,6 +36,12 @@ export interface ColumnDefinition {
   readonly description: string;
   /** A plausible value, for templates. */
   readonly example: string;
+  /** The first Totara major version that reads it (absent: every version). */
+  readonly since?: number | undefined;
+  /** The last Totara major version that reads it (absent: still read). */
+  readonly until?: number | undefined;
+  /** A site feature the column needs (`!` before it: the column goes when the feature is on). */
+  readonly feature?: 'tenants' | 'competencyAssignment' | '!competencyAssignment' | undefined;
 }
 
 /** An element: its file name and columns. */
@@ -58,7 +64,8 @@ const c = (
   maxLength: number | undefined,
   description: string,
   example: string,
-): ColumnDefinition => ({ name, kind, maxLength, description, example });
+  only: Pick<ColumnDefinition, 'since' | 'until' | 'feature'> = {},
+): ColumnDefinition => ({ name, kind, maxLength, description, example, ...only });
 
 const TIMEMODIFIED = c(
   'timemodified',
@@ -120,6 +127,18 @@ const USER_COLUMNS: readonly ColumnDefinition[] = [
   ),
   c('password', 'secret', 255, 'Initial password (plain text); empty = generated for new users.', ''),
   c('suspended', 'flag', undefined, '1 = suspended. Ignored when the delete action is "suspend".', '0'),
+  c('tenantmember', 'idnumber', 100, 'idnumber of the tenant the user belongs to (multitenancy).', '', {
+    since: 13,
+    feature: 'tenants',
+  }),
+  c(
+    'tenantparticipant',
+    'text',
+    undefined,
+    'Comma-separated idnumbers of tenants the user takes part in (multitenancy).',
+    '',
+    { since: 13, feature: 'tenants' },
+  ),
 ];
 
 const JOB_COLUMNS: readonly ColumnDefinition[] = [
@@ -139,17 +158,24 @@ const JOB_COLUMNS: readonly ColumnDefinition[] = [
     100,
     "idnumber of the manager's job assignment; required with manageridnumber unless ID numbers are updated.",
     'JA1',
+    { until: 12 },
   ),
-  c('appraiseridnumber', 'idnumber', 255, 'idnumber of the appraiser (a user).', ''),
-  c('tempmanageridnumber', 'idnumber', 255, 'idnumber of a temporary manager (a user).', ''),
   c(
-    'tempmanagerjobassignmentidnumber',
+    'managerjaidnumber',
     'idnumber',
     100,
-    "idnumber of the temporary manager's job assignment.",
-    '',
+    "idnumber of the manager's job assignment; required with manageridnumber unless ID numbers are updated.",
+    'JA1',
+    { since: 13 },
   ),
-  c('tempmanagerexpirydate', 'date', undefined, 'When the temporary manager stops; required with one.', ''),
+  c('appraiseridnumber', 'idnumber', 255, 'idnumber of the appraiser (a user).', ''),
+  c('tempmanageridnumber', 'idnumber', 255, 'idnumber of a temporary manager (a user).', '', { since: 13 }),
+  c('tempmanagerjaidnumber', 'idnumber', 100, "idnumber of the temporary manager's job assignment.", '', {
+    since: 13,
+  }),
+  c('tempmanagerexpirydate', 'date', undefined, 'When the temporary manager stops; required with one.', '', {
+    since: 13,
+  }),
 ];
 
 const hierarchyColumns = (prefix: string, fullnameLength: number): ColumnDefinition[] => [
@@ -204,8 +230,13 @@ export const ELEMENTS: Readonly<Record<ElementName, ElementDefinition>> = Object
     title: 'Competencies',
     columns: [
       ...hierarchyColumns('COMP', 1024),
-      c('aggregationmethod', 'aggregation', undefined, 'ALL, ANY or OFF (or 1, 2, 3).', 'ALL'),
-      c('assignavailability', 'availability', undefined, 'none, self, other or any (or 0, 1, 2).', 'any'),
+      c('aggregationmethod', 'aggregation', undefined, 'ALL, ANY or OFF (or 1, 2, 3).', 'ALL', {
+        feature: '!competencyAssignment',
+      }),
+      c('assignavailability', 'availability', undefined, 'none, self, other or any (or 0, 1, 2).', 'any', {
+        since: 13,
+        feature: 'competencyAssignment',
+      }),
     ],
     customFields: true,
     hierarchy: true,
@@ -222,17 +253,82 @@ export function columnOf(element: ElementName, name: string): ColumnDefinition |
   return ELEMENTS[element].columns.find((col) => col.name === name);
 }
 
+/** The Totara release and features that decide which columns a site reads. */
+export interface SiteColumns {
+  /** Totara major version: 12, 13 to 16 (same columns), or 17 and later. */
+  totaraVersion: number;
+  /** Multitenancy is on (user columns `tenantmember`, `tenantparticipant`). */
+  tenants: boolean;
+  /** Competency assignment is on (comp column `assignavailability` instead of `aggregationmethod`). */
+  competencyAssignment: boolean;
+}
+
+/**
+ * The columns Totara reads for an element on a site of this version and these features, in Totara's order.
+ *
+ * @example
+ * ```ts
+ * columnsFor('jobassignment', { totaraVersion: 12, tenants: false, competencyAssignment: false }); // ... managerjobassignmentidnumber
+ * ```
+ */
+export function columnsFor(element: ElementName, site: SiteColumns): readonly ColumnDefinition[] {
+  return ELEMENTS[element].columns.filter((col) => {
+    if (col.since !== undefined && site.totaraVersion < col.since) return false;
+    if (col.until !== undefined && site.totaraVersion > col.until) return false;
+    if (col.feature === 'tenants') return site.tenants;
+    if (col.feature === 'competencyAssignment') return site.competencyAssignment;
+    if (col.feature === '!competencyAssignment') return !site.competencyAssignment || site.totaraVersion < 13;
+    return true;
+  });
+}
+
 /** The prefix of custom field columns. */
 export const CUSTOM_FIELD_PREFIX = 'customfield_';
 
 /**
  * Which element a file name belongs to: `user.csv`, or Totara's archived copy `csv/store/1700000000.user.csv`
- * (the Unix time it was picked up, then the original name). Returns undefined for other names.
+ * (the Unix time it was picked up, then the original name). Returns undefined for other names: Totara reads
+ * `csv/ready/user.csv` exactly, so `User.csv` or `users.csv` is never imported (see {@link suggestElementFile}).
  */
 export function elementOfFileName(fileName: string): { element: ElementName; storedAt?: number } | undefined {
-  const match = /^(?:(\d+)\.)?([a-z]+)\.csv$/i.exec(fileName);
+  const match = /^(?:(\d+)\.)?([a-z]+)\.csv$/.exec(fileName);
   if (!match) return undefined;
-  const element = (match[2] as string).toLowerCase();
+  const element = match[2] as string;
   if (!isElementName(element)) return undefined;
   return match[1] ? { element, storedAt: Number(match[1]) } : { element };
+}
+
+/**
+ * The element file a near-miss name was probably meant to be (`users.csv`, `User.csv`, `jobassignments.CSV`,
+ * `organisation.csv`), or undefined.
+ *
+ * @example
+ * ```ts
+ * suggestElementFile('users.csv'); // 'user.csv'
+ * ```
+ */
+export function suggestElementFile(fileName: string): string | undefined {
+  if (elementOfFileName(fileName)) return undefined;
+  const stem = fileName
+    .toLowerCase()
+    .replace(/\.(csv|txt)$/, '')
+    .replace(/^\d+\./, '')
+    .replace(/[^a-z]/g, '');
+  const aliases: Record<string, ElementName> = {
+    users: 'user',
+    jobassignments: 'jobassignment',
+    job: 'jobassignment',
+    jobs: 'jobassignment',
+    organisation: 'org',
+    organisations: 'org',
+    organization: 'org',
+    organizations: 'org',
+    orgs: 'org',
+    position: 'pos',
+    positions: 'pos',
+    competency: 'comp',
+    competencies: 'comp',
+  };
+  const element = isElementName(stem) ? stem : aliases[stem];
+  return element ? ELEMENTS[element].file : undefined;
 }

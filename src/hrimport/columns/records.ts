@@ -37,6 +37,9 @@ export interface UserRecord extends CustomFieldColumns {
   auth?: CellValue;
   password?: CellValue;
   suspended?: CellValue;
+  /** Multitenancy (Totara 13 and later). */
+  tenantmember?: CellValue;
+  tenantparticipant?: CellValue;
 }
 
 /** A row of `jobassignment.csv`. */
@@ -51,10 +54,13 @@ export interface JobAssignmentRecord {
   orgidnumber?: CellValue;
   posidnumber?: CellValue;
   manageridnumber?: CellValue;
+  /** Totara 13 and later. */
+  managerjaidnumber?: CellValue;
+  /** Totara 12. */
   managerjobassignmentidnumber?: CellValue;
   appraiseridnumber?: CellValue;
   tempmanageridnumber?: CellValue;
-  tempmanagerjobassignmentidnumber?: CellValue;
+  tempmanagerjaidnumber?: CellValue;
   tempmanagerexpirydate?: CellValue;
 }
 

@@ -1,9 +1,9 @@
-import type { HrImportSettings } from '../settings.js';
-import { CUSTOM_FIELD_PREFIX, ELEMENTS, type ElementName } from './elements.js';
+import { elementColumns, type HrImportSettings, managerJobColumn } from '../settings.js';
+import { CUSTOM_FIELD_PREFIX, type ElementName } from './elements.js';
 
 /**
  * The columns Totara requires in an element's file under these settings. `header` (the columns actually present)
- * matters for the conditional ones: `managerjobassignmentidnumber` once `manageridnumber` is there, `typeidnumber`
+ * matters for the conditional ones: `managerjaidnumber` (Totara 12: `managerjobassignmentidnumber`) once `manageridnumber` is there, `typeidnumber`
  * once a hierarchy custom field is there.
  *
  * @example
@@ -29,18 +29,24 @@ export function requiredColumns(
     case 'jobassignment':
       out.push('idnumber', 'useridnumber', 'timemodified');
       if (!own.sourceAllRecords) out.push('deleted');
-      if (has('manageridnumber') && !own.updateIdNumbers) out.push('managerjobassignmentidnumber');
+      if (has('manageridnumber') && !own.updateIdNumbers) out.push(managerJobColumn(settings));
       if (has('tempmanageridnumber')) {
-        if (!own.updateIdNumbers) out.push('tempmanagerjobassignmentidnumber');
+        if (!own.updateIdNumbers) out.push(managerJobColumn(settings, true));
         out.push('tempmanagerexpirydate');
       }
       break;
     default:
       out.push('idnumber', 'fullname', 'frameworkidnumber', 'timemodified');
-      if (element === 'comp') out.push('aggregationmethod');
+      if (element === 'comp')
+        out.push(
+          settings.features.competencyAssignment && settings.totaraVersion >= 13
+            ? 'assignavailability'
+            : 'aggregationmethod',
+        );
       if (!own.sourceAllRecords) out.push('deleted');
       if (header.some((name) => name.startsWith(CUSTOM_FIELD_PREFIX))) out.push('typeidnumber');
   }
+  for (const name of own.columns ?? []) if (!out.includes(name)) out.push(name);
   return out;
 }
 
@@ -56,7 +62,9 @@ export function orderColumns(
   const wantedSet = new Set(wanted);
   const required = requiredColumns(element, settings, [...wantedSet]);
   for (const name of required) wantedSet.add(name);
-  const known = ELEMENTS[element].columns.map((col) => col.name).filter((name) => wantedSet.has(name));
+  const known = elementColumns(settings, element)
+    .map((col) => col.name)
+    .filter((name) => wantedSet.has(name));
   const rest = [...wantedSet].filter((name) => !known.includes(name));
   return [...known, ...rest];
 }

@@ -1,5 +1,5 @@
 import { createRowEncoder } from '../csv/writer.js';
-import { fileFormat, type HrImportSettings } from '../settings.js';
+import { elementColumns, fileFormat, type HrImportSettings, managerJobColumn } from '../settings.js';
 import { formatDate } from './dates.js';
 import { CUSTOM_FIELD_PREFIX, ELEMENTS, type ElementName } from './elements.js';
 import { requiredColumns } from './required.js';
@@ -40,13 +40,14 @@ export function elementTemplate(element: ElementName, settings: HrImportSettings
   if (own.sourceAllRecords) ignored.add('deleted');
   if (element === 'user' && own.deleteMode === 'suspend') ignored.add('suspended');
   if (element === 'jobassignment' && own.updateIdNumbers) {
-    ignored.add('managerjobassignmentidnumber');
-    ignored.add('tempmanagerjobassignmentidnumber');
+    ignored.add(managerJobColumn(settings));
+    ignored.add(managerJobColumn(settings, true));
   }
-  const all = [...def.columns.map((col) => col.name).filter((name) => !ignored.has(name)), ...custom];
+  const columnsOfSite = elementColumns(settings, element);
+  const all = [...columnsOfSite.map((col) => col.name).filter((name) => !ignored.has(name)), ...custom];
   const required = new Set(requiredColumns(element, settings, all));
   const columns = all.map((name): TemplateColumn => {
-    const col = def.columns.find((c) => c.name === name);
+    const col = columnsOfSite.find((c) => c.name === name);
     const example =
       col?.kind === 'date' && col.example !== '' && col.example !== '0'
         ? formatDate(EXAMPLE_DATE, settings.dateFormat)

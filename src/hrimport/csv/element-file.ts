@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type ElementName, elementOfFileName } from '../columns/elements.js';
+import { type ElementName, elementOfFileName, suggestElementFile } from '../columns/elements.js';
 import type { RawRecord } from '../columns/records.js';
 import { HrImportError } from '../errors.js';
 import type { Delimiter } from '../settings.js';
@@ -47,11 +47,7 @@ export async function readElementFile(
 }> {
   const named = elementOfFileName(basename(path));
   const element = options.element ?? named?.element;
-  if (!element)
-    throw new HrImportError('hrimport.unknown_element_file', `Cannot tell which element ${path} holds.`, {
-      hint: 'Name it user.csv, jobassignment.csv, org.csv, pos.csv or comp.csv (or <time>.<name> as in csv/store), or give the element.',
-      details: { file: path },
-    });
+  if (!element) throw unknownElementFile(path);
   const iterator = readCsvRecords(path, options);
   const first = await iterator.next();
   if (first.done) {
@@ -86,6 +82,17 @@ export async function readElementFile(
 
 /** The element files in a directory: `csv/ready/*.csv` under a Totara files directory, or the directory itself. */
 export async function findElementFiles(dir: string): Promise<Array<{ element: ElementName; path: string }>> {
+  return (await scanElementFiles(dir)).files;
+}
+
+/**
+ * {@link findElementFiles}, plus the files Totara would not read although they look meant for it (`users.csv`,
+ * `User.csv`), each with the name it should have.
+ */
+export async function scanElementFiles(dir: string): Promise<{
+  files: Array<{ element: ElementName; path: string }>;
+  misnamed: Array<{ path: string; suggestion: string }>;
+}> {
   let base = dir;
   try {
     if ((await stat(join(dir, 'csv', 'ready'))).isDirectory()) base = join(dir, 'csv', 'ready');
@@ -98,10 +105,24 @@ export async function findElementFiles(dir: string): Promise<Array<{ element: El
       details: { path: dir },
     });
   });
-  const out: Array<{ element: ElementName; path: string }> = [];
+  const files: Array<{ element: ElementName; path: string }> = [];
+  const misnamed: Array<{ path: string; suggestion: string }> = [];
   for (const name of names.sort()) {
     const found = elementOfFileName(name);
-    if (found && found.storedAt === undefined) out.push({ element: found.element, path: join(base, name) });
+    if (found && found.storedAt === undefined) files.push({ element: found.element, path: join(base, name) });
+    const suggestion = found ? undefined : suggestElementFile(name);
+    if (suggestion && !names.includes(suggestion)) misnamed.push({ path: join(base, name), suggestion });
   }
-  return out;
+  return { files, misnamed };
+}
+
+/** The error for a path whose name names no element: it does not exist, or is misnamed (with a suggestion). */
+export function unknownElementFile(path: string): HrImportError {
+  const suggestion = suggestElementFile(basename(path));
+  return new HrImportError('hrimport.unknown_element_file', `Cannot tell which element ${path} holds.`, {
+    hint: suggestion
+      ? `Totara reads csv/ready/${suggestion} exactly: rename it ${suggestion}.`
+      : 'Name it user.csv, jobassignment.csv, org.csv, pos.csv or comp.csv (or <time>.<name> as in csv/store), or give the element.',
+    details: { file: path, ...(suggestion ? { suggestion } : {}) },
+  });
 }

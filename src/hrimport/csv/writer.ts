@@ -54,9 +54,35 @@ export function neutraliseFormula(cell: string): string {
 }
 
 /**
- * Returns a function that turns one row of cells into one RFC 4180 record (with its line ending): a cell is quoted
- * when it holds the delimiter, a double quote, CR or LF, and quotes inside are doubled. A row that would be an
- * empty line (one empty cell) is written as `""`, because Totara skips empty lines.
+ * A cell quoted so that PHP's `fgetcsv()` (Totara's reader) gives it back exactly. Quotes are doubled as in RFC 4180,
+ * except a quote right after a backslash that the reader takes as an escape: that quote is written once, because
+ * fgetcsv keeps both characters (`"a\"b"` reads `a\"b`). A value whose last backslash would escape the closing
+ * quote is closed before that backslash, which follows the quote (`"C:,"\` reads `C:,\`): fgetcsv keeps text
+ * after a closing quote. Values without a backslash come out as plain RFC 4180.
+ */
+function quoteForFgetcsv(cell: string): string {
+  if (!cell.includes('\\')) return `"${cell.includes('"') ? cell.replace(/"/g, '""') : cell}"`;
+  let out = '"';
+  let escaped = false;
+  for (let i = 0; i < cell.length; i++) {
+    const ch = cell[i] as string;
+    if (escaped) {
+      out += ch;
+      escaped = false;
+    } else if (ch === '\\') {
+      if (i === cell.length - 1) return `${out}"\\`;
+      out += ch;
+      escaped = true;
+    } else out += ch === '"' ? '""' : ch;
+  }
+  return `${out}"`;
+}
+
+/**
+ * Returns a function that turns one row of cells into one record (with its line ending) that Totara's reader, PHP
+ * `fgetcsv()`, reads back exactly: a cell is quoted when it holds the delimiter, a double quote, CR or LF (see
+ * {@link quoteForFgetcsv} for backslashes). A row that would be an empty line (one empty cell) is written as `""`,
+ * because Totara takes an empty line for an error.
  *
  * @example
  * ```ts
@@ -69,8 +95,7 @@ export function createRowEncoder(format: CsvFormat): (cells: readonly string[]) 
   const special = new RegExp(
     `["\\r\\n${delimiter === '|' ? '\\|' : delimiter === '\t' ? '\\t' : delimiter}]`,
   );
-  const quote = (cell: string): string =>
-    special.test(cell) ? `"${cell.includes('"') ? cell.replace(/"/g, '""') : cell}"` : cell;
+  const quote = (cell: string): string => (special.test(cell) ? quoteForFgetcsv(cell) : cell);
   return (cells) => {
     const n = cells.length;
     if (n === 1 && cells[0] === '') return `""${lineEnding}`;
@@ -80,20 +105,67 @@ export function createRowEncoder(format: CsvFormat): (cells: readonly string[]) 
   };
 }
 
+/** Windows-1252's characters at 0x80-0x9F (where ISO-8859-1 has control characters), by byte. */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+const CP1252_BYTES = new Map([...CP1252_HIGH].map((ch, i) => [ch, 0x80 + i]));
+
+/**
+ * A function that turns text into the bytes of a file encoding Totara offers (UTF-8, ISO-8859-1, WINDOWS-1252),
+ * and one that tells whether a character can be written in it.
+ */
+export function textEncoding(encoding: string): {
+  encode(text: string): Buffer;
+  canHold(text: string): boolean;
+} {
+  if (encoding === 'ISO-8859-1')
+    return {
+      encode: (text) => Buffer.from(text, 'latin1'),
+      canHold: (text) => !/[^\u0000-\u00ff]/.test(text),
+    };
+  if (encoding === 'WINDOWS-1252')
+    return {
+      encode(text) {
+        if (!/[^\u0000-\u007f\u00a0-\u00ff]/.test(text)) return Buffer.from(text, 'latin1');
+        const bytes = Buffer.allocUnsafe(text.length);
+        for (let i = 0; i < text.length; i++) {
+          const code = text.charCodeAt(i);
+          bytes[i] =
+            code < 0x80 || (code >= 0xa0 && code <= 0xff)
+              ? code
+              : (CP1252_BYTES.get(text[i] as string) ?? 0x3f);
+        }
+        return bytes;
+      },
+      canHold: (text) =>
+        [...text].every((ch) => {
+          const code = ch.charCodeAt(0);
+          return (
+            code < 0x80 ||
+            (code >= 0xa0 && code <= 0xff) ||
+            (CP1252_BYTES.has(ch) && !/[\u0081\u008d\u008f\u0090\u009d]/.test(ch))
+          );
+        }),
+    };
+  return {
+    encode: (text) => Buffer.from(text, 'utf8'),
+    canHold: (text) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text),
+  };
+}
+
 /**
  * Collects encoded rows into large chunks and writes them to a stream, waiting for `drain` when the stream asks
  * for it, so memory stays flat however many rows go through.
  */
 export class ChunkedSink {
   readonly #stream: Writable;
-  readonly #encoding: BufferEncoding;
+  readonly #encode: (text: string) => Buffer;
   readonly #chunkChars: number;
   #pending = '';
   #bytes = 0;
 
-  constructor(stream: Writable, options: { encoding?: 'utf8' | 'latin1'; chunkChars?: number } = {}) {
+  constructor(stream: Writable, options: { encode?: (text: string) => Buffer; chunkChars?: number } = {}) {
     this.#stream = stream;
-    this.#encoding = options.encoding ?? 'utf8';
+    this.#encode = options.encode ?? ((text) => Buffer.from(text, 'utf8'));
     this.#chunkChars = options.chunkChars ?? 64 * 1024;
   }
 
@@ -112,7 +184,7 @@ export class ChunkedSink {
   /** Writes what is pending; resolves once the stream can take more. */
   flush(): Promise<void> | undefined {
     if (this.#pending === '') return undefined;
-    const chunk = Buffer.from(this.#pending, this.#encoding);
+    const chunk = this.#encode(this.#pending);
     this.#pending = '';
     this.#bytes += chunk.length;
     if (this.#stream.write(chunk)) return undefined;

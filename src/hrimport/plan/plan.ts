@@ -1,5 +1,6 @@
 import { assertKnownOptions } from '../../core/errors.js';
 import type { ProgressListener } from '../../core/progress.js';
+import { parseHrImportDate } from '../columns/dates.js';
 import { ELEMENT_NAMES, ELEMENTS, type ElementName } from '../columns/elements.js';
 import { findElementFiles, readElementFile } from '../csv/element-file.js';
 import type { MassRemovalCounts } from '../errors.js';
@@ -7,6 +8,7 @@ import { fileFormat, type HrImportSettings, type HrImportSettingsInput, settings
 import { displayKey, recordKey, type SiteRecord, type SiteState } from '../site/state.js';
 import { validateFiles } from '../validate/files.js';
 import type { ValidationReport } from '../validate/issues.js';
+import { hasTag, phpEmpty, phpTrim, stripsTags, stripTags } from '../validate/stored.js';
 import { diffRecord, type FieldChange } from './diff.js';
 import { DEFAULT_REMOVAL_THRESHOLD } from './removal-guard.js';
 
@@ -41,7 +43,10 @@ export interface ElementPlan {
     /** Data rows in the file. */
     rows: number;
     created: number;
+    /** Records whose compared fields change. */
     updated: number;
+    /** Records Totara logs "updated user" for: every matched row it applies, changed or not (timemodified 0...). */
+    logged: number;
     unchanged: number;
     suspended: number;
     deleted: number;
@@ -50,6 +55,10 @@ export interface ElementPlan {
   };
   created: string[];
   updated: PlannedUpdate[];
+  /** Keys of the records Totara will log as updated (see `counts.logged`), whether or not anything changes. */
+  logged: string[];
+  /** Rows Totara skips silently because their timemodified equals the stored one, although their data differs. */
+  ignored: PlannedUpdate[];
   suspended: string[];
   deleted: string[];
   skipped: Array<{ key: string; reason: string }>;
@@ -59,6 +68,8 @@ export interface ElementPlan {
   removal: MassRemovalCounts;
   /** True when the removal exceeds the threshold and was not allowed. */
   refused: boolean;
+  /** Why Totara refuses the whole file (a missing column, a bad header, a bad timemodified...), when it does. */
+  rejected?: { code: string; message: string } | undefined;
   /** False when the site source cannot describe this element (no outcome is planned for it). */
   compared: boolean;
 }
@@ -115,17 +126,30 @@ export async function planImport(dir: string, options: PlanOptions): Promise<HrI
   );
   const elements: ElementPlan[] = [];
   for (const { element, path } of files) {
-    // Rows Totara would skip (and protect from removal), and header errors that make it refuse the whole file.
-    const invalid = new Map<number, string>();
-    let refusedBy: string | undefined;
+    // Rows Totara would skip (and protect from removal), and errors that make it refuse the whole file.
+    const invalid = new Map<number, string[]>();
+    let refusedBy: { code: string; message: string } | undefined;
     for (const issue of validation.issues) {
       if (issue.file !== path || issue.severity !== 'error') continue;
-      if (issue.row <= 1) refusedBy ??= issue.code;
-      else if (!invalid.has(issue.row)) invalid.set(issue.row, issue.code);
+      if (issue.row <= 1 || WHOLE_FILE.has(issue.code))
+        refusedBy ??= { code: issue.code, message: issue.message };
+      // Our notes on the reading (csv.*) and repeats (rows.duplicate_*, which the plan finds in every copy) are
+      // not reasons Totara gives for skipping a row.
+      else if (!issue.code.startsWith('csv.') && !issue.code.startsWith('rows.duplicate_'))
+        invalid.set(issue.row, [...(invalid.get(issue.row) ?? []), issue.code]);
     }
     elements.push(await planElement(element, path, settings, options, invalid, refusedBy));
   }
   return { site: options.site.description, elements, validation, refused: elements.some((e) => e.refused) };
+}
+
+/** Row errors that make Totara abort the whole file, not only skip the row. */
+const WHOLE_FILE = new Set(['value.invalid_timemodified']);
+
+/** Totara's timemodified for a row: empty or 0 is 0, a date in the site format, or the whole number itself. */
+function stampOf(value: string | undefined, dateFormat: string): number {
+  const parsed = parseHrImportDate(value ?? '', dateFormat);
+  return typeof parsed === 'number' ? parsed : 0;
 }
 
 async function planElement(
@@ -133,8 +157,8 @@ async function planElement(
   path: string,
   settings: HrImportSettings,
   options: PlanOptions,
-  invalid: ReadonlyMap<number, string>,
-  refusedBy: string | undefined,
+  invalid: ReadonlyMap<number, string[]>,
+  refusedBy: { code: string; message: string } | undefined,
 ): Promise<ElementPlan> {
   const own = settings.elements[element];
   const max = options.maxListed ?? 1000;
@@ -144,21 +168,62 @@ async function planElement(
     signal: options.signal,
   });
   const rows = new Map<string, Record<string, string>>();
+  const duplicated = new Set<string>();
   const invalidKeys = new Map<string, string>();
+  /** 17+: rows refused only for an overlong value, which Totara still creates when the record is new. */
+  const truncated = new Set<string>();
   let rowCount = 0;
-  for await (const { row, values } of file.records()) {
+  for await (const { row, values: raw } of file.records()) {
     rowCount++;
+    const values: Record<string, string> = {};
+    for (const [name, value] of Object.entries(raw))
+      values[name] = stripsTags(element, name) && hasTag(value) ? phpTrim(stripTags(value)) : phpTrim(value);
     const key = recordKey(element, values);
-    const problem = invalid.get(row);
-    if (problem) invalidKeys.set(key, problem);
-    else if (values.idnumber) rows.set(key, values);
+    const problems = invalid.get(row);
+    if (problems) {
+      if (!invalidKeys.has(key)) invalidKeys.set(key, problems[0] as string);
+      if (
+        settings.totaraVersion >= 17 &&
+        problems.every((code) => code === 'value.too_long' || code.startsWith('csv.'))
+      ) {
+        truncated.add(key);
+        rows.set(key, values);
+      }
+      continue;
+    }
+    if (!values.idnumber) continue;
+    if (rows.has(key)) duplicated.add(key);
+    else rows.set(key, values);
+  }
+  // Users sharing a username or (unless allowed) an email within the file: Totara skips every one of them.
+  if (element === 'user') {
+    const count = new Map<string, number>();
+    const keysOf = (row: Record<string, string>) => [
+      row.username ? `u:${row.username.toLowerCase()}` : '',
+      row.email && !own.allowDuplicateEmails ? `e:${row.email.toLowerCase()}` : '',
+    ];
+    for (const row of rows.values())
+      for (const k of keysOf(row)) if (k) count.set(k, (count.get(k) ?? 0) + 1);
+    for (const [key, row] of rows)
+      if (keysOf(row).some((k) => k && (count.get(k) ?? 0) > 1)) duplicated.add(key);
   }
   const plan: ElementPlan = {
     element,
     file: path,
-    counts: { rows: rowCount, created: 0, updated: 0, unchanged: 0, suspended: 0, deleted: 0, skipped: 0 },
+    counts: {
+      rows: rowCount,
+      created: 0,
+      updated: 0,
+      logged: 0,
+      unchanged: 0,
+      suspended: 0,
+      deleted: 0,
+      skipped: 0,
+    },
     created: [],
     updated: [],
+    logged: [],
+    ignored: [],
     suspended: [],
     deleted: [],
     skipped: [],
@@ -193,53 +258,103 @@ async function planElement(
   };
   if (!plan.compared) return plan;
   if (refusedBy) {
-    skip('(whole file)', `Totara refuses the file: ${refusedBy}`);
+    plan.rejected = refusedBy;
+    skip('(whole file)', `Totara refuses the file: ${refusedBy.code}`);
     plan.counts.skipped = rowCount;
     return plan;
   }
+  if (rowCount === 0 && own.sourceAllRecords) {
+    plan.rejected = {
+      code: 'file.no_rows',
+      message:
+        'The file has a header and no rows: with "source contains all records", Totara 17 stops with an error and changes nothing.',
+    };
+    skip(
+      '(whole file)',
+      'a header-only file with "source contains all records": Totara stops and changes nothing',
+    );
+    return plan;
+  }
   for (const [key, code] of invalidKeys)
-    skip(key, `invalid row (${code}); Totara skips it and does not remove it`);
+    if (!truncated.has(key)) skip(key, `invalid row (${code}); Totara skips it and does not remove it`);
+  for (const key of duplicated) {
+    rows.delete(key);
+    skip(key, 'its idnumber, username or email appears more than once in the file; Totara skips every copy');
+  }
+  // Usernames and emails of other site users: a row that would take one is skipped.
+  const siteRecords: SiteRecord[] = [];
+  for await (const site of options.site.records(element, { signal: options.signal })) siteRecords.push(site);
+  const owners = new Map<string, string>();
+  if (element === 'user')
+    for (const site of siteRecords) {
+      if (site.deleted) continue;
+      const id = site.values.idnumber ?? '';
+      if (site.values.username) owners.set(`u:${site.values.username.toLowerCase()}`, id);
+      if (site.values.email && !own.allowDuplicateEmails)
+        owners.set(`e:${site.values.email.toLowerCase()}`, id);
+    }
+  const takenBy = (row: Record<string, string>, key: string): string | undefined => {
+    for (const [prefix, column] of [
+      ['u', 'username'],
+      ['e', 'email'],
+    ] as const) {
+      const value = row[column];
+      if (!value) continue;
+      const owner = owners.get(`${prefix}:${value.toLowerCase()}`);
+      if (owner !== undefined && owner !== key)
+        return `${column} ${value} is already registered to another user`;
+    }
+    return undefined;
+  };
+  const flagged = (row: Record<string, string>) => row.deleted !== undefined && !phpEmpty(row.deleted);
   const seen = new Set<string>();
-  for await (const site of options.site.records(element, { signal: options.signal })) {
+  for (const site of siteRecords) {
     const key = recordKey(element, site.values);
-    if (!site.values.idnumber) continue;
+    if (!site.values.idnumber || site.deleted) continue;
     seen.add(key);
-    const managed = site.syncEnabled !== false && !site.deleted;
+    const managed = site.syncEnabled !== false;
     if (managed && !(own.deleteMode === 'suspend' && site.suspended)) plan.removal.existing++;
-    if (invalidKeys.has(key)) continue;
+    if (invalidKeys.has(key) || duplicated.has(key)) continue;
     const row = rows.get(key);
-    const flaggedDeleted = !own.sourceAllRecords && row?.deleted === '1';
-    if (!row || flaggedDeleted) {
-      if ((own.sourceAllRecords || flaggedDeleted) && managed) {
+    if (!row || flagged(row)) {
+      // Missing from a complete source, or flagged deleted: removed per the Delete setting (Keep: nothing, and a
+      // flagged row is dropped whole, its other changes too).
+      if ((own.sourceAllRecords || (row && flagged(row))) && managed) {
         const removed = remove(key, site);
         if (removed && own.sourceAllRecords) plan.removal.removing++;
       }
       continue;
     }
-    if (site.syncEnabled === false) {
+    if (!managed) {
       skip(key, 'HR Import is disabled for this record on the site');
       continue;
     }
-    if (site.deleted) {
-      if (own.allowCreate && own.allowUpdate) {
-        plan.counts.created++;
-        limitPush(plan.created, displayKey(key), max);
-      } else skip(key, 'deleted on the site and create is not allowed');
+    if (truncated.has(key)) {
+      skip(key, 'a value is too long; Totara skips an existing record with one');
       continue;
     }
     if (!own.allowUpdate) {
       skip(key, 'update is not allowed');
       continue;
     }
-    const stamp = Number(row.timemodified || 0);
-    if (stamp !== 0 && site.timemodified !== undefined && site.timemodified === stamp) {
-      plan.counts.unchanged++;
+    const taken = takenBy(row, row.idnumber ?? '');
+    if (taken) {
+      skip(key, taken);
       continue;
     }
     const { changes, unknown } = diffRecord(element, row, site.values, own, settings.dateFormat);
     for (const column of unknown) notCompared.add(column);
     if (element === 'user' && own.deleteMode === 'suspend' && site.suspended)
       changes.push({ column: 'suspended', from: '1', to: '0' });
+    const stamp = stampOf(row.timemodified, settings.dateFormat);
+    if (stamp !== 0 && site.timemodified !== undefined && site.timemodified === stamp) {
+      // Same timemodified as stored: skipped silently, even when the data changed.
+      plan.counts.unchanged++;
+      if (changes.length > 0) limitPush(plan.ignored, { key: displayKey(key), changes }, max);
+      continue;
+    }
+    plan.counts.logged++;
+    limitPush(plan.logged, displayKey(key), max);
     if (changes.length === 0) plan.counts.unchanged++;
     else {
       plan.counts.updated++;
@@ -247,9 +362,12 @@ async function planElement(
     }
   }
   for (const [key, row] of rows) {
-    if (seen.has(key)) continue;
-    if (!own.sourceAllRecords && row.deleted === '1') continue;
+    if (seen.has(key) || flagged(row)) continue;
+    const taken = takenBy(row, row.idnumber ?? '');
     if (!own.allowCreate) skip(key, 'new record and create is not allowed');
+    else if (taken) skip(key, taken);
+    else if (element === 'user' && !row.email && !own.allowDuplicateEmails)
+      skip(key, 'a new user needs an email');
     else {
       plan.counts.created++;
       limitPush(plan.created, displayKey(key), max);

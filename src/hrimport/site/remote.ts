@@ -127,10 +127,11 @@ export function totaraSiteState(
               orgidnumber: idOf(ja.organisation),
               posidnumber: idOf(ja.position),
               manageridnumber: idOf(manager?.user),
+              managerjaidnumber: text(manager?.idnumber),
               managerjobassignmentidnumber: text(manager?.idnumber),
               appraiseridnumber: idOf(ja.appraiser),
               tempmanageridnumber: idOf(temp?.user),
-              tempmanagerjobassignmentidnumber: text(temp?.idnumber),
+              tempmanagerjaidnumber: text(temp?.idnumber),
               tempmanagerexpirydate: text(ja.tempmanagerexpirydate),
             },
           };

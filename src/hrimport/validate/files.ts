@@ -3,8 +3,8 @@ import { basename } from 'node:path';
 import { assertKnownOptions } from '../../core/errors.js';
 import type { ProgressListener } from '../../core/progress.js';
 import { ELEMENT_NAMES, elementOfFileName } from '../columns/elements.js';
-import { findElementFiles } from '../csv/element-file.js';
-import { CsvSyntaxError, readCsvRecords } from '../csv/reader.js';
+import { scanElementFiles, unknownElementFile } from '../csv/element-file.js';
+import { readCsvRecords } from '../csv/reader.js';
 import { HrImportError } from '../errors.js';
 import { fileFormat, type HrImportSettings, type HrImportSettingsInput, settingsFrom } from '../settings.js';
 import { makeReport, type ValidationIssue, type ValidationReport } from './issues.js';
@@ -38,13 +38,30 @@ export async function validateFiles(
 ): Promise<ValidationReport> {
   assertKnownOptions('validateFiles', options, ['settings', 'maxIssues', 'now', 'onProgress', 'signal']);
   const settings = settingsFrom(options.settings);
-  const isDir = (await stat(target).catch(() => undefined))?.isDirectory() ?? false;
-  const files = isDir ? await findElementFiles(target) : [{ element: undefined, path: target }];
+  const info = await stat(target).catch((error: unknown) => {
+    throw new HrImportError('hrimport.path_not_found', `${target} does not exist.`, {
+      hint: 'Give the HR Import files directory (its csv/ready/ is read), a folder holding the files, or one file.',
+      cause: error,
+      details: { path: target },
+    });
+  });
+  const isDir = info.isDirectory();
+  const scan = isDir ? await scanElementFiles(target) : undefined;
+  const files = scan ? scan.files : [{ element: undefined, path: target }];
   const ordered = [...files].sort(
     (a, b) => ELEMENT_NAMES.indexOf(a.element ?? 'user') - ELEMENT_NAMES.indexOf(b.element ?? 'user'),
   );
   const issues: ValidationIssue[] = [];
   const rows: Record<string, number> = {};
+  for (const { path, suggestion } of scan?.misnamed ?? [])
+    issues.push({
+      code: 'file.misnamed',
+      severity: ordered.length === 0 ? 'error' : 'warning',
+      file: path,
+      row: 0,
+      message: `${basename(path)} is not read by Totara, which looks for ${suggestion} exactly.`,
+      hint: `Rename it ${suggestion}.`,
+    });
   if (ordered.length === 0)
     issues.push({
       code: 'file.none_found',
@@ -57,15 +74,7 @@ export async function validateFiles(
   const known: KnownIds = {};
   for (const file of ordered) {
     const element = file.element ?? elementOfFileName(basename(file.path))?.element;
-    if (!element)
-      throw new HrImportError(
-        'hrimport.unknown_element_file',
-        `Cannot tell which element ${file.path} holds.`,
-        {
-          hint: 'Name it user.csv, jobassignment.csv, org.csv, pos.csv or comp.csv (or <time>.<name> as in csv/store).',
-          details: { file: file.path },
-        },
-      );
+    if (!element) throw unknownElementFile(file.path);
     const validator = new ElementValidator({
       element,
       settings,
@@ -81,11 +90,11 @@ export async function validateFiles(
       let header = true;
       for await (const record of readCsvRecords(file.path, { ...format, signal: options.signal })) {
         if (header) {
-          validator.header(record.cells.map((name, i) => (i === 0 ? name.replace(/^\uFEFF/, '') : name)));
+          validator.header(record.cells);
           header = false;
           continue;
         }
-        validator.row(record.cells, record.row);
+        validator.record(record);
         if (validator.rowCount % 10000 === 0)
           options.onProgress?.({
             phase: `validating ${basename(file.path)}`,
@@ -97,9 +106,7 @@ export async function validateFiles(
       validator.finish();
     } catch (error) {
       validator.dispose();
-      if (!(error instanceof CsvSyntaxError)) throw error;
-      const details = error.details ?? {};
-      validator.report('error', error.code, Number(details.row ?? 0), error.message, { hint: error.hint });
+      throw error;
     }
     rows[file.path] = validator.rowCount;
     issues.push(...validator.issues);

@@ -8,7 +8,7 @@ import {
 } from '../columns/elements.js';
 import { requiredColumns } from '../columns/required.js';
 import { HEADER_CHARS } from '../csv/reader.js';
-import { type ElementSettings, fileFormat, type HrImportSettings } from '../settings.js';
+import { type ElementSettings, elementColumns, fileFormat, type HrImportSettings } from '../settings.js';
 import type { IssueSeverity } from './issues.js';
 
 /** Records one finding (the signature of `ElementValidator.report`). */
@@ -32,7 +32,9 @@ export function checkHeader(
   report: Reporter,
 ): { index: Record<string, number>; columns: Array<ColumnDefinition | undefined> } {
   const def = ELEMENTS[element];
+  const known = elementColumns(settings, element);
   const own = settings.elements[element];
+  const imported = own.columns ? new Set(own.columns) : undefined;
   const index: Record<string, number> = {};
   const columns: Array<ColumnDefinition | undefined> = [];
   const { delimiter } = fileFormat(settings, element);
@@ -50,6 +52,15 @@ export function checkHeader(
         },
       );
     }
+    const bare = name.trim();
+    if (bare !== name && bare !== '')
+      report(
+        known.some((col) => col.name === bare) ? 'error' : 'warning',
+        'header.space_in_name',
+        1,
+        `Header "${name}" has ${name.startsWith(' ') ? 'a leading' : 'a trailing'} space; Totara does not trim header names, so it does not see a column "${bare}".`,
+        { column: name, hint: `Write "${bare}" (a space is allowed only before a quoted name).` },
+      );
     if (Object.hasOwn(index, name))
       report(
         'error',
@@ -59,9 +70,45 @@ export function checkHeader(
         { column: name },
       );
     index[name] = i;
-    const column = def.columns.find((col) => col.name === name);
+    const column = known.find((col) => col.name === name);
     columns[i] = column;
+    if (imported && !imported.has(name) && (column || name.startsWith(CUSTOM_FIELD_PREFIX))) {
+      report(
+        'warning',
+        'header.ignored_column',
+        1,
+        `Column "${name}" is not imported by the site's settings; Totara ignores it.`,
+        {
+          column: name,
+          hint: `The site imports: ${[...imported].join(', ')}.`,
+        },
+      );
+      return;
+    }
     if (column) return;
+    const other = def.columns.find((col) => col.name === name);
+    if (other) {
+      const renamed = name.endsWith('jobassignmentidnumber')
+        ? name.replace('jobassignmentidnumber', 'jaidnumber')
+        : undefined;
+      report(
+        'error',
+        'header.column_not_in_version',
+        1,
+        other.until !== undefined
+          ? `Column "${name}" is a Totara ${other.until} name; Totara ${settings.totaraVersion} reads "${renamed}" and ignores it.`
+          : other.feature
+            ? `Column "${name}" needs the site feature ${other.feature.replace('!', 'without ')}, which the settings profile does not have.`
+            : `Column "${name}" is read from Totara ${other.since} on; the settings profile says Totara ${settings.totaraVersion}.`,
+        {
+          column: name,
+          hint: renamed
+            ? `Rename it "${renamed}" (Totara 13 renamed it), or set totaraVersion in the profile.`
+            : 'Set totaraVersion and features in the settings profile to match the site.',
+        },
+      );
+      return;
+    }
     if (name.startsWith(CUSTOM_FIELD_PREFIX)) {
       checkCustomFieldColumn(element, own, name, report);
     } else {
@@ -72,7 +119,7 @@ export function checkHeader(
         `Column "${name}" is not an ${element} column; Totara ignores it.`,
         {
           column: name,
-          hint: `Known columns: ${def.columns.map((col) => col.name).join(', ')}${def.customFields ? ', customfield_<shortname>' : ''}.`,
+          hint: `Known columns: ${known.map((col) => col.name).join(', ')}${def.customFields ? ', customfield_<shortname>' : ''}.`,
         },
       );
     }
@@ -120,7 +167,7 @@ function missingHint(name: string): string {
   if (name === 'email') return 'Required unless duplicate emails are allowed.';
   if (name === 'firstname' || name === 'lastname') return 'Required while the create action is allowed.';
   if (name === 'typeidnumber') return 'Hierarchy custom fields need the type column.';
-  if (name.includes('jobassignmentidnumber'))
+  if (name.includes('jaidnumber') || name.includes('jobassignmentidnumber'))
     return 'Required with the manager column unless "Update ID numbers" is on.';
   return 'Add the column (an empty value is allowed where the field is optional).';
 }

@@ -24,7 +24,7 @@ export function checkJobRow(
   row: number,
   user: string,
   report: Reporter,
-  options: { dateFormat: string; now: number; updateIdNumbers: boolean },
+  options: { dateFormat: string; now: number; updateIdNumbers: boolean; managerJobColumn: string },
 ): void {
   for (const [column, label] of PEOPLE) {
     const ref = get(column);
@@ -34,14 +34,14 @@ export function checkJobRow(
         value: ref,
       });
   }
-  if (get('manageridnumber') && get('managerjobassignmentidnumber') === '' && !options.updateIdNumbers)
+  if (get('manageridnumber') && get(options.managerJobColumn) === '' && !options.updateIdNumbers)
     report(
       'error',
       'value.required',
       row,
-      'managerjobassignmentidnumber is empty while a manager is given; Totara skips the row.',
+      `${options.managerJobColumn} is empty while a manager is given; Totara skips the row.`,
       {
-        column: 'managerjobassignmentidnumber',
+        column: options.managerJobColumn,
       },
     );
   if (get('tempmanageridnumber')) {

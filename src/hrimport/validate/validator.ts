@@ -5,8 +5,9 @@ import {
   ELEMENTS,
   type ElementName,
 } from '../columns/elements.js';
+import type { CsvQuirk, CsvRecord } from '../csv/fgetcsv.js';
 import { isFormulaLike } from '../csv/writer.js';
-import type { ElementSettings, HrImportSettings } from '../settings.js';
+import { type ElementSettings, type HrImportSettings, managerJobColumn } from '../settings.js';
 import { FingerprintSet } from './fingerprint-set.js';
 import { checkHeader, type Reporter } from './header.js';
 import type { IssueSeverity, ValidationIssue } from './issues.js';
@@ -20,6 +21,7 @@ import {
   reportDuplicate,
 } from './links.js';
 import { SpillDeduper } from './spill-dedupe.js';
+import { hasTag, needsTrim, phpEmpty, phpTrim, stripsTags, stripTags } from './stored.js';
 import { checkCell } from './values.js';
 
 export type { KnownIds } from './links.js';
@@ -179,9 +181,165 @@ export class ElementValidator {
     return this.#usable;
   }
 
+  readonly #stored: string[] = [];
+
+  /**
+   * The cells as Totara stores them (trimmed; tags stripped from the user's text fields), with a warning for each
+   * cell it changes and an error for a NUL byte, which no database column takes.
+   */
+  #storedCells(cells: readonly string[], row: number): string[] {
+    const out = this.#stored;
+    out.length = cells.length;
+    for (let i = 0; i < cells.length; i++) {
+      const raw = cells[i] as string;
+      let value = raw;
+      if (value === '') {
+        out[i] = value;
+        continue;
+      }
+      const name = this.#header[i] as string;
+      const known = this.#columns[i] !== undefined || name.startsWith(CUSTOM_FIELD_PREFIX);
+      if (value.includes('\u0000'))
+        this.report(
+          'error',
+          'value.nul_byte',
+          row,
+          `${name} holds a NUL byte (\\0), which Totara cannot store.`,
+          {
+            column: name,
+            value: value.replaceAll('\u0000', '\\0'),
+            hint: 'Remove the NUL bytes from the source data.',
+          },
+        );
+      if (known && needsTrim(value)) value = phpTrim(value);
+      if (known && stripsTags(this.element, name) && hasTag(value)) value = phpTrim(stripTags(value));
+      if (value !== raw && !value.includes('\u0000')) {
+        const what = value === phpTrim(raw) ? 'trims every field' : 'strips HTML tags from this field';
+        this.report(
+          'warning',
+          value === phpTrim(raw) ? 'value.trimmed' : 'value.tags_stripped',
+          row,
+          `${name}: Totara ${what} and stores "${value}".`,
+          {
+            column: name,
+            value: raw,
+          },
+        );
+      }
+      out[i] = value;
+    }
+    return out;
+  }
+
   #cell(cells: readonly string[], name: string): string | undefined {
     const i = this.#index[name];
     return i === undefined ? undefined : cells[i];
+  }
+
+  /**
+   * Checks one record as read from a file ({@link readCsvRecords}): empty lines and rows of empty fields are
+   * reported once per run, and what Totara's reader does with odd quoting is reported on the row.
+   */
+  record(record: CsvRecord): void {
+    const { cells, row } = record;
+    if (
+      record.blank ||
+      (cells.length > 1 && cells.every((cell) => cell === '' || (needsTrim(cell) && phpTrim(cell) === '')))
+    ) {
+      this.#rows++;
+      this.#emptyRun(row, record.blank === true);
+      return;
+    }
+    this.#flushEmpty();
+    if (record.quirks) this.#quirks(record);
+    this.row(cells, row);
+  }
+
+  #empty: { first: number; last: number; blank: number } | undefined;
+
+  #emptyRun(row: number, blank: boolean): void {
+    if (this.#empty && this.#empty.last === row - 1) {
+      this.#empty.last = row;
+      if (blank) this.#empty.blank++;
+    } else {
+      this.#flushEmpty();
+      this.#empty = { first: row, last: row, blank: blank ? 1 : 0 };
+    }
+  }
+
+  #flushEmpty(): void {
+    const run = this.#empty;
+    if (!run) return;
+    this.#empty = undefined;
+    const count = run.last - run.first + 1;
+    const rows = count === 1 ? `Row ${run.first} is` : `Rows ${run.first} to ${run.last} (${count}) are`;
+    this.report(
+      'warning',
+      'row.empty',
+      run.first,
+      `${rows} empty${run.blank === count ? '' : ' (only delimiters, as Excel writes blank rows)'}; Totara logs an error for each and imports nothing from ${count === 1 ? 'it' : 'them'}.`,
+      { hint: 'Remove empty lines and rows of bare delimiters so the import log shows only real problems.' },
+    );
+  }
+
+  #quirks(record: CsvRecord): void {
+    const quirks = record.quirks as CsvQuirk[];
+    const fields = record.quirkFields as number[];
+    quirks.forEach((quirk, k) => {
+      const i = fields[k] as number;
+      const column = this.#header[i] ?? `field ${i + 1}`;
+      const value = record.cells[i];
+      const shown = value !== undefined && value.length > 80 ? `${value.slice(0, 80)}…` : value;
+      const lines = value === undefined ? 0 : value.split('\n').length - 1;
+      if (quirk === 'escaped_quote' && lines > 0)
+        this.report(
+          'error',
+          'csv.escaped_quote_runs_on',
+          record.row,
+          `${column} holds \\" inside quotes, which Totara's reader (PHP fgetcsv) does not take as the closing quote: the field runs on over ${lines} more line(s), swallowing the rows there.`,
+          {
+            column,
+            value: shown,
+            hint: 'Write the value with `mts hrimport write`, which encodes it so fgetcsv reads it back exactly, or end the quoted value before the backslash.',
+          },
+        );
+      else if (quirk === 'escaped_quote')
+        this.report(
+          'warning',
+          'csv.escaped_quote',
+          record.row,
+          `${column} holds \\" inside quotes; Totara keeps the backslash and the quote: it stores "${value}".`,
+          { column, value: shown },
+        );
+      else if (quirk === 'text_after_quote')
+        this.report(
+          'warning',
+          'csv.text_after_quote',
+          record.row,
+          `${column} has text after its closing quote; Totara appends it and stores "${value}".`,
+          { column, value: shown, hint: 'Quote the whole value.' },
+        );
+      else if (quirk === 'unterminated_quote')
+        this.report(
+          'error',
+          'csv.unterminated_quote',
+          record.row,
+          `${column} opens a quote that is never closed; Totara reads the rest of the file into it.`,
+          { column, value: shown },
+        );
+      else if (quirk === 'invalid_bytes')
+        this.report(
+          'warning',
+          'value.invalid_bytes',
+          record.row,
+          `${column} holds bytes that are not valid in the file's encoding; Totara drops them and stores "${value}".`,
+          {
+            column,
+            value: shown,
+            hint: 'Save the file as UTF-8, or set the encoding it was written in (ISO-8859-1, WINDOWS-1252).',
+          },
+        );
+    });
   }
 
   /** Checks one data row (`row` is its record number, header = 1). */
@@ -189,12 +347,6 @@ export class ElementValidator {
     this.#rows++;
     if (!this.#usable) return;
     const header = this.#header;
-    if (cells.length === 1 && cells[0] === '' && header.length > 1) {
-      this.report('error', 'row.empty', row, 'Empty line; Totara logs it as an error.', {
-        hint: 'Remove empty lines.',
-      });
-      return;
-    }
     if (cells.length !== header.length) {
       this.report(
         'error',
@@ -207,8 +359,11 @@ export class ElementValidator {
       );
       return;
     }
+    const raw = cells;
+    cells = this.#storedCells(cells, row);
     const own = this.#own;
-    const removing = !own.sourceAllRecords && this.#cell(cells, 'deleted') === '1';
+    const deleted = this.#cell(cells, 'deleted');
+    const removing = !own.sourceAllRecords && deleted !== undefined && !phpEmpty(deleted);
     const context = {
       dateFormat: this.#settings.dateFormat,
       extendedUsernameChars: own.extendedUsernameChars,
@@ -218,24 +373,12 @@ export class ElementValidator {
       if (value === '') continue;
       const name = header[i] as string;
       const column = this.#columns[i];
-      if (isFormulaLike(value))
+      if (isFormulaLike(raw[i] as string))
         this.report('warning', 'value.formula_like', row, `${name} starts like a spreadsheet formula.`, {
           column: name,
-          value,
+          value: raw[i],
           hint: 'Totara imports it as text; it only matters if the file is opened in a spreadsheet. Writers can neutralise such cells on request.',
         });
-      if (value.includes('\\') && (value.includes('\\"') || (value.endsWith('\\') && /["\r\n]/.test(value))))
-        this.report(
-          'error',
-          'value.backslash_quote',
-          row,
-          `${name} has a backslash before a quote; Totara's CSV reader (PHP fgetcsv) misreads it.`,
-          {
-            column: name,
-            value,
-            hint: 'Remove the backslash or put a space between it and the quote.',
-          },
-        );
       if (!column) continue;
       if (
         column.maxLength !== undefined &&
@@ -294,7 +437,18 @@ export class ElementValidator {
     const why = 'Totara skips the row.';
     this.#requireValues(cells, row, ['username', 'firstname', 'lastname', 'auth'], why);
     if (!own.allowDuplicateEmails)
-      this.#requireValues(cells, row, ['email'], 'emails are required while duplicates are not allowed.');
+      if (this.#cell(cells, 'email') === '') {
+        if (own.emptyFields === 'keep')
+          this.report(
+            'warning',
+            'value.email_empty',
+            row,
+            'email is empty: Totara keeps the email of an existing user, and refuses to create a new one without.',
+            { column: 'email' },
+          );
+        else
+          this.#requireValues(cells, row, ['email'], 'emails are required while duplicates are not allowed.');
+      }
     if (idnumber !== '') this.#duplicate(KIND.idnumber, idnumber, row, idnumber);
     const username = this.#cell(cells, 'username');
     if (username) this.#duplicate(KIND.username, username.toLowerCase(), row, username);
@@ -316,6 +470,7 @@ export class ElementValidator {
         dateFormat: this.#settings.dateFormat,
         now: this.#now,
         updateIdNumbers,
+        managerJobColumn: managerJobColumn(this.#settings),
       });
     if (!this.#crossRow) return;
     const key = `${user}\u0000${idnumber}`;
@@ -328,7 +483,7 @@ export class ElementValidator {
     }
     const manager = get('manageridnumber');
     if (manager) {
-      const managerJob = get('managerjobassignmentidnumber');
+      const managerJob = get(managerJobColumn(this.#settings));
       this.#managerEdges.set(updateIdNumbers ? user : key, {
         to: updateIdNumbers || !managerJob ? manager : `${manager}\u0000${managerJob}`,
         row,
@@ -369,6 +524,7 @@ export class ElementValidator {
 
   /** Checks that need every row: references to other rows or files, parent cycles, management loops. */
   finish(): void {
+    this.#flushEmpty();
     if (!this.#crossRow) return;
     if (this.#spill) {
       const found = [...this.#spill.duplicates()].sort((a, b) => a.row - b.row || a.kind - b.kind);

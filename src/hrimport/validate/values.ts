@@ -3,6 +3,7 @@
 import { parseHrImportDate } from '../columns/dates.js';
 import type { ColumnDefinition } from '../columns/elements.js';
 import { COUNTRY_CODES } from './countries.js';
+import { phpEmpty, phpTrim } from './stored.js';
 
 /** A problem with one cell (before file, row and column are attached). */
 export interface CellProblem {
@@ -17,7 +18,7 @@ const EMAIL =
 
 /** True for an address Totara's email check accepts (dot-atom local part, dotted host name, alphabetic TLD). */
 export function isValidEmail(text: string): boolean {
-  return text.length <= 254 && EMAIL.test(text);
+  return text.length <= 254 && text.indexOf('@') <= 64 && EMAIL.test(text);
 }
 
 let zones: Set<string> | undefined;
@@ -37,16 +38,25 @@ export function checkCell(
   context: { dateFormat: string; extendedUsernameChars: boolean },
 ): CellProblem | undefined {
   switch (column.kind) {
-    case 'flag':
-      if (value !== '0' && value !== '1')
-        return {
-          code: 'value.not_flag',
-          severity: 'error',
-          message: `${column.name} must be 0 or 1.`,
-          hint: 'Totara reads any non-empty value other than 0 as 1; write 0 or 1 explicitly.',
-        };
-      return undefined;
+    case 'flag': {
+      const trimmed = phpTrim(value);
+      if (trimmed === '0' || trimmed === '1') return undefined;
+      const stored = phpEmpty(trimmed) ? '0' : '1';
+      return {
+        code: 'value.not_flag',
+        severity: 'warning',
+        message: `${column.name} is "${value}", which Totara reads as ${stored} (PHP empty(): only an empty cell or 0 means 0)${column.name === 'deleted' && stored === '1' ? ', so the record is removed' : ''}.`,
+        hint: 'Write 0 or 1.',
+      };
+    }
     case 'date':
+      if (column.name === 'timemodified' && parseHrImportDate(value, context.dateFormat) === null)
+        return {
+          code: 'value.invalid_timemodified',
+          severity: 'error',
+          message: `timemodified is neither a date in the format ${context.dateFormat} nor a whole number; Totara aborts the whole file ("could not import all records").`,
+          hint: 'Write Unix seconds, a date in the site format, 0 or nothing.',
+        };
       if (parseHrImportDate(value, context.dateFormat) === null)
         return {
           code: 'value.invalid_date',
@@ -86,7 +96,7 @@ export function checkCell(
         return {
           code: 'value.username_case',
           severity: 'warning',
-          message: 'username has upper-case letters; Totara imports it in lower case.',
+          message: `username has upper-case letters; Totara stores "${value.toLowerCase()}".`,
           hint: 'Lower-case it in the source so later imports match.',
         };
       return undefined;

@@ -101,12 +101,12 @@ export async function* readRecordsStream(
  * await writeElementFile(dir, 'user', readRecordsFile('people.ndjson') as AsyncIterable<UserRecord>);
  * ```
  */
-export async function* readRecordsFile(path: string): AsyncGenerator<Record<string, unknown>> {
-  const fail = failWith(path);
-  if (/\.(nd)?jsonl?$/i.test(path) && !/\.json$/i.test(path)) {
+export async function* readRecordsFile(path: string, name = path): AsyncGenerator<Record<string, unknown>> {
+  const fail = failWith(name);
+  if (name === 'stdin' || (/\.(nd)?jsonl?$/i.test(path) && !/\.json$/i.test(path))) {
     const input = createReadStream(path);
     // An open error surfaces through the line reader; the catch in readRecordsStream turns it into ours.
-    yield* readRecordsStream(input, path);
+    yield* readRecordsStream(input, name);
     return;
   }
   let parsed: unknown;
@@ -115,5 +115,21 @@ export async function* readRecordsFile(path: string): AsyncGenerator<Record<stri
   } catch (error) {
     fail(error, '');
   }
-  yield* fromArray(parsed, path);
+  yield* fromArray(parsed, name);
+}
+
+/**
+ * The union of the keys of every record of a records file (keys whose value is undefined or null excepted), in
+ * first-seen order: the header of an export whose later records carry more fields than the first.
+ *
+ * @example
+ * ```ts
+ * const columns = orderColumns('user', settings, await unionOfRecordKeys('people.ndjson'));
+ * ```
+ */
+export async function unionOfRecordKeys(path: string, name = path): Promise<string[]> {
+  const keys = new Set<string>();
+  for await (const record of readRecordsFile(path, name))
+    for (const key of Object.keys(record)) if (record[key] !== undefined) keys.add(key);
+  return [...keys];
 }

@@ -5,7 +5,7 @@ import { assertKnownOptions } from '../../core/errors.js';
 import { ELEMENTS, type ElementName, isElementName } from '../columns/elements.js';
 import { cellText, type ElementRecords } from '../columns/records.js';
 import { orderColumns } from '../columns/required.js';
-import { ChunkedSink, createRowEncoder, neutraliseFormula } from '../csv/writer.js';
+import { ChunkedSink, createRowEncoder, neutraliseFormula, textEncoding } from '../csv/writer.js';
 import { HrImportError, HrImportValidationError, type MassRemovalCounts } from '../errors.js';
 import { assertRemovalAllowed, countRemovals } from '../plan/removal-guard.js';
 import { fileFormat, type HrImportSettings, settingsFrom } from '../settings.js';
@@ -33,7 +33,8 @@ export class ElementWriter<E extends ElementName = ElementName> {
   readonly #settings: HrImportSettings;
   readonly #options: WriteElementOptions;
   readonly #encode: (cells: readonly string[]) => string;
-  readonly #latin1: boolean;
+  readonly #encoding: ReturnType<typeof textEncoding>;
+  readonly #encodingName: string;
   #file: AtomicFile | undefined;
   #sink: ChunkedSink | undefined;
   #columns: string[] | undefined;
@@ -50,7 +51,8 @@ export class ElementWriter<E extends ElementName = ElementName> {
     this.#options = options;
     const format = fileFormat(settings, element);
     this.#encode = createRowEncoder({ delimiter: format.delimiter, lineEnding: settings.lineEnding });
-    this.#latin1 = format.encoding === 'ISO-8859-1';
+    this.#encoding = textEncoding(format.encoding);
+    this.#encodingName = format.encoding;
     if (options.columns) this.#start([...options.columns]);
   }
 
@@ -86,7 +88,7 @@ export class ElementWriter<E extends ElementName = ElementName> {
         throw error;
       }
     }
-    this.#sink = new ChunkedSink(this.#file.stream, { encoding: this.#latin1 ? 'latin1' : 'utf8' });
+    this.#sink = new ChunkedSink(this.#file.stream, { encode: this.#encoding.encode });
   }
 
   /** Validates and writes one record; resolves when the file can take more (backpressure). */
@@ -113,7 +115,7 @@ export class ElementWriter<E extends ElementName = ElementName> {
       cells[i] = text;
     }
     if (present !== Object.keys(source).length) this.#unknownKeys(source, row);
-    if (this.#latin1) this.#checkLatin1(cells, row);
+    this.#checkEncodable(cells, row);
     validator.row(cells, row);
     let text = this.#encode(cells);
     if (this.#pendingHeader !== undefined) {
@@ -161,19 +163,22 @@ export class ElementWriter<E extends ElementName = ElementName> {
     );
   }
 
-  #checkLatin1(cells: string[], row: number): void {
+  /** Values no encoding of the file can carry: characters outside its encoding, or broken UTF-16. */
+  #checkEncodable(cells: string[], row: number): void {
     cells.forEach((cell, i) => {
-      if (/[^\u0000-\u00ff]/.test(cell))
-        this.#validator?.report(
-          'error',
-          'value.not_encodable',
-          row,
-          `${this.#columns?.[i]} has characters ISO-8859-1 cannot hold.`,
-          {
-            column: this.#columns?.[i],
-            hint: 'Use UTF-8 (the encoding setting of the source) or remove those characters.',
-          },
-        );
+      if (this.#encoding.canHold(cell)) return;
+      this.#validator?.report(
+        'error',
+        'value.not_encodable',
+        row,
+        this.#encodingName === 'UTF-8'
+          ? `${this.#columns?.[i]} holds a lone surrogate (broken UTF-16), which no UTF-8 file can carry.`
+          : `${this.#columns?.[i]} has characters ${this.#encodingName} cannot hold.`,
+        {
+          column: this.#columns?.[i],
+          hint: 'Use UTF-8 (the encoding setting of the source) or remove those characters.',
+        },
+      );
     });
   }
 
