@@ -4,8 +4,7 @@
  * and exits 1 when something failed.
  */
 import { type REPLServer, Recoverable, start } from 'node:repl';
-import { PassThrough, Writable } from 'node:stream';
-import type { CliIO } from '../src/cli/framework.js';
+import { PassThrough, type Readable, Writable } from 'node:stream';
 import { debug } from '../src/core/debug.js';
 import { MtsError } from '../src/core/errors.js';
 import { colorWanted, createStyle } from '../src/core/format.js';
@@ -17,9 +16,17 @@ import { interceptGraphql } from './gql.js';
 import { describeError, toJsonText } from './render.js';
 import { ReplSession } from './session.js';
 
+/** The streams and environment of a REPL (the CLI passes its own; tests pass in-memory streams). */
+export interface ReplIO {
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean; columns?: number };
+  stdin: Readable & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
 /** Options of {@link runRepl}. */
 export interface RunReplOptions {
-  io: CliIO;
+  io: ReplIO;
   profile?: string | undefined;
   /** Evaluate this code (or dot-command), print the result and exit. */
   eval?: string | undefined;

@@ -8,7 +8,6 @@ import { debug } from '../src/core/debug.js';
 import { MtsError } from '../src/core/errors.js';
 import type { Style } from '../src/core/format.js';
 import { maskSecrets } from '../src/core/redact.js';
-import type { IntrospectionClient } from '../src/totara/index.js';
 import { type Bindings, createBindings } from './bindings.js';
 import { ReadOnlyGuard } from './guard.js';
 import { HistoryFile, historyPath } from './history.js';
@@ -157,13 +156,12 @@ export class ReplSession {
     const knowledge = this.knowledge;
     const table = import('../src/moodle/index.js').then((mod) => knowledge.setTable(mod.coreFunctionTable()));
     const site = this.bindings.moodleRaw.promise.then(async (client) => {
-      const call = client.call as (fn: string) => Promise<Record<string, unknown>>;
-      const info = await call.call(client, 'core_webservice_get_site_info');
+      const info = await client.call('core_webservice_get_site_info');
       knowledge.setSiteInfo(info);
       if (current()) this.notice(this.siteLine(info));
     });
     const schema = this.bindings.totaraRaw.promise.then(async (client) => {
-      const loaded = await loadSchema(client as unknown as IntrospectionClient);
+      const loaded = await loadSchema(client);
       knowledge.setSchema(loaded.schema);
       if (loaded.source === 'bundled' && current())
         this.notice(
@@ -179,8 +177,10 @@ export class ReplSession {
   }
 
   #backgroundFailure(what: string, error: unknown): void {
-    const code = error instanceof MtsError ? error.code : '';
-    if (code === 'repl.no_moodle' || code === 'repl.no_totara') return;
+    // a site the profile does not have at all is not a failure worth a notice (using it says what to set)
+    const missing =
+      error instanceof MtsError && error.code === 'config.missing' ? error.details?.missing : [];
+    if (Array.isArray(missing) && (missing.includes('moodleUrl') || missing.includes('totaraUrl'))) return;
     debug(`repl: ${what} unavailable`, String(error));
     this.notice(this.style.yellow(`${what}: ${maskSecrets((error as Error).message ?? String(error))}`));
   }
@@ -250,10 +250,10 @@ export class ReplSession {
 
   /** The endpoints line shown once they are known (at once for a profile). */
   async endpointsLine(): Promise<string> {
-    const endpoints = await this.target.endpoints();
+    const settings = await this.target.settings();
     const parts: string[] = [];
-    if (endpoints.moodle) parts.push(`Moodle ${endpoints.moodle.url}`);
-    if (endpoints.totara) parts.push(`Totara ${endpoints.totara.url}`);
+    if (settings.moodleUrl) parts.push(`Moodle ${settings.moodleUrl}`);
+    if (settings.totaraUrl) parts.push(`Totara ${settings.totaraUrl}`);
     return parts.join(' · ') || 'no site configured';
   }
 

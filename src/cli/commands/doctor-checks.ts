@@ -1,15 +1,14 @@
+/** The checks of `mts doctor`, loaded only when it runs. */
+
+import { moodleClientFromSettings } from '../../connect/moodle.js';
+import { missingSettings, TOTARA_KEYS } from '../../connect/settings.js';
+import { totaraClientFromSettings } from '../../connect/totara.js';
 import { PROFILE_KEYS, type ProfileSettings } from '../../core/config.js';
 import { MtsError } from '../../core/errors.js';
 import type { Style } from '../../core/format.js';
 import { maskSecrets } from '../../core/redact.js';
 import { readText, Transport } from '../../core/transport.js';
-import {
-  missingSettings,
-  moodleClientFromSettings,
-  TOTARA_KEYS,
-  totaraClientFromSettings,
-} from '../clients.js';
-import type { CommandGroup, CommandSpec } from '../framework.js';
+import type { CliContext } from '../context.js';
 
 /** The outcome of one check. */
 interface CheckResult {
@@ -235,62 +234,37 @@ function human(results: CheckResult[], style: Style): string {
   return lines.join('\n');
 }
 
-const run: CommandSpec = {
-  name: 'doctor',
-  summary:
-    'Check a configured site end to end: web services, token, functions, courses, files, Totara, LTI, clock.',
-  description:
-    'Each check exercises the site (database included), not a cached page, and is passed, failed with a hint, or\n' +
-    'skipped when the profile lacks what it needs. Exit code 1 when a check failed; --json for monitoring.',
-  options: {
-    function: {
-      type: 'string',
-      multiple: true,
-      description: "A function the token's service must offer (repeatable)",
-      valueName: 'NAME',
+/** Runs every check against the configured site, prints them, and returns the exit code (1 when one failed). */
+export async function runDoctor(ctx: CliContext, functions: string[]): Promise<number> {
+  const config = ctx.config();
+  const settings = { ...config.settings, timeoutMs: config.settings.timeoutMs ?? 15_000 };
+  const wanted = [...DEFAULT_FUNCTIONS, ...functions];
+  const checks = new Checks();
+  if (!settings.moodleUrl && !settings.totaraUrl) {
+    checks.results.push({
+      name: 'config',
+      status: 'failed',
+      detail: `profile ${config.profile} configures no site`,
+      hint: `Run \`mts config set --profile ${config.profile} moodleUrl=... moodleToken=-\`.`,
+      code: 'doctor.no_site',
+      ms: 0,
+    });
+  } else {
+    await moodleChecks(checks, settings, wanted);
+    await totaraChecks(checks, settings);
+    await ltiChecks(checks, settings);
+    clockCheck(checks);
+  }
+  const ok = checks.results.every((r) => r.status !== 'failed');
+  ctx.print(
+    {
+      profile: config.profile,
+      moodleUrl: settings.moodleUrl,
+      totaraUrl: settings.totaraUrl,
+      ok,
+      checks: checks.results,
     },
-  },
-  examples: ['mts doctor --profile prod', 'mts doctor --json --function core_user_get_users'],
-  async run(ctx, input) {
-    const config = ctx.config();
-    const settings = { ...config.settings, timeoutMs: config.settings.timeoutMs ?? 15_000 };
-    const wanted = [...DEFAULT_FUNCTIONS, ...((input.options.function as string[] | undefined) ?? [])];
-    const checks = new Checks();
-    if (!settings.moodleUrl && !settings.totaraUrl) {
-      checks.results.push({
-        name: 'config',
-        status: 'failed',
-        detail: `profile ${config.profile} configures no site`,
-        hint: `Run \`mts config set --profile ${config.profile} moodleUrl=... moodleToken=-\`.`,
-        code: 'doctor.no_site',
-        ms: 0,
-      });
-    } else {
-      await moodleChecks(checks, settings, wanted);
-      await totaraChecks(checks, settings);
-      await ltiChecks(checks, settings);
-      clockCheck(checks);
-    }
-    const ok = checks.results.every((r) => r.status !== 'failed');
-    ctx.print(
-      {
-        profile: config.profile,
-        moodleUrl: settings.moodleUrl,
-        totaraUrl: settings.totaraUrl,
-        ok,
-        checks: checks.results,
-      },
-      (_value, style) => human(checks.results, style),
-    );
-    return ok ? 0 : 1;
-  },
-};
-
-const group: CommandGroup = {
-  name: 'doctor',
-  summary: 'Health check of the configured site',
-  commands: [],
-  default: run,
-};
-
-export default group;
+    (_value, style) => human(checks.results, style),
+  );
+  return ok ? 0 : 1;
+}
