@@ -106,3 +106,60 @@ describe('architecture', () => {
     expect(cycles.filter((c) => !/^(cli -> repl -> cli|repl -> cli -> repl)$/.test(c))).toEqual([]);
   });
 });
+
+describe('hrimport layout', () => {
+  it('splits by verb: no folder of src/hrimport holds more than 15 files', () => {
+    const counts = new Map<string, number>();
+    for (const file of listTs(`${projectRoot}src/hrimport`)) {
+      const folder = relative(projectRoot, dirname(file));
+      counts.set(folder, (counts.get(folder) ?? 0) + 1);
+    }
+    expect([...counts].filter(([, n]) => n > 15)).toEqual([]);
+    expect(counts.has('src/hrimport/csv') && counts.has('src/hrimport/validate')).toBe(true);
+  });
+
+  it('names every public export and keeps the parser, fingerprints and cycle finder internal', async () => {
+    const entry = readFileSync(`${projectRoot}src/hrimport/index.ts`, 'utf8');
+    expect(entry).not.toMatch(/export\s+\*/);
+    const api = await import('../src/hrimport/index.js');
+    for (const internal of ['CsvParser', 'FingerprintSet', 'fingerprint', 'findCycles', 'ChunkedSink'])
+      expect(Object.keys(api)).not.toContain(internal);
+  });
+});
+
+describe('mbz layout', () => {
+  const mbz = `${projectRoot}src/mbz`;
+
+  it('splits by concern: no folder of src/mbz holds more than 15 files', () => {
+    const counts = new Map<string, number>();
+    for (const file of listTs(mbz)) {
+      const folder = relative(projectRoot, dirname(file));
+      counts.set(folder, (counts.get(folder) ?? 0) + 1);
+    }
+    expect([...counts].filter(([, n]) => n > 15)).toEqual([]);
+    expect(['src/mbz/archive', 'src/mbz/xml', 'src/mbz/backup'].every((f) => counts.has(f))).toBe(true);
+  });
+
+  it('keeps the archive layer free of Moodle: it imports only itself, mbz/errors and core, and names no backup file', () => {
+    const archive = listTs(`${mbz}/archive`);
+    const leaks = archive.flatMap((file) =>
+      importsOf(file)
+        .filter((target) => {
+          const rel = relative(projectRoot, target);
+          return (
+            !rel.startsWith('src/mbz/archive/') && rel !== 'src/mbz/errors.ts' && !rel.startsWith('src/core/')
+          );
+        })
+        .map((target) => `${relative(projectRoot, file)} -> ${relative(projectRoot, target)}`),
+    );
+    expect(leaks).toEqual([]);
+    const words = archive.filter((file) =>
+      /moodle|ARCHIVE_INDEX|files\.xml|users\.xml/i.test(readFileSync(file, 'utf8')),
+    );
+    expect(words.map((file) => relative(projectRoot, file))).toEqual([]);
+  });
+
+  it('names every public export of moodle-totara-sdk/mbz', () => {
+    expect(readFileSync(`${mbz}/index.ts`, 'utf8')).not.toMatch(/export\s+\*/);
+  });
+});

@@ -75,7 +75,7 @@ async function fastest(n: number, fn: () => Promise<number>): Promise<number> {
 /** bin/mts.js of a build no older than src/mbz, or a reason why there is none. */
 async function builtCli(): Promise<{ bin: string } | { skip: string }> {
   const bin = process.env.MTS_BENCH_BIN ?? `${here}../../bin/mts.js`;
-  const built = resolve(dirname(bin), '../dist/src/mbz/xml-scan.js');
+  const built = resolve(dirname(bin), '../dist/src/mbz/xml/scan.js');
   if (!existsSync(built)) return { skip: `no build next to ${bin} (npm run build)` };
   const sources = (await readdir(`${here}../../src/mbz`)).map(
     (f) => statSync(`${here}../../src/mbz/${f}`).mtimeMs,

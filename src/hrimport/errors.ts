@@ -1,5 +1,5 @@
 import { InputError, type MtsErrorOptions } from '../core/errors.js';
-import type { ValidationIssue } from './issues.js';
+import type { ValidationIssue } from './validate/issues.js';
 
 /**
  * Bad HR Import input that stops an operation: an unreadable settings profile, a CSV that cannot be parsed, a

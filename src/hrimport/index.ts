@@ -15,26 +15,7 @@
  */
 export const CAPABILITY = 'hrimport';
 
-export { COUNTRY_CODES } from './countries.js';
-export {
-  CsvParser,
-  type CsvRecord,
-  CsvSyntaxError,
-  detectDelimiter,
-  HEADER_CHARS,
-  type ReadCsvOptions,
-  readCsvRecords,
-} from './csv-reader.js';
-export {
-  ChunkedSink,
-  type CsvFormat,
-  createRowEncoder,
-  FORMULA_START,
-  isFormulaLike,
-  isPhoneNumberLike,
-  neutraliseFormula,
-} from './csv-writer.js';
-export { formatDate, parseFormattedDate, parseHrImportDate, UNIX_TIME } from './dates.js';
+export { formatDate, parseFormattedDate, parseHrImportDate, UNIX_TIME } from './columns/dates.js';
 export {
   type ColumnDefinition,
   type ColumnKind,
@@ -46,25 +27,7 @@ export {
   type ElementName,
   elementOfFileName,
   isElementName,
-} from './elements.js';
-export {
-  HrImportError,
-  HrImportMassRemovalError,
-  HrImportValidationError,
-  type MassRemovalCounts,
-} from './errors.js';
-export { FingerprintSet, fingerprint } from './fingerprint-set.js';
-export { findCycles } from './graph.js';
-export { type IssueSeverity, makeReport, type ValidationIssue, type ValidationReport } from './issues.js';
-export {
-  type ElementPlan,
-  type HrImportPlan,
-  type PlannedUpdate,
-  type PlanOptions,
-  planImport,
-} from './plan.js';
-export { diffRecord, type FieldChange } from './plan-diff.js';
-export { findElementFiles, type ReadElementOptions, type ReadRecord, readElementFile } from './read.js';
+} from './columns/elements.js';
 export {
   type CellValue,
   type CompetencyRecord,
@@ -75,15 +38,51 @@ export {
   type JobAssignmentRecord,
   type RawRecord,
   type UserRecord,
-} from './records.js';
-export { readRecordsFile, readRecordsStream } from './records-file.js';
+} from './columns/records.js';
+export { orderColumns, requiredColumns } from './columns/required.js';
+export { type ElementTemplate, elementTemplate, type TemplateColumn } from './columns/template.js';
+export {
+  findElementFiles,
+  type ReadElementOptions,
+  type ReadRecord,
+  readElementFile,
+} from './csv/element-file.js';
+export {
+  type CsvRecord,
+  CsvSyntaxError,
+  detectDelimiter,
+  HEADER_CHARS,
+  type ReadCsvOptions,
+  readCsvRecords,
+} from './csv/reader.js';
+export {
+  type CsvFormat,
+  createRowEncoder,
+  FORMULA_START,
+  isFormulaLike,
+  isPhoneNumberLike,
+  neutraliseFormula,
+} from './csv/writer.js';
+export {
+  HrImportError,
+  HrImportMassRemovalError,
+  HrImportValidationError,
+  type MassRemovalCounts,
+} from './errors.js';
+export { diffRecord, type FieldChange } from './plan/diff.js';
+export {
+  type ElementPlan,
+  type HrImportPlan,
+  type PlannedUpdate,
+  type PlanOptions,
+  planImport,
+} from './plan/plan.js';
 export {
   assertRemovalAllowed,
   countRemovals,
   DEFAULT_REMOVAL_THRESHOLD,
   type RemovalGuardOptions,
-} from './removal-guard.js';
-export { orderColumns, requiredColumns } from './required-columns.js';
+} from './plan/removal-guard.js';
 export {
   DELIMITERS,
   type DeleteMode,
@@ -101,17 +100,19 @@ export {
   resolveSettings,
   settingsFrom,
 } from './settings.js';
-export { type CsvSiteStateOptions, csvSiteState, siteRecordFromRow } from './site-csv.js';
-export { type MoodleCall, moodleSiteState, type TotaraPagingClient, totaraSiteState } from './site-remote.js';
-export { displayKey, recordKey, type SiteRecord, type SiteState } from './site-state.js';
-export { type ElementTemplate, elementTemplate, type TemplateColumn } from './template.js';
-export { ElementValidator, type ElementValidatorOptions, type KnownIds } from './validate.js';
-export { type ValidateFilesOptions, validateFiles } from './validate-files.js';
-export { type CellProblem, checkCell, isValidEmail } from './validate-values.js';
-export { ElementWriter, openElementWriter, readyPath } from './write.js';
-export { writeElementFile } from './write-file.js';
+export { type CsvSiteStateOptions, csvSiteState, siteRecordFromRow } from './site/csv.js';
+export { type MoodleCall, moodleSiteState, type TotaraPagingClient, totaraSiteState } from './site/remote.js';
+export { displayKey, recordKey, type SiteRecord, type SiteState } from './site/state.js';
+export { COUNTRY_CODES } from './validate/countries.js';
+export { type ValidateFilesOptions, validateFiles } from './validate/files.js';
+export type { IssueSeverity, ValidationIssue, ValidationReport } from './validate/issues.js';
+export { ElementValidator, type ElementValidatorOptions, type KnownIds } from './validate/validator.js';
+export { type CellProblem, checkCell, isValidEmail } from './validate/values.js';
+export { writeElementFile } from './write/file.js';
 export {
   DEFAULT_FILE_MODE,
   type WriteElementOptions,
   type WriteElementResult,
-} from './write-options.js';
+} from './write/options.js';
+export { readRecordsFile, readRecordsStream } from './write/records-file.js';
+export { ElementWriter, openElementWriter, readyPath } from './write/writer.js';

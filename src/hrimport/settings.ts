@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { assertKnownOptions } from '../core/errors.js';
-import { ELEMENTS, type ElementName, isElementName } from './elements.js';
+import { ELEMENTS, type ElementName, isElementName } from './columns/elements.js';
 import { HrImportError } from './errors.js';
 
 /** The CSV delimiters Totara offers (`\t` is a tab). */

@@ -1,8 +1,8 @@
 /** Deep Linking 2.0: the signed `LtiDeepLinkingResponse` and the auto-submitting form back to the platform. */
 import { CLAIM, type LtiLaunch } from './claims.js';
-import { ltiError } from './diagnose.js';
-import { autoSubmitForm } from './http.js';
-import { randomId, type ToolKey, ToolKeySet } from './keys.js';
+import { ltiError } from './errors.js';
+import { autoSubmitForm } from './http/html.js';
+import { randomId, type ToolKey, ToolKeySet } from './keys/tool-keys.js';
 
 interface ItemBase {
   title?: string | undefined;

@@ -2,7 +2,7 @@
 import type { JSONWebKeySet } from 'jose';
 import { MtsError } from '../core/errors.js';
 import { readText, Transport } from '../core/transport.js';
-import { assertJwks } from './key-select.js';
+import { assertJwks } from './keys/select.js';
 
 /** What to check. Any subset. */
 export interface DoctorTargets {

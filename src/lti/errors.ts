@@ -1,4 +1,12 @@
+/**
+ * Everything an LTI failure is made of, in one place: the stable codes, the error classes, the factory every LTI
+ * file throws through ({@link ltiError}), and the diagnosis of each code (the table in `hints.ts`), worded in
+ * Moodle's own terms when the platform is Moodle.
+ */
 import { MtsError, type MtsErrorOptions } from '../core/errors.js';
+import { type DiagnosisVars, HINTS } from './hints.js';
+
+export type { DiagnosisVars };
 
 /**
  * Every stable code an LTI error can carry. Each names one broken check, so a program (or a test) can tell a
@@ -137,4 +145,59 @@ export class LtiServiceError extends LtiError {
     this.status = options.status;
     this.upstreamCode = options.upstreamCode;
   }
+}
+
+/** The hint for an error code, in Moodle's words when `moodle` is true. */
+export function hintFor(code: LtiErrorCode, moodle: boolean, vars: DiagnosisVars = {}): string | undefined {
+  const entry = HINTS[code];
+  if (!entry) return undefined;
+  const text = (moodle && entry.moodle) || entry.generic;
+  return typeof text === 'function' ? text(vars) : text;
+}
+
+const CLASSES = {
+  launch: LtiLaunchError,
+  keyset: LtiKeySetError,
+  login: LtiLoginError,
+  config: LtiConfigError,
+  deepLinking: LtiDeepLinkingError,
+  service: LtiServiceError,
+} as const;
+
+/** Which class an error belongs to. */
+export type LtiErrorKind = keyof typeof CLASSES;
+
+/** Builds an LTI error of the given kind with its diagnosis as the hint. */
+export function ltiError(
+  kind: LtiErrorKind,
+  code: LtiErrorCode,
+  message: string,
+  context: { moodle?: boolean | undefined; vars?: DiagnosisVars; details?: Record<string, unknown> } & Omit<
+    LtiErrorOptions,
+    'hint' | 'details' | 'moodle'
+  > = {},
+): LtiError {
+  const moodle = context.moodle ?? false;
+  const options: LtiErrorOptions = {
+    hint: hintFor(code, moodle, context.vars),
+    moodle,
+    cause: context.cause,
+    request: context.request,
+    details: context.details,
+  };
+  if (kind === 'service') {
+    const status = typeof context.vars?.status === 'number' ? context.vars.status : undefined;
+    const upstream = typeof context.vars?.upstream === 'string' ? context.vars.upstream : undefined;
+    return new LtiServiceError(code, message, { ...options, status, upstreamCode: upstream });
+  }
+  const Class = CLASSES[kind];
+  return new Class(code, message, options);
+}
+
+/** A short report of an error for people: code, what happened, what to change. */
+export function explain(error: unknown): string {
+  if (error instanceof LtiError) {
+    return [`${error.code}: ${error.message}`, ...(error.hint ? [`fix: ${error.hint}`] : [])].join('\n');
+  }
+  return error instanceof Error ? error.message : String(error);
 }

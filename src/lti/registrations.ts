@@ -1,6 +1,6 @@
 import type { JSONWebKeySet } from 'jose';
 import { assertKnownOptions } from '../core/errors.js';
-import { looksLikeMoodle, ltiError } from './diagnose.js';
+import { ltiError } from './errors.js';
 
 /**
  * What a tool knows about one platform it is registered with (for Moodle: one external tool configuration).
@@ -44,6 +44,11 @@ const REGISTRATION_KEYS = [
   'platform',
   'targetLinkUris',
 ] as const;
+
+/** True when an issuer, a JWKS URL or an endpoint looks like a Moodle site (`/mod/lti/...`). */
+export function looksLikeMoodle(...urls: Array<string | undefined>): boolean {
+  return urls.some((url) => typeof url === 'string' && /\/mod\/lti\/(certs|auth|token)\.php/.test(url));
+}
 
 /** True when diagnoses for this registration should use Moodle's words. */
 export function isMoodle(

@@ -8,12 +8,13 @@ import {
   type DeepLinkingResponse,
   type DeepLinkingResponseOptions,
 } from './deep-linking.js';
-import { ltiError } from './diagnose.js';
-import type { LtiHttpRequest, LtiHttpResponse } from './http.js';
-import { JwksCache, type JwksCacheOptions } from './jwks.js';
-import type { ToolKeySet } from './keys.js';
-import { handleLaunch, type LaunchResult } from './launch.js';
-import { handleLogin, type LoginOptions, type StateMode } from './login.js';
+import { ltiError } from './errors.js';
+import type { LtiHttpRequest, LtiHttpResponse } from './http/request.js';
+import { JwksCache, type JwksCacheOptions } from './keys/jwks-cache.js';
+import type { ToolKeySet } from './keys/tool-keys.js';
+import { handleLaunch, type LaunchResult } from './launch/handle.js';
+import { handleLogin, type LoginOptions, type StateMode } from './launch/login.js';
+import { LaunchValidator } from './launch/validate.js';
 import {
   isMoodle,
   type LtiRegistration,
@@ -24,7 +25,6 @@ import { AgsClient } from './services/ags.js';
 import { NrpsClient } from './services/nrps.js';
 import { ServiceTokenProvider } from './services/token.js';
 import { MemoryNonceStore, MemoryStateStore, type NonceStore, type StateStore } from './stores.js';
-import { LaunchValidator } from './validate-launch.js';
 
 /** Options of {@link createLtiTool}. Durations are milliseconds. */
 export interface LtiToolOptions {

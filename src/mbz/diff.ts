@@ -1,10 +1,10 @@
 import { assertKnownOptions } from '../core/errors.js';
-import type { BackupSource } from './archive.js';
-import { type BackupFileRecord, isDirectoryRecord, originalName } from './files-xml.js';
+import { openArchive } from './archive/open.js';
+import type { BackupSource } from './archive/types.js';
+import { type BackupFacts, collectBackup } from './backup/collect.js';
+import { type BackupFileRecord, isDirectoryRecord, originalName } from './backup/files-xml.js';
+import type { BackupManifest } from './backup/manifest.js';
 import type { InspectOptions } from './inspect.js';
-import type { BackupManifest } from './manifest.js';
-import { openArchive } from './open.js';
-import { type ScanResult, scanBackup } from './scan.js';
 
 /** What differs for one kind of item between backup A and backup B. */
 export interface DiffSet<T> {
@@ -63,9 +63,9 @@ export async function diffBackups(
   options: InspectOptions = {},
 ): Promise<BackupDiff> {
   assertKnownOptions('diffBackups', options, ['inventory', 'limits', 'onProgress', 'signal']);
-  const [scanA, scanB] = [await scanSource(a, options), await scanSource(b, options)];
-  const ma = scanA.manifest;
-  const mb = scanB.manifest;
+  const [factsA, factsB] = [await collectSource(a, options), await collectSource(b, options)];
+  const ma = factsA.manifest;
+  const mb = factsB.manifest;
   const sameCourse =
     ma.original.siteIdentifierHash === mb.original.siteIdentifierHash &&
     ma.original.courseId === mb.original.courseId;
@@ -79,7 +79,7 @@ export async function diffBackups(
       title,
       sectionId,
     }));
-  const files = (s: ScanResult) =>
+  const files = (s: BackupFacts) =>
     (s.files ?? [])
       .filter((r) => !isDirectoryRecord(r))
       .map((r: BackupFileRecord) => ({
@@ -103,15 +103,20 @@ export async function diffBackups(
     ),
     activities: compare(activities(ma), activities(mb), activityKey, idsIfForeign),
     files: compare(
-      files(scanA),
-      files(scanB),
+      files(factsA),
+      files(factsB),
       (f) => (sameCourse ? `${f.contextid}:${f.name}` : f.name),
       idsIfForeign,
     ),
     users: {
-      ...compare(scanA.users ?? [], scanB.users ?? [], (u) => (sameCourse ? u.id : u.username), idsIfForeign),
-      countA: scanA.users?.length ?? null,
-      countB: scanB.users?.length ?? null,
+      ...compare(
+        factsA.users ?? [],
+        factsB.users ?? [],
+        (u) => (sameCourse ? u.id : u.username),
+        idsIfForeign,
+      ),
+      countA: factsA.users?.length ?? null,
+      countB: factsB.users?.length ?? null,
     },
     settings: compare(settings(ma), settings(mb), (s) => s.name),
     identical: false,
@@ -122,10 +127,10 @@ export async function diffBackups(
   return diff;
 }
 
-async function scanSource(source: BackupSource, options: InspectOptions): Promise<ScanResult> {
+async function collectSource(source: BackupSource, options: InspectOptions): Promise<BackupFacts> {
   const reader = await openArchive(source, { limits: options.limits });
   try {
-    return await scanBackup(reader, {}, { onProgress: options.onProgress, signal: options.signal });
+    return await collectBackup(reader, {}, { onProgress: options.onProgress, signal: options.signal });
   } finally {
     await reader.close();
   }

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import { assertKnownOptions } from '../core/errors.js';
-import type { ArchiveReader, BackupSource } from './archive.js';
-import { normaliseEntryName } from './entry-path.js';
-import { MbzEntryNotFoundError, MbzError, MbzUnsafeEntryError } from './errors.js';
+import { normaliseEntryName } from './archive/entry-path.js';
+import { openArchive } from './archive/open.js';
+import type { ArchiveReader, BackupSource } from './archive/types.js';
 import {
   type BackupFileRecord,
   blobPath,
@@ -10,9 +10,9 @@ import {
   isDirectoryRecord,
   originalName,
   parseFilesXml,
-} from './files-xml.js';
+} from './backup/files-xml.js';
+import { MbzEntryNotFoundError, MbzError, MbzUnsafeEntryError } from './errors.js';
 import type { ListOptions } from './list.js';
-import { openArchive } from './open.js';
 
 /**
  * The name a caller asked for, checked as a name inside an archive. A `..` or absolute path here is the caller's

@@ -14,6 +14,9 @@
  */
 export const CAPABILITY = 'mbz';
 
+export { normaliseEntryName } from './archive/entry-path.js';
+export { DEFAULT_LIMITS, type MbzLimits, type ResolvedLimits } from './archive/limits.js';
+export { type OpenArchiveOptions, openArchive } from './archive/open.js';
 export type {
   ArchiveEntry,
   ArchiveReader,
@@ -22,26 +25,13 @@ export type {
   EntryVisitor,
   EntryWant,
   WalkOptions,
-} from './archive.js';
+} from './archive/types.js';
 export {
   ARCHIVE_INDEX_PATH,
   type ArchiveIndex,
   type ArchiveIndexEntry,
   parseArchiveIndex,
-} from './archive-index.js';
-export { type BackupDiff, type DiffActivity, type DiffFile, type DiffSet, diffBackups } from './diff.js';
-export { normaliseEntryName } from './entry-path.js';
-export {
-  MbzAbortError,
-  MbzEntryNotFoundError,
-  MbzError,
-  MbzFormatError,
-  MbzLimitError,
-  MbzNotBackupError,
-  MbzUnsafeEntryError,
-  MbzXmlError,
-} from './errors.js';
-export { findRecord, type OriginalFile, openEntry, openOriginalFile } from './extract.js';
+} from './backup/archive-index.js';
 export {
   type BackupFileRecord,
   blobPath,
@@ -53,17 +43,8 @@ export {
   originalName,
   parseFilesXml,
   summariseFiles,
-} from './files-xml.js';
-export { formatSummary } from './format.js';
-export type { IndexCheck } from './index-check.js';
-export {
-  type BackupInventory,
-  type BackupSummary,
-  type InspectOptions,
-  inspectArchive,
-  inspectBackup,
-  type UsersSummary,
-} from './inspect.js';
+} from './backup/files-xml.js';
+export type { IndexCheck } from './backup/index-check.js';
 export type {
   ActivityInfo,
   BackupUser,
@@ -72,9 +53,7 @@ export type {
   GroupsSummary,
   QuestionsSummary,
   SectionInfo,
-} from './inventory-parsers.js';
-export { DEFAULT_LIMITS, type MbzLimits, type ResolvedLimits } from './limits.js';
-export { type ListOptions, listEntries } from './list.js';
+} from './backup/inventory.js';
 export {
   type BackupManifest,
   type BackupSetting,
@@ -85,6 +64,27 @@ export {
   type ManifestSection,
   type OriginalSite,
   parseManifest,
-} from './manifest.js';
-export { type OpenArchiveOptions, openArchive } from './open.js';
+} from './backup/manifest.js';
+export { type BackupDiff, type DiffActivity, type DiffFile, type DiffSet, diffBackups } from './diff.js';
+export {
+  MbzAbortError,
+  MbzEntryNotFoundError,
+  MbzError,
+  MbzFormatError,
+  MbzLimitError,
+  MbzNotBackupError,
+  MbzUnsafeEntryError,
+  MbzXmlError,
+} from './errors.js';
+export { findRecord, type OriginalFile, openEntry, openOriginalFile } from './extract.js';
+export { formatSummary } from './format.js';
+export {
+  type BackupInventory,
+  type BackupSummary,
+  type InspectOptions,
+  inspectArchive,
+  inspectBackup,
+  type UsersSummary,
+} from './inspect.js';
+export { type ListOptions, listEntries } from './list.js';
 export { type VerifyProblem, type VerifyReport, verifyBackup } from './verify.js';

@@ -1,8 +1,11 @@
 import { assertKnownOptions } from '../core/errors.js';
 import type { ProgressListener } from '../core/progress.js';
-import type { ArchiveReader, BackupFormat, BackupSource } from './archive.js';
-import { type FilesSummary, summariseFiles } from './files-xml.js';
-import { compareIndex, type IndexCheck } from './index-check.js';
+import type { MbzLimits } from './archive/limits.js';
+import { openArchive } from './archive/open.js';
+import type { ArchiveReader, BackupFormat, BackupSource } from './archive/types.js';
+import { type BackupFacts, collectBackup } from './backup/collect.js';
+import { type FilesSummary, summariseFiles } from './backup/files-xml.js';
+import { compareIndex, type IndexCheck } from './backup/index-check.js';
 import type {
   ActivityInfo,
   EnrolmentMethod,
@@ -10,11 +13,8 @@ import type {
   GroupsSummary,
   QuestionsSummary,
   SectionInfo,
-} from './inventory-parsers.js';
-import type { MbzLimits } from './limits.js';
-import type { BackupManifest, BackupType } from './manifest.js';
-import { openArchive } from './open.js';
-import { type ScanResult, scanBackup } from './scan.js';
+} from './backup/inventory.js';
+import type { BackupManifest, BackupType } from './backup/manifest.js';
 
 /** Options of {@link inspectBackup} and the other whole-backup operations. */
 export interface InspectOptions {
@@ -111,17 +111,17 @@ export async function inspectArchive(
   reader: ArchiveReader,
   options: InspectOptions = {},
 ): Promise<BackupSummary> {
-  const scan = await scanBackup(
+  const facts = await collectBackup(
     reader,
     { inventory: options.inventory === true, fileRecords: false },
     { onProgress: options.onProgress, signal: options.signal },
   );
-  return summarise(reader.format, scan, options.inventory === true);
+  return summarise(reader.format, facts, options.inventory === true);
 }
 
-/** Builds the summary from a scan. */
-export function summarise(format: BackupFormat, scan: ScanResult, withInventory: boolean): BackupSummary {
-  const manifest = scan.manifest;
+/** Builds the summary from what one pass collected. */
+export function summarise(format: BackupFormat, facts: BackupFacts, withInventory: boolean): BackupSummary {
+  const manifest = facts.manifest;
   const hasUserData = manifest.rootSettings.users === '1';
   const summary: BackupSummary = {
     format,
@@ -144,13 +144,13 @@ export function summarise(format: BackupFormat, scan: ScanResult, withInventory:
       title: a.title,
       sectionId: a.sectionId,
     })),
-    files: scan.filesSummary ?? summariseFiles([]),
+    files: facts.filesSummary ?? summariseFiles([]),
     users:
-      hasUserData && scan.users !== null
-        ? { count: scan.users.length, anonymised: manifest.rootSettings.anonymize === '1' }
+      hasUserData && facts.users !== null
+        ? { count: facts.users.length, anonymised: manifest.rootSettings.anonymize === '1' }
         : null,
-    archiveIndex: scan.archiveIndex ? compareIndex(scan.archiveIndex, scan.entries) : null,
-    entryCount: scan.entries.length,
+    archiveIndex: facts.archiveIndex ? compareIndex(facts.archiveIndex, facts.entries) : null,
+    entryCount: facts.entries.length,
     manifest,
   };
   if (withInventory) {
@@ -158,20 +158,20 @@ export function summarise(format: BackupFormat, scan: ScanResult, withInventory:
     for (const activity of manifest.contents.activities) {
       byModule[activity.modulename] = (byModule[activity.modulename] ?? 0) + 1;
     }
-    const modules = new Map(scan.modules.map((m) => [m.moduleId, m]));
+    const modules = new Map(facts.modules.map((m) => [m.moduleId, m]));
     const activities = manifest.contents.activities.flatMap((a) => modules.get(a.moduleId) ?? []);
     summary.inventory = {
-      sections: scan.sections,
+      sections: facts.sections,
       activitiesByModule: byModule,
       activities,
       hiddenActivities: activities.filter((a) => !a.visible).length,
       qbankActivities: byModule.qbank ?? 0,
-      groups: scan.groups,
-      roles: scan.roles,
-      grades: scan.grades,
-      questions: scan.questions,
-      enrolmentMethods: scan.enrolments,
-      blocks: scan.blocks,
+      groups: facts.groups,
+      roles: facts.roles,
+      grades: facts.grades,
+      questions: facts.questions,
+      enrolmentMethods: facts.enrolments,
+      blocks: facts.blocks,
     };
   }
   return summary;

@@ -1,7 +1,7 @@
 import { assertKnownOptions } from '../core/errors.js';
-import type { ArchiveEntry, BackupSource } from './archive.js';
+import { openArchive } from './archive/open.js';
+import type { ArchiveEntry, BackupSource } from './archive/types.js';
 import type { InspectOptions } from './inspect.js';
-import { openArchive } from './open.js';
 
 /** Options of {@link listEntries}. */
 export type ListOptions = Omit<InspectOptions, 'inventory'>;

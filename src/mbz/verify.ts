@@ -1,10 +1,10 @@
 import { assertKnownOptions } from '../core/errors.js';
-import type { BackupSource } from './archive.js';
-import { blobPath, isDirectoryRecord } from './files-xml.js';
-import type { IndexCheck } from './index-check.js';
+import { openArchive } from './archive/open.js';
+import type { BackupSource } from './archive/types.js';
+import { type BackupFacts, collectBackup } from './backup/collect.js';
+import { blobPath, isDirectoryRecord } from './backup/files-xml.js';
+import type { IndexCheck } from './backup/index-check.js';
 import { type BackupSummary, type InspectOptions, summarise } from './inspect.js';
-import { openArchive } from './open.js';
-import { type ScanResult, scanBackup } from './scan.js';
 
 /** One integrity problem, with a stable code and the archive path it concerns. */
 export interface VerifyProblem {
@@ -47,22 +47,22 @@ export async function verifyBackup(
   assertKnownOptions('verifyBackup', options, ['inventory', 'limits', 'onProgress', 'signal']);
   const reader = await openArchive(source, { limits: options.limits });
   try {
-    const scan = await scanBackup(
+    const facts = await collectBackup(
       reader,
       { checkAllXml: true, inventory: options.inventory === true },
       { onProgress: options.onProgress, signal: options.signal },
     );
-    const summary = summarise(reader.format, scan, options.inventory === true);
-    const problems = checkScan(scan, summary.archiveIndex);
+    const summary = summarise(reader.format, facts, options.inventory === true);
+    const problems = checkScan(facts, summary.archiveIndex);
     return {
       ok: !problems.some((p) => p.severity === 'error'),
       problems,
       checked: {
-        entries: scan.entries.length,
-        fileRecords: scan.files?.length ?? 0,
-        blobs: scan.entries.filter((e) => e.kind === 'file' && e.name.startsWith('files/')).length,
-        xmlFiles: scan.entries.filter((e) => e.kind === 'file' && e.name.endsWith('.xml')).length,
-        archiveIndex: scan.archiveIndex !== null,
+        entries: facts.entries.length,
+        fileRecords: facts.files?.length ?? 0,
+        blobs: facts.entries.filter((e) => e.kind === 'file' && e.name.startsWith('files/')).length,
+        xmlFiles: facts.entries.filter((e) => e.kind === 'file' && e.name.endsWith('.xml')).length,
+        archiveIndex: facts.archiveIndex !== null,
       },
       summary,
     };
@@ -71,14 +71,14 @@ export async function verifyBackup(
   }
 }
 
-/** Integrity checks over what one scan collected; `index` is its `.ARCHIVE_INDEX` compared with its entries. */
-export function checkScan(scan: ScanResult, index: IndexCheck | null): VerifyProblem[] {
-  const problems: VerifyProblem[] = scan.problems.map((p) => ({ ...p, severity: 'error' as const }));
+/** Integrity checks over what one facts collected; `index` is its `.ARCHIVE_INDEX` compared with its entries. */
+export function checkScan(facts: BackupFacts, index: IndexCheck | null): VerifyProblem[] {
+  const problems: VerifyProblem[] = facts.problems.map((p) => ({ ...p, severity: 'error' as const }));
   const add = (code: string, severity: VerifyProblem['severity'], path: string, message: string) =>
     problems.push({ code: `mbz.verify.${code}`, severity, path, message });
   const files = new Map<string, number>();
   const seen = new Set<string>();
-  for (const entry of scan.entries) {
+  for (const entry of facts.entries) {
     if (seen.has(entry.name))
       add('duplicate_entry', 'warning', entry.name, `${entry.name} appears more than once.`);
     seen.add(entry.name);
@@ -90,8 +90,8 @@ export function checkScan(scan: ScanResult, index: IndexCheck | null): VerifyPro
   }
 
   const referenced = new Set<string>();
-  if (scan.files === null) {
-    if (!scan.problems.some((p) => p.path === 'files.xml')) {
+  if (facts.files === null) {
+    if (!facts.problems.some((p) => p.path === 'files.xml')) {
       add(
         'files_xml_missing',
         'error',
@@ -100,7 +100,7 @@ export function checkScan(scan: ScanResult, index: IndexCheck | null): VerifyPro
       );
     }
   } else {
-    for (const record of scan.files) {
+    for (const record of facts.files) {
       if (isDirectoryRecord(record)) continue;
       if (!HASH.test(record.contenthash)) {
         add('bad_contenthash', 'error', 'files.xml', `File record ${record.id} has an invalid content hash.`);
@@ -158,7 +158,7 @@ export function checkScan(scan: ScanResult, index: IndexCheck | null): VerifyPro
     }
   }
 
-  const { activities, sections, course } = scan.manifest.contents;
+  const { activities, sections, course } = facts.manifest.contents;
   for (const activity of activities) {
     if (!folders.has(activity.directory)) {
       add(

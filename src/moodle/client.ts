@@ -9,10 +9,20 @@ import { assertKnownOptions, InputError } from '../core/errors.js';
 import { registerSecret } from '../core/redact.js';
 import type { RetryPolicy } from '../core/retry.js';
 import { Transport } from '../core/transport.js';
-import { type BatchCall, type BatchOptions, type BatchResult, runBatch } from './batch.js';
-import { assertValidParams, normaliseParams, resolveFunction, unknownOnSite } from './check.js';
+import { type BatchCall, type BatchOptions, type BatchResult, runBatch } from './call/batch.js';
+import { encodeForm } from './call/encode.js';
+import {
+  type PagedFunction,
+  type PageItem,
+  type PageOptions,
+  type PageParams,
+  type Paginator,
+  paginate,
+} from './call/paging.js';
+import { REST_HEADERS, RestControl, SETTING_KEYS } from './call/rest-form.js';
+import { sendInPieces } from './call/split.js';
+import { missingToken, normaliseSiteUrl, readMoodleJson, type SiteAccess } from './connection.js';
 import { coreFunctionTable, type FunctionTable, type WsFunctionInfo } from './definitions.js';
-import { encodeForm } from './encode.js';
 import { MoodleError } from './errors.js';
 import {
   type DownloadOptions,
@@ -26,17 +36,6 @@ import {
 import type { MoodleFunctions } from './generated/types.js';
 import { type LoginOptions, type LoginResult, requestToken } from './login.js';
 import {
-  type PagedFunction,
-  type PageItem,
-  type PageOptions,
-  type PageParams,
-  type Paginator,
-  paginate,
-} from './paging.js';
-import { REST_HEADERS, RestControl, SETTING_KEYS } from './rest-form.js';
-import { missingToken, normaliseSiteUrl, readMoodleJson, type SiteAccess } from './site.js';
-import { sendInPieces } from './split.js';
-import {
   CALL_OPTION_KEYS,
   type CallArgs,
   type FunctionMap,
@@ -48,6 +47,7 @@ import {
   type ResultOf,
   type WarningListener,
 } from './types.js';
+import { assertValidParams, normaliseParams, resolveFunction, unknownOnSite } from './validate/check.js';
 
 /** Options of {@link MoodleClient}. Durations are milliseconds. */
 export interface MoodleClientOptions {

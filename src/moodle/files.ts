@@ -11,13 +11,13 @@ import { FormData } from 'undici';
 import { assertKnownOptions, InputError } from '../core/errors.js';
 import { redactUrl, registerSecret } from '../core/redact.js';
 import { readBytes } from '../core/transport.js';
+import { readMoodleJson, type SiteAccess } from './connection.js';
 import {
   isMoodleExceptionBody,
   MoodleInputError,
   moodleErrorFromBody,
   moodleResponseError,
 } from './errors.js';
-import { readMoodleJson, type SiteAccess } from './site.js';
 
 /** A file to upload: bytes or text with a name, or a path on disk (streamed, not read into memory). */
 export type UploadInput =

@@ -12,13 +12,23 @@
  *
  * @module moodle
  */
-export type { BatchCall, BatchOptions, BatchOutcome, BatchResult } from './batch.js';
-export { MoodleValidationError, suggestFunctions } from './check.js';
+export type { BatchCall, BatchOptions, BatchOutcome, BatchResult } from './call/batch.js';
+export type { FormPair, MoodleParamValue } from './call/encode.js';
+export { encodePairs, encodeParams, flattenParams, formatLeaf, formatNumber } from './call/encode.js';
+export type {
+  Page,
+  PagedFunction,
+  PageItem,
+  PageOptions,
+  PageParams,
+  ToArrayOptions,
+} from './call/paging.js';
+export { PAGED_FUNCTIONS, Paginator } from './call/paging.js';
+export { MoodleSplitError } from './call/split.js';
 export type { MoodleClientOptions } from './client.js';
 export { MoodleClient } from './client.js';
+export { normaliseSiteUrl } from './connection.js';
 export * from './definitions.js';
-export type { FormPair, MoodleParamValue } from './encode.js';
-export { encodePairs, encodeParams, flattenParams, formatLeaf, formatNumber } from './encode.js';
 export type { MoodleErrorContext, MoodleErrorOptions, MoodleExceptionBody } from './errors.js';
 export {
   isMoodleExceptionBody,
@@ -43,13 +53,6 @@ export type {
 export { MoodleUploadFileError } from './files.js';
 export type { MoodleFunctions } from './generated/types.js';
 export type { LoginOptions, LoginResult } from './login.js';
-export { editDistance } from './names.js';
-export type { Page, PagedFunction, PageItem, PageOptions, PageParams, ToArrayOptions } from './paging.js';
-export { PAGED_FUNCTIONS, Paginator } from './paging.js';
-export { cleanScalar, isPhpFloatString, isPhpIntString, type PhpScalar, phpString } from './php-clean.js';
-export { decodePhpForm, type PhpValue } from './php-form.js';
-export { normaliseSiteUrl } from './site.js';
-export { MoodleSplitError } from './split.js';
 export type {
   AllOptional,
   CallArgs,
@@ -65,5 +68,13 @@ export type {
   ResultOf,
   WarningListener,
 } from './types.js';
-export * from './validate.js';
-export * from './ws-clean.js';
+export { MoodleValidationError, suggestFunctions } from './validate/check.js';
+export { editDistance } from './validate/names.js';
+export {
+  cleanScalar,
+  isPhpFloatString,
+  isPhpIntString,
+  type PhpScalar,
+  phpString,
+} from './validate/param-types.js';
+export * from './validate/params.js';

@@ -4,9 +4,9 @@
  */
 import { assertKnownOptions, InputError } from '../core/errors.js';
 import { registerSecret } from '../core/redact.js';
-import { encodePairs } from './encode.js';
+import { encodePairs } from './call/encode.js';
+import { readMoodleJson, type SiteAccess } from './connection.js';
 import { moodleResponseError } from './errors.js';
-import { readMoodleJson, type SiteAccess } from './site.js';
 
 /** Options of {@link MoodleClient.login}. */
 export interface LoginOptions {

@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CsvParser } from '../../src/hrimport/csv/reader.js';
 import {
-  CsvParser,
   CsvSyntaxError,
   detectDelimiter,
   elementOfFileName,

@@ -3,13 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CsvParser,
-  createRowEncoder,
-  DELIMITERS,
-  type UserRecord,
-  writeElementFile,
-} from '../../src/hrimport/index.js';
+import { CsvParser } from '../../src/hrimport/csv/reader.js';
+import { createRowEncoder, DELIMITERS, type UserRecord, writeElementFile } from '../../src/hrimport/index.js';
 import { hostileText, prng } from './hostile.js';
 
 let dir: string;

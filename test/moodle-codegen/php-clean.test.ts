@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { FunctionTable, type WsFunctionInfo } from '../../src/moodle/definitions.js';
-import { cleanScalar, isPhpFloatString, isPhpIntString, phpString } from '../../src/moodle/php-clean.js';
-import { cleanReturns } from '../../src/moodle/ws-clean.js';
+import {
+  cleanScalar,
+  isPhpFloatString,
+  isPhpIntString,
+  phpString,
+} from '../../src/moodle/validate/param-types.js';
+import { cleanReturns } from '../../src/sandbox/moodle/validate-parameters.js';
 
 describe("PHP's view of values, as Moodle's messages print them", () => {
   it('renders scalars as PHP string conversion does', () => {

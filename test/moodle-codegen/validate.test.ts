@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { coreFunctionTable, FunctionTable, type WsFunctionInfo } from '../../src/moodle/definitions.js';
-import { decodePhpForm } from '../../src/moodle/php-form.js';
-import { validateParams } from '../../src/moodle/validate.js';
-import { cleanParams, cleanReturns } from '../../src/moodle/ws-clean.js';
+import { validateParams } from '../../src/moodle/validate/params.js';
+import { decodePhpForm } from '../../src/sandbox/moodle/php-form.js';
+import { cleanParams, cleanReturns } from '../../src/sandbox/moodle/validate-parameters.js';
 import { FIXTURES_SKIP_REASON, hasFixtures, readFixtureJson } from '../helpers/fixtures.js';
 
 function fn(name: string): WsFunctionInfo {

@@ -3,7 +3,7 @@
  * `encodePairs(flattenParams(...))`), count fields as PHP's max_input_vars does, and fail the same way.
  */
 import { describe, expect, it } from 'vitest';
-import { countFields, encodeForm, encodePairs, flattenParams } from '../../src/moodle/encode.js';
+import { countFields, encodeForm, encodePairs, flattenParams } from '../../src/moodle/call/encode.js';
 import { seeded } from './random.js';
 
 const STRINGS = ['', 'ann', 'a b', 'x&y=z', 'é文', '100%', 'a+b', '~._-', '[0]', 'line\nbreak', '😀'];

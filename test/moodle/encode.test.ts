@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
-import { encodeParams, flattenParams, formatNumber } from '../../src/moodle/encode.js';
-import { decodePhpForm } from '../../src/moodle/php-form.js';
+import { encodeParams, flattenParams, formatNumber } from '../../src/moodle/call/encode.js';
+import { decodePhpForm } from '../../src/sandbox/moodle/php-form.js';
 
 function phpMapToPlain(value: unknown): unknown {
   if (!(value instanceof Map)) return value;

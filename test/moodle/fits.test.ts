@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { coreFunctionTable, type WsDesc } from '../../src/moodle/definitions.js';
-import { compiledFits } from '../../src/moodle/fits.js';
-import { findIssues, validateParams } from '../../src/moodle/validate.js';
+import { compiledFits } from '../../src/moodle/validate/fits.js';
+import { findIssues, validateParams } from '../../src/moodle/validate/params.js';
 import { seeded } from './random.js';
 
 const ODD = [

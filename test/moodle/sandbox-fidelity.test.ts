@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coreFunctionTable } from '../../src/moodle/definitions.js';
-import { cleanReturns } from '../../src/moodle/ws-clean.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { cleanReturns } from '../../src/sandbox/moodle/validate-parameters.js';
 import { FIXTURES_SKIP_REASON, fixture, hasFixtures, readFixtureJson } from '../helpers/fixtures.js';
 
 let sandbox: Sandbox;

@@ -1,6 +1,6 @@
 /** Assignment and Grade Services: line items (CRUD), scores and results. */
 import { type AgsClaim, SCOPE } from '../claims.js';
-import { ltiError } from '../diagnose.js';
+import { ltiError } from '../errors.js';
 import type { LtiPages } from './paging.js';
 import { appendPath, callService, type ServiceContext, servicePages } from './request.js';
 

@@ -1,6 +1,6 @@
 /** Names and Role Provisioning Services: the members of a launch's context, paged by `Link` headers. */
 import { type NrpsClaim, SCOPE } from '../claims.js';
-import { ltiError } from '../diagnose.js';
+import { ltiError } from '../errors.js';
 import type { LtiPages } from './paging.js';
 import { type ServiceContext, servicePages } from './request.js';
 

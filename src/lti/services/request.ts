@@ -1,7 +1,7 @@
 /** One authorised call to an LTI Advantage service: bearer token, status and JSON checks, one retry on 401. */
 import { TransportError } from '../../core/errors.js';
 import { excerpt, readText, type Transport } from '../../core/transport.js';
-import { ltiError } from '../diagnose.js';
+import { ltiError } from '../errors.js';
 import { type LtiPages, nextLink, pages } from './paging.js';
 import type { ServiceTokenProvider } from './token.js';
 

@@ -2,8 +2,8 @@
 import { assertKnownOptions, TransportError } from '../../core/errors.js';
 import { registerSecret } from '../../core/redact.js';
 import { excerpt, readText, Transport } from '../../core/transport.js';
-import { ltiError } from '../diagnose.js';
-import { randomId, type ToolKey, ToolKeySet } from '../keys.js';
+import { ltiError } from '../errors.js';
+import { randomId, type ToolKey, ToolKeySet } from '../keys/tool-keys.js';
 import { isMoodle, type LtiRegistration } from '../registrations.js';
 
 /** Options of a {@link ServiceTokenProvider}. Durations are milliseconds. */

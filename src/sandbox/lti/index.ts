@@ -1,4 +1,4 @@
-import { JwksCache } from '../../lti/jwks.js';
+import { JwksCache } from '../../lti/keys/jwks-cache.js';
 import type { Router } from '../http.js';
 import type { SandboxModule, SandboxStartContext } from '../types.js';
 import { LAUNCH_PATH, launchRoutes, TOOLS_PATH } from './launch-routes.js';

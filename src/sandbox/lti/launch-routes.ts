@@ -1,6 +1,6 @@
 /** HTTP side of the simulated platform's launches: JWKS, OpenID configuration, the auth endpoint, and the control API. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { autoSubmitForm, escapeHtml } from '../../lti/http.js';
+import { autoSubmitForm, escapeHtml } from '../../lti/http/html.js';
 import { type Router, readBody, readForm, sendJson, sendText } from '../http.js';
 import type { SimPlatform } from './platform.js';
 import type { LaunchRequestSpec, SimToolConfig } from './types.js';

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
 import { CLAIM, membershipRole, SCOPE } from '../../lti/claims.js';
-import { generateToolKey, type ToolKey } from '../../lti/keys.js';
+import { generateToolKey, type ToolKey } from '../../lti/keys/tool-keys.js';
 import type {
   LaunchRequestSpec,
   LoginInitiation,

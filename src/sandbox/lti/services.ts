@@ -2,8 +2,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compactVerify, decodeProtectedHeader } from 'jose';
 import { CLAIM, SCOPE } from '../../lti/claims.js';
-import type { JwksCache } from '../../lti/jwks.js';
-import { type LtiAlgorithm, selectStaticKey } from '../../lti/key-select.js';
+import type { JwksCache } from '../../lti/keys/jwks-cache.js';
+import { type LtiAlgorithm, selectStaticKey } from '../../lti/keys/select.js';
 import { sendJson } from '../http.js';
 import type { SimPlatform } from './platform.js';
 

@@ -5,7 +5,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FunctionTable } from '../../moodle/definitions.js';
-import { cleanParams, cleanReturns } from '../../moodle/ws-clean.js';
 import { readBody } from '../http.js';
 import type { CallContext, SandboxFunction } from './context.js';
 import {
@@ -18,6 +17,7 @@ import {
   unknownFunction,
 } from './exceptions.js';
 import { now, type SandboxSite, type SiteToken, type SiteUser } from './site.js';
+import { cleanParams, cleanReturns } from './validate-parameters.js';
 import { toXml } from './xml.js';
 
 /** What the REST server works with. */

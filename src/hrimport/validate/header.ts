@@ -1,0 +1,162 @@
+/** Header checks of an element file: what makes Totara refuse the file or silently ignore a column. */
+
+import {
+  type ColumnDefinition,
+  CUSTOM_FIELD_PREFIX,
+  ELEMENTS,
+  type ElementName,
+} from '../columns/elements.js';
+import { requiredColumns } from '../columns/required.js';
+import { HEADER_CHARS } from '../csv/reader.js';
+import { type ElementSettings, fileFormat, type HrImportSettings } from '../settings.js';
+import type { IssueSeverity } from './issues.js';
+
+/** Records one finding (the signature of `ElementValidator.report`). */
+export type Reporter = (
+  severity: IssueSeverity,
+  code: string,
+  row: number,
+  message: string,
+  extra?: { column?: string | undefined; value?: string | undefined; hint?: string | undefined },
+) => void;
+
+/**
+ * Checks an element file's header as Totara would: characters it refuses, duplicate, unknown and custom-field
+ * columns, and the columns the settings require. Returns where each column is and its definition.
+ */
+export function checkHeader(
+  element: ElementName,
+  settings: HrImportSettings,
+  names: readonly string[],
+  unknownSeverity: IssueSeverity,
+  report: Reporter,
+): { index: Record<string, number>; columns: Array<ColumnDefinition | undefined> } {
+  const def = ELEMENTS[element];
+  const own = settings.elements[element];
+  const index: Record<string, number> = {};
+  const columns: Array<ColumnDefinition | undefined> = [];
+  const { delimiter } = fileFormat(settings, element);
+  names.forEach((name, i) => {
+    if (!HEADER_CHARS.test(name)) {
+      const bad = [...name].find((ch) => !HEADER_CHARS.test(ch));
+      report(
+        'error',
+        'header.invalid_characters',
+        1,
+        `Header "${name}" holds "${bad}", which Totara refuses: the whole file would be rejected.`,
+        {
+          column: name,
+          hint: `Header names may hold letters, digits, space, _ - ? ! only. Is the delimiter really "${delimiter === '\t' ? 'tab' : delimiter}"?`,
+        },
+      );
+    }
+    if (Object.hasOwn(index, name))
+      report(
+        'error',
+        'header.duplicate_column',
+        1,
+        `Column "${name}" appears twice; Totara would use the last one.`,
+        { column: name },
+      );
+    index[name] = i;
+    const column = def.columns.find((col) => col.name === name);
+    columns[i] = column;
+    if (column) return;
+    if (name.startsWith(CUSTOM_FIELD_PREFIX)) {
+      checkCustomFieldColumn(element, own, name, report);
+    } else {
+      report(
+        unknownSeverity,
+        'header.unknown_column',
+        1,
+        `Column "${name}" is not an ${element} column; Totara ignores it.`,
+        {
+          column: name,
+          hint: `Known columns: ${def.columns.map((col) => col.name).join(', ')}${def.customFields ? ', customfield_<shortname>' : ''}.`,
+        },
+      );
+    }
+  });
+  for (const name of requiredColumns(element, settings, names)) {
+    if (!Object.hasOwn(index, name))
+      report(
+        'error',
+        'header.missing_column',
+        1,
+        `Required column "${name}" is missing; Totara would refuse the file.`,
+        {
+          column: name,
+          hint: missingHint(name),
+        },
+      );
+  }
+  if (own.sourceAllRecords && Object.hasOwn(index, 'deleted'))
+    report(
+      'warning',
+      'header.ignored_column',
+      1,
+      'Column "deleted" is ignored while the source contains all records.',
+      {
+        column: 'deleted',
+        hint: 'Leave out the records to remove instead.',
+      },
+    );
+  if (element === 'user' && own.deleteMode === 'suspend' && Object.hasOwn(index, 'suspended'))
+    report(
+      'warning',
+      'header.ignored_column',
+      1,
+      'Column "suspended" is ignored while the delete action is "suspend".',
+      {
+        column: 'suspended',
+      },
+    );
+  return { index, columns };
+}
+
+function missingHint(name: string): string {
+  if (name === 'deleted')
+    return 'Required unless "source contains all records" is on: 1 removes the record, 0 keeps it.';
+  if (name === 'email') return 'Required unless duplicate emails are allowed.';
+  if (name === 'firstname' || name === 'lastname') return 'Required while the create action is allowed.';
+  if (name === 'typeidnumber') return 'Hierarchy custom fields need the type column.';
+  if (name.includes('jobassignmentidnumber'))
+    return 'Required with the manager column unless "Update ID numbers" is on.';
+  return 'Add the column (an empty value is allowed where the field is optional).';
+}
+
+function checkCustomFieldColumn(
+  element: ElementName,
+  own: ElementSettings,
+  name: string,
+  report: Reporter,
+): void {
+  const def = ELEMENTS[element];
+  const shortname = name.slice(CUSTOM_FIELD_PREFIX.length);
+  if (!def.customFields) {
+    report(
+      'error',
+      'header.custom_fields_not_supported',
+      1,
+      `${element} files have no custom fields; "${name}" would be ignored.`,
+      {
+        column: name,
+      },
+    );
+  } else if (!/^[A-Za-z0-9_]+$/.test(shortname)) {
+    report('error', 'header.custom_field_name', 1, `"${name}" is not customfield_<shortname>.`, {
+      column: name,
+    });
+  } else if (own.customFields && !own.customFields.includes(shortname)) {
+    report(
+      'error',
+      'header.unknown_custom_field',
+      1,
+      `The site has no ${element} custom field "${shortname}".`,
+      {
+        column: name,
+        hint: `Known custom fields: ${own.customFields.join(', ') || '(none)'}.`,
+      },
+    );
+  }
+}
