@@ -6,7 +6,7 @@ import { type ProfileSettings, type ResolvedConfig, resolveConfig } from '../cor
 import { colorWanted, createStyle, formatBytes, formatHuman, type Style } from '../core/format.js';
 import type { ProgressEvent, ProgressListener } from '../core/progress.js';
 import { maskSecrets } from '../core/redact.js';
-import type { CliIO } from './framework.js';
+import type { CliIO } from './io.js';
 
 /** The global flags a context is made from. */
 export interface GlobalFlags {

@@ -3,12 +3,12 @@
  * This file is loaded for `--help`, so it stays light: the run-time context (configuration, output) lives in
  * `context.ts` and is loaded only when a command runs.
  */
-import type { Readable, Writable } from 'node:stream';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { InputError, MtsError } from '../core/errors.js';
 import type { CliContext } from './context.js';
+import type { CliIO } from './io.js';
 
-export type { CliContext };
+export type { CliContext, CliIO };
 
 /** A command line option of one command. */
 export interface OptionSpec {
@@ -47,14 +47,6 @@ export type OptionValue<S extends OptionSpec> = S extends { type: 'boolean' }
 export type ListOptionName<O> = NamesWhere<O, { multiple: true }>;
 /** Options that are on or off. */
 export type FlagOptionName<O> = NamesWhere<O, { type: 'boolean' }>;
-
-/** Streams and environment of one run (replaceable in tests). */
-export interface CliIO {
-  stdout: Writable & { isTTY?: boolean; columns?: number };
-  stderr: Writable & { isTTY?: boolean; columns?: number };
-  stdin: Readable & { isTTY?: boolean };
-  env: NodeJS.ProcessEnv;
-}
 
 /** One leaf command: `mts <area> <name> ...`. Declare it with {@link command} so that its options are typed. */
 export interface CommandSpec<O extends OptionSpecs = OptionSpecs> {

@@ -19,7 +19,9 @@ import {
   print,
   type ValueNode,
 } from 'graphql';
-import type { ChangeSeverity } from './diff.js';
+
+/** How bad a change is for existing clients. */
+export type ChangeSeverity = 'breaking' | 'dangerous';
 
 /** Records one change. */
 export type Add = (

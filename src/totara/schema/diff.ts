@@ -7,10 +7,9 @@ import {
   isSpecifiedScalarType,
   isUnionType,
 } from 'graphql';
-import { compareFields, compareInputFields, kindOf } from './diff-fields.js';
+import { type ChangeSeverity, compareFields, compareInputFields, kindOf } from './diff-fields.js';
 
-/** How bad a change is for existing clients. */
-export type ChangeSeverity = 'breaking' | 'dangerous';
+export type { ChangeSeverity };
 
 /** One change between two schemas. */
 export interface SchemaChange {
