@@ -63,6 +63,7 @@ export async function runRepl(options: RunReplOptions): Promise<number> {
     allowWrites: options.write,
     forceReadOnly: options.readOnly,
     history: interactive,
+    runs: interactive ? 'interactive' : options.eval !== undefined ? 'eval' : 'script',
   });
   session.bind(options.sandbox ? 'sandbox' : options.profile);
   session.raw = options.json === true;
@@ -115,8 +116,10 @@ async function interactiveLoop(session: ReplSession, options: RunReplOptions): P
   const server = createServer(session, options, true);
   const readline = server as unknown as { completer: Completer };
   server.prependListener('line', (line: string) => {
+    session.touch();
     session.history?.add(line);
   });
+  io.stdin.on('keypress', () => session.touch());
   server.on('SIGINT', () => session.interrupt());
   hookEvaluator(server, {
     intercept: (code, finish) => interceptGraphql(session, code, finish),
@@ -125,25 +128,40 @@ async function interactiveLoop(session: ReplSession, options: RunReplOptions): P
     },
   });
   const builtin = readline.completer;
+  const own = (line: string) => {
+    const text = session.mode === 'gql' ? `${session.gqlBuffer}${line}` : line;
+    return completeInput(
+      text,
+      { knowledge: session.knowledge, profiles: () => session.profiles() },
+      session.mode,
+    );
+  };
   readline.completer = (line, callback) => {
-    const own = () => {
-      const text = session.mode === 'gql' ? `${session.gqlBuffer}${line}` : line;
-      return completeInput(
-        text,
-        { knowledge: session.knowledge, profiles: () => session.profiles() },
-        session.mode,
-      );
-    };
+    // Node's REPL asks for completions twice: on Tab, and for the grey preview after each key. The preview
+    // inserts its suffix on Enter, so it must describe the line as it is when the answer arrives: answer at once
+    // when the site is known, and drop an answer that arrives after the line changed (no "infote_info").
+    if (session.learned) {
+      let result: [string[], string] | undefined;
+      try {
+        result = own(line);
+      } catch (error) {
+        debug('repl completion failed', String(error));
+      }
+      if (result) callback(null, result);
+      else builtin.call(server, line, callback);
+      return;
+    }
     // a Tab pressed before the site's function list or schema arrived waits a moment for them
-    const ready = session.learned ? Promise.resolve() : Promise.race([session.learn(), delay(1500)]);
-    ready
-      .then(own)
+    Promise.race([session.learn(), delay(1500)])
+      .then(() => own(line))
       .catch((error: unknown) => {
         debug('repl completion failed', String(error));
         return undefined;
       })
       .then((result) => {
-        if (result) callback(null, result);
+        const now = server as unknown as { line: string; cursor: number };
+        if (now.line !== line && now.line.slice(0, now.cursor) !== line) callback(null, [[], line]);
+        else if (result) callback(null, result);
         else builtin.call(server, line, callback);
       });
   };

@@ -9,7 +9,7 @@ import { MtsError } from '../src/core/errors.js';
 import type { Style } from '../src/core/format.js';
 import { maskSecrets } from '../src/core/redact.js';
 import { type Bindings, createBindings } from './bindings.js';
-import { ReadOnlyGuard } from './guard.js';
+import { ALLOW_WRITES_HINT, ReadOnlyGuard } from './guard.js';
 import { HistoryFile, historyPath } from './history.js';
 import { SiteKnowledge } from './knowledge.js';
 import { renderValue } from './render.js';
@@ -30,6 +30,8 @@ export interface SessionOptions {
   forceReadOnly?: boolean | undefined;
   /** Keep no history (`-e`, piped input). */
   history: boolean;
+  /** How the session runs, for the hint of a refused write: `.confirm` works only at the prompt. */
+  runs?: keyof typeof ALLOW_WRITES_HINT | undefined;
 }
 
 const PRELOADED = ['moodle', 'totara', 'lti', 'hrimport', 'mbz'] as const;
@@ -87,6 +89,7 @@ export class ReplSession {
       readOnly,
       () => (name) => knowledge.functionKind(name),
       () => this.target.profile,
+      ALLOW_WRITES_HINT[this.options.runs ?? 'interactive'],
     );
     this.bindings = createBindings(
       target,
@@ -144,11 +147,35 @@ export class ReplSession {
   /** True once {@link learn} has settled for the current site. */
   learned = false;
 
-  /** Starts the sandbox, the clients and the knowledge in the background (after the first prompt). */
-  prefetch(): void {
-    for (const name of PRELOADED) this.bindings[name].start();
-    this.bindings.sandbox?.start();
-    void this.learn();
+  /**
+   * Starts the sandbox, the clients and the knowledge in the background (after the first prompt). What a first
+   * `await moodle.call(...)` needs (the site and the Moodle client) goes first; the rest (the GraphQL schema, the
+   * LTI, HR Import and .mbz modules, the site's function list) waits until the person has stopped typing for a
+   * moment, so that a call typed meanwhile is not queued behind it. Tab, `.describe` and `.gql` ask for it at once.
+   */
+  prefetch(idleMs = 1500): void {
+    const generation = this.#generation;
+    const first = Promise.allSettled([this.bindings.sandbox?.promise, this.bindings.moodle.promise]);
+    void first.then(() => {
+      const rest = () => {
+        if (generation !== this.#generation || this.#closed) return;
+        const quiet = performance.now() - this.#lastActivity;
+        if (quiet < idleMs) {
+          setTimeout(rest, idleMs - quiet).unref();
+          return;
+        }
+        for (const name of PRELOADED) this.bindings[name].start();
+        void this.learn();
+      };
+      rest();
+    });
+  }
+
+  #lastActivity = 0;
+
+  /** Notes that the person is typing or running something (background loading waits for a quiet moment). */
+  touch(): void {
+    this.#lastActivity = performance.now();
   }
 
   async #learn(generation: number): Promise<void> {
@@ -198,7 +225,9 @@ export class ReplSession {
 
   /** A line about the background, above the prompt; only on a terminal. */
   notice(text: string): void {
-    if (!this.options.interactive) return;
+    // after .exit a late notice (the schema arriving) must not redraw the prompt: that resumes the terminal's
+    // input, and the process would stay alive waiting for it
+    if (!this.options.interactive || this.#closed) return;
     const server = this.server;
     if (!server) {
       this.options.out.write(`${text}\n`);
@@ -292,8 +321,11 @@ export class ReplSession {
     }
   }
 
+  #closed = false;
+
   /** Stops what the session started (the sandbox) and flushes the history. */
   async close(): Promise<void> {
+    this.#closed = true;
     await this.history?.flush();
     await this.target?.stop();
   }

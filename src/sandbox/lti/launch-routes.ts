@@ -93,9 +93,10 @@ async function authorize(
 
 /** Registers the launch routes. */
 export function launchRoutes(platform: SimPlatform, router: Router): void {
-  router.on('/mod/lti/certs.php', (_req, res) =>
-    sendJson(res, 200, platform.jwks(), { 'cache-control': 'max-age=60' }),
-  );
+  router.on('/mod/lti/certs.php', async (_req, res) => {
+    await platform.ready();
+    sendJson(res, 200, platform.jwks(), { 'cache-control': 'max-age=60' });
+  });
   router.on('/mod/lti/openid-configuration.php', (_req, res) =>
     sendJson(res, 200, {
       issuer: platform.issuer,

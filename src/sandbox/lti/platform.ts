@@ -117,9 +117,15 @@ export class SimPlatform {
     this.now = options.now ?? Date.now;
   }
 
-  /** Generates the first signing key (once). */
-  async ready(): Promise<void> {
-    if (this.#keys.length === 0) this.#keys.push(await generateToolKey({ kid: rand(10) }));
+  #firstKey: Promise<void> | undefined;
+
+  /** Generates the first signing key (once); everything that signs or publishes keys waits for it. */
+  ready(): Promise<void> {
+    this.#firstKey ??= (async () => {
+      const key = await generateToolKey({ kid: rand(10) });
+      if (this.#keys.length === 0) this.#keys.push(key);
+    })();
+    return this.#firstKey;
   }
 
   /** The published key set. */
@@ -281,6 +287,7 @@ export class SimPlatform {
       if (lineItem) (payload[CLAIM.ags] as Record<string, unknown>).lineitem = lineItem;
     }
     for (const name of faults.missingClaims ?? []) delete payload[SHORT_CLAIMS[name] ?? name];
+    await this.ready();
     let signer = this.#keys[0] as ToolKey;
     if (faults.rotateKey) {
       await this.rotateKey();
