@@ -39,6 +39,8 @@ describe('core Paginator', () => {
   });
 
   it('refuses an unknown toArray option', async () => {
-    await expect(counting(1, 1).paginator.toArray({ limt: 1 } as unknown as { limit: number })).rejects.toBeInstanceOf(InputError);
+    await expect(
+      counting(1, 1).paginator.toArray({ limt: 1 } as unknown as { limit: number }),
+    ).rejects.toBeInstanceOf(InputError);
   });
 });

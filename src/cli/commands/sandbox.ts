@@ -48,9 +48,11 @@ const run = command({
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      ctx.io.stdin.once?.('end', () => {
-        if (!ctx.io.stdin.isTTY && ctx.env.MTS_SANDBOX_EXIT_ON_EOF) stop();
-      });
+      // for scripts and tests: stop when the input ends (the stream must flow for its end to be seen)
+      if (!ctx.io.stdin.isTTY && ctx.env.MTS_SANDBOX_EXIT_ON_EOF) {
+        ctx.io.stdin.once('end', stop);
+        ctx.io.stdin.resume();
+      }
     });
     await sandbox.close();
     return 0;
