@@ -51,6 +51,8 @@ export interface ProcessMeasure {
   ms: number;
   /** Peak resident set of the process itself in MB, read by `/usr/bin/time -f %M`; NaN where that is missing. */
   rssMb: number;
+  /** CPU time (user + system) of the process in ms, 10 ms resolution; steadier than wall time on a busy machine. */
+  cpuMs: number;
   code: number | null;
   stdout: string;
 }
@@ -75,7 +77,7 @@ export async function measureProcess(
   const dir = timed ? mkdtempSync(join(tmpdir(), 'mts-bench-time-')) : '';
   const rssFile = join(dir, 'rss');
   const [file, argv] = timed
-    ? [TIME_BIN, ['-f', '%M', '-o', rssFile, command, ...args]]
+    ? [TIME_BIN, ['-f', '%M %U %S', '-o', rssFile, command, ...args]]
     : [command, [...args]];
   try {
     return await new Promise<ProcessMeasure>((resolve, reject) => {
@@ -93,8 +95,12 @@ export async function measureProcess(
       child.once('error', reject);
       child.once('close', (code) => {
         const ms = performance.now() - start;
-        const kb = timed ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)) : Number.NaN;
-        resolve({ ms, rssMb: kb / 1024, code, stdout });
+        // the last line is "%M %U %S"; a failing command adds a line before it
+        const [kb, user, system] = timed
+          ? (readFileSync(rssFile, 'utf8').trim().split('\n').at(-1) ?? '').split(' ').map(Number)
+          : [];
+        const cpuMs = ((user ?? Number.NaN) + (system ?? Number.NaN)) * 1000;
+        resolve({ ms, rssMb: (kb ?? Number.NaN) / 1024, cpuMs, code, stdout });
       });
     });
   } finally {

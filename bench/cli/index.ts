@@ -107,8 +107,10 @@ export default async function bench(): Promise<void> {
       const a = minMedian((anchor.get(item.name) ?? []).map((m) => m.ms));
       const rss = minMedian((ours.get(item.name) ?? []).map((m) => m.rssMb)).median;
       const anchorRss = minMedian((anchor.get(item.name) ?? []).map((m) => m.rssMb)).median;
+      const cpu = minMedian((ours.get(item.name) ?? []).map((m) => m.cpuMs)).median;
+      const anchorCpu = minMedian((anchor.get(item.name) ?? []).map((m) => m.cpuMs)).median;
       report({
-        name: `cold start: ${item.name} (median of ${ROUNDS}, min ${o.min.toFixed(0)} vs ${a.min.toFixed(0)} ms; RSS ${rss.toFixed(0)} vs ${anchorRss.toFixed(0)} MB)`,
+        name: `cold start: ${item.name} (median of ${ROUNDS}, min ${o.min.toFixed(0)} vs ${a.min.toFixed(0)} ms; CPU ${cpu.toFixed(0)} vs ${anchorCpu.toFixed(0)} ms; RSS ${rss.toFixed(0)} vs ${anchorRss.toFixed(0)} MB)`,
         ours: o.median,
         anchor: a.median,
         anchorName: 'node -e 0 (anchor and floor)',
