@@ -33,8 +33,11 @@ export type PageFetcher<Page, Cursor> = (cursor: Cursor, index: number) => Promi
  * await numbers.toArray({ limit: 3 }); // [0, 1, 2]
  * ```
  */
-export class Paginator<Item, Page extends { readonly items: readonly Item[] } = { items: Item[] }, Cursor = unknown>
-  implements AsyncIterable<Item>
+export class Paginator<
+  Item,
+  Page extends { readonly items: readonly Item[] } = { items: Item[] },
+  Cursor = unknown,
+> implements AsyncIterable<Item>
 {
   readonly #first: Cursor;
   readonly #fetch: PageFetcher<Page, Cursor>;
