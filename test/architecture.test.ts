@@ -153,6 +153,43 @@ describe('architecture', () => {
     ).toEqual([]);
   });
 
+  it('keeps each area of the CLI light until a command runs: its specs load no npm package and no capability', () => {
+    const areas = readdirSync(`${projectRoot}src/cli/commands`).filter((name) =>
+      readFileSync(`${projectRoot}src/cli/main.ts`, 'utf8').includes(
+        `import('./commands/${name.replace(/\.ts$/, '.js')}')`,
+      ),
+    );
+    expect(areas.length).toBeGreaterThanOrEqual(10);
+    const heavy = areas.flatMap((area) =>
+      staticClosure(`${projectRoot}src/cli/commands/${area}`)
+        .filter((file) => {
+          if (file.startsWith('src/cli/')) return false;
+          // a few light files are allowed: core's error classes and formatting, and plain data tables
+          return ![
+            'src/core/errors.ts',
+            'src/core/redact.ts',
+            'src/core/format.ts',
+            'src/sandbox/lti/faults.ts',
+          ].includes(file);
+        })
+        .map((file) => `${area} -> ${file}`),
+    );
+    expect(heavy).toEqual([]);
+    const packages = areas.flatMap((area) =>
+      staticClosure(`${projectRoot}src/cli/commands/${area}`).flatMap((file) =>
+        [
+          ...readFileSync(`${projectRoot}${file}`, 'utf8').matchAll(
+            /(?:^|\n)\s*import\s(?!type\s)[^;]*?from\s+['"]([^.'"][^'"]*)['"]/g,
+          ),
+        ]
+          .map((match) => match[1] ?? '')
+          .filter((name) => !name.startsWith('node:'))
+          .map((name) => `${area} (${file}) -> ${name}`),
+      ),
+    );
+    expect(packages).toEqual([]);
+  });
+
   it('keeps `mts --help` light: the entry loads only the CLI framework and the core error classes', () => {
     expect(staticClosure(`${projectRoot}src/cli/main.ts`)).toEqual([
       'src/cli/framework.ts',

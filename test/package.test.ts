@@ -59,6 +59,29 @@ describe('package.json', () => {
     },
   );
 
+  it('answers --help from the built index exactly as the CLI renders it, and leaves the rest to the CLI', async () => {
+    const bin = `${projectRoot}${pkg.bin.mts}`;
+    const index = JSON.parse(readFileSync(`${projectRoot}dist/help-index.json`, 'utf8')) as Record<
+      string,
+      string
+    >;
+    expect(Object.keys(index)).toEqual(
+      expect.arrayContaining(['', 'moodle', 'moodle call', 'sandbox', 'config set']),
+    );
+    const { runCli } = await import('./helpers/cli.js');
+    for (const words of [[], ['moodle'], ['moodle', 'call'], ['sandbox'], ['lti', 'validate']]) {
+      const live = await runCli([...words, '--help']);
+      const fast = await run(process.execPath, [bin, ...words, '-h']);
+      expect(fast.stdout, words.join(' ')).toBe(live.stdout);
+      expect(index[words.join(' ')]).toBe(live.stdout);
+    }
+    // what the index does not hold goes to the CLI, which says what is wrong
+    const unknown = await run(process.execPath, [bin, 'nope', '--help']).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(unknown).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown area "nope"') });
+  });
+
   it('has a working mts bin', async () => {
     const { stdout } = await run(process.execPath, [`${projectRoot}${pkg.bin.mts}`, '--version'], {
       cwd: projectRoot,

@@ -21,7 +21,8 @@ export class CliContext {
   readonly io: CliIO;
   readonly json: boolean;
   readonly style: Style;
-  readonly errStyle: Style;
+  readonly #noColor: boolean;
+  #errStyle: Style | undefined;
   readonly profileName: string | undefined;
   readonly timeoutMs: number | undefined;
   #config: ResolvedConfig | undefined;
@@ -32,8 +33,14 @@ export class CliContext {
     this.json = globals.json;
     this.profileName = globals.profile;
     this.timeoutMs = globals.timeoutMs;
+    this.#noColor = globals.noColor;
     this.style = createStyle(!globals.noColor && colorWanted(io.stdout, io.env));
-    this.errStyle = createStyle(!globals.noColor && colorWanted(io.stderr, io.env));
+  }
+
+  /** Styling of stderr, decided when first used (looking at stderr makes the stream). */
+  get errStyle(): Style {
+    this.#errStyle ??= createStyle(!this.#noColor && colorWanted(this.io.stderr, this.io.env));
+    return this.#errStyle;
   }
 
   get env(): NodeJS.ProcessEnv {

@@ -103,9 +103,10 @@ export class CommandInput<O extends OptionSpecs = OptionSpecs> {
     ? Readonly<Record<string, RawValue>>
     : { readonly [K in keyof O]?: OptionValue<O[K]> };
   readonly #values: Readonly<Record<string, RawValue>>;
-  readonly #stdin: CliIO['stdin'] | undefined;
+  readonly #stdin: (() => CliIO['stdin']) | undefined;
 
-  constructor(values: Record<string, RawValue>, positionals: string[] = [], stdin?: CliIO['stdin']) {
+  /** `stdin` is a getter: the stream is made only when an option reads `-` (making it costs milliseconds). */
+  constructor(values: Record<string, RawValue>, positionals: string[] = [], stdin?: () => CliIO['stdin']) {
     this.#values = values;
     this.options = values as CommandInput<O>['options'];
     this.positionals = positionals;
@@ -156,7 +157,8 @@ export class CommandInput<O extends OptionSpecs = OptionSpecs> {
    */
   async text(name: StringOptionName<O>): Promise<string | undefined> {
     const value = this.string(name);
-    return value === undefined ? undefined : readValue(value, `--${name}`, this.#stdin);
+    if (value === undefined) return undefined;
+    return readValue(value, `--${name}`, value === '-' ? this.#stdin?.() : undefined);
   }
 
   /**
@@ -169,7 +171,7 @@ export class CommandInput<O extends OptionSpecs = OptionSpecs> {
   ): Promise<unknown | undefined> {
     const value = this.string(name);
     if (value === undefined) return undefined;
-    const text = await readValue(value, `--${name}`, this.#stdin);
+    const text = await readValue(value, `--${name}`, value === '-' ? this.#stdin?.() : undefined);
     return parseJsonText(text, `--${name}`, { ...options, source: describeSource(value) });
   }
 }
@@ -249,7 +251,7 @@ export function parseCommandArgs<O extends OptionSpecs>(
   spec: CommandSpec<O>,
   args: string[],
   path: string = spec.name,
-  stdin?: CliIO['stdin'],
+  stdin?: () => CliIO['stdin'],
 ): CommandInput<O> {
   const options: ParseArgsConfig['options'] = {};
   for (const [name, option] of Object.entries(spec.options ?? {})) {

@@ -127,7 +127,20 @@ export function extractGlobals(argv: string[]): { globals: Globals; rest: string
 }
 
 function defaultIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  // getters: node makes each process stream on first use, and stdin alone costs milliseconds that most commands
+  // never need
+  return {
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+  };
 }
 
 /**
@@ -193,7 +206,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       io.stdout.write(commandHelp(path, command));
       return 0;
     }
-    const input = parseCommandArgs(command, args, path, io.stdin);
+    const input = parseCommandArgs(command, args, path, () => io.stdin);
     const { CliContext } = await import('./context.js');
     const ctx = new CliContext(io, globals);
     return (await command.run(ctx, input)) ?? 0;
@@ -206,3 +219,9 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
 /** Every area name, for completion and docs. */
 export const AREA_NAMES: readonly string[] = Object.keys(AREAS);
 export { GLOBAL_OPTIONS };
+
+/** The command names of an area (loads its specs). */
+export async function areaCommandNames(area: string): Promise<string[]> {
+  const load = AREAS[area]?.load;
+  return load ? (await load()).default.commands.map((command) => command.name) : [];
+}

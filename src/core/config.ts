@@ -1,7 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic.js';
 import { ConfigError } from './errors.js';
 import { registerSecret } from './redact.js';
 
@@ -274,6 +273,8 @@ export async function saveProfile(
   config.profiles[profile] = plain as ProfileSettings;
   credentials.profiles[profile] = secret as ProfileSettings;
   if (options.makeDefault) config.defaultProfile = profile;
+  // loaded here: reading settings (every command) must not pay for node:crypto and streams, only saving them does
+  const { writeFileAtomic } = await import('./atomic.js');
   await writeFileAtomic(configPath, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o644 });
   await writeFileAtomic(credentialsPath, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
 }

@@ -1,38 +1,30 @@
 import type { Style } from '../../core/format.js';
-import {
-  csvSiteState,
+import type {
   ELEMENTS,
-  type ElementName,
-  elementTemplate,
-  type HrImportPlan,
-  type HrImportSettings,
-  HrImportValidationError,
-  isElementName,
-  loadSettingsFile,
-  moodleSiteState,
-  openElementWriter,
-  planImport,
-  readRecordsFile,
-  readRecordsStream,
-  resolveSettings,
-  type SiteState,
-  totaraSiteState,
-  type ValidationIssue,
-  type ValidationReport,
-  validateFiles,
+  ElementName,
+  HrImportPlan,
+  HrImportSettings,
+  SiteState,
+  ValidationIssue,
+  ValidationReport,
 } from '../../hrimport/index.js';
-import { moodleClientFromSettings, totaraClientFromSettings } from '../clients.js';
 import type { CliContext, CommandGroup, CommandInput, CommandSpec } from '../framework.js';
 import { UsageError } from '../framework.js';
 
+/** HR Import itself, loaded when a command runs (never for `--help`). */
+const hr = () => import('../../hrimport/index.js');
+
 /** `--site`: a CSV export (file or folder), or `totara` / `moodle` for the configured profile's site. */
 async function resolveSite(ctx: CliContext, value: string): Promise<SiteState> {
+  const { csvSiteState, moodleSiteState, totaraSiteState } = await hr();
   if (value !== 'totara' && value !== 'moodle') return csvSiteState(value);
   const { settings } = ctx.config();
   if (value === 'totara') {
+    const { totaraClientFromSettings } = await import('../../connect/totara.js');
     const client = totaraClientFromSettings(settings, '--site totara');
     return totaraSiteState(client, { description: client.url });
   }
+  const { moodleClientFromSettings } = await import('../../connect/moodle.js');
   const moodle = moodleClientFromSettings(settings, { purpose: '--site moodle' });
   return moodleSiteState(
     (fn, params, options) => moodle.call(fn as 'core_user_get_users', params as never, options),
@@ -41,10 +33,12 @@ async function resolveSite(ctx: CliContext, value: string): Promise<SiteState> {
 }
 
 async function settingsFrom(path: unknown): Promise<HrImportSettings> {
+  const { loadSettingsFile, resolveSettings } = await hr();
   return typeof path === 'string' ? loadSettingsFile(path) : resolveSettings();
 }
 
-function elementArg(value: unknown): ElementName {
+async function elementArg(value: unknown): Promise<ElementName> {
+  const { ELEMENTS, isElementName } = await hr();
   if (typeof value !== 'string' || !isElementName(value))
     throw new UsageError(
       `Unknown element "${String(value)}".`,
@@ -86,21 +80,21 @@ function renderReport(report: ValidationReport, style: Style): string {
   return [...rows, ...lines, report.ok ? style.green(summary) : style.red(summary)].join('\n');
 }
 
-function renderPlan(plan: HrImportPlan, style: Style): string {
+function renderPlan(plan: HrImportPlan, style: Style, elements: typeof ELEMENTS): string {
   const out = [`Site: ${plan.site}`];
   for (const e of plan.elements) {
     const c = e.counts;
     if (!e.compared) {
       out.push(
         '',
-        style.bold(`${ELEMENTS[e.element].file}  (${c.rows} rows)`),
+        style.bold(`${elements[e.element].file}  (${c.rows} ${c.rows === 1 ? 'row' : 'rows'})`),
         style.dim('  not planned: the site source cannot describe this element'),
       );
       continue;
     }
     out.push(
       '',
-      style.bold(`${ELEMENTS[e.element].file}  (${c.rows} rows)`),
+      style.bold(`${elements[e.element].file}  (${c.rows} ${c.rows === 1 ? 'row' : 'rows'})`),
       `  created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, suspended ${c.suspended}, deleted ${c.deleted}, skipped ${c.skipped}`,
     );
     for (const key of e.created.slice(0, 20)) out.push(style.green(`  + ${key}`));
@@ -148,7 +142,8 @@ const template: CommandSpec = {
     'mts hrimport template jobassignment --settings hr.json',
   ],
   async run(ctx, input) {
-    const element = elementArg(input.positionals[0]);
+    const { elementTemplate } = await hr();
+    const element = await elementArg(input.positionals[0]);
     const { settings, 'profile-file': profileFile } = input.options;
     if (typeof settings === 'string' && typeof profileFile === 'string' && settings !== profileFile)
       throw new UsageError(
@@ -183,6 +178,7 @@ const validate: CommandSpec = {
     'mts hrimport validate user.csv --settings hr.json --json',
   ],
   async run(ctx, input) {
+    const { validateFiles } = await hr();
     const report = await validateFiles(input.positionals[0] as string, {
       settings: await settingsFrom(input.options.settings),
       onProgress: ctx.progress(),
@@ -241,7 +237,8 @@ const write: CommandSpec = {
     const { from, out } = input.options;
     if (typeof from !== 'string' || typeof out !== 'string' || input.options.element === undefined)
       throw new UsageError('write needs --from FILE, --element ELEMENT and --out DIR.');
-    const element = elementArg(input.options.element);
+    const { HrImportValidationError, openElementWriter, readRecordsFile, readRecordsStream } = await hr();
+    const element = await elementArg(input.options.element);
     const settings = await settingsFrom(input.options.settings);
     const site =
       typeof input.options.site === 'string' ? await resolveSite(ctx, input.options.site) : undefined;
@@ -312,6 +309,7 @@ const plan: CommandSpec = {
   async run(ctx: CliContext, input: CommandInput) {
     if (typeof input.options.site !== 'string')
       throw new UsageError('plan needs --site (a CSV export, totara or moodle).');
+    const { ELEMENTS, planImport } = await hr();
     const site: SiteState = await resolveSite(ctx, input.options.site);
     const result = await planImport(input.positionals[0] as string, {
       site,
@@ -320,7 +318,7 @@ const plan: CommandSpec = {
       allowMassRemoval: input.options['allow-mass-removal'] === true,
       onProgress: ctx.progress(),
     });
-    ctx.print(result, (value, style) => renderPlan(value as HrImportPlan, style));
+    ctx.print(result, (value, style) => renderPlan(value as HrImportPlan, style, ELEMENTS));
     return result.refused ? 1 : 0;
   },
 };

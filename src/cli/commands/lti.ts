@@ -2,27 +2,16 @@ import { readFile } from 'node:fs/promises';
 import type { JSONWebKeySet } from 'jose';
 import { InputError } from '../../core/errors.js';
 import { registerSecret } from '../../core/redact.js';
-import { readText, Transport } from '../../core/transport.js';
-import {
-  assertJwks,
-  type DoctorCheck,
-  decodeJwt,
-  LaunchValidator,
-  LtiError,
-  MemoryNonceStore,
-  runDoctor,
-} from '../../lti/index.js';
-import {
-  describeLaunchFailure,
-  FAULT_NAMES,
-  type LaunchRequestSpec,
-  parseFaults,
-  type SimToolConfig,
-  simulateLaunch,
-} from '../../sandbox/lti/index.js';
-import { startSandbox } from '../../sandbox/server.js';
+import type { DoctorCheck } from '../../lti/index.js';
+import { FAULT_NAMES } from '../../sandbox/lti/faults.js';
+import type { LaunchRequestSpec, SimToolConfig } from '../../sandbox/lti/index.js';
 import type { CliContext, CommandGroup, CommandInput, CommandSpec } from '../framework.js';
 import { UsageError } from '../framework.js';
+
+// What the commands run (jose, undici, the sandbox) loads when they run, never for `--help`.
+const lti = () => import('../../lti/index.js');
+const simulator = () => import('../../sandbox/lti/index.js');
+const transport = () => import('../../core/transport.js');
 
 const str = (input: CommandInput, name: string) => input.options[name] as string | undefined;
 const list = (input: CommandInput, name: string) => (input.options[name] as string[] | undefined) ?? [];
@@ -108,6 +97,8 @@ const decode: CommandSpec = {
   positionals: { min: 1, max: 1 },
   examples: ['mts lti decode eyJhbGciOi...', 'mts lti decode @id_token.txt --json'],
   async run(ctx, input) {
+    // decoding needs no key and no network: the decoder alone, not the whole LTI module
+    const { decodeJwt } = await import('../../lti/launch/decode.js');
     const { header, payload } = decodeJwt(
       await valueOrFile(ctx, input.positionals[0] as string, 'JWT'),
       1024 * 1024,
@@ -165,6 +156,7 @@ const validate: CommandSpec = {
     'mts lti validate --token @t.jwt --jwks jwks.json --issuer I --client-id C --deployment-id 1 --now 1795288017 --json',
   ],
   async run(ctx, input) {
+    const { assertJwks, decodeJwt, LaunchValidator, LtiError, MemoryNonceStore } = await lti();
     const token = await valueOrFile(ctx, need(input, 'token'), '--token');
     registerSecret(token);
     const jwksArg = need(input, 'jwks');
@@ -272,6 +264,10 @@ const launch: CommandSpec = {
         '--platform is required (or set MTS_SANDBOX_URL).',
         'Start one with `mts lti platform --tool tool.json`.',
       );
+    const [{ describeLaunchFailure, parseFaults, simulateLaunch }, { Transport }] = await Promise.all([
+      simulator(),
+      transport(),
+    ]);
     const { faults, unknown } = parseFaults(list(input, 'fault'));
     if (unknown) throw new UsageError(`Unknown fault "${unknown}".`, `Faults: ${FAULT_NAMES.join(', ')}.`);
     const spec: LaunchRequestSpec = {
@@ -354,6 +350,10 @@ const platform: CommandSpec = {
     const port = wholeNumber(input, 'port', 65535) ?? 0;
     const lifetime = wholeNumber(input, 'token-lifetime-ms');
     const tools = await readToolConfigs(input);
+    const [{ startSandbox }, { readText, Transport }] = await Promise.all([
+      import('../../sandbox/server.js'),
+      transport(),
+    ]);
     const sandbox = await startSandbox({
       port,
       lti: { tools, tokenLifetimeMs: lifetime },
@@ -424,6 +424,7 @@ const doctor: CommandSpec = {
     'mts lti doctor --tool-jwks https://tool.example.org/jwks --openid-configuration https://lms.example.org/mod/lti/openid-configuration.php',
   ],
   async run(ctx, input) {
+    const { runDoctor } = await lti();
     const checks: DoctorCheck[] = await runDoctor(
       {
         toolLoginUrl: str(input, 'tool-login'),

@@ -1,20 +1,10 @@
 import type { Readable } from 'node:stream';
 import { formatBytes, type Style } from '../../core/format.js';
-import {
-  type BackupDiff,
-  type BackupSummary,
-  type DiffSet,
-  diffBackups,
-  formatSummary,
-  inspectBackup,
-  listEntries,
-  MbzEntryNotFoundError,
-  openEntry,
-  openOriginalFile,
-  type VerifyReport,
-  verifyBackup,
-} from '../../mbz/index.js';
+import type { BackupDiff, BackupSummary, DiffSet, VerifyReport } from '../../mbz/index.js';
 import { type CliContext, type CommandGroup, UsageError } from '../framework.js';
+
+/** The backup reader, loaded when a command runs (never for `--help`). */
+const mbz = () => import('../../mbz/index.js');
 
 /** The stable `--json` shape of `mts mbz inspect`. */
 export function inspectJson(s: BackupSummary): Record<string, unknown> {
@@ -114,6 +104,7 @@ const group: CommandGroup = {
       },
       examples: ['mts mbz inspect backup.mbz', 'mts mbz inspect backup.mbz --json --inventory'],
       async run(ctx, input) {
+        const { formatSummary, inspectBackup } = await mbz();
         const summary = await inspectBackup(input.positionals[0] as string, {
           inventory: input.options.inventory === true,
           onProgress: ctx.progress(),
@@ -129,6 +120,7 @@ const group: CommandGroup = {
       positionals: { min: 1, max: 1 },
       description: 'Exits 1 when a problem of severity "error" is found.',
       async run(ctx, input) {
+        const { verifyBackup } = await mbz();
         const report = await verifyBackup(input.positionals[0] as string, { onProgress: ctx.progress() });
         const { summary, ...rest } = report;
         ctx.print({ ...rest, format: summary.format, type: summary.type }, (_v, style) =>
@@ -144,6 +136,7 @@ const group: CommandGroup = {
       positionals: { min: 2, max: 2 },
       examples: ['mts mbz diff last-week.mbz today.mbz'],
       async run(ctx, input) {
+        const { diffBackups } = await mbz();
         const diff = await diffBackups(input.positionals[0] as string, input.positionals[1] as string, {
           onProgress: ctx.progress(),
         });
@@ -157,6 +150,7 @@ const group: CommandGroup = {
       usage: 'FILE',
       positionals: { min: 1, max: 1 },
       async run(ctx, input) {
+        const { listEntries } = await mbz();
         const entries = await listEntries(input.positionals[0] as string, { onProgress: ctx.progress() });
         ctx.print(
           entries.map(({ name, kind, size }) => ({ name, kind, size })),
@@ -186,12 +180,13 @@ const group: CommandGroup = {
         'mts mbz extract backup.mbz mod_resource/content/0/notes.pdf -o notes.pdf',
       ],
       async run(ctx, input) {
+        const { MbzEntryNotFoundError, openEntry, openOriginalFile } = await mbz();
         const [file, entry] = input.positionals as [string, string];
         const out = input.options.output;
         if (typeof out !== 'string' || out === '')
           throw new UsageError('extract needs -o OUT (or -o - for stdout).');
         const onProgress = ctx.progress();
-        let stream: Awaited<ReturnType<typeof openEntry>>;
+        let stream: Readable;
         let what = entry;
         try {
           stream = await openEntry(file, entry, { onProgress });
