@@ -126,3 +126,21 @@ describe('mts config set refuses what could only fail later', () => {
     }
   });
 });
+
+describe('messages in good English', () => {
+  it('says "a user column", not "an user column"', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mts-cli-'));
+    try {
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(
+        join(dir, 'user.csv'),
+        'idnumber,username,firstname,lastname,email,timemodified,deleted,nickname\n7,ann,Ann,Lee,ann@example.org,0,0,x\n',
+      );
+      const run = await runCli(['hrimport', 'validate', join(dir, 'user.csv')]);
+      expect(run.stdout).toContain('Column "nickname" is not a user column');
+      expect(run.stdout).not.toContain('an user');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
