@@ -139,6 +139,25 @@ describe('architecture', () => {
     expect(cycles).toEqual([]);
   });
 
+  it('has no import cycles between files either, type-only imports included', () => {
+    const edges = new Map(files.map((file) => [file, importsOf(file)]));
+    const cycles = new Set<string>();
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (file: string, path: string[]) => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'open') {
+        const loop = path.slice(path.indexOf(file)).map((f) => relative(projectRoot, f));
+        cycles.add([...loop, relative(projectRoot, file)].join(' -> '));
+        return;
+      }
+      state.set(file, 'open');
+      for (const next of edges.get(file) ?? []) if (edges.has(next)) visit(next, [...path, file]);
+      state.set(file, 'done');
+    };
+    for (const file of files) visit(file, []);
+    expect([...cycles]).toEqual([]);
+  });
+
   it('has no back-edge into the CLI: repl/ and codegen/ never import src/cli, which loads them only lazily', () => {
     const intoCli = crossings.filter(({ to }) => to.layer === 'cli');
     expect(
