@@ -2,6 +2,7 @@ import type { Style } from '../../core/format.js';
 import type {
   ELEMENTS,
   ElementName,
+  ElementRecords,
   HrImportPlan,
   HrImportSettings,
   SiteState,
@@ -26,10 +27,10 @@ async function resolveSite(ctx: CliContext, value: string): Promise<SiteState> {
   }
   const { moodleClientFromSettings } = await import('../../connect/moodle.js');
   const moodle = moodleClientFromSettings(settings, { purpose: '--site moodle' });
-  return moodleSiteState(
-    (fn, params, options) => moodle.call(fn as 'core_user_get_users', params as never, options),
-    { description: moodle.url },
-  );
+  // a function named at run time takes loose parameters, checked by the client before sending
+  return moodleSiteState((fn, params, options) => moodle.call<string>(fn, params, options), {
+    description: moodle.url,
+  });
 }
 
 async function settingsFrom(path: unknown): Promise<HrImportSettings> {
@@ -257,7 +258,9 @@ const write: CommandSpec = {
     });
     try {
       const records = from === '-' ? readRecordsStream(ctx.io.stdin, 'stdin') : readRecordsFile(from);
-      for await (const record of records) await writer.write(record as never);
+      // records from a file are known only at run time: the writer checks each against the element's columns
+      for await (const record of records)
+        await writer.write(record as unknown as ElementRecords[typeof element]);
     } catch (error) {
       await writer.abort();
       throw error;

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type { ResolvedConfig } from '../../core/config.js';
 import { ConfigError, InputError } from '../../core/errors.js';
 import { formatBytes } from '../../core/format.js';
-import type { FunctionName, MoodleClient, WsDesc } from '../../moodle/index.js';
+import type { MoodleClient, WsDesc } from '../../moodle/index.js';
 import type { CliContext, CommandGroup, CommandSpec } from '../framework.js';
 import { UsageError } from '../framework.js';
 
@@ -84,11 +84,8 @@ const call: CommandSpec = {
       ...(input.options.raw ? { raw: true } : {}),
       ...(input.options.filter ? { filter: true } : {}),
     };
-    const result = await (await client(ctx, `mts moodle call`)).call(
-      fn as FunctionName,
-      params as never,
-      options as never,
-    );
+    // a function named on the command line takes loose parameters, checked by the client before sending
+    const result = await (await client(ctx, `mts moodle call`)).call<string>(fn, params, options);
     ctx.print(result ?? null);
     return 0;
   },
