@@ -37,6 +37,8 @@ function answerFromBuild() {
 }
 
 if (!answerFromBuild()) {
+  // Node 22.1 and later keep the compiled code of our modules between runs (a no-op where it is missing)
+  require('node:module').enableCompileCache?.();
   const entry = join(__dirname, '../dist/src/cli/main.js');
   import(require('node:url').pathToFileURL(entry).href).then(
     ({ main }) =>
