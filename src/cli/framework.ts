@@ -64,6 +64,8 @@ export interface CommandSpec<O extends OptionSpecs = OptionSpecs> {
    * command needs beyond its spec is imported inside `run`, so that `--help` never loads it.
    */
   run(ctx: CliContext, input: CommandInput<O>): Promise<number | undefined> | number | undefined;
+  /** Exit code of a failure (default 1); `mts mbz diff` keeps 1 for "different" and fails with 2, as diff does. */
+  failureExitCode?: number;
 }
 
 /** Declares a command with its option names and value types inferred from `options`. */

@@ -157,6 +157,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   };
   let commandPath: string | undefined;
   let usage: string | undefined;
+  let failureExitCode: number | undefined;
   try {
     const extracted = extractGlobals(argv);
     globals = extracted.globals;
@@ -207,12 +208,14 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       return 0;
     }
     const input = parseCommandArgs(command, args, path, () => io.stdin);
+    failureExitCode = command.failureExitCode;
     const { CliContext } = await import('./context.js');
     const ctx = new CliContext(io, globals);
     return (await command.run(ctx, input)) ?? 0;
   } catch (error) {
     const { reportError } = await import('./report.js');
-    return reportError(error, io, { json: globals.json, noColor: globals.noColor, commandPath, usage });
+    const code = reportError(error, io, { json: globals.json, noColor: globals.noColor, commandPath, usage });
+    return code === 1 ? (failureExitCode ?? 1) : code;
   }
 }
 
