@@ -45,3 +45,70 @@ export function report(line: {
   }
   process.stdout.write(`${text}\n`);
 }
+
+/** One finished process: wall time from spawn to exit, its own peak RSS, and its exit code. */
+export interface ProcessMeasure {
+  ms: number;
+  /** Peak resident set of the process itself in MB, read by `/usr/bin/time -f %M`; NaN where that is missing. */
+  rssMb: number;
+  /** CPU time (user + system) of the process in ms, 10 ms resolution; steadier than wall time on a busy machine. */
+  cpuMs: number;
+  code: number | null;
+  stdout: string;
+}
+
+const TIME_BIN = '/usr/bin/time';
+
+/**
+ * Runs `command args` once as a fresh process and measures it from outside: wall time from spawn to exit and peak
+ * RSS from `/usr/bin/time -f %M` (the kernel's figure for that process, never `resourceUsage()` read in the child).
+ * Both sides of a comparison go through the same wrapper, so its own cost cancels out.
+ */
+export async function measureProcess(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): Promise<ProcessMeasure> {
+  const { spawn } = await import('node:child_process');
+  const { existsSync, mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const timed = existsSync(TIME_BIN);
+  const dir = timed ? mkdtempSync(join(tmpdir(), 'mts-bench-time-')) : '';
+  const rssFile = join(dir, 'rss');
+  const [file, argv] = timed
+    ? [TIME_BIN, ['-f', '%M %U %S', '-o', rssFile, command, ...args]]
+    : [command, [...args]];
+  try {
+    return await new Promise<ProcessMeasure>((resolve, reject) => {
+      const start = performance.now();
+      const child = spawn(file, argv, {
+        cwd: options.cwd,
+        env: options.env ?? process.env,
+        stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'ignore'],
+      });
+      let stdout = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString('utf8');
+      });
+      if (options.input !== undefined) child.stdin?.end(options.input);
+      child.once('error', reject);
+      child.once('close', (code) => {
+        const ms = performance.now() - start;
+        // the last line is "%M %U %S"; a failing command adds a line before it
+        const [kb, user, system] = timed
+          ? (readFileSync(rssFile, 'utf8').trim().split('\n').at(-1) ?? '').split(' ').map(Number)
+          : [];
+        const cpuMs = ((user ?? Number.NaN) + (system ?? Number.NaN)) * 1000;
+        resolve({ ms, rssMb: (kb ?? Number.NaN) / 1024, cpuMs, code, stdout });
+      });
+    });
+  } finally {
+    if (timed) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Min and median of a list of numbers. */
+export function minMedian(values: number[]): { min: number; median: number } {
+  return { min: Math.min(...values), median: percentile(values, 50) };
+}

@@ -1,7 +1,7 @@
 /**
  * Write a Totara HR Import user file from records, check it, and see what importing it would do to the site before
- * anything runs. Run: npx tsx examples/hrimport-write-and-plan.ts (with MTS_TOTARA_URL, MTS_TOTARA_CLIENT_ID and
- * MTS_TOTARA_CLIENT_SECRET set, e.g. from `mts sandbox`).
+ * anything runs. Run: npx tsx examples/hrimport-write-and-plan.ts (on the local sandbox as it is; on your site with
+ * MTS_TOTARA_URL, MTS_TOTARA_CLIENT_ID and MTS_TOTARA_CLIENT_SECRET set).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,13 +15,25 @@ import {
   validateFiles,
   writeElementFile,
 } from 'moodle-totara-sdk/hrimport';
+import { startSandbox } from 'moodle-totara-sdk/sandbox';
 import { TotaraClient } from 'moodle-totara-sdk/totara';
 
-const url = process.env.MTS_TOTARA_URL;
-const clientId = process.env.MTS_TOTARA_CLIENT_ID;
-const clientSecret = process.env.MTS_TOTARA_CLIENT_SECRET;
-if (!url || !clientId || !clientSecret)
-  throw new Error('Set MTS_TOTARA_URL, MTS_TOTARA_CLIENT_ID and MTS_TOTARA_CLIENT_SECRET.');
+// Your site from MTS_TOTARA_URL, MTS_TOTARA_CLIENT_ID and MTS_TOTARA_CLIENT_SECRET; with none set, the local sandbox.
+const {
+  MTS_TOTARA_URL: siteUrl,
+  MTS_TOTARA_CLIENT_ID: siteClient,
+  MTS_TOTARA_CLIENT_SECRET: siteSecret,
+} = process.env;
+if (siteUrl && !(siteClient && siteSecret)) {
+  console.error(
+    'Set MTS_TOTARA_CLIENT_ID and MTS_TOTARA_CLIENT_SECRET with MTS_TOTARA_URL, or none for the sandbox.',
+  );
+  process.exit(2);
+}
+const sandbox = siteUrl ? undefined : await startSandbox();
+const url = siteUrl ?? sandbox?.totara.url ?? '';
+const clientId = siteClient ?? sandbox?.totara.clientId ?? '';
+const clientSecret = siteSecret ?? sandbox?.totara.clientSecret ?? '';
 
 // Mirror the site's HR Import settings: the file holds only changes, so it needs the "deleted" column.
 const settings = resolveSettings({ elements: { user: { sourceAllRecords: false, deleteMode: 'suspend' } } });
@@ -82,4 +94,5 @@ try {
   }
 } finally {
   await rm(dir, { recursive: true, force: true });
+  await sandbox?.close();
 }

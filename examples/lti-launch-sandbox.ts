@@ -1,7 +1,7 @@
 /**
  * A complete LTI 1.3 tool against the sandbox platform: register the tool, run a launch the way a browser does
  * (login initiation → auth → form_post), read the validated claims, then post a grade (AGS) and list the course
- * members (NRPS). Run: MTS_SANDBOX_URL=http://127.0.0.1:PORT npx tsx examples/lti-launch-sandbox.ts
+ * members (NRPS). Run: npx tsx examples/lti-launch-sandbox.ts (MTS_SANDBOX_URL uses a running `mts sandbox`)
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,9 +15,11 @@ import {
   parseMoodleToolDetails,
   ToolKeySet,
 } from 'moodle-totara-sdk/lti';
+import { startSandbox } from 'moodle-totara-sdk/sandbox';
 
-const platformUrl = process.env.MTS_SANDBOX_URL;
-if (!platformUrl) throw new Error('Set MTS_SANDBOX_URL (start one with `mts sandbox`).');
+// A running sandbox from MTS_SANDBOX_URL (`mts sandbox` prints it), else one started here.
+const sandbox = process.env.MTS_SANDBOX_URL ? undefined : await startSandbox();
+const platformUrl = process.env.MTS_SANDBOX_URL ?? sandbox?.url;
 
 // 1. The tool: its keys and an HTTP server with /login, /launch and /jwks.
 const keys = await ToolKeySet.generate();
@@ -97,3 +99,4 @@ console.log('members:', members.map((m) => `${m.name} (${m.roles.join(', ')})`).
 
 server.closeAllConnections();
 server.close();
+await sandbox?.close();

@@ -1,12 +1,23 @@
 /**
  * Several reads in one request (tool_mobile_call_external_functions, falling back to one by one), then download
  * the first file of a course as a stream. Run: npx tsx examples/moodle-batch-and-files.ts [COURSEID]
+ * On the local sandbox as it is; on your site with MTS_MOODLE_URL and MTS_MOODLE_TOKEN set.
  */
 import { MoodleClient } from 'moodle-totara-sdk/moodle';
+import { startSandbox } from 'moodle-totara-sdk/sandbox';
 
+// Your site from MTS_MOODLE_URL and MTS_MOODLE_TOKEN; with neither set, the local sandbox (nothing to set up).
+const { MTS_MOODLE_URL: siteUrl, MTS_MOODLE_TOKEN: siteToken } = process.env;
+if (Boolean(siteUrl) !== Boolean(siteToken)) {
+  console.error(
+    'Set both MTS_MOODLE_URL and MTS_MOODLE_TOKEN for your site, or neither for the local sandbox.',
+  );
+  process.exit(2);
+}
+const sandbox = siteUrl ? undefined : await startSandbox();
 const moodle = new MoodleClient({
-  url: process.env.MTS_MOODLE_URL ?? '',
-  token: process.env.MTS_MOODLE_TOKEN,
+  url: siteUrl ?? sandbox?.moodle.url ?? '',
+  token: siteToken ?? sandbox?.moodle.token,
 });
 const courseid = Number(process.argv[2] ?? 2);
 
@@ -34,3 +45,4 @@ if (file?.fileurl) {
 } else {
   console.log('no file in that course');
 }
+await sandbox?.close();

@@ -1,12 +1,23 @@
 /**
  * Create a course and two students, enrol them, put them in a group, and list the participants page by page.
- * Run against a test site or the sandbox (`mts sandbox`): npx tsx examples/moodle-enrol-students.ts
+ * Run: npx tsx examples/moodle-enrol-students.ts
+ * On the local sandbox as it is; on your site with MTS_MOODLE_URL and MTS_MOODLE_TOKEN set.
  */
 import { MoodleClient, MoodleError } from 'moodle-totara-sdk/moodle';
+import { startSandbox } from 'moodle-totara-sdk/sandbox';
 
+// Your site from MTS_MOODLE_URL and MTS_MOODLE_TOKEN; with neither set, the local sandbox (nothing to set up).
+const { MTS_MOODLE_URL: siteUrl, MTS_MOODLE_TOKEN: siteToken } = process.env;
+if (Boolean(siteUrl) !== Boolean(siteToken)) {
+  console.error(
+    'Set both MTS_MOODLE_URL and MTS_MOODLE_TOKEN for your site, or neither for the local sandbox.',
+  );
+  process.exit(2);
+}
+const sandbox = siteUrl ? undefined : await startSandbox();
 const moodle = new MoodleClient({
-  url: process.env.MTS_MOODLE_URL ?? '',
-  token: process.env.MTS_MOODLE_TOKEN,
+  url: siteUrl ?? sandbox?.moodle.url ?? '',
+  token: siteToken ?? sandbox?.moodle.token,
 });
 const stamp = Date.now().toString(36);
 
@@ -48,3 +59,4 @@ try {
     console.error(`${error.code} (${error.errorcode}): ${error.message}\n  hint: ${error.hint}`);
   process.exitCode = 1;
 }
+await sandbox?.close();

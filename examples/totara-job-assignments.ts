@@ -1,14 +1,30 @@
 /**
  * Create a user and give them a job assignment, then read both back in one batched request. Shows Totara's typed
  * errors: a duplicate username becomes a TotaraError whose message never quotes your variables.
- * Run: MTS_TOTARA_URL=... MTS_TOTARA_CLIENT_ID=... MTS_TOTARA_CLIENT_SECRET=... npx tsx examples/totara-job-assignments.ts
+ * Run: npx tsx examples/totara-job-assignments.ts
+ * On the local sandbox as it is; on your site with MTS_TOTARA_URL, MTS_TOTARA_CLIENT_ID and MTS_TOTARA_CLIENT_SECRET set.
  */
+
+import { startSandbox } from 'moodle-totara-sdk/sandbox';
 import { TotaraClient, TotaraError } from 'moodle-totara-sdk/totara';
 
+// Your site from MTS_TOTARA_URL, MTS_TOTARA_CLIENT_ID and MTS_TOTARA_CLIENT_SECRET; with none set, the local sandbox.
+const {
+  MTS_TOTARA_URL: siteUrl,
+  MTS_TOTARA_CLIENT_ID: siteClient,
+  MTS_TOTARA_CLIENT_SECRET: siteSecret,
+} = process.env;
+if (siteUrl && !(siteClient && siteSecret)) {
+  console.error(
+    'Set MTS_TOTARA_CLIENT_ID and MTS_TOTARA_CLIENT_SECRET with MTS_TOTARA_URL, or none for the sandbox.',
+  );
+  process.exit(2);
+}
+const sandbox = siteUrl ? undefined : await startSandbox();
 const totara = new TotaraClient({
-  url: process.env.MTS_TOTARA_URL ?? 'http://127.0.0.1:8080',
-  clientId: process.env.MTS_TOTARA_CLIENT_ID ?? '',
-  clientSecret: process.env.MTS_TOTARA_CLIENT_SECRET ?? '',
+  url: siteUrl ?? sandbox?.totara.url ?? '',
+  clientId: siteClient ?? sandbox?.totara.clientId ?? '',
+  clientSecret: siteSecret ?? sandbox?.totara.clientSecret ?? '',
 });
 
 const username = `example_${Date.now()}`;
@@ -72,3 +88,4 @@ try {
   console.log(`Refused as expected: ${error.code}`);
   if (error.message.includes('not-in-any-message')) throw new Error('a variable leaked into the message');
 }
+await sandbox?.close();

@@ -1,13 +1,29 @@
 /**
  * Check a Totara site and list its users page by page, with page sizes chosen to stay under Totara's complexity
- * limit. Run: MTS_TOTARA_URL=... MTS_TOTARA_CLIENT_ID=... MTS_TOTARA_CLIENT_SECRET=... npx tsx examples/totara-users.ts
+ * limit. Run: npx tsx examples/totara-users.ts
+ * On the local sandbox as it is; on your site with MTS_TOTARA_URL, MTS_TOTARA_CLIENT_ID and MTS_TOTARA_CLIENT_SECRET set.
  */
+
+import { startSandbox } from 'moodle-totara-sdk/sandbox';
 import { TotaraClient, TotaraValidationError } from 'moodle-totara-sdk/totara';
 
+// Your site from MTS_TOTARA_URL, MTS_TOTARA_CLIENT_ID and MTS_TOTARA_CLIENT_SECRET; with none set, the local sandbox.
+const {
+  MTS_TOTARA_URL: siteUrl,
+  MTS_TOTARA_CLIENT_ID: siteClient,
+  MTS_TOTARA_CLIENT_SECRET: siteSecret,
+} = process.env;
+if (siteUrl && !(siteClient && siteSecret)) {
+  console.error(
+    'Set MTS_TOTARA_CLIENT_ID and MTS_TOTARA_CLIENT_SECRET with MTS_TOTARA_URL, or none for the sandbox.',
+  );
+  process.exit(2);
+}
+const sandbox = siteUrl ? undefined : await startSandbox();
 const totara = new TotaraClient({
-  url: process.env.MTS_TOTARA_URL ?? 'http://127.0.0.1:8080',
-  clientId: process.env.MTS_TOTARA_CLIENT_ID ?? '',
-  clientSecret: process.env.MTS_TOTARA_CLIENT_SECRET ?? '',
+  url: siteUrl ?? sandbox?.totara.url ?? '',
+  clientId: siteClient ?? sandbox?.totara.clientId ?? '',
+  clientSecret: siteSecret ?? sandbox?.totara.clientSecret ?? '',
 });
 
 const { expiresAt } = await totara.token();
@@ -42,3 +58,5 @@ try {
   if (!(error instanceof TotaraValidationError)) throw error;
   console.log(`Refused before sending (${error.code}): ${error.message.split('\n')[1]?.trim()}`);
 }
+
+await sandbox?.close();

@@ -1,17 +1,18 @@
 /**
- * The names preloaded in the REPL (`moodle`, `totara`, `lti`, `hrimport`, `mbz`, `sandbox`): clients built from
- * the target's endpoints, loaded in the background, and wrapped so that read-only mode and `.time` apply to
- * every call that names a Moodle function or sends a GraphQL document.
+ * The names preloaded in the REPL (`moodle`, `totara`, `lti`, `hrimport`, `mbz`, `sandbox`): clients made from the
+ * target's settings exactly as the CLI makes its own (src/connect), loaded in the background, and wrapped so that
+ * read-only mode and `.time` apply to every call that names a Moodle function or sends a GraphQL document.
  */
-import { ConfigError } from '../src/core/errors.js';
+import type { MoodleClient } from '../src/moodle/client.js';
 import type { Sandbox } from '../src/sandbox/server.js';
+import type { TotaraClient } from '../src/totara/client.js';
 import type { ReadOnlyGuard } from './guard.js';
 import { isMutationDocument, operationLabel } from './guard.js';
 import { Lazy } from './lazy.js';
 import type { Target } from './target.js';
 
 type Method = (...args: unknown[]) => unknown;
-type Client = Record<string, unknown>;
+type Client = object;
 
 /** Reports how long a call took, when `.time` is on. */
 export type CallTimer = <T>(label: string, run: () => Promise<T>) => Promise<T>;
@@ -44,17 +45,19 @@ export function functionNamesIn(calls: unknown): string[] {
 }
 
 /** Whether a function writes, by the client's own function table first (it is there at once), else the guard's. */
-function writes(client: Client, guard: ReadOnlyGuard, name: string): boolean {
-  const lookup = client.functionInfo;
-  if (typeof lookup === 'function') {
-    const info = (lookup as (name: string) => { type?: string } | undefined).call(client, name);
-    if (info?.type === 'read') return false;
-    if (info?.type === 'write') return true;
-  }
+function writes(client: MoodleClient, guard: ReadOnlyGuard, name: string): boolean {
+  const info = client.functionInfo(name);
+  if (info?.type === 'read') return false;
+  if (info?.type === 'write') return true;
   return guard.functionWrites(name);
 }
 
-function guardedMoodle(client: Client, guard: ReadOnlyGuard, time: CallTimer, signal: SignalSource): Client {
+function guardedMoodle(
+  client: MoodleClient,
+  guard: ReadOnlyGuard,
+  time: CallTimer,
+  signal: SignalSource,
+): MoodleClient {
   return new Proxy(client, {
     get(target, prop) {
       const member = Reflect.get(target, prop) as unknown;
@@ -84,7 +87,12 @@ function guardedMoodle(client: Client, guard: ReadOnlyGuard, time: CallTimer, si
   });
 }
 
-function guardedTotara(client: Client, guard: ReadOnlyGuard, time: CallTimer, signal: SignalSource): Client {
+function guardedTotara(
+  client: TotaraClient,
+  guard: ReadOnlyGuard,
+  time: CallTimer,
+  signal: SignalSource,
+): TotaraClient {
   return new Proxy(client, {
     get(target, prop) {
       const member = Reflect.get(target, prop) as unknown;
@@ -112,27 +120,15 @@ function guardedTotara(client: Client, guard: ReadOnlyGuard, time: CallTimer, si
   });
 }
 
-function missing(profile: string, what: 'Moodle' | 'Totara'): ConfigError {
-  const keys =
-    what === 'Moodle'
-      ? 'moodleUrl=... moodleToken=-'
-      : 'totaraUrl=... totaraClientId=... totaraClientSecret=-';
-  return new ConfigError(
-    `repl.no_${what.toLowerCase()}`,
-    `Profile ${profile} has no ${what} site configured.`,
-    {
-      hint: `Add one with \`mts config set --profile ${profile} ${keys}\`, or type .sandbox.`,
-      details: { profile },
-    },
-  );
-}
+/** The hint of a missing setting, in the REPL: besides `mts config set`, the sandbox is one command away. */
+const OTHERWISE = 'type .sandbox to use the local sandbox';
 
 /** The raw (unguarded) clients and the preloaded names of one target. */
 export interface Bindings {
-  moodleRaw: Lazy<Client>;
-  totaraRaw: Lazy<Client>;
-  moodle: Lazy<Client>;
-  totara: Lazy<Client>;
+  moodleRaw: Lazy<MoodleClient>;
+  totaraRaw: Lazy<TotaraClient>;
+  moodle: Lazy<MoodleClient>;
+  totara: Lazy<TotaraClient>;
   lti: Lazy<Client>;
   hrimport: Lazy<Client>;
   mbz: Lazy<Client>;
@@ -147,29 +143,19 @@ export function createBindings(
   signal: SignalSource,
 ): Bindings {
   const moodleRaw = new Lazy('moodle', async () => {
-    const site = await target.endpoints();
-    if (!site.moodle) throw missing(target.profile, 'Moodle');
-    const mod = (await import('../src/moodle/index.js')) as unknown as {
-      MoodleClient: new (options: Record<string, unknown>) => Client;
-    };
-    const options: Record<string, unknown> = { url: site.moodle.url };
-    if (site.moodle.token) options.token = site.moodle.token;
-    if (site.timeoutMs !== undefined) options.timeoutMs = site.timeoutMs;
-    return new mod.MoodleClient(options);
+    const settings = await target.settings();
+    const { moodleClientFromSettings } = await import('../src/connect/moodle.js');
+    // no token is fine here: moodle.login() gets one
+    return moodleClientFromSettings(settings, {
+      purpose: `Profile ${target.profile}: moodle`,
+      needToken: false,
+      otherwise: OTHERWISE,
+    });
   });
   const totaraRaw = new Lazy('totara', async () => {
-    const site = await target.endpoints();
-    if (!site.totara) throw missing(target.profile, 'Totara');
-    const mod = (await import('../src/totara/index.js')) as unknown as {
-      TotaraClient: new (options: Record<string, unknown>) => Client;
-    };
-    const options: Record<string, unknown> = {
-      url: site.totara.url,
-      clientId: site.totara.clientId ?? '',
-      clientSecret: site.totara.clientSecret ?? '',
-    };
-    if (site.timeoutMs !== undefined) options.timeoutMs = site.timeoutMs;
-    return new mod.TotaraClient(options);
+    const settings = await target.settings();
+    const { totaraClientFromSettings } = await import('../src/connect/totara.js');
+    return totaraClientFromSettings(settings, `Profile ${target.profile}: totara`, OTHERWISE);
   });
   return {
     moodleRaw,

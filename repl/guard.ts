@@ -54,6 +54,17 @@ export function operationLabel(document: unknown): string {
   return match ? `${match[1]} ${match[2]}` : 'the GraphQL operation';
 }
 
+/** How a person lets a refused write through, by how the REPL runs. */
+export const ALLOW_WRITES_HINT = {
+  /** At the prompt, the next line can confirm. */
+  interactive: 'Type .confirm to run it once, or .readonly off to allow writes for this session.',
+  /** `mts repl -e CODE` runs one statement: nothing can follow to confirm it. */
+  eval: 'Nothing can confirm a write in -e: add --write (`mts repl --write -e ...`) to allow writes for this run.',
+  /** Piped input stops at the first failure, so a `.confirm` after the refused line is never read. */
+  script:
+    'A script stops at the refusal, so .confirm cannot follow it: put .readonly off before the writes, or run with --write.',
+} as const;
+
 /** The read-only state of one REPL session and the call it last refused. */
 export class ReadOnlyGuard {
   enabled: boolean;
@@ -61,11 +72,18 @@ export class ReadOnlyGuard {
   #confirming = false;
   readonly #lookup: () => FunctionKindLookup | undefined;
   readonly #profile: () => string;
+  readonly #hint: string;
 
-  constructor(enabled: boolean, lookup: () => FunctionKindLookup | undefined, profile: () => string) {
+  constructor(
+    enabled: boolean,
+    lookup: () => FunctionKindLookup | undefined,
+    profile: () => string,
+    hint: string = ALLOW_WRITES_HINT.interactive,
+  ) {
     this.enabled = enabled;
     this.#lookup = lookup;
     this.#profile = profile;
+    this.#hint = hint;
   }
 
   /** Whether a function writes: from the definitions table; unknown functions count as writes (safer). */
@@ -82,7 +100,7 @@ export class ReadOnlyGuard {
       'repl.read_only',
       `Refused ${label}: profile ${this.#profile()} is read-only and this call writes.`,
       {
-        hint: 'Type .confirm to run it once, or .readonly off to allow writes for this session.',
+        hint: this.#hint,
         details: { call: label, profile: this.#profile() },
       },
     );

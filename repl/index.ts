@@ -4,8 +4,7 @@
  * and exits 1 when something failed.
  */
 import { type REPLServer, Recoverable, start } from 'node:repl';
-import { PassThrough, Writable } from 'node:stream';
-import type { CliIO } from '../src/cli/framework.js';
+import { PassThrough, type Readable, Writable } from 'node:stream';
 import { debug } from '../src/core/debug.js';
 import { MtsError } from '../src/core/errors.js';
 import { colorWanted, createStyle } from '../src/core/format.js';
@@ -17,9 +16,17 @@ import { interceptGraphql } from './gql.js';
 import { describeError, toJsonText } from './render.js';
 import { ReplSession } from './session.js';
 
+/** The streams and environment of a REPL (the CLI passes its own; tests pass in-memory streams). */
+export interface ReplIO {
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean; columns?: number };
+  stdin: Readable & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
 /** Options of {@link runRepl}. */
 export interface RunReplOptions {
-  io: CliIO;
+  io: ReplIO;
   profile?: string | undefined;
   /** Evaluate this code (or dot-command), print the result and exit. */
   eval?: string | undefined;
@@ -56,6 +63,7 @@ export async function runRepl(options: RunReplOptions): Promise<number> {
     allowWrites: options.write,
     forceReadOnly: options.readOnly,
     history: interactive,
+    runs: interactive ? 'interactive' : options.eval !== undefined ? 'eval' : 'script',
   });
   session.bind(options.sandbox ? 'sandbox' : options.profile);
   session.raw = options.json === true;
@@ -108,8 +116,10 @@ async function interactiveLoop(session: ReplSession, options: RunReplOptions): P
   const server = createServer(session, options, true);
   const readline = server as unknown as { completer: Completer };
   server.prependListener('line', (line: string) => {
+    session.touch();
     session.history?.add(line);
   });
+  io.stdin.on('keypress', () => session.touch());
   server.on('SIGINT', () => session.interrupt());
   hookEvaluator(server, {
     intercept: (code, finish) => interceptGraphql(session, code, finish),
@@ -118,25 +128,40 @@ async function interactiveLoop(session: ReplSession, options: RunReplOptions): P
     },
   });
   const builtin = readline.completer;
+  const own = (line: string) => {
+    const text = session.mode === 'gql' ? `${session.gqlBuffer}${line}` : line;
+    return completeInput(
+      text,
+      { knowledge: session.knowledge, profiles: () => session.profiles() },
+      session.mode,
+    );
+  };
   readline.completer = (line, callback) => {
-    const own = () => {
-      const text = session.mode === 'gql' ? `${session.gqlBuffer}${line}` : line;
-      return completeInput(
-        text,
-        { knowledge: session.knowledge, profiles: () => session.profiles() },
-        session.mode,
-      );
-    };
+    // Node's REPL asks for completions twice: on Tab, and for the grey preview after each key. The preview
+    // inserts its suffix on Enter, so it must describe the line as it is when the answer arrives: answer at once
+    // when the site is known, and drop an answer that arrives after the line changed (no "infote_info").
+    if (session.learned) {
+      let result: [string[], string] | undefined;
+      try {
+        result = own(line);
+      } catch (error) {
+        debug('repl completion failed', String(error));
+      }
+      if (result) callback(null, result);
+      else builtin.call(server, line, callback);
+      return;
+    }
     // a Tab pressed before the site's function list or schema arrived waits a moment for them
-    const ready = session.learned ? Promise.resolve() : Promise.race([session.learn(), delay(1500)]);
-    ready
-      .then(own)
+    Promise.race([session.learn(), delay(1500)])
+      .then(() => own(line))
       .catch((error: unknown) => {
         debug('repl completion failed', String(error));
         return undefined;
       })
       .then((result) => {
-        if (result) callback(null, result);
+        const now = server as unknown as { line: string; cursor: number };
+        if (now.line !== line && now.line.slice(0, now.cursor) !== line) callback(null, [[], line]);
+        else if (result) callback(null, result);
         else builtin.call(server, line, callback);
       });
   };

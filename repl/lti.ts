@@ -24,10 +24,10 @@ export async function ltiReport(session: ReplSession, arg: string): Promise<Reco
   const { header, payload } = lti.decodeJwt(token);
   const issuer = String(payload.iss ?? '');
   const audience = Array.isArray(payload.aud) ? String(payload.aud[0] ?? '') : String(payload.aud ?? '');
-  const endpoints = await session.target.endpoints().catch(() => ({ lti: undefined }));
+  const site = await session.target.lti().catch(() => undefined);
   const jwksUrl =
-    endpoints.lti && endpoints.lti.issuer.replace(/\/+$/, '') === issuer.replace(/\/+$/, '')
-      ? endpoints.lti.jwksUrl
+    site && site.issuer.replace(/\/+$/, '') === issuer.replace(/\/+$/, '')
+      ? site.jwksUrl
       : `${issuer.replace(/\/+$/, '')}/mod/lti/certs.php`;
   const options: Record<string, unknown> = {
     registration: {

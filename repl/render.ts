@@ -51,7 +51,9 @@ function table(value: unknown, columns: number): string | undefined {
   if (!Array.isArray(value) || value.length === 0 || value.length > 500) return undefined;
   const maxColumns = Math.max(3, Math.floor(columns / 14));
   const rendered = formatTable(value, { maxCellWidth: Math.max(12, Math.floor(columns / 3)), maxColumns });
-  return rendered === undefined ? undefined : `${rendered}\n(${value.length} rows)`;
+  return rendered === undefined
+    ? undefined
+    : `${rendered}\n(${value.length} ${value.length === 1 ? 'row' : 'rows'})`;
 }
 
 /**

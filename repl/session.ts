@@ -8,9 +8,8 @@ import { debug } from '../src/core/debug.js';
 import { MtsError } from '../src/core/errors.js';
 import type { Style } from '../src/core/format.js';
 import { maskSecrets } from '../src/core/redact.js';
-import type { IntrospectionClient } from '../src/totara/index.js';
 import { type Bindings, createBindings } from './bindings.js';
-import { ReadOnlyGuard } from './guard.js';
+import { ALLOW_WRITES_HINT, ReadOnlyGuard } from './guard.js';
 import { HistoryFile, historyPath } from './history.js';
 import { SiteKnowledge } from './knowledge.js';
 import { renderValue } from './render.js';
@@ -31,6 +30,8 @@ export interface SessionOptions {
   forceReadOnly?: boolean | undefined;
   /** Keep no history (`-e`, piped input). */
   history: boolean;
+  /** How the session runs, for the hint of a refused write: `.confirm` works only at the prompt. */
+  runs?: keyof typeof ALLOW_WRITES_HINT | undefined;
 }
 
 const PRELOADED = ['moodle', 'totara', 'lti', 'hrimport', 'mbz'] as const;
@@ -88,6 +89,7 @@ export class ReplSession {
       readOnly,
       () => (name) => knowledge.functionKind(name),
       () => this.target.profile,
+      ALLOW_WRITES_HINT[this.options.runs ?? 'interactive'],
     );
     this.bindings = createBindings(
       target,
@@ -145,11 +147,35 @@ export class ReplSession {
   /** True once {@link learn} has settled for the current site. */
   learned = false;
 
-  /** Starts the sandbox, the clients and the knowledge in the background (after the first prompt). */
-  prefetch(): void {
-    for (const name of PRELOADED) this.bindings[name].start();
-    this.bindings.sandbox?.start();
-    void this.learn();
+  /**
+   * Starts the sandbox, the clients and the knowledge in the background (after the first prompt). What a first
+   * `await moodle.call(...)` needs (the site and the Moodle client) goes first; the rest (the GraphQL schema, the
+   * LTI, HR Import and .mbz modules, the site's function list) waits until the person has stopped typing for a
+   * moment, so that a call typed meanwhile is not queued behind it. Tab, `.describe` and `.gql` ask for it at once.
+   */
+  prefetch(idleMs = 1500): void {
+    const generation = this.#generation;
+    const first = Promise.allSettled([this.bindings.sandbox?.promise, this.bindings.moodle.promise]);
+    void first.then(() => {
+      const rest = () => {
+        if (generation !== this.#generation || this.#closed) return;
+        const quiet = performance.now() - this.#lastActivity;
+        if (quiet < idleMs) {
+          setTimeout(rest, idleMs - quiet).unref();
+          return;
+        }
+        for (const name of PRELOADED) this.bindings[name].start();
+        void this.learn();
+      };
+      rest();
+    });
+  }
+
+  #lastActivity = 0;
+
+  /** Notes that the person is typing or running something (background loading waits for a quiet moment). */
+  touch(): void {
+    this.#lastActivity = performance.now();
   }
 
   async #learn(generation: number): Promise<void> {
@@ -157,13 +183,12 @@ export class ReplSession {
     const knowledge = this.knowledge;
     const table = import('../src/moodle/index.js').then((mod) => knowledge.setTable(mod.coreFunctionTable()));
     const site = this.bindings.moodleRaw.promise.then(async (client) => {
-      const call = client.call as (fn: string) => Promise<Record<string, unknown>>;
-      const info = await call.call(client, 'core_webservice_get_site_info');
+      const info = await client.call('core_webservice_get_site_info');
       knowledge.setSiteInfo(info);
       if (current()) this.notice(this.siteLine(info));
     });
     const schema = this.bindings.totaraRaw.promise.then(async (client) => {
-      const loaded = await loadSchema(client as unknown as IntrospectionClient);
+      const loaded = await loadSchema(client);
       knowledge.setSchema(loaded.schema);
       if (loaded.source === 'bundled' && current())
         this.notice(
@@ -179,8 +204,10 @@ export class ReplSession {
   }
 
   #backgroundFailure(what: string, error: unknown): void {
-    const code = error instanceof MtsError ? error.code : '';
-    if (code === 'repl.no_moodle' || code === 'repl.no_totara') return;
+    // a site the profile does not have at all is not a failure worth a notice (using it says what to set)
+    const missing =
+      error instanceof MtsError && error.code === 'config.missing' ? error.details?.missing : [];
+    if (Array.isArray(missing) && (missing.includes('moodleUrl') || missing.includes('totaraUrl'))) return;
     debug(`repl: ${what} unavailable`, String(error));
     this.notice(this.style.yellow(`${what}: ${maskSecrets((error as Error).message ?? String(error))}`));
   }
@@ -198,7 +225,9 @@ export class ReplSession {
 
   /** A line about the background, above the prompt; only on a terminal. */
   notice(text: string): void {
-    if (!this.options.interactive) return;
+    // after .exit a late notice (the schema arriving) must not redraw the prompt: that resumes the terminal's
+    // input, and the process would stay alive waiting for it
+    if (!this.options.interactive || this.#closed) return;
     const server = this.server;
     if (!server) {
       this.options.out.write(`${text}\n`);
@@ -250,10 +279,10 @@ export class ReplSession {
 
   /** The endpoints line shown once they are known (at once for a profile). */
   async endpointsLine(): Promise<string> {
-    const endpoints = await this.target.endpoints();
+    const settings = await this.target.settings();
     const parts: string[] = [];
-    if (endpoints.moodle) parts.push(`Moodle ${endpoints.moodle.url}`);
-    if (endpoints.totara) parts.push(`Totara ${endpoints.totara.url}`);
+    if (settings.moodleUrl) parts.push(`Moodle ${settings.moodleUrl}`);
+    if (settings.totaraUrl) parts.push(`Totara ${settings.totaraUrl}`);
     return parts.join(' · ') || 'no site configured';
   }
 
@@ -292,8 +321,11 @@ export class ReplSession {
     }
   }
 
+  #closed = false;
+
   /** Stops what the session started (the sandbox) and flushes the history. */
   async close(): Promise<void> {
+    this.#closed = true;
     await this.history?.flush();
     await this.target?.stop();
   }

@@ -6,22 +6,6 @@ import { type ProfileSettings, resolveConfig } from '../src/core/config.js';
 import { registerSecret } from '../src/core/redact.js';
 import type { Sandbox } from '../src/sandbox/server.js';
 
-/** Moodle endpoint and credentials of a target. */
-export interface MoodleEndpoint {
-  url: string;
-  token?: string | undefined;
-  service?: string | undefined;
-  username?: string | undefined;
-  password?: string | undefined;
-}
-
-/** Totara endpoint and credentials of a target. */
-export interface TotaraEndpoint {
-  url: string;
-  clientId?: string | undefined;
-  clientSecret?: string | undefined;
-}
-
 /** LTI platform endpoints of a target (Moodle's own paths under its wwwroot). */
 export interface LtiEndpoint {
   issuer: string;
@@ -30,15 +14,7 @@ export interface LtiEndpoint {
   tokenUrl: string;
 }
 
-/** The resolved endpoints of a site. */
-export interface Endpoints {
-  moodle?: MoodleEndpoint | undefined;
-  totara?: TotaraEndpoint | undefined;
-  lti?: LtiEndpoint | undefined;
-  timeoutMs?: number | undefined;
-}
-
-/** A site the REPL is bound to. `endpoints` resolves at once for a profile; for the sandbox it starts it. */
+/** A site the REPL is bound to. `settings` resolves at once for a profile; for the sandbox it starts it. */
 export interface Target {
   /** The profile name, or `sandbox`. */
   profile: string;
@@ -46,7 +22,10 @@ export interface Target {
   production: boolean;
   /** Read-only by default (production profiles, or `readOnly` set). */
   readOnly: boolean;
-  endpoints: () => Promise<Endpoints>;
+  /** The site's settings: URLs, credentials, deadline (the clients are made from them as the CLI makes its own). */
+  settings: () => Promise<ProfileSettings>;
+  /** The LTI platform endpoints of the site, when it has a Moodle. */
+  lti: () => Promise<LtiEndpoint | undefined>;
   /** Starts the sandbox (once), when the target is one; resolves when it listens. */
   sandbox?: (() => Promise<Sandbox>) | undefined;
   /** Stops what the target started (the sandbox, if it was started). */
@@ -67,22 +46,6 @@ export function moodleLtiEndpoints(moodleUrl: string): LtiEndpoint {
   };
 }
 
-/** Endpoints of a profile's settings. */
-export function endpointsOf(settings: ProfileSettings): Endpoints {
-  const out: Endpoints = { timeoutMs: settings.timeoutMs };
-  if (settings.moodleUrl) {
-    out.moodle = { url: settings.moodleUrl, token: settings.moodleToken, service: settings.moodleService };
-    out.lti = moodleLtiEndpoints(settings.moodleUrl);
-  }
-  if (settings.totaraUrl)
-    out.totara = {
-      url: settings.totaraUrl,
-      clientId: settings.totaraClientId,
-      clientSecret: settings.totaraClientSecret,
-    };
-  return out;
-}
-
 /** Starts the sandbox in the background and describes it as a target. */
 export function sandboxTarget(configDir: string, warnings: string[] = []): Target {
   let started: Promise<Sandbox> | undefined;
@@ -96,25 +59,27 @@ export function sandboxTarget(configDir: string, warnings: string[] = []): Targe
     });
     return started;
   };
-  const endpoints = async (): Promise<Endpoints> => {
+  const settings = async (): Promise<ProfileSettings> => {
     const box = await sandbox();
     return {
-      moodle: { ...box.moodle },
-      totara: { url: box.totara.url, clientId: box.totara.clientId, clientSecret: box.totara.clientSecret },
-      lti: {
-        issuer: box.lti.issuer,
-        jwksUrl: box.lti.jwksUrl,
-        authUrl: box.lti.authUrl,
-        tokenUrl: box.lti.tokenUrl,
-      },
+      moodleUrl: box.moodle.url,
+      moodleToken: box.moodle.token,
+      totaraUrl: box.totara.url,
+      totaraClientId: box.totara.clientId,
+      totaraClientSecret: box.totara.clientSecret,
     };
+  };
+  const lti = async (): Promise<LtiEndpoint> => {
+    const { issuer, jwksUrl, authUrl, tokenUrl } = (await sandbox()).lti;
+    return { issuer, jwksUrl, authUrl, tokenUrl };
   };
   return {
     profile: 'sandbox',
     kind: 'sandbox',
     production: false,
     readOnly: false,
-    endpoints,
+    settings,
+    lti,
     sandbox,
     stop: async () => {
       if (started) await started.then((box) => box.close()).catch(() => undefined);
@@ -138,7 +103,8 @@ export function resolveTarget(options: { profile?: string | undefined; env: Node
     kind: 'profile',
     production,
     readOnly: settings.readOnly ?? production,
-    endpoints: async () => endpointsOf(settings),
+    settings: async () => settings,
+    lti: async () => (settings.moodleUrl ? moodleLtiEndpoints(settings.moodleUrl) : undefined),
     stop: async () => undefined,
     warnings: config.warnings,
     configDir: config.configDir,

@@ -1,13 +1,15 @@
 /**
  * Imports point down only: core uses nothing of ours; capability modules use core (hrimport may also read a site
- * through the moodle and totara clients); sandbox may use modules; cli and repl sit on top. No import cycles.
+ * through the moodle and totara clients); sandbox may use modules; connect (settings to clients) uses the moodle and
+ * totara clients; cli and repl sit on top, and the cli reaches repl/ and codegen/ only by lazy import, so that
+ * nothing imports back into it. No import cycles.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from './helpers/fixtures.js';
 
-type Layer = 'core' | 'module' | 'sandbox' | 'cli' | 'repl' | 'codegen';
+type Layer = 'core' | 'module' | 'sandbox' | 'connect' | 'cli' | 'repl' | 'codegen';
 const MODULES = ['moodle', 'totara', 'lti', 'hrimport', 'mbz'];
 
 function listTs(dir: string): string[] {
@@ -29,6 +31,7 @@ function areaOf(file: string): { layer: Layer; name: string } | undefined {
   if (top === 'core') return { layer: 'core', name: 'core' };
   if (top === 'cli') return { layer: 'cli', name: 'cli' };
   if (top === 'sandbox') return { layer: 'sandbox', name: 'sandbox' };
+  if (top === 'connect') return { layer: 'connect', name: 'connect' };
   if (MODULES.includes(top)) return { layer: 'module', name: top };
   return undefined;
 }
@@ -39,16 +42,30 @@ const files = [
   ...listTs(`${projectRoot}codegen`),
 ];
 const importRe =
-  /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
+  /(?:^|\n)\s*((?:import|export)\s[^;]*?)from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
 
-function importsOf(file: string): string[] {
+/** How a file uses another: `static` loads it with the importer, `type` is erased, `dynamic` loads it when run. */
+type ImportKind = 'static' | 'type' | 'dynamic';
+
+function importEdgesOf(file: string): Array<{ target: string; kind: ImportKind }> {
   const text = readFileSync(file, 'utf8');
-  const out: string[] = [];
+  const out: Array<{ target: string; kind: ImportKind }> = [];
   for (const match of text.matchAll(importRe)) {
-    const spec = match[1] ?? match[2];
-    if (spec) out.push(resolve(dirname(file), spec).replace(/\.js$/, '.ts'));
+    const spec = match[2] ?? match[3];
+    if (!spec) continue;
+    // with verbatimModuleSyntax only `import type` / `export type` are erased; `import { type X }` still loads
+    const kind: ImportKind = match[3]
+      ? 'dynamic'
+      : /^(?:import|export)\s+type\s/.test(match[1] ?? '')
+        ? 'type'
+        : 'static';
+    out.push({ target: resolve(dirname(file), spec).replace(/\.js$/, '.ts'), kind });
   }
   return out;
+}
+
+function importsOf(file: string): string[] {
+  return importEdgesOf(file).map((edge) => edge.target);
 }
 
 function allowed(from: { layer: Layer; name: string }, to: { layer: Layer; name: string }): boolean {
@@ -63,21 +80,38 @@ function allowed(from: { layer: Layer; name: string }, to: { layer: Layer; name:
     case 'codegen':
     case 'sandbox':
       return to.layer === 'core' || to.layer === 'module';
-    case 'cli':
+    case 'connect':
+      return to.layer === 'core' || to.name === 'moodle' || to.name === 'totara';
     case 'repl':
-      return to.layer !== 'cli' || to.name === 'cli';
+      return to.layer !== 'cli';
+    case 'cli':
+      return true;
   }
 }
 
-/** Every import from one area into another, read once for both tests. */
+/** Every import from one area into another, read once for every test. */
 const crossings = files.flatMap((file) => {
   const from = areaOf(file);
   if (!from) return [];
-  return importsOf(file).flatMap((target) => {
+  return importEdgesOf(file).flatMap(({ target, kind }) => {
     const to = areaOf(target);
-    return to && to.name !== from.name ? [{ file, target, from, to }] : [];
+    return to && to.name !== from.name ? [{ file, target, kind, from, to }] : [];
   });
 });
+
+/** The files a file loads when it is imported: its static imports, transitively (type imports are erased). */
+function staticClosure(entry: string): string[] {
+  const seen = new Set<string>([entry]);
+  const queue = [entry];
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    for (const { target, kind } of importEdgesOf(file)) {
+      if (kind !== 'static' || seen.has(target)) continue;
+      seen.add(target);
+      queue.push(target);
+    }
+  }
+  return [...seen].map((file) => relative(projectRoot, file)).sort();
+}
 
 describe('architecture', () => {
   it('has imports that point down only', () => {
@@ -102,8 +136,87 @@ describe('architecture', () => {
       for (const next of edges.get(node) ?? []) visit(next, [...path, node]);
     };
     for (const node of edges.keys()) visit(node, []);
-    // cli -> repl -> cli is the one allowed loop: `mts repl` loads the REPL lazily, and the REPL reuses the CLI's IO types.
-    expect(cycles.filter((c) => !/^(cli -> repl -> cli|repl -> cli -> repl)$/.test(c))).toEqual([]);
+    expect(cycles).toEqual([]);
+  });
+
+  it('has no import cycles between files either, type-only imports included', () => {
+    const edges = new Map(files.map((file) => [file, importsOf(file)]));
+    const cycles = new Set<string>();
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (file: string, path: string[]) => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'open') {
+        const loop = path.slice(path.indexOf(file)).map((f) => relative(projectRoot, f));
+        cycles.add([...loop, relative(projectRoot, file)].join(' -> '));
+        return;
+      }
+      state.set(file, 'open');
+      for (const next of edges.get(file) ?? []) if (edges.has(next)) visit(next, [...path, file]);
+      state.set(file, 'done');
+    };
+    for (const file of files) visit(file, []);
+    expect([...cycles]).toEqual([]);
+  });
+
+  it('has no back-edge into the CLI: repl/ and codegen/ never import src/cli, which loads them only lazily', () => {
+    const intoCli = crossings.filter(({ to }) => to.layer === 'cli');
+    expect(
+      intoCli.map(({ file, target }) => `${relative(projectRoot, file)} -> ${relative(projectRoot, target)}`),
+    ).toEqual([]);
+    const eager = crossings.filter(
+      ({ from, to, kind }) =>
+        from.layer === 'cli' && (to.layer === 'repl' || to.layer === 'codegen') && kind !== 'dynamic',
+    );
+    expect(
+      eager.map(({ file, target }) => `${relative(projectRoot, file)} -> ${relative(projectRoot, target)}`),
+    ).toEqual([]);
+  });
+
+  it('keeps each area of the CLI light until a command runs: its specs load no npm package and no capability', () => {
+    const areas = readdirSync(`${projectRoot}src/cli/commands`).filter((name) =>
+      readFileSync(`${projectRoot}src/cli/main.ts`, 'utf8').includes(
+        `import('./commands/${name.replace(/\.ts$/, '.js')}')`,
+      ),
+    );
+    expect(areas.length).toBeGreaterThanOrEqual(10);
+    const heavy = areas.flatMap((area) =>
+      staticClosure(`${projectRoot}src/cli/commands/${area}`)
+        .filter((file) => {
+          if (file.startsWith('src/cli/')) return false;
+          // a few light files are allowed: core's error classes and formatting, and plain data tables
+          return ![
+            'src/core/errors.ts',
+            'src/core/redact.ts',
+            'src/core/format.ts',
+            'src/sandbox/lti/faults.ts',
+          ].includes(file);
+        })
+        .map((file) => `${area} -> ${file}`),
+    );
+    expect(heavy).toEqual([]);
+    const packages = areas.flatMap((area) =>
+      staticClosure(`${projectRoot}src/cli/commands/${area}`).flatMap((file) =>
+        [
+          ...readFileSync(`${projectRoot}${file}`, 'utf8').matchAll(
+            /(?:^|\n)\s*import\s(?!type\s)[^;]*?from\s+['"]([^.'"][^'"]*)['"]/g,
+          ),
+        ]
+          .map((match) => match[1] ?? '')
+          .filter((name) => !name.startsWith('node:'))
+          .map((name) => `${area} (${file}) -> ${name}`),
+      ),
+    );
+    expect(packages).toEqual([]);
+  });
+
+  it('keeps `mts --help` light: the entry loads only the CLI framework and the core error classes', () => {
+    expect(staticClosure(`${projectRoot}src/cli/main.ts`)).toEqual([
+      'src/cli/framework.ts',
+      'src/cli/help.ts',
+      'src/cli/main.ts',
+      'src/core/errors.ts',
+      'src/core/redact.ts',
+    ]);
   });
 });
 

@@ -3,7 +3,7 @@
  * sandbox's URLs and credentials in the environment. An example that exits non-zero fails this test.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../src/sandbox/index.js';
 import { fixturesDir, hasFixtures, projectRoot } from './helpers/fixtures.js';
@@ -18,7 +18,25 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox?.close());
 
-function run(file: string, target: Sandbox): Promise<{ code: number | null; output: string }> {
+/** The environment of a user whose site is `target` (or who set nothing at all). */
+function siteEnv(target: Sandbox | undefined): NodeJS.ProcessEnv {
+  if (!target) return {};
+  return {
+    MTS_MOODLE_URL: target.moodle.url,
+    MTS_MOODLE_TOKEN: target.moodle.token,
+    MTS_TOTARA_URL: target.totara.url,
+    MTS_TOTARA_CLIENT_ID: target.totara.clientId,
+    MTS_TOTARA_CLIENT_SECRET: target.totara.clientSecret,
+    MTS_LTI_ISSUER: target.lti.issuer,
+    MTS_SANDBOX_URL: target.url,
+  };
+}
+
+function run(
+  file: string,
+  target: Sandbox | undefined,
+  extra: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `examples/${file}`], {
       cwd: projectRoot,
@@ -26,14 +44,9 @@ function run(file: string, target: Sandbox): Promise<{ code: number | null; outp
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         MTS_CONFIG_DIR: '/nonexistent-mts-config',
-        MTS_MOODLE_URL: target.moodle.url,
-        MTS_MOODLE_TOKEN: target.moodle.token,
-        MTS_TOTARA_URL: target.totara.url,
-        MTS_TOTARA_CLIENT_ID: target.totara.clientId,
-        MTS_TOTARA_CLIENT_SECRET: target.totara.clientSecret,
-        MTS_LTI_ISSUER: target.lti.issuer,
-        MTS_SANDBOX_URL: target.url,
+        ...siteEnv(target),
         ...(hasFixtures ? { MTS_FIXTURES_DIR: fixturesDir } : {}),
+        ...extra,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -59,6 +72,39 @@ describe('examples/ run against the sandbox', () => {
   );
   it('has examples to run', () => {
     expect(examples.length).toBeGreaterThan(0);
+  });
+});
+
+// As the README shows them: `npx tsx examples/moodle-site-info.ts` with nothing configured runs on a sandbox the
+// example starts itself; half a configuration is one line naming the variables, never a stack trace.
+describe('examples with no site configured', () => {
+  const siteExamples = examples.filter((name) =>
+    /process\.env[\s\S]*startSandbox\(|startSandbox\([\s\S]*process\.env/.test(
+      readFileSync(`${projectRoot}examples/${name}`, 'utf8'),
+    ),
+  );
+  it('covers every example that reads a site from the environment', () => {
+    expect(siteExamples.length).toBeGreaterThanOrEqual(7);
+  });
+  it.each(siteExamples)(
+    '%s exits 0 on its own sandbox',
+    async (file) => {
+      const { code, output } = await run(file, undefined);
+      expect(code, output).toBe(0);
+      expect(output).not.toMatch(/\n\s+at /);
+    },
+    60_000,
+  );
+
+  it('says in one line which variables to set when only the URL is set', async () => {
+    const moodle = await run('moodle-site-info.ts', undefined, { MTS_MOODLE_URL: 'https://lms.example.org' });
+    expect(moodle.code).toBe(2);
+    expect(moodle.output.trim()).toBe(
+      'Set both MTS_MOODLE_URL and MTS_MOODLE_TOKEN for your site, or neither for the local sandbox.',
+    );
+    const totara = await run('totara-users.ts', undefined, { MTS_TOTARA_URL: 'https://learn.example.org' });
+    expect(totara.code).toBe(2);
+    expect(totara.output.trim().split('\n')).toHaveLength(1);
   });
 });
 

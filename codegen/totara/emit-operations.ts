@@ -13,6 +13,7 @@ import {
   isAbstractType,
   isCompositeType,
   isEnumType,
+  isInputType,
   isObjectType,
   isScalarType,
   Kind,
@@ -150,8 +151,8 @@ class ResultEmitter {
   }
 
   #inputType(node: TypeNode): string {
-    const type = typeFromAST(this.#schema, node as never);
-    if (!type) return 'unknown';
+    const type = typeFromAST(this.#schema, node);
+    if (!type || !isInputType(type)) return 'unknown';
     return wrapType(type, (named) =>
       isScalarType(named) ? scalarRef(named.name, 'input', NS, this.#scalars) : `${NS}${tsName(named.name)}`,
     );

@@ -1,10 +1,14 @@
-import type { Readable, Writable } from 'node:stream';
+/**
+ * What every command is made of: its spec (name, options, help), the typed input it receives, and usage errors.
+ * This file is loaded for `--help`, so it stays light: the run-time context (configuration, output) lives in
+ * `context.ts` and is loaded only when a command runs.
+ */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { type ProfileSettings, type ResolvedConfig, resolveConfig } from '../core/config.js';
-import { MtsError } from '../core/errors.js';
-import { colorWanted, createStyle, formatBytes, formatHuman, type Style } from '../core/format.js';
-import type { ProgressEvent, ProgressListener } from '../core/progress.js';
-import { maskSecrets } from '../core/redact.js';
+import { InputError, MtsError } from '../core/errors.js';
+import type { CliContext } from './context.js';
+import type { CliIO } from './io.js';
+
+export type { CliContext, CliIO };
 
 /** A command line option of one command. */
 export interface OptionSpec {
@@ -17,178 +21,246 @@ export interface OptionSpec {
   valueName?: string;
 }
 
-/** Parsed input of a command. */
-export interface CommandInput {
-  positionals: string[];
-  options: Record<string, string | boolean | string[] | undefined>;
-}
+/** The options of one command, by long name. */
+export type OptionSpecs = Record<string, OptionSpec>;
 
-/** One leaf command: `mts <area> <name> ...`. */
-export interface CommandSpec {
+/** Names of the options in `O` whose spec matches `Match` (any name when `O` is not known precisely). */
+type NamesWhere<O, Match> = string extends keyof O
+  ? string
+  : { [K in keyof O]: O[K] extends Match ? K : never }[keyof O] & string;
+
+/** Options that take one value. */
+export type StringOptionName<O> = string extends keyof O
+  ? string
+  : {
+      [K in keyof O]: O[K] extends { type: 'string' } ? (O[K] extends { multiple: true } ? never : K) : never;
+    }[keyof O] &
+      string;
+/** The value type of an option. */
+export type OptionValue<S extends OptionSpec> = S extends { type: 'boolean' }
+  ? boolean
+  : S extends { multiple: true }
+    ? string[]
+    : string;
+
+/** Options that may be repeated. */
+export type ListOptionName<O> = NamesWhere<O, { multiple: true }>;
+/** Options that are on or off. */
+export type FlagOptionName<O> = NamesWhere<O, { type: 'boolean' }>;
+
+/** One leaf command: `mts <area> <name> ...`. Declare it with {@link command} so that its options are typed. */
+export interface CommandSpec<O extends OptionSpecs = OptionSpecs> {
   name: string;
   summary: string;
   /** Positional part of the usage line, e.g. `FN [key=value ...]`. */
   usage?: string;
   /** Longer help text. */
   description?: string;
-  options?: Record<string, OptionSpec>;
+  options?: O;
   positionals?: { min?: number; max?: number };
   examples?: string[];
-  /** Returns the exit code (default 0). Throw {@link UsageError} for bad usage, an MtsError for failures. */
-  run(ctx: CliContext, input: CommandInput): Promise<number | undefined> | number | undefined;
+  /**
+   * Returns the exit code (default 0). Throw {@link UsageError} for bad usage, an MtsError for failures. What the
+   * command needs beyond its spec is imported inside `run`, so that `--help` never loads it.
+   */
+  run(ctx: CliContext, input: CommandInput<O>): Promise<number | undefined> | number | undefined;
   /** Exit code of a failure (default 1); `mts mbz diff` keeps 1 for "different" and fails with 2, as diff does. */
   failureExitCode?: number;
+}
+
+/** Declares a command with its option names and value types inferred from `options`. */
+export function command<const O extends OptionSpecs = Record<never, OptionSpec>>(
+  spec: CommandSpec<O>,
+): CommandSpec<O> {
+  return spec;
 }
 
 /** An area: `mts <name> ...`. `default` runs when no sub-command is given (e.g. `mts sandbox`). */
 export interface CommandGroup {
   name: string;
   summary: string;
-  commands: CommandSpec[];
-  default?: CommandSpec;
+  // biome-ignore lint/suspicious/noExplicitAny: each command has its own option types; the group only lists them
+  commands: CommandSpec<any>[];
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  default?: CommandSpec<any>;
 }
 
-/** Bad usage: exit code 2 and the command's help. */
+/** Bad usage: exit code 2, the message, a hint and the command's usage line. */
 export class UsageError extends MtsError {
   constructor(message: string, hint?: string) {
     super('cli.usage', message, { hint });
   }
 }
 
-/** Streams and environment of one run (replaceable in tests). */
-export interface CliIO {
-  stdout: Writable & { isTTY?: boolean; columns?: number };
-  stderr: Writable & { isTTY?: boolean; columns?: number };
-  stdin: Readable & { isTTY?: boolean };
-  env: NodeJS.ProcessEnv;
+type RawValue = string | boolean | string[] | undefined;
+
+/**
+ * The parsed input of one command with typed getters: names are checked against the command's options at compile
+ * time, and values are converted with usage errors that name the option and the value.
+ */
+export class CommandInput<O extends OptionSpecs = OptionSpecs> {
+  readonly positionals: string[];
+  /** The raw values by option name; prefer the getters, which convert and report bad values. */
+  readonly options: string extends keyof O
+    ? Readonly<Record<string, RawValue>>
+    : { readonly [K in keyof O]?: OptionValue<O[K]> };
+  readonly #values: Readonly<Record<string, RawValue>>;
+  readonly #stdin: (() => CliIO['stdin']) | undefined;
+
+  /** `stdin` is a getter: the stream is made only when an option reads `-` (making it costs milliseconds). */
+  constructor(values: Record<string, RawValue>, positionals: string[] = [], stdin?: () => CliIO['stdin']) {
+    this.#values = values;
+    this.options = values as CommandInput<O>['options'];
+    this.positionals = positionals;
+    this.#stdin = stdin;
+  }
+
+  /** The value of a one-value option, or undefined when it is absent. */
+  string(name: StringOptionName<O>): string | undefined {
+    const value = this.#values[name];
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  /** The value of a one-value option that must be given. */
+  required(name: StringOptionName<O>, hint?: string): string {
+    const value = this.string(name);
+    if (value === undefined || value === '') throw new UsageError(`--${name} is required.`, hint);
+    return value;
+  }
+
+  /** Whether an on/off option is on. */
+  flag(name: FlagOptionName<O>): boolean {
+    return this.#values[name] === true;
+  }
+
+  /** Every value of a repeatable option, in order (none: an empty list). */
+  list(name: ListOptionName<O>): string[] {
+    const value = this.#values[name];
+    return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+  }
+
+  /** A whole number from `min` to `max`, or undefined when the option is absent. */
+  integer(name: StringOptionName<O>, range: { min?: number; max?: number } = {}): number | undefined {
+    const text = this.string(name);
+    if (text === undefined) return undefined;
+    const min = range.min ?? 0;
+    const max = range.max ?? Number.MAX_SAFE_INTEGER;
+    const value = /^-?\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      const span = range.max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+      throw new UsageError(`--${name} takes a whole number ${span}, not "${text}".`);
+    }
+    return value;
+  }
+
+  /**
+   * The text of an option given inline, as `@FILE`, or as `-` (read from stdin); undefined when it is absent.
+   * A file that cannot be read is reported with its path and the option.
+   */
+  async text(name: StringOptionName<O>): Promise<string | undefined> {
+    const value = this.string(name);
+    if (value === undefined) return undefined;
+    return readValue(value, `--${name}`, value === '-' ? this.#stdin?.() : undefined);
+  }
+
+  /**
+   * A JSON option given inline, as `@FILE` or as `-` (stdin), parsed; undefined when it is absent. With
+   * `object: true` anything but a JSON object is refused. Bad JSON is a usage error naming the option and where.
+   */
+  async json(
+    name: StringOptionName<O>,
+    options: { object?: boolean; example?: string } = {},
+  ): Promise<unknown | undefined> {
+    const value = this.string(name);
+    if (value === undefined) return undefined;
+    const text = await readValue(value, `--${name}`, value === '-' ? this.#stdin?.() : undefined);
+    return parseJsonText(text, `--${name}`, { ...options, source: describeSource(value) });
+  }
 }
 
-/** Global flags accepted anywhere on the command line. */
-export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
-  json: { type: 'boolean', description: 'Machine-readable JSON on stdout' },
-  profile: {
-    type: 'string',
-    description: 'Configuration profile (else MTS_PROFILE, else the default)',
-    valueName: 'NAME',
-  },
-  'timeout-ms': { type: 'string', description: 'Request deadline in milliseconds', valueName: 'MS' },
-  'no-color': { type: 'boolean', description: 'No colours (NO_COLOR is respected too)' },
-  help: { type: 'boolean', short: 'h', description: 'Show help' },
-};
+function describeSource(value: string): string {
+  if (value === '-') return 'stdin';
+  if (value.startsWith('@')) return value.slice(1);
+  return 'the text given';
+}
 
-/** What a command gets to work with. */
-export class CliContext {
-  readonly io: CliIO;
-  readonly json: boolean;
-  readonly style: Style;
-  readonly errStyle: Style;
-  readonly profileName: string | undefined;
-  readonly timeoutMs: number | undefined;
-  #config: ResolvedConfig | undefined;
-  #progressDrawn = false;
+/** Reads all of a stream as UTF-8 text. */
+export async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += String(chunk);
+  return text;
+}
 
-  constructor(
-    io: CliIO,
-    globals: {
-      json: boolean;
-      profile?: string | undefined;
-      timeoutMs?: number | undefined;
-      noColor: boolean;
-    },
-  ) {
-    this.io = io;
-    this.json = globals.json;
-    this.profileName = globals.profile;
-    this.timeoutMs = globals.timeoutMs;
-    this.style = createStyle(!globals.noColor && colorWanted(io.stdout, io.env));
-    this.errStyle = createStyle(!globals.noColor && colorWanted(io.stderr, io.env));
+/**
+ * A value given inline, as `@FILE`, or as `-` (stdin), as text. `label` names it in errors (`--tool`, `JWT`).
+ * A file that cannot be read becomes the coded error of its cause (`os.not_found`...) with the label in front.
+ */
+export async function readValue(
+  value: string,
+  label: string,
+  stdin?: NodeJS.ReadableStream | undefined,
+): Promise<string> {
+  if (value === '-') {
+    if (!stdin) throw new UsageError(`${label}: - (stdin) is not available here.`);
+    return (await readStream(stdin)).trim();
   }
+  if (value.startsWith('@')) return (await readFileFor(value.slice(1), label)).trim();
+  return value.trim();
+}
 
-  get env(): NodeJS.ProcessEnv {
-    return this.io.env;
+/** A file's text; a file that cannot be read is reported with its path and the option or argument it came from. */
+export async function readFileFor(path: string, label: string): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const { fromSystemError } = await import('../core/system-errors.js');
+    const known = fromSystemError(error);
+    if (!known) throw error;
+    throw new InputError(known.code, `${label}: ${known.message}`, {
+      hint: known.hint,
+      cause: error,
+      details: known.details,
+    });
   }
+}
 
-  /** Settings resolved as flags > environment > profile > defaults. */
-  config(flags: ProfileSettings = {}): ResolvedConfig {
-    if (!this.#config || Object.keys(flags).length > 0) {
-      const resolved = resolveConfig({
-        flags: { ...flags, ...(this.timeoutMs !== undefined ? { timeoutMs: this.timeoutMs } : {}) },
-        profile: this.profileName,
-        env: this.io.env,
-      });
-      for (const warning of resolved.warnings) this.warn(warning);
-      if (Object.keys(flags).length > 0) return resolved;
-      this.#config = resolved;
-    }
-    return this.#config;
+/** Parses JSON text given to `label`; bad JSON (or not an object, with `object: true`) is a usage error. */
+export function parseJsonText(
+  text: string,
+  label: string,
+  options: { object?: boolean; example?: string; source?: string } = {},
+): unknown {
+  const from = options.source && options.source !== 'the text given' ? ` (from ${options.source})` : '';
+  const hint = options.example ? `Example: ${label} '${options.example}'` : undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    const reason = (error as Error).message.replace(/^JSON\.parse: /, '');
+    throw new UsageError(`${label} is not valid JSON${from}: ${reason}`, hint);
   }
-
-  /** Prints a result: JSON on stdout with `--json`, else `human(value)` or a default rendering. */
-  print(value: unknown, human?: (value: unknown, style: Style) => string): void {
-    this.#clearProgress();
-    if (this.json) {
-      this.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-      return;
-    }
-    const text = human ? human(value, this.style) : formatHuman(value, { color: this.style.enabled });
-    if (text !== '') this.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-  }
-
-  /** A status line for people, on stderr (never on stdout, which belongs to results). */
-  info(text: string): void {
-    this.#clearProgress();
-    this.io.stderr.write(`${maskSecrets(text)}\n`);
-  }
-
-  /** A warning on stderr. */
-  warn(text: string): void {
-    this.#clearProgress();
-    this.io.stderr.write(`${this.errStyle.yellow('warning:')} ${maskSecrets(text)}\n`);
-  }
-
-  /** A progress listener that draws a bar on stderr when stderr is a TTY, and does nothing otherwise. */
-  progress(): ProgressListener {
-    if (!this.io.stderr.isTTY) return () => undefined;
-    let last = 0;
-    return (event: ProgressEvent) => {
-      const now = Date.now();
-      if (now - last < 100 && event.total !== event.done) return;
-      last = now;
-      const width = Math.max(10, Math.min(40, (this.io.stderr.columns ?? 80) - 50));
-      const amount = (n: number) => (event.unit === 'bytes' ? formatBytes(n) : String(n));
-      let line: string;
-      if (event.total) {
-        const ratio = Math.min(1, event.done / event.total);
-        const filled = Math.round(ratio * width);
-        line = `${event.phase} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round(ratio * 100)}% ${amount(event.done)}/${amount(event.total)}`;
-      } else {
-        line = `${event.phase} ${amount(event.done)}`;
-      }
-      this.io.stderr.write(`\r\u001b[2K${line}`);
-      this.#progressDrawn = true;
-    };
-  }
-
-  #clearProgress(): void {
-    if (this.#progressDrawn) {
-      this.io.stderr.write('\r\u001b[2K');
-      this.#progressDrawn = false;
-    }
-  }
+  if (options.object && (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)))
+    throw new UsageError(
+      `${label} takes a JSON object${from}, not ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`}.`,
+      hint,
+    );
+  return parsed;
 }
 
 /** Parses a command's own options (global flags already removed). `path` is the command as typed (`moodle call`). */
-export function parseCommandArgs(
-  command: CommandSpec,
+export function parseCommandArgs<O extends OptionSpecs>(
+  spec: CommandSpec<O>,
   args: string[],
-  path: string = command.name,
-): CommandInput {
+  path: string = spec.name,
+  stdin?: () => CliIO['stdin'],
+): CommandInput<O> {
   const options: ParseArgsConfig['options'] = {};
-  for (const [name, spec] of Object.entries(command.options ?? {})) {
+  for (const [name, option] of Object.entries(spec.options ?? {})) {
     options[name] = {
-      type: spec.type,
-      ...(spec.short ? { short: spec.short } : {}),
-      ...(spec.multiple ? { multiple: true } : {}),
+      type: option.type,
+      ...(option.short ? { short: option.short } : {}),
+      ...(option.multiple ? { multiple: true } : {}),
     };
   }
   const help = `See \`mts ${path} --help\`.`;
@@ -196,67 +268,26 @@ export function parseCommandArgs(
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(parseArgsMessage(error, command), help);
+    throw new UsageError(parseArgsMessage(error, spec), help);
   }
   const positionals = parsed.positionals;
-  const min = command.positionals?.min ?? 0;
-  const max = command.positionals?.max ?? 0;
-  if (positionals.length < min) throw new UsageError(`Missing argument: ${command.usage ?? ''}`.trim(), help);
+  const min = spec.positionals?.min ?? 0;
+  const max = spec.positionals?.max ?? 0;
+  if (positionals.length < min) throw new UsageError(`Missing argument: ${spec.usage ?? ''}`.trim(), help);
   if (positionals.length > max) throw new UsageError(`Unexpected argument "${positionals[max]}".`, help);
-  return { positionals, options: parsed.values as CommandInput['options'] };
+  return new CommandInput<O>(parsed.values as Record<string, RawValue>, positionals, stdin);
 }
 
 /** node's parseArgs messages, shortened to what a person needs. */
-function parseArgsMessage(error: unknown, command: CommandSpec): string {
+function parseArgsMessage(error: unknown, spec: CommandSpec<OptionSpecs>): string {
   const { code, message } = error as { code?: string; message: string };
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const option = /option '([^']+)'/i.exec(message)?.[1] ?? message;
     const name = option.replace(/^-+/, '');
-    const near = Object.keys(command.options ?? {}).filter(
+    const near = Object.keys(spec.options ?? {}).filter(
       (known) => known.startsWith(name.slice(0, 3)) || name.startsWith(known),
     );
     return `Unknown option ${option}.${near.length ? ` Did you mean ${near.map((n) => `--${n}`).join(' or ')}?` : ''}`;
   }
   return message.replace(/^TypeError \[[A-Z_]+\]: /, '');
-}
-
-function optionLines(options: Record<string, OptionSpec>): string[] {
-  const flags = Object.entries(options).map(
-    ([name, spec]) =>
-      `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.type === 'string' ? ` ${spec.valueName ?? 'VALUE'}` : ''}`,
-  );
-  const width = Math.max(28, ...flags.map((flag) => flag.length + 2));
-  return Object.values(options).map(
-    (spec, i) => `  ${(flags[i] as string).padEnd(width)}${spec.description}`,
-  );
-}
-
-/** `--help` text of one command. */
-export function commandHelp(path: string, command: CommandSpec): string {
-  const lines = [
-    `Usage: mts ${path}${command.usage ? ` ${command.usage}` : ''} [options]`,
-    '',
-    command.summary,
-  ];
-  if (command.description) lines.push('', command.description);
-  if (command.options && Object.keys(command.options).length > 0)
-    lines.push('', 'Options:', ...optionLines(command.options));
-  lines.push('', 'Global options:', ...optionLines(GLOBAL_OPTIONS));
-  if (command.examples?.length) lines.push('', 'Examples:', ...command.examples.map((e) => `  ${e}`));
-  return `${lines.join('\n')}\n`;
-}
-
-/** `--help` text of an area. */
-export function groupHelp(group: CommandGroup): string {
-  const width = Math.max(...group.commands.map((c) => c.name.length), 4) + 2;
-  const lines = [`Usage: mts ${group.name} <command> [options]`, '', group.summary, ''];
-  if (group.default)
-    lines.push(
-      `Run \`mts ${group.name}\` alone to ${group.default.summary.charAt(0).toLowerCase()}${group.default.summary.slice(1)}`,
-      '',
-    );
-  if (group.commands.length)
-    lines.push('Commands:', ...group.commands.map((c) => `  ${c.name.padEnd(width)} ${c.summary}`), '');
-  lines.push(`Run \`mts ${group.name} <command> --help\` for a command's options.`);
-  return `${lines.join('\n')}\n`;
 }

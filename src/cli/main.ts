@@ -1,17 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { MtsError } from '../core/errors.js';
-import { maskSecrets } from '../core/redact.js';
 import {
-  CliContext,
   type CliIO,
   type CommandGroup,
   type CommandSpec,
-  commandHelp,
-  GLOBAL_OPTIONS,
-  groupHelp,
+  type OptionSpecs,
   parseCommandArgs,
   UsageError,
 } from './framework.js';
+import { commandHelp, GLOBAL_OPTIONS, groupHelp, usageLine } from './help.js';
 
 /** Areas, loaded only when used so that `mts --help` and the REPL start fast. */
 const AREAS: Record<string, { summary: string; load: () => Promise<{ default: CommandGroup }> }> = {
@@ -54,7 +49,8 @@ const AREAS: Record<string, { summary: string; load: () => Promise<{ default: Co
   },
 };
 
-function version(): string {
+async function version(): Promise<string> {
+  const { readFileSync } = await import('node:fs');
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
     version: string;
   };
@@ -131,31 +127,50 @@ export function extractGlobals(argv: string[]): { globals: Globals; rest: string
 }
 
 function defaultIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  // getters: node makes each process stream on first use, and stdin alone costs milliseconds that most commands
+  // never need
+  return {
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+  };
 }
 
 /**
  * Runs `mts` with the given arguments and returns the exit code: 0 ok, 1 failed, 2 usage error.
- * Nothing here calls `process.exit`, so it can be driven from tests with in-memory streams.
+ * Nothing here calls `process.exit`, so it can be driven from tests with in-memory streams. Only what the command
+ * line names is loaded: `--help` reads specs only; a command's own modules load when it runs.
  */
 export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
-  let ctx: CliContext | undefined;
-  let helpFor: string | undefined;
+  let globals: Globals = {
+    json: argv.includes('--json'),
+    noColor: argv.includes('--no-color'),
+    help: false,
+    version: false,
+  };
   let commandPath: string | undefined;
+  let usage: string | undefined;
   let failureExitCode: number | undefined;
   try {
-    const { globals, rest } = extractGlobals(argv);
-    ctx = new CliContext(io, globals);
+    const extracted = extractGlobals(argv);
+    globals = extracted.globals;
     if (globals.version) {
-      io.stdout.write(`${version()}\n`);
+      io.stdout.write(`${await version()}\n`);
       return 0;
     }
-    const [areaName, ...afterArea] = rest;
+    const [areaName, ...afterArea] = extracted.rest;
     if (!areaName) {
       (globals.help ? io.stdout : io.stderr).write(topHelp());
       return globals.help ? 0 : 2;
     }
-    const area = AREAS[areaName];
+    const area = Object.hasOwn(AREAS, areaName) ? AREAS[areaName] : undefined;
     if (!area) {
       const near = Object.keys(AREAS).filter((name) => name.startsWith(areaName.slice(0, 2)));
       throw new UsageError(
@@ -165,7 +180,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     }
     const group = (await area.load()).default;
     const [commandName, ...commandArgs] = afterArea;
-    let command: CommandSpec | undefined = group.commands.find((c) => c.name === commandName);
+    let command: CommandSpec<OptionSpecs> | undefined = group.commands.find((c) => c.name === commandName);
     let args = commandArgs;
     let path = `${group.name} ${commandName}`;
     if (!command) {
@@ -186,59 +201,30 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
         );
       }
     }
-    helpFor = commandHelp(path, command);
     commandPath = path;
+    usage = usageLine(path, command);
     if (globals.help) {
-      io.stdout.write(helpFor);
+      io.stdout.write(commandHelp(path, command));
       return 0;
     }
-    const input = parseCommandArgs(command, args, path);
+    const input = parseCommandArgs(command, args, path, () => io.stdin);
     failureExitCode = command.failureExitCode;
+    const { CliContext } = await import('./context.js');
+    const ctx = new CliContext(io, globals);
     return (await command.run(ctx, input)) ?? 0;
   } catch (error) {
-    const code = reportError(error, io, ctx, helpFor, commandPath);
+    const { reportError } = await import('./report.js');
+    const code = reportError(error, io, { json: globals.json, noColor: globals.noColor, commandPath, usage });
     return code === 1 ? (failureExitCode ?? 1) : code;
   }
-}
-
-function reportError(
-  error: unknown,
-  io: CliIO,
-  ctx: CliContext | undefined,
-  helpFor: string | undefined,
-  commandPath: string | undefined,
-): number {
-  const usage = error instanceof UsageError;
-  const mts = error instanceof MtsError ? error : undefined;
-  const payload: Record<string, unknown> = mts
-    ? mts.toJSON()
-    : {
-        code: 'internal',
-        message: error instanceof Error ? error.message : String(error),
-        hint: 'This is a bug in mts; please report it with the command you ran.',
-      };
-  if (usage && payload.hint === undefined)
-    payload.hint = `Run \`mts ${commandPath ? `${commandPath} ` : ''}--help\`.`;
-  const errorcode = (error as { errorcode?: unknown }).errorcode;
-  if (errorcode !== undefined) payload.errorcode = errorcode;
-  const json = ctx?.json ?? false;
-  if (json) {
-    io.stdout.write(`${maskSecrets(JSON.stringify({ error: payload }, null, 2))}\n`);
-  } else {
-    const style = ctx?.errStyle;
-    const red = style ? style.red : (text: string) => text;
-    const lines = [`${red('error:')} ${String(payload.message)}`];
-    lines.push(
-      `  code: ${String(payload.code)}${errorcode !== undefined ? ` (Moodle errorcode: ${String(errorcode)})` : ''}`,
-    );
-    if (payload.hint) lines.push(`  hint: ${String(payload.hint)}`);
-    if (!mts && error instanceof Error && error.stack && io.env.MTS_DEBUG) lines.push(error.stack);
-    if (usage && helpFor) lines.push('', helpFor.trimEnd());
-    io.stderr.write(`${maskSecrets(lines.join('\n'))}\n`);
-  }
-  return usage ? 2 : 1;
 }
 
 /** Every area name, for completion and docs. */
 export const AREA_NAMES: readonly string[] = Object.keys(AREAS);
 export { GLOBAL_OPTIONS };
+
+/** The command names of an area (loads its specs). */
+export async function areaCommandNames(area: string): Promise<string[]> {
+  const load = AREAS[area]?.load;
+  return load ? (await load()).default.commands.map((command) => command.name) : [];
+}

@@ -1,7 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic.js';
 import { ConfigError } from './errors.js';
 import { registerSecret } from './redact.js';
 
@@ -30,8 +29,8 @@ export interface ProfileSettings {
 /** The keys of {@link ProfileSettings}. */
 export type ProfileKey = keyof ProfileSettings;
 
-/** The value type of a setting. */
-export type Kind = 'string' | 'boolean' | 'number';
+/** The value type of a setting (`url`: an absolute http(s) address, kept as a string). */
+export type Kind = 'string' | 'url' | 'boolean' | 'number';
 /** How one setting is read and stored. */
 export interface KeySpec {
   kind: Kind;
@@ -41,10 +40,10 @@ export interface KeySpec {
 
 /** Every setting: its type, its environment variable and whether it is a secret. */
 export const PROFILE_KEYS: Readonly<Record<ProfileKey, KeySpec>> = Object.freeze({
-  moodleUrl: { kind: 'string', env: 'MTS_MOODLE_URL', secret: false },
+  moodleUrl: { kind: 'url', env: 'MTS_MOODLE_URL', secret: false },
   moodleToken: { kind: 'string', env: 'MTS_MOODLE_TOKEN', secret: true },
   moodleService: { kind: 'string', env: 'MTS_MOODLE_SERVICE', secret: false },
-  totaraUrl: { kind: 'string', env: 'MTS_TOTARA_URL', secret: false },
+  totaraUrl: { kind: 'url', env: 'MTS_TOTARA_URL', secret: false },
   totaraClientId: { kind: 'string', env: 'MTS_TOTARA_CLIENT_ID', secret: false },
   totaraClientSecret: { kind: 'string', env: 'MTS_TOTARA_CLIENT_SECRET', secret: true },
   production: { kind: 'boolean', env: 'MTS_PRODUCTION', secret: false },
@@ -121,6 +120,7 @@ function coerce(key: ProfileKey, raw: unknown, where: string): string | boolean 
   if (raw === undefined || raw === null || raw === '') return undefined;
   const kind = PROFILE_KEYS[key].kind;
   if (kind === 'string') return String(raw);
+  if (kind === 'url') return siteUrl(key, String(raw), where);
   if (kind === 'boolean') {
     if (typeof raw === 'boolean') return raw;
     const text = String(raw).toLowerCase();
@@ -136,6 +136,30 @@ function coerce(key: ProfileKey, raw: unknown, where: string): string | boolean 
     `${where}: "${String(raw)}" is not a valid ${kind} for ${key}.`,
     {
       details: { path: key, value: String(raw) },
+    },
+  );
+}
+
+/** A site address as given, when it is an absolute http(s) URL: one without a scheme could only fail later. */
+function siteUrl(key: ProfileKey, text: string, where: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (url && (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '') return text;
+  const bare = !/^[a-z][a-z0-9+.-]*:\/\//i.test(text);
+  throw new ConfigError(
+    'config.invalid_url',
+    bare
+      ? `${where}: "${text}" has no scheme (https://...).`
+      : `${where}: "${text}" is not an http(s) address.`,
+    {
+      hint: bare
+        ? `Write it with its scheme: ${key}=https://${text.replace(/^\/+/, '')}`
+        : `Write the site's address as its users open it, e.g. ${key}=https://lms.example.org`,
+      details: { path: key, value: text },
     },
   );
 }
@@ -249,6 +273,8 @@ export async function saveProfile(
   config.profiles[profile] = plain as ProfileSettings;
   credentials.profiles[profile] = secret as ProfileSettings;
   if (options.makeDefault) config.defaultProfile = profile;
+  // loaded here: reading settings (every command) must not pay for node:crypto and streams, only saving them does
+  const { writeFileAtomic } = await import('./atomic.js');
   await writeFileAtomic(configPath, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o644 });
   await writeFileAtomic(credentialsPath, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
 }

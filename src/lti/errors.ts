@@ -5,7 +5,7 @@
  */
 import { MtsError, type MtsErrorOptions } from '../core/errors.js';
 import { maskSecrets } from '../core/redact.js';
-import { type DiagnosisVars, HINTS } from './hints.js';
+import { type DiagnosisVars, HINTS, type HintEntry } from './hints.js';
 
 export type { DiagnosisVars };
 
@@ -155,9 +155,15 @@ export class LtiServiceError extends LtiError {
   }
 }
 
+/** Every hint is keyed by a known code: a key that is not one fails to compile here. */
+const HINTS_BY_CODE: Partial<Record<LtiErrorCode, HintEntry>> = HINTS;
+const EVERY_HINT_HAS_A_CODE: [Exclude<keyof typeof HINTS, LtiErrorCode>] extends [never] ? true : never =
+  true;
+void EVERY_HINT_HAS_A_CODE;
+
 /** The hint for an error code, in Moodle's words when `moodle` is true. */
 export function hintFor(code: LtiErrorCode, moodle: boolean, vars: DiagnosisVars = {}): string | undefined {
-  const entry = HINTS[code];
+  const entry = HINTS_BY_CODE[code];
   if (!entry) return undefined;
   const text = (moodle && entry.moodle) || entry.generic;
   return typeof text === 'function' ? text(vars) : text;

@@ -2,7 +2,6 @@
  * The diagnosis of every LTI error code: what to change and where, in Moodle's own words (the labels of its external
  * tool form and of its "Tool configuration details" page) when the platform is Moodle, in LTI terms otherwise.
  */
-import type { LtiErrorCode } from './errors.js';
 
 /** Values a hint may quote. */
 export interface DiagnosisVars {
@@ -22,7 +21,8 @@ const DETAILS =
 
 const q = (value: string | number | undefined) => (value === undefined ? '(none)' : `"${value}"`);
 
-export const HINTS: Partial<Record<LtiErrorCode, HintEntry>> = {
+// Keyed by LtiErrorCode: errors.ts checks every key (this file imports nothing back from it, so no cycle).
+export const HINTS = {
   'lti.token_missing': {
     generic:
       "The platform did not post an id_token to the redirect URI. Check that the tool's redirect URI is the URL that runs the launch handler, and that the platform answers with response_mode=form_post.",
@@ -309,4 +309,4 @@ export const HINTS: Partial<Record<LtiErrorCode, HintEntry>> = {
   'lti.deep_linking_multiple_not_accepted': {
     generic: 'The platform asked for a single content item (accept_multiple is false).',
   },
-};
+} satisfies Record<string, HintEntry>;

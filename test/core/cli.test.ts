@@ -74,3 +74,73 @@ describe('usage errors a person can act on', () => {
     }
   });
 });
+
+describe('what a usage error prints', () => {
+  it('is the message, the hint and the usage line, not the whole help again', async () => {
+    const run = await runCli(['config', 'set', 'moodleUrl=https://x.example', '--defualt']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Usage: mts config set KEY=VALUE [KEY=VALUE ...] [options]');
+    expect(run.stderr).not.toContain('Global options:');
+    expect(run.stderr).not.toContain('Examples:');
+    expect(run.stderr.trim().split('\n')).toHaveLength(4);
+  });
+});
+
+describe('mts config set refuses what could only fail later', () => {
+  it('refuses a URL without a scheme, says how to write it, and saves nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mts-cli-'));
+    try {
+      const env = { MTS_CONFIG_DIR: dir };
+      const run = await runCli(['config', 'set', 'moodleUrl=lms.example.org', 'production=true'], env);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('"lms.example.org" has no scheme');
+      expect(run.stderr).toContain('code: config.invalid_url');
+      expect(run.stderr).toContain('hint: Write it with its scheme: moodleUrl=https://lms.example.org');
+      const show = JSON.parse((await runCli(['config', 'show', '--json'], env)).stdout);
+      expect(show.settings).toEqual({});
+      const ftp = await runCli(['config', 'set', 'totaraUrl=ftp://learn.example.org'], env);
+      expect(ftp.stderr).toContain('is not an http(s) address');
+      // the same check applies to the environment, naming the variable
+      const fromEnv = await runCli(['config', 'show'], { ...env, MTS_MOODLE_URL: 'lms.example.org' });
+      expect(fromEnv.code).toBe(1);
+      expect(fromEnv.stderr).toContain('MTS_MOODLE_URL: "lms.example.org" has no scheme');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('warns when a secret is typed on the command line, and not when it comes from stdin', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mts-cli-'));
+    try {
+      const env = { MTS_CONFIG_DIR: dir };
+      const typed = await runCli(['config', 'set', 'moodleToken=typed-token-1234567'], env);
+      expect(typed.code).toBe(0);
+      expect(typed.stderr).toContain('warning: moodleToken was typed on the command line');
+      expect(typed.stderr).toContain('mts config set moodleToken=-');
+      expect(typed.stderr).not.toContain('typed-token-1234567');
+      const piped = await runCli(['config', 'set', 'moodleToken=-'], env, 'piped-token-1234567\n');
+      expect(piped.code).toBe(0);
+      expect(piped.stderr).toBe('');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('messages in good English', () => {
+  it('says "a user column", not "an user column"', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mts-cli-'));
+    try {
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(
+        join(dir, 'user.csv'),
+        'idnumber,username,firstname,lastname,email,timemodified,deleted,nickname\n7,ann,Ann,Lee,ann@example.org,0,0,x\n',
+      );
+      const run = await runCli(['hrimport', 'validate', join(dir, 'user.csv')]);
+      expect(run.stdout).toContain('Column "nickname" is not a user column');
+      expect(run.stdout).not.toContain('an user');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

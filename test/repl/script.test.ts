@@ -92,6 +92,13 @@ describe('mts repl -e and piped input', () => {
       const refused = await runCli(['repl', '-e', code], env);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain('repl.read_only');
+      // -e runs one statement: the hint names what works here (--write), never .confirm
+      expect(refused.stderr).toContain('add --write');
+      expect(refused.stderr).not.toContain('Type .confirm');
+      const piped = await runCli(['repl'], env, `${code}\n.confirm\n`);
+      expect(piped.code).toBe(1);
+      expect(piped.stderr).toContain('put .readonly off before the writes');
+      expect(piped.stderr).not.toContain('Type .confirm');
       expect(site.requests).toHaveLength(0);
       const allowed = await runCli(['repl', '--write', '--json', '-e', code], env);
       expect(allowed.code).toBe(0);

@@ -53,7 +53,7 @@ describe.skipIf(!hasTmux)('the REPL in a real terminal (tmux)', () => {
     const config = await tempConfigDir();
     let history = '';
     try {
-      await inTmux({ MTS_CONFIG_DIR: config.dir }, async (keys, _screen, until) => {
+      await inTmux({ MTS_CONFIG_DIR: config.dir }, async (keys, screen, until) => {
         await until('sandbox>'); // capture-pane drops trailing spaces
         await until('functions'); // the site's function list has arrived
         await until('Totara 17.3 schema'); // and the schema (the sandbox refuses introspection)
@@ -61,6 +61,14 @@ describe.skipIf(!hasTmux)('the REPL in a real terminal (tmux)', () => {
         await until("moodle.call('core_webservice_get_site_info");
         keys('C-u', "moodle.call('core_course_get_courses_by_field', { fi", 'Tab');
         await until("core_course_get_courses_by_field', { field");
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // the completion preview never repeats what Tab inserted ("fieldeld", or "// eld" without colours)
+        expect(screen()).not.toMatch(/fieldeld|field \/\/ eld/);
+        keys('C-u', '.describe core_webservice_get_si', 'Tab');
+        await until('.describe core_webservice_get_site_info');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        keys('Enter');
+        await until('core_webservice_get_site_info (read)');
         keys('C-u', '.gql', 'Enter');
         await until('GraphQL mode');
         keys('query status_now {', 'Enter', 'totara_webapi_st', 'Tab');
@@ -79,6 +87,9 @@ describe.skipIf(!hasTmux)('the REPL in a real terminal (tmux)', () => {
         }
       });
       expect(history, history).toContain("clientSecret: '***'");
+      // what Tab completed is what ran and what the history keeps
+      expect(history).toContain('.describe core_webservice_get_site_info\n');
+      expect(history).not.toContain('infote_info');
       expect(history).not.toContain('typed-secret-value-42');
     } finally {
       await config.cleanup();

@@ -1,8 +1,7 @@
-import { runMoodleCodegen } from '../../../codegen/moodle/run.js';
-import { type CommandSpec, UsageError } from '../framework.js';
+import { command } from '../framework.js';
 
 /** `mts codegen moodle --definitions FILE --out DIR`: typed functions for your own site. */
-export const moodleCodegenCommand: CommandSpec = {
+export const moodleCodegenCommand = command({
   name: 'moodle',
   summary: 'Generate the function table and TypeScript types of your own Moodle site (plugins included).',
   description: [
@@ -35,13 +34,12 @@ export const moodleCodegenCommand: CommandSpec = {
     'mts codegen moodle --definitions ws-definitions.json --out gen --descriptions --json',
   ],
   async run(ctx, input) {
-    const definitions = input.options.definitions;
-    const out = input.options.out;
-    if (typeof definitions !== 'string' || typeof out !== 'string') {
-      throw new UsageError('Both --definitions FILE and --out DIR are required.');
-    }
-    const descriptions = input.options.descriptions === true;
-    const nullableResults = input.options['nullable-results'] === true;
+    const definitions = input.required('definitions', 'Both --definitions FILE and --out DIR are required.');
+    const out = input.required('out', 'Both --definitions FILE and --out DIR are required.');
+    const descriptions = input.flag('descriptions');
+    const nullableResults = input.flag('nullable-results');
+    // codegen/ sits above src/: reached only through this lazy import, and it never imports src/cli back
+    const { runMoodleCodegen } = await import('../../../codegen/moodle/run.js');
     const flags = `${descriptions ? ' --descriptions' : ''}${nullableResults ? ' --nullable-results' : ''}`;
     const result = await runMoodleCodegen({
       definitions,
@@ -58,4 +56,4 @@ export const moodleCodegenCommand: CommandSpec = {
     );
     return 0;
   },
-};
+});

@@ -1,20 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { generateTotara, writeGeneratedFiles } from '../../../codegen/totara/generate.js';
-import { parseScalarOverrides } from '../../../codegen/totara/options.js';
-import { writeFileAtomic } from '../../core/atomic.js';
-import { displayPath } from '../../totara/schema/glob.js';
-import {
-  type LoadedSchema,
-  loadSchemaFile,
-  readDocuments,
-  schemaFileContent,
-} from '../../totara/schema/index.js';
-import { type CommandSpec, UsageError } from '../framework.js';
-import { pullFromSite } from './totara-schema.js';
+import type { LoadedSchema } from '../../totara/schema/index.js';
+import { command, UsageError } from '../framework.js';
 
 /** `mts codegen totara`: owned by the Totara codegen. */
-export const totaraCodegenCommand: CommandSpec = {
+export const totaraCodegenCommand = command({
   name: 'totara',
   summary:
     'Generate TypeScript for a Totara schema: types, a typed builder, and typed documents for your operations.',
@@ -68,25 +56,46 @@ export const totaraCodegenCommand: CommandSpec = {
     'mts codegen totara --schema site.graphql --out src/totara --check   (CI: fail when out of date)',
   ],
   async run(ctx, input) {
-    const file = input.options.schema as string | undefined;
-    const url = input.options.url as string | undefined;
-    const out = input.options.out as string | undefined;
-    if (!out) throw new UsageError('--out DIR is required.');
+    const file = input.string('schema');
+    const url = input.string('url');
+    const out = input.required('out');
     if ((file === undefined) === (url === undefined))
       throw new UsageError('Give exactly one of --schema FILE or --url URL.');
-    const schema: LoadedSchema = file ? await loadSchemaFile(file) : await pullFromSite(ctx, url);
+    const [
+      { readFile },
+      { join, resolve },
+      { writeFileAtomic },
+      schemaModule,
+      generate,
+      { parseScalarOverrides },
+      { displayPath },
+    ] = await Promise.all([
+      import('node:fs/promises'),
+      import('node:path'),
+      import('../../core/atomic.js'),
+      import('../../totara/schema/index.js'),
+      // codegen/ sits above src/: reached only through lazy imports, and it never imports src/cli back
+      import('../../../codegen/totara/generate.js'),
+      import('../../../codegen/totara/options.js'),
+      import('../../totara/schema/glob.js'),
+    ]);
+    const { loadSchemaFile, readDocuments, schemaFileContent } = schemaModule;
+    const { generateTotara, writeGeneratedFiles } = generate;
+    const pullFromSite = async (site: string | undefined) =>
+      (await import('./totara-schema.js')).pullFromSite(ctx, site);
+    const schema: LoadedSchema = file ? await loadSchemaFile(file) : await pullFromSite(url);
     for (const warning of schema.warnings) ctx.warn(warning);
-    const patterns = (input.options.documents as string[] | undefined) ?? [];
+    const patterns = input.list('documents');
     const documents = patterns.length ? await readDocuments(patterns) : [];
     const files = generateTotara({
       schema,
       documents,
-      descriptions: input.options['no-descriptions'] !== true,
-      scalars: parseScalarOverrides((input.options.scalar as string[] | undefined) ?? []),
-      runtimeImport: input.options['runtime-import'] as string | undefined,
+      descriptions: !input.flag('no-descriptions'),
+      scalars: parseScalarOverrides(input.list('scalar')),
+      runtimeImport: input.string('runtime-import'),
       inputName: file ? displayPath(resolve(file)) : schema.source,
     });
-    if (input.options.check === true) {
+    if (input.flag('check')) {
       const stale: string[] = [];
       for (const f of files) {
         const current = await readFile(join(out, f.name), 'utf8').catch(() => undefined);
@@ -100,7 +109,7 @@ export const totaraCodegenCommand: CommandSpec = {
       return stale.length === 0 ? 0 : 1;
     }
     const written = await writeGeneratedFiles(files, out);
-    const saveSchema = input.options['save-schema'] as string | undefined;
+    const saveSchema = input.string('save-schema');
     if (saveSchema) {
       await writeFileAtomic(saveSchema, schemaFileContent(schema, saveSchema));
       written.push(saveSchema);
@@ -116,4 +125,4 @@ export const totaraCodegenCommand: CommandSpec = {
     );
     return 0;
   },
-};
+});

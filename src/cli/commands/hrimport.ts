@@ -1,45 +1,44 @@
 import type { Style } from '../../core/format.js';
-import {
-  csvSiteState,
-  ELEMENTS,
-  type ElementName,
-  elementTemplate,
-  type HrImportPlan,
-  type HrImportSettings,
-  HrImportValidationError,
-  isElementName,
-  loadSettingsFile,
-  moodleSiteState,
-  normaliseEncoding,
-  openElementWriter,
-  orderColumns,
-  parseDelimiter,
-  parseTotaraVersion,
-  planImport,
-  readRecordsFile,
-  resolveSettings,
-  type SiteState,
-  totaraSiteState,
-  unionOfRecordKeys,
-  type ValidationIssue,
-  type ValidationReport,
-  validateFiles,
+import type {
+  ElementName,
+  ElementRecords,
+  HrImportPlan,
+  HrImportSettings,
+  SiteState,
+  ValidationIssue,
+  ValidationReport,
 } from '../../hrimport/index.js';
 import type { CliContext, CommandGroup, CommandInput, CommandSpec } from '../framework.js';
 import { UsageError } from '../framework.js';
 
+type HrImportModule = typeof import('../../hrimport/index.js');
+let loadedHr: HrImportModule | undefined;
+
+/** HR Import itself, loaded when a command runs (never for `--help`). */
+async function loadHr(): Promise<HrImportModule> {
+  loadedHr ??= await import('../../hrimport/index.js');
+  return loadedHr;
+}
+
+/** The module {@link loadHr} loaded: every command's `run` awaits that first. */
+function hr(): HrImportModule {
+  if (!loadedHr) throw new Error('mts hrimport: the HR Import module is used before it was loaded.');
+  return loadedHr;
+}
+
 /** `--site`: a CSV export (file or folder), or `totara` / `moodle` for the configured profile's site. */
 async function resolveSite(ctx: CliContext, value: string): Promise<SiteState> {
-  if (value !== 'totara' && value !== 'moodle') return csvSiteState(value);
+  if (value !== 'totara' && value !== 'moodle') return hr().csvSiteState(value);
   const { settings } = ctx.config();
   // The site clients (undici, graphql, the Moodle function table) load only when a live site is asked for.
-  const { moodleClientFromSettings, totaraClientFromSettings } = await import('../clients.js');
   if (value === 'totara') {
+    const { totaraClientFromSettings } = await import('../../connect/totara.js');
     const client = totaraClientFromSettings(settings, '--site totara');
-    return totaraSiteState(client, { description: client.url });
+    return hr().totaraSiteState(client, { description: client.url });
   }
+  const { moodleClientFromSettings } = await import('../../connect/moodle.js');
   const moodle = moodleClientFromSettings(settings, { purpose: '--site moodle' });
-  return moodleSiteState((fn, params, options) => moodle.call(fn, params, options), {
+  return hr().moodleSiteState((fn, params, options) => moodle.call(fn, params, options), {
     description: moodle.url,
   });
 }
@@ -66,7 +65,7 @@ const FORMAT_OPTIONS: CommandSpec['options'] = {
 
 async function settingsFrom(options: CommandInput['options']): Promise<HrImportSettings> {
   const path = options.settings ?? options['profile-file'];
-  const base = typeof path === 'string' ? await loadSettingsFile(path) : resolveSettings();
+  const base = typeof path === 'string' ? await hr().loadSettingsFile(path) : hr().resolveSettings();
   const { delimiter, encoding, 'totara-version': version } = options;
   if (delimiter === undefined && encoding === undefined && version === undefined) return base;
   const elements = { ...base.elements };
@@ -79,18 +78,18 @@ async function settingsFrom(options: CommandInput['options']): Promise<HrImportS
   return {
     ...base,
     elements,
-    delimiter: delimiter === undefined ? base.delimiter : parseDelimiter(delimiter, '--delimiter'),
-    encoding: encoding === undefined ? base.encoding : normaliseEncoding(encoding, '--encoding'),
+    delimiter: delimiter === undefined ? base.delimiter : hr().parseDelimiter(delimiter, '--delimiter'),
+    encoding: encoding === undefined ? base.encoding : hr().normaliseEncoding(encoding, '--encoding'),
     totaraVersion:
-      version === undefined ? base.totaraVersion : parseTotaraVersion(version, '--totara-version'),
+      version === undefined ? base.totaraVersion : hr().parseTotaraVersion(version, '--totara-version'),
   };
 }
 
 function elementArg(value: unknown): ElementName {
-  if (typeof value !== 'string' || !isElementName(value))
+  if (typeof value !== 'string' || !hr().isElementName(value))
     throw new UsageError(
       `Unknown element "${String(value)}".`,
-      `Elements: ${Object.keys(ELEMENTS).join(', ')}.`,
+      `Elements: ${Object.keys(hr().ELEMENTS).join(', ')}.`,
     );
   return value;
 }
@@ -135,14 +134,14 @@ function renderPlan(plan: HrImportPlan, style: Style): string {
     if (!e.compared) {
       out.push(
         '',
-        style.bold(`${ELEMENTS[e.element].file}  (${c.rows} rows)`),
+        style.bold(`${hr().ELEMENTS[e.element].file}  (${c.rows} ${c.rows === 1 ? 'row' : 'rows'})`),
         style.dim('  not planned: the site source cannot describe this element'),
       );
       continue;
     }
     out.push(
       '',
-      style.bold(`${ELEMENTS[e.element].file}  (${c.rows} rows)`),
+      style.bold(`${hr().ELEMENTS[e.element].file}  (${c.rows} ${c.rows === 1 ? 'row' : 'rows'})`),
       `  created ${c.created}, changed ${c.updated}, unchanged ${c.unchanged}, suspended ${c.suspended}, deleted ${c.deleted}, skipped ${c.skipped}`,
       style.dim(`  Totara will log "updated" for ${c.logged} (every matched row it applies, changed or not)`),
     );
@@ -202,6 +201,7 @@ const template: CommandSpec = {
     'mts hrimport template jobassignment --settings hr.json',
   ],
   async run(ctx, input) {
+    await loadHr();
     const element = elementArg(input.positionals[0]);
     const { settings, 'profile-file': profileFile } = input.options;
     if (typeof settings === 'string' && typeof profileFile === 'string' && settings !== profileFile)
@@ -209,7 +209,7 @@ const template: CommandSpec = {
         '--settings and --profile-file name the same thing; give one.',
         '--profile-file is the older name of --settings.',
       );
-    const result = elementTemplate(element, await settingsFrom(input.options));
+    const result = hr().elementTemplate(element, await settingsFrom(input.options));
     if (ctx.json) {
       ctx.print(result);
       return 0;
@@ -236,7 +236,8 @@ const validate: CommandSpec = {
     'mts hrimport validate export.csv --delimiter ";" --encoding windows-1252',
   ],
   async run(ctx, input) {
-    const report = await validateFiles(input.positionals[0] as string, {
+    await loadHr();
+    const report = await hr().validateFiles(input.positionals[0] as string, {
       settings: await settingsFrom(input.options),
       onProgress: ctx.progress(),
     });
@@ -296,6 +297,7 @@ const write: CommandSpec = {
     "jq -c '.employees[]' hr.json | mts hrimport write --from - --element user --out ./out --mode 600",
   ],
   async run(ctx, input) {
+    await loadHr();
     const { from, out } = input.options;
     if (typeof from !== 'string' || typeof out !== 'string' || input.options.element === undefined)
       throw new UsageError('write needs --from FILE, --element ELEMENT and --out DIR.');
@@ -311,10 +313,14 @@ const write: CommandSpec = {
             .split(',')
             .map((name) => name.trim())
             .filter(Boolean)
-        : orderColumns(element, settings, await unionOfRecordKeys(source, from === '-' ? 'stdin' : from));
+        : hr().orderColumns(
+            element,
+            settings,
+            await hr().unionOfRecordKeys(source, from === '-' ? 'stdin' : from),
+          );
     const site =
       typeof input.options.site === 'string' ? await resolveSite(ctx, input.options.site) : undefined;
-    const writer = await openElementWriter(out, element, {
+    const writer = await hr().openElementWriter(out, element, {
       settings,
       columns,
       neutraliseFormulas: input.options['neutralise-formulas'] === true,
@@ -329,8 +335,9 @@ const write: CommandSpec = {
         : undefined,
     });
     try {
-      for await (const record of readRecordsFile(source, from === '-' ? 'stdin' : undefined))
-        await writer.write(record as never);
+      // records from a file are known only at run time: the writer checks each against the element's columns
+      for await (const record of hr().readRecordsFile(source, from === '-' ? 'stdin' : undefined))
+        await writer.write(record as unknown as ElementRecords[typeof element]);
     } catch (error) {
       await writer.abort();
       throw error;
@@ -341,7 +348,7 @@ const write: CommandSpec = {
     try {
       result = await writer.close();
     } catch (error) {
-      if (error instanceof HrImportValidationError && !ctx.json)
+      if (error instanceof hr().HrImportValidationError && !ctx.json)
         for (const i of error.issues) ctx.info(issueLine(i));
       throw error;
     }
@@ -382,10 +389,11 @@ const plan: CommandSpec = {
     'mts hrimport plan ./out --site totara --json',
   ],
   async run(ctx: CliContext, input: CommandInput) {
+    await loadHr();
     if (typeof input.options.site !== 'string')
       throw new UsageError('plan needs --site (a CSV export, totara or moodle).');
     const site: SiteState = await resolveSite(ctx, input.options.site);
-    const result = await planImport(input.positionals[0] as string, {
+    const result = await hr().planImport(input.positionals[0] as string, {
       site,
       settings: await settingsFrom(input.options),
       threshold: thresholdArg(input.options.threshold),

@@ -1,23 +1,7 @@
 import type { JSONWebKeySet } from 'jose';
-import { registerSecret } from '../../core/redact.js';
-import { Transport } from '../../core/transport.js';
-import {
-  assertJwks,
-  type DoctorCheck,
-  decodeJwt,
-  LaunchValidator,
-  LtiError,
-  MESSAGE_TYPES,
-  MemoryNonceStore,
-  runDoctor,
-} from '../../lti/index.js';
-import {
-  describeLaunchFailure,
-  FAULT_NAMES,
-  type LaunchRequestSpec,
-  parseFaults,
-  simulateLaunch,
-} from '../../sandbox/lti/index.js';
+import type { DoctorCheck } from '../../lti/index.js';
+import { FAULT_NAMES } from '../../sandbox/lti/faults.js';
+import type { LaunchRequestSpec } from '../../sandbox/lti/index.js';
 import type { CliContext, CommandGroup, CommandSpec } from '../framework.js';
 import { UsageError } from '../framework.js';
 import { platformCommand, toolCommand } from './lti-bench.js';
@@ -33,6 +17,10 @@ import {
   wholeNumber,
 } from './lti-input.js';
 
+// What the commands run (jose, undici, the sandbox) loads when they run, never for `--help`.
+const lti = () => import('../../lti/index.js');
+const simulator = () => import('../../sandbox/lti/index.js');
+
 const decode: CommandSpec = {
   name: 'decode',
   summary: 'Decode a JWT (no verification): header, claims, times.',
@@ -40,6 +28,7 @@ const decode: CommandSpec = {
   positionals: { min: 1, max: 1 },
   examples: ['mts lti decode eyJhbGciOi...', 'mts lti decode @id_token.txt --json'],
   async run(ctx, input) {
+    const { decodeJwt } = await lti();
     const { header, payload } = decodeJwt(
       await valueOrFile(ctx, input.positionals[0] as string, 'JWT'),
       1024 * 1024,
@@ -105,6 +94,10 @@ const validate: CommandSpec = {
     'mts lti validate --token @privacy.jwt --jwks jwks.json --issuer I --client-id C --deployment-id 1 --message-type DataPrivacyLaunchRequest',
   ],
   async run(ctx, input) {
+    const [
+      { assertJwks, decodeJwt, LaunchValidator, LtiError, MESSAGE_TYPES, MemoryNonceStore },
+      { registerSecret },
+    ] = await Promise.all([lti(), import('../../core/redact.js')]);
     const token = await valueOrFile(ctx, need(input, 'token'), '--token');
     registerSecret(token);
     const jwksArg = need(input, 'jwks');
@@ -207,6 +200,10 @@ const launch: CommandSpec = {
     'mts lti launch --fault expired --fault missing-claim=roles --json',
   ],
   async run(ctx, input) {
+    const [{ describeLaunchFailure, parseFaults, simulateLaunch }, { Transport }] = await Promise.all([
+      simulator(),
+      import('../../core/transport.js'),
+    ]);
     const platformUrl = str(input, 'platform') ?? ctx.env.MTS_SANDBOX_URL;
     if (!platformUrl)
       throw new UsageError(
@@ -297,6 +294,7 @@ const doctor: CommandSpec = {
     'mts lti doctor --tool-jwks https://tool.example.org/jwks --openid-configuration https://lms.example.org/mod/lti/openid-configuration.php',
   ],
   async run(ctx, input) {
+    const { runDoctor } = await lti();
     const interactive = ctx.io.stdin.isTTY === true && ctx.io.stderr.isTTY === true && !ctx.json;
     const followForeignJwks =
       input.options['allow-foreign-jwks'] === true

@@ -1,25 +1,20 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
-import { streamToFileAtomic } from '../../core/atomic.js';
-import { type ResolvedConfig, resolveConfig, saveProfile } from '../../core/config.js';
+import type { ResolvedConfig } from '../../core/config.js';
 import { ConfigError, InputError } from '../../core/errors.js';
 import { formatBytes } from '../../core/format.js';
 import { decodeForm, formToJs, splitFormName } from '../../moodle/call/form-names.js';
-import {
-  coreFunctionTable,
-  type MoodleCallOptions,
-  MoodleClient,
-  VALUE_DEFAULT,
-  VALUE_OPTIONAL,
-  type WsDesc,
-} from '../../moodle/index.js';
-import { moodleClientFromSettings } from '../clients.js';
+import type { MoodleCallOptions, MoodleClient, WsDesc } from '../../moodle/index.js';
 import type { CliContext, CommandGroup, CommandSpec } from '../framework.js';
 import { UsageError } from '../framework.js';
 
-/** A client from flags > MTS_* > profile; a missing URL or token is named with its environment variable. */
-function client(ctx: CliContext, purpose: string): MoodleClient {
+/**
+ * A client from flags > MTS_* > profile; a missing URL or token is named with its environment variable. The client
+ * (undici, the function table) loads here, when a command runs, never for `--help`.
+ */
+async function client(ctx: CliContext, purpose: string): Promise<MoodleClient> {
+  const { moodleClientFromSettings } = await import('../../connect/moodle.js');
   return moodleClientFromSettings(ctx.config().settings, {
     purpose,
     onWarning: (warning, fn) => ctx.warn(`${fn}: ${warning.warningcode}: ${warning.message}`),
@@ -86,11 +81,16 @@ const call: CommandSpec = {
   summary: 'Call a web service function and print its result.',
   usage: 'FN [key=value ...]',
   description:
-    'Parameters are key=value pairs (users[0][email]=a@b.c or users.0.email=a@b.c) and/or --params-json.\n' +
+    'Parameters are key=value pairs (users[0][email]=a@b.c or users.0.email=a@b.c) and/or --params-json\n' +
+    '(inline JSON, @FILE, or - for stdin).\n' +
     'They are checked against the function table before anything is sent.',
   positionals: { min: 1, max: 500 },
   options: {
-    'params-json': { type: 'string', description: 'Parameters as a JSON object', valueName: 'JSON' },
+    'params-json': {
+      type: 'string',
+      description: 'Parameters as a JSON object (inline, @FILE or - for stdin)',
+      valueName: 'JSON',
+    },
     lang: { type: 'string', description: 'moodlewssettinglang', valueName: 'LANG' },
     raw: { type: 'boolean', description: 'moodlewssettingraw: unformatted text' },
     filter: { type: 'boolean', description: 'moodlewssettingfilter: apply text filters' },
@@ -102,40 +102,37 @@ const call: CommandSpec = {
   ],
   async run(ctx, input) {
     const [fn, ...pairs] = input.positionals as [string, ...string[]];
-    let params: Record<string, unknown> = {};
-    const json = input.options['params-json'];
-    if (typeof json === 'string') {
-      try {
-        params = JSON.parse(json) as Record<string, unknown>;
-      } catch (error) {
-        throw new UsageError(`--params-json is not valid JSON: ${(error as Error).message}`);
-      }
-      if (!params || typeof params !== 'object' || Array.isArray(params))
-        throw new UsageError('--params-json must be a JSON object.');
-    }
+    let params = ((await input.json('params-json', { object: true, example: '{"options":{"ids":[2]}}' })) ??
+      {}) as Record<string, unknown>;
     if (pairs.length > 0) params = overlay(params, paramsFromPairs(pairs)) as Record<string, unknown>;
     const options: MoodleCallOptions = {
       ...(typeof input.options.lang === 'string' ? { lang: input.options.lang } : {}),
       ...(input.options.raw ? { raw: true } : {}),
       ...(input.options.filter ? { filter: true } : {}),
     };
-    const result = await client(ctx, `mts moodle call`).call(fn, params, options);
+    const result = await (await client(ctx, `mts moodle call`)).call(fn, params, options);
     ctx.print(result ?? null);
     return 0;
   },
 };
 
-function describeDesc(desc: WsDesc, indent: string, name: string): string[] {
+/** Moodle's VALUE_OPTIONAL and VALUE_DEFAULT, passed in with the table they come with. */
+interface RequiredLevels {
+  optional: number;
+  withDefault: number;
+}
+
+function describeDesc(desc: WsDesc, indent: string, name: string, levels: RequiredLevels): string[] {
   // VALUE_REQUIRED: nothing; VALUE_DEFAULT: its default after the type or `:`; VALUE_OPTIONAL: `?` on the name.
-  const optional = desc.required === VALUE_OPTIONAL ? '?' : '';
-  const fallback = desc.required === VALUE_DEFAULT ? ` = ${JSON.stringify(desc.default)}` : '';
+  const optional = desc.required === levels.optional ? '?' : '';
+  const fallback = desc.required === levels.withDefault ? ` = ${JSON.stringify(desc.default)}` : '';
   if (desc.kind === 'value') return [`${indent}${name}${optional}: ${desc.type}${fallback}`];
   const flag = optional + fallback;
   if (desc.kind === 'multiple')
-    return [`${indent}${name}${flag}: list of`, ...describeDesc(desc.content, `${indent}  `, '-')];
+    return [`${indent}${name}${flag}: list of`, ...describeDesc(desc.content, `${indent}  `, '-', levels)];
   return [
     `${indent}${name}${flag}: {`,
-    ...Object.entries(desc.keys).flatMap(([k, v]) => describeDesc(v, `${indent}  `, k)),
+    ...Object.entries(desc.keys).flatMap(([k, v]) => describeDesc(v, `${indent}  `, k, levels)),
     `${indent}}`,
   ];
 }
@@ -146,7 +143,9 @@ const functions: CommandSpec = {
   usage: '[PATTERN|NAME]',
   positionals: { max: 1 },
   examples: ['mts moodle functions core_user', 'mts moodle functions core_user_create_users'],
-  run(ctx, input) {
+  async run(ctx, input) {
+    const { coreFunctionTable, VALUE_DEFAULT, VALUE_OPTIONAL } = await import('../../moodle/index.js');
+    const levels: RequiredLevels = { optional: VALUE_OPTIONAL, withDefault: VALUE_DEFAULT };
     const table = coreFunctionTable();
     const pattern = input.positionals[0] ?? '';
     const exact = table.get(pattern);
@@ -155,8 +154,8 @@ const functions: CommandSpec = {
         [
           `${exact.name} (${exact.type}${exact.deprecated ? ', deprecated' : ''}) — ${exact.component}`,
           `services: ${exact.services.join(', ') || '(none built in)'}`,
-          ...describeDesc(exact.parameters, '', 'params'),
-          ...(exact.returns ? describeDesc(exact.returns, '', 'returns') : ['returns: null']),
+          ...describeDesc(exact.parameters, '', 'params', levels),
+          ...(exact.returns ? describeDesc(exact.returns, '', 'returns', levels) : ['returns: null']),
         ].join('\n'),
       );
       return 0;
@@ -204,6 +203,8 @@ const login: CommandSpec = {
   async run(ctx, input) {
     const username = input.options.username;
     if (typeof username !== 'string') throw new UsageError('--username is required.');
+    const { resolveConfig, saveProfile } = await import('../../core/config.js');
+    const { MoodleClient } = await import('../../moodle/index.js');
     const url = typeof input.options.url === 'string' ? input.options.url : undefined;
     const flags = url ? { moodleUrl: url } : {};
     let config: ResolvedConfig;
@@ -258,7 +259,7 @@ const upload: CommandSpec = {
   async run(ctx, input) {
     const itemid = input.options.itemid === undefined ? undefined : Number(input.options.itemid);
     if (itemid !== undefined && !Number.isInteger(itemid)) throw new UsageError('--itemid takes an integer.');
-    const result = await client(ctx, 'mts moodle upload').upload(
+    const result = await (await client(ctx, 'mts moodle upload')).upload(
       input.positionals.map((path) => ({ path })),
       itemid === undefined ? {} : { itemid },
     );
@@ -328,7 +329,7 @@ const download: CommandSpec = {
     const given = input.options.output;
     if (given === '-') {
       if (ctx.json) throw new UsageError('-o - writes the file to stdout, which --json needs for itself.');
-      const file = await client(ctx, 'mts moodle download').download(url);
+      const file = await (await client(ctx, 'mts moodle download')).download(url);
       const bytes = await copyToStdout(ctx, file.stream);
       ctx.info(`Wrote ${formatBytes(bytes)} to stdout.`);
       return 0;
@@ -349,7 +350,8 @@ const download: CommandSpec = {
           details: { path: output },
         });
     }
-    const file = await client(ctx, 'mts moodle download').download(url);
+    const file = await (await client(ctx, 'mts moodle download')).download(url);
+    const { streamToFileAtomic } = await import('../../core/atomic.js');
     await streamToFileAtomic(file.stream, output);
     ctx.print(
       { path: output, filename: file.filename, size: file.size },

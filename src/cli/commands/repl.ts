@@ -1,6 +1,6 @@
-import type { CommandGroup, CommandSpec } from '../framework.js';
+import { type CommandGroup, command } from '../framework.js';
 
-const run: CommandSpec = {
+const run = command({
   name: 'repl',
   summary: 'Open the interactive prompt (on the sandbox when no site is configured).',
   description:
@@ -29,19 +29,20 @@ const run: CommandSpec = {
     `echo 'await moodle.call("core_course_get_courses")' | mts repl --profile lab --json`,
   ],
   async run(ctx, input) {
+    // repl/ sits above src/: reached only through this lazy import, and it never imports src/cli back
     const { runRepl } = await import('../../../repl/index.js');
     return runRepl({
       io: ctx.io,
       profile: ctx.profileName,
-      eval: input.options.eval as string | undefined,
+      eval: input.string('eval'),
       json: ctx.json,
-      write: input.options.write === true,
-      readOnly: input.options['read-only'] === true,
-      sandbox: input.options.sandbox === true,
+      write: input.flag('write'),
+      readOnly: input.flag('read-only'),
+      sandbox: input.flag('sandbox'),
       noColor: !ctx.style.enabled,
     });
   },
-};
+});
 
 const group: CommandGroup = {
   name: 'repl',

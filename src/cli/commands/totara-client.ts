@@ -1,13 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../../core/errors.js';
 import type { TotaraClient } from '../../totara/client.js';
-import { totaraClientFromSettings } from '../clients.js';
 import type { CliContext, CommandSpec } from '../framework.js';
-import { UsageError } from '../framework.js';
 
-/** A client from flags > MTS_TOTARA_* > profile; it says on stderr when it waits for Totara's rate window. */
-function clientFrom(ctx: CliContext, schemaFile?: string): TotaraClient {
-  return totaraClientFromSettings(ctx.config().settings, `mts totara`, {
+/**
+ * A client from flags > MTS_TOTARA_* > profile, loaded when a command runs (never for `--help`); it says on stderr
+ * when it waits for Totara's rate window.
+ */
+async function clientFrom(ctx: CliContext, schemaFile?: string): Promise<TotaraClient> {
+  const { totaraClientFromSettings } = await import('../../connect/totara.js');
+  return totaraClientFromSettings(ctx.config().settings, `mts totara`, undefined, {
     ...(schemaFile ? { schema: { file: schemaFile } } : {}),
     onWait: ({ reason, waitMs }) =>
       ctx.warn(
@@ -32,22 +34,6 @@ async function documentFrom(arg: string): Promise<string> {
   }
 }
 
-function variablesFrom(text: string | undefined): Record<string, unknown> {
-  if (text === undefined) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new UsageError(
-      '--variables takes a JSON object.',
-      `Example: --variables '{"query":{"pagination":{"limit":5}}}'`,
-    );
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw new UsageError('--variables takes a JSON object, not an array or a scalar.');
-  return parsed as Record<string, unknown>;
-}
-
 const token: CommandSpec = {
   name: 'token',
   summary:
@@ -57,7 +43,7 @@ const token: CommandSpec = {
   },
   examples: ['mts totara token', 'mts totara token --show-token --json'],
   async run(ctx, input) {
-    const client = clientFrom(ctx);
+    const client = await clientFrom(ctx);
     const result = await client.token();
     const show = input.options['show-token'] === true;
     const value: Record<string, unknown> = {
@@ -87,7 +73,11 @@ const query: CommandSpec = {
     "The operation must be named in lower snake_case, and it is checked against the schema (Totara 17.3's, or the site's own with --schema) before anything is sent: Totara itself drops unknown fields without an error.",
   positionals: { min: 1, max: 1 },
   options: {
-    variables: { type: 'string', description: 'Variables as a JSON object', valueName: 'JSON' },
+    variables: {
+      type: 'string',
+      description: 'Variables as a JSON object (inline, @FILE or - for stdin)',
+      valueName: 'JSON',
+    },
     'operation-name': {
       type: 'string',
       description: 'Operation to run when the document has several',
@@ -111,8 +101,11 @@ const query: CommandSpec = {
   ],
   async run(ctx, input) {
     const document = await documentFrom(input.positionals[0] as string);
-    const variables = variablesFrom(input.options.variables as string | undefined);
-    const client = clientFrom(ctx, input.options.schema as string | undefined);
+    const variables = ((await input.json('variables', {
+      object: true,
+      example: '{"query":{"pagination":{"limit":5}}}',
+    })) ?? {}) as Record<string, unknown>;
+    const client = await clientFrom(ctx, input.options.schema as string | undefined);
     const data = await client.request(document, variables, {
       operationName: input.options['operation-name'] as string | undefined,
       validate: input.options.unchecked !== true,

@@ -1,19 +1,11 @@
 import { existsSync } from 'node:fs';
-import { writeFileAtomic } from '../../core/atomic.js';
-import { type ProfileSettings, resolveConfig } from '../../core/config.js';
+import type { ProfileSettings } from '../../core/config.js';
 import type { Style } from '../../core/format.js';
-import {
-  describeSchemaItem,
-  diffSchemas,
-  introspectSchema,
-  type LoadedSchema,
-  loadSchemaFile,
-  readDocuments,
-  type SchemaDiffReport,
-  schemaFileContent,
-} from '../../totara/schema/index.js';
-import { totaraClientFromSettings } from '../clients.js';
+import type { LoadedSchema, SchemaDiffReport } from '../../totara/schema/index.js';
 import { type CliContext, type CommandInput, type CommandSpec, UsageError } from '../framework.js';
+
+/** The schema tools (graphql), loaded when a command runs (never for `--help`). */
+const schemaTools = () => import('../../totara/schema/index.js');
 
 const DESCRIPTION = [
   'pull   introspects the site (URL from --url, MTS_TOTARA_URL or the profile) and writes --out FILE: SDL, or',
@@ -76,6 +68,7 @@ const schema: CommandSpec = {
       if (rest.length !== 1) throw new UsageError('schema show takes one NAME: a type or Type.field.');
       const source = input.options.schema as string | undefined;
       const loaded = source ? await schemaFromArgument(ctx, source) : await pullFromSite(ctx);
+      const { describeSchemaItem } = await schemaTools();
       const item = describeSchemaItem(loaded.schema, rest[0] as string);
       ctx.print(item, () =>
         [
@@ -97,6 +90,10 @@ async function pull(ctx: CliContext, input: CommandInput): Promise<number> {
   const out = input.options.out as string | undefined;
   if (!out) throw new UsageError('--out FILE is required.');
   const loaded = await pullFromSite(ctx, input.options.url as string | undefined);
+  const [{ writeFileAtomic }, { schemaFileContent }] = await Promise.all([
+    import('../../core/atomic.js'),
+    schemaTools(),
+  ]);
   await writeFileAtomic(out, schemaFileContent(loaded, out));
   const types = Object.keys(loaded.schema.getTypeMap()).filter((n) => !n.startsWith('__')).length;
   ctx.print(
@@ -110,6 +107,7 @@ async function diff(ctx: CliContext, input: CommandInput, a: string, b: string):
   const before = await schemaFromArgument(ctx, a);
   const after = await schemaFromArgument(ctx, b);
   for (const warning of [...before.warnings, ...after.warnings]) ctx.warn(warning);
+  const { diffSchemas, readDocuments } = await schemaTools();
   const patterns = (input.options.documents as string[] | undefined) ?? [];
   const documents = patterns.length ? await readDocuments(patterns) : [];
   const report = diffSchemas(before, after, documents);
@@ -146,12 +144,16 @@ function renderReport(report: SchemaDiffReport, style: Style): string {
 }
 
 /** Introspects the site in `settings` with its credentials; `where` names it in messages. */
-function introspectConfigured(
+async function introspectConfigured(
   ctx: CliContext,
   settings: ProfileSettings,
   where: string,
   note = '',
 ): Promise<LoadedSchema> {
+  const [{ totaraClientFromSettings }, { introspectSchema }] = await Promise.all([
+    import('../../connect/totara.js'),
+    schemaTools(),
+  ]);
   const client = totaraClientFromSettings(settings, `Reading ${where}`);
   ctx.info(`Introspecting ${client.url}${note} ...`);
   return introspectSchema(client, { source: client.url });
@@ -172,9 +174,11 @@ export async function schemaFromArgument(ctx: CliContext, argument: string): Pro
   if (argument.startsWith('profile:')) {
     const profile = argument.slice('profile:'.length);
     // resolveConfig refuses a profile that does not exist, naming the known ones.
+    const { resolveConfig } = await import('../../core/config.js');
     const resolved = resolveConfig({ profile, env: ctx.env });
     return introspectConfigured(ctx, resolved.settings, `profile ${profile}`, ` (profile ${profile})`);
   }
+  const { loadSchemaFile } = await schemaTools();
   return loadSchemaFile(argument);
 }
 

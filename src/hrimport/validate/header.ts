@@ -116,7 +116,7 @@ export function checkHeader(
         unknownSeverity,
         'header.unknown_column',
         1,
-        `Column "${name}" is not an ${element} column; Totara ignores it.`,
+        `Column "${name}" is not ${element === 'org' ? 'an' : 'a'} ${element} column; Totara ignores it.`,
         {
           column: name,
           hint: `Known columns: ${known.map((col) => col.name).join(', ')}${def.customFields ? ', customfield_<shortname>' : ''}.`,

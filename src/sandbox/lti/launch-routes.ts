@@ -99,9 +99,10 @@ async function authorize(
 
 /** Registers the launch routes. */
 export function launchRoutes(platform: SimPlatform, router: Router): void {
-  router.on(MOODLE_PLATFORM_PATHS.jwks, (_req, res) =>
-    sendJson(res, 200, platform.jwks(), { 'cache-control': 'max-age=60' }),
-  );
+  router.on(MOODLE_PLATFORM_PATHS.jwks, async (_req, res) => {
+    await platform.ready();
+    sendJson(res, 200, platform.jwks(), { 'cache-control': 'max-age=60' });
+  });
   router.on(MOODLE_PLATFORM_PATHS.auth, (req, res, url) => authorize(platform, req, res, url));
   router.on(TOOLS_PATH, async (req, res) => {
     if (req.method === 'GET')

@@ -182,9 +182,15 @@ export class SimPlatform {
     this.now = options.now ?? Date.now;
   }
 
-  /** Generates the first signing key (once). */
-  async ready(): Promise<void> {
-    if (this.#keys.length === 0) this.#keys.push(await generateToolKey({ kid: rand(10) }));
+  #firstKey: Promise<void> | undefined;
+
+  /** Generates the first signing key (once); everything that signs or publishes keys waits for it. */
+  ready(): Promise<void> {
+    this.#firstKey ??= (async () => {
+      const key = await generateToolKey({ kid: rand(10) });
+      if (this.#keys.length === 0) this.#keys.push(key);
+    })();
+    return this.#firstKey;
   }
 
   /** The platform's endpoints, at Moodle's paths. */
@@ -193,12 +199,14 @@ export class SimPlatform {
   }
 
   /** Signs a JWT with the platform's key (id_tokens, registration tokens). */
-  sign(payload: JWTPayload): Promise<string> {
+  async sign(payload: JWTPayload): Promise<string> {
+    await this.ready();
     return (this.#keys[0] as ToolKey).sign(payload);
   }
 
   /** Verifies a JWT the platform signed; rejects as jose does (expired, bad signature...). */
   async verifyOwn(jwt: string): Promise<JWTPayload> {
+    await this.ready();
     return (await jwtVerify(jwt, createLocalJWKSet(this.jwks()), { currentDate: new Date(this.now()) }))
       .payload;
   }
@@ -389,6 +397,7 @@ export class SimPlatform {
       if (lineItem) (payload[CLAIM.ags] as Record<string, unknown>).lineitem = lineItem;
     }
     for (const name of faults.missingClaims ?? []) delete payload[SHORT_CLAIMS[name] ?? name];
+    await this.ready();
     let signer = this.#keys[0] as ToolKey;
     if (faults.rotateKey) {
       await this.rotateKey();

@@ -137,7 +137,6 @@ export function createControlledTotaraSandbox(options: TotaraSandboxOptions = {}
   assertKnownOptions('createTotaraSandbox', options, OPTION_KEYS);
   const clientId = options.clientId ?? 'sandbox-client';
   const clientSecret = options.clientSecret ?? 'sandbox-secret-0000000000000000';
-  const loaded = loadSandboxSchema(options.schemaFile);
   const site = generateSite({
     users: options.users ?? 250,
     courses: options.courses ?? 30,
@@ -145,23 +144,42 @@ export function createControlledTotaraSandbox(options: TotaraSandboxOptions = {}
     serviceUsername: options.serviceUsername,
   });
   const tokens = new SandboxTokenStore(clientId, clientSecret, options.tokenLifetimeSec ?? 86_400);
-  const endpoint = new SandboxGraphQLEndpoint(loaded.schema, site, tokens, {
-    introspection: options.introspection ?? false,
-    responseDebug: options.responseDebug ?? 'normal',
-    maxComplexity: options.maxComplexity ?? MAX_QUERY_COMPLEXITY,
-    maxDepth: options.maxDepth ?? MAX_QUERY_DEPTH,
-    rateLimitPoints: options.rateLimitPoints ?? CLIENT_RATE_LIMIT_POINTS,
-    siteRateLimitPoints: options.siteRateLimitPoints ?? SITE_RATE_LIMIT_POINTS,
-    rateLimitWindowMs: options.rateLimitWindowMs ?? RATE_LIMIT_WINDOW_MS,
-  });
+  // The default schema is built on the first GraphQL request (or when asked for), not at start: a sandbox used
+  // for Moodle only, such as the REPL's first `moodle.call`, does not wait for it. A schema file someone named is
+  // read at once, so that a wrong path fails where it was given.
+  let loaded =
+    options.schemaFile !== undefined || process.env.MTS_TOTARA_SCHEMA
+      ? loadSandboxSchema(options.schemaFile)
+      : undefined;
+  let built: SandboxGraphQLEndpoint | undefined;
+  const schema = () => {
+    loaded ??= loadSandboxSchema(options.schemaFile);
+    return loaded;
+  };
+  const endpoint = () => {
+    built ??= new SandboxGraphQLEndpoint(schema().schema, site, tokens, {
+      introspection: options.introspection ?? false,
+      responseDebug: options.responseDebug ?? 'normal',
+      maxComplexity: options.maxComplexity ?? MAX_QUERY_COMPLEXITY,
+      maxDepth: options.maxDepth ?? MAX_QUERY_DEPTH,
+      rateLimitPoints: options.rateLimitPoints ?? CLIENT_RATE_LIMIT_POINTS,
+      siteRateLimitPoints: options.siteRateLimitPoints ?? SITE_RATE_LIMIT_POINTS,
+      rateLimitWindowMs: options.rateLimitWindowMs ?? RATE_LIMIT_WINDOW_MS,
+    });
+    return built;
+  };
   return {
     name: 'totara',
     site,
-    schemaSource: loaded.source,
-    schema: loaded.schema,
+    get schemaSource() {
+      return schema().source;
+    },
+    get schema() {
+      return schema().schema;
+    },
     routes(router: Router) {
       router.on('/totara/oauth2/token.php', (req, res) => tokens.handle(req, res));
-      router.on('/api/graphql.php', (req, res) => endpoint.handle(req, res));
+      router.on('/api/graphql.php', (req, res) => endpoint().handle(req, res));
     },
     info(context: SandboxStartContext) {
       return { url: context.baseUrl, clientId, clientSecret };
@@ -172,9 +190,9 @@ export function createControlledTotaraSandbox(options: TotaraSandboxOptions = {}
     tokensIssued: () => tokens.issued,
     configure(settings) {
       assertKnownOptions('TotaraSandboxModule.configure', settings, SETTING_KEYS);
-      Object.assign(endpoint.settings, settings);
+      Object.assign(endpoint().settings, settings);
     },
-    resetRateWindow: () => endpoint.resetWindow(),
-    stats: () => endpoint.stats(),
+    resetRateWindow: () => endpoint().resetWindow(),
+    stats: () => endpoint().stats(),
   };
 }
