@@ -3,7 +3,7 @@
  * request bodies with it, and `mts moodle call` reads its key=value arguments with it.
  */
 import { describe, expect, it } from 'vitest';
-import { paramsFromPairs } from '../../src/cli/commands/moodle.js';
+import { paramsFromPairs } from '../../src/cli/commands/moodle-params.js';
 import { decodeForm, formToJs, splitFormName } from '../../src/moodle/call/form-names.js';
 
 describe('form names read as PHP reads them', () => {

@@ -2,8 +2,6 @@ import { existsSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { assertKnownOptions, InputError } from '../../core/errors.js';
-import type { ProgressListener } from '../../core/progress.js';
-import type { MbzLimits } from '../archive/limits.js';
 import { openArchive } from '../archive/open.js';
 import { OutputFile } from '../archive/output-file.js';
 import type { ArchiveReader, BackupFormat, BackupSource } from '../archive/types.js';
@@ -11,25 +9,12 @@ import { MANIFEST_PATH } from '../backup/manifest.js';
 import { MbzNotBackupError } from '../errors.js';
 import { decideFiles, type FileDecisions } from './files.js';
 import { IdentifierReplacer, type Person } from './people.js';
+import type { AnonymiseOptions, PipelineContext, Written } from './pipeline.js';
 import type { Plan } from './rules.js';
 import { Tally } from './tally.js';
 import type { Knowledge } from './transform.js';
 
-/** Options of {@link anonymiseBackup}. */
-export interface AnonymiseOptions {
-  /** Keep the files users uploaded (submissions, attachments, profile pictures); by default they are left out. */
-  keepFiles?: boolean | undefined;
-  /**
-   * Leave user data out altogether, as Moodle does for a backup made without users: no users.xml, the `users`
-   * setting and those that depend on it off, posts, submissions, attempts, grades, logs and user files gone.
-   */
-  stripUsers?: boolean | undefined;
-  /** Replace `output` if it exists (default: refuse). */
-  overwrite?: boolean | undefined;
-  limits?: MbzLimits | undefined;
-  onProgress?: ProgressListener | undefined;
-  signal?: AbortSignal | undefined;
-}
+export type { AnonymiseOptions } from './pipeline.js';
 
 /** What {@link anonymiseBackup} did: counts by kind, never the values it replaced. */
 export interface AnonymiseReport {
@@ -45,23 +30,6 @@ export interface AnonymiseReport {
   replaced: Record<string, number>;
   files: { kept: number; dropped: number; droppedBytes: number };
   entries: { written: number; rewritten: number; droppedEntries: number };
-}
-
-/** What a packing's pipeline reports back. */
-export interface Written {
-  written: number;
-  rewritten: number;
-  dropped: number;
-  people: number;
-  files: FileDecisions;
-}
-
-/** What the pipelines get: how to make the plan once the knowledge is read, and the walk options. */
-export interface PipelineContext {
-  makePlan(knowledge: Knowledge): { plan: Plan; files: FileDecisions };
-  options: AnonymiseOptions;
-  /** Where the temporary files of a tar.gz pass go: beside the output. */
-  output: string;
 }
 
 /** Moodle's root settings that depend on `users` (backup/moodle2/backup_root_task.class.php). */

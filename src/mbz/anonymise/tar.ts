@@ -25,7 +25,7 @@ import type { OutputFile } from '../archive/output-file.js';
 import type { ArchiveReader, EntrySink } from '../archive/types.js';
 import { ARCHIVE_INDEX_PATH } from '../backup/archive-index.js';
 import { MbzFormatError } from '../errors.js';
-import type { PipelineContext, Written } from './anonymise.js';
+import type { PipelineContext, Written } from './pipeline.js';
 import { Spill } from './spill.js';
 import type { Tally } from './tally.js';
 import { isText, knowledgeReader, rewrite, tee } from './transform.js';

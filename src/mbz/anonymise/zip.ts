@@ -10,7 +10,7 @@ import type { ZipReader } from '../archive/zip-reader.js';
 import { ZipWriter } from '../archive/zip-writer.js';
 import { FILES_XML_PATH } from '../backup/files-xml.js';
 import { MANIFEST_PATH } from '../backup/manifest.js';
-import type { PipelineContext, Written } from './anonymise.js';
+import type { PipelineContext, Written } from './pipeline.js';
 import type { Tally } from './tally.js';
 import { isText, knowledgeReader, rewrite } from './transform.js';
 
