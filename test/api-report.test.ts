@@ -94,9 +94,8 @@ describe('the public API report', () => {
       (path) => basename(path) === 'index.ts',
     );
     expect(indexes.length).toBeGreaterThanOrEqual(entries.length);
-    const wildcards = indexes.filter(
-      (path) =>
-        /^export (type )?\* from/m.test(readFileSync(`${projectRoot}src/${path}`, 'utf8')),
+    const wildcards = indexes.filter((path) =>
+      /^export (type )?\* from/m.test(readFileSync(`${projectRoot}src/${path}`, 'utf8')),
     );
     expect(wildcards, 'index files with export *').toEqual([]);
   });

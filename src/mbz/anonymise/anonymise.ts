@@ -9,7 +9,7 @@ import { MANIFEST_PATH } from '../backup/manifest.js';
 import { MbzNotBackupError } from '../errors.js';
 import { decideFiles, type FileDecisions } from './files.js';
 import { IdentifierReplacer, type Person } from './people.js';
-import type { AnonymiseOptions, PipelineContext, Written } from './pipeline.js';
+import type { AnonymiseOptions, PipelineContext } from './pipeline.js';
 import type { Plan } from './rules.js';
 import { Tally } from './tally.js';
 import type { Knowledge } from './transform.js';
