@@ -81,7 +81,7 @@ function quoteForFgetcsv(cell: string): string {
 /**
  * Returns a function that turns one row of cells into one record (with its line ending) that Totara's reader, PHP
  * `fgetcsv()`, reads back exactly: a cell is quoted when it holds the delimiter, a double quote, CR or LF (see
- * {@link quoteForFgetcsv} for backslashes). A row that would be an empty line (one empty cell) is written as `""`,
+ * `quoteForFgetcsv` for backslashes). A row that would be an empty line (one empty cell) is written as `""`,
  * because Totara takes an empty line for an error.
  *
  * @example
